@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Launcher: runs the TypeScript CLI through tsx so `npm ci` is the only set-up step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

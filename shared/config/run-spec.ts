@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { ANSWER_TYPES } from '../core-types.js';
+import { STRATEGY_NAMES } from '../strategies/strategy.js';
+
+const templateOverrides = z
+  .object({
+    system1: z.string().min(1),
+    cot: z.string().min(1),
+    rar1: z.string().min(1),
+    rar2Rephrase: z.string().min(1),
+    rar2Answer: z.string().min(1),
+    answerFormat: z.object({
+      letters: z.string(),
+      'yes-no': z.string(),
+      number: z.string(),
+      text: z.string(),
+    }).partial().strict(),
+  })
+  .partial()
+  .strict();
+
+/**
+ * A run spec: everything a batch job needs, validated once at the edge (`s2d submit`) and stored with the run.
+ * Secrets are never part of it: the API key is read by workers from the environment variable it names.
+ */
+export const runSpecSchema = z
+  .object({
+    /** Run id; default: `<name>-<12 hex of sha256(spec + input content)>`, so the same run submitted twice is one run. */
+    runId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-" only, 1-100 characters')
+      .optional(),
+    /** Human name of the dataset; default "dataset". */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('dataset'),
+    /** Path of a JSONL input file (resolved against the spec file's folder). Lines: {"id"?, "prompt", "answerType"?}. */
+    input: z.string().min(1),
+    /** Task type: how final answers are extracted and compared, for lines that do not name their own. */
+    answerType: z.enum(ANSWER_TYPES),
+    /** System 2 program whose answers are distilled (or `system1` for a baseline run). */
+    strategy: z.enum(STRATEGY_NAMES).default('rar2'),
+    model: z
+      .object({
+        /** Model name sent to the endpoint. */
+        name: z.string().min(1),
+        /** OpenAI-compatible base URL (…/v1). Default: OPENAI_BASE_URL of the worker, else the simulator. */
+        baseUrl: z.url().optional(),
+        /** Name of the environment variable that holds the API key on workers. Default OPENAI_API_KEY. */
+        apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('OPENAI_API_KEY'),
+        /** Per-request timeout in ms (the SDK default of 10 minutes is too long for batch work). Default 60000. */
+        timeoutMs: z.number().int().positive().default(60_000),
+        /** Send `n` to get all samples of a step in one request: auto (detect), always, never. Default auto. */
+        useN: z.enum(['auto', 'always', 'never']).default('auto'),
+      })
+      .strict(),
+    sampling: z
+      .object({
+        /** Samples per item (N) for self-consistency. Default 8 (the paper's RaR setting). */
+        samples: z.number().int().min(1).max(64).default(8),
+        /** Sampling temperature. Default 0.8. */
+        temperature: z.number().min(0).max(2).default(0.8),
+        /** Maximum generated tokens per completion. Default 512. */
+        maxTokens: z.number().int().positive().max(32_768).default(512),
+        /** Base seed; sample i of a call is requested with a seed derived from it. Default 1. */
+        seed: z.number().int().min(0).default(1),
+      })
+      .strict()
+      .default({ samples: 8, temperature: 0.8, maxTokens: 512, seed: 1 }),
+    curation: z
+      .object({
+        /** Minimum share of ALL samples the winning answer needs (0-1). Default 0.375 (3 of 8). */
+        minAgreement: z.number().min(0).max(1).default(0.375),
+      })
+      .strict()
+      .default({ minAgreement: 0.375 }),
+    output: z
+      .object({
+        /** Local directory the dataset is published under (`<dir>/<runId>/`). Default ./datasets. */
+        dir: z.string().min(1).default('datasets'),
+        /** Fraction of accepted items assigned to validation, by a stable hash of the item id. Default 0.1. */
+        validationFraction: z.number().min(0).max(0.5).default(0.1),
+        /** Maximum records per shard file. Default 50000. */
+        shardMaxRecords: z.number().int().positive().default(50_000),
+      })
+      .strict()
+      .default({ dir: 'datasets', validationFraction: 0.1, shardMaxRecords: 50_000 }),
+    /** Per-run template overrides (see README, "Templates"). */
+    templates: templateOverrides.default({}),
+    /** Attempts per item before it is recorded as errored. Default 3. */
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+  })
+  .strict();
+
+export type RunSpecInput = z.input<typeof runSpecSchema>;
+export type RunSpec = z.output<typeof runSpecSchema>;
+/** A spec after submit: runId decided, paths absolute, base URL decided. */
+export type ResolvedRunSpec = RunSpec & { runId: string; model: RunSpec['model'] & { baseUrl: string } };

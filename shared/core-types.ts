@@ -1,0 +1,48 @@
+/**
+ * Terminology (the words every module of s2d uses the same way):
+ *
+ * - run:        one batch job — a run spec plus an input source — identified by a deterministic `runId`.
+ * - item:       one non-blank input line of a run, addressed by its 0-based `index` in the input and by its `id`
+ *               (the line's own `id` field, or `line-<n>` when it has none).
+ * - answer type: how final answers are extracted and compared (`letters`, `yes-no`, `number`, `text`).
+ * - strategy:   a small program of LLM calls (System 1 or a System 2 method) that turns one item into one
+ *               final text per sample chain.
+ * - sample:     one independent execution of a strategy's program for an item (sample index 0..N-1).
+ * - curation:   choosing a training target from the samples without any gold label (voting), or rejecting.
+ * - item result: the durable outcome of one item: accepted (with target), rejected (with reason) or errored.
+ * - publication: the dataset of a run written to the artifact store, manifest last.
+ */
+
+export const ANSWER_TYPES = ['letters', 'yes-no', 'number', 'text'] as const;
+export type AnswerType = (typeof ANSWER_TYPES)[number];
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+/** One input item as the producer enqueues it. `prompt` is the user's input exactly as given. */
+export interface InputItem {
+  index: number;
+  /** 1-based line number in the input file, for error messages and provenance. */
+  line: number;
+  id: string;
+  prompt: string;
+  answerType: AnswerType;
+}
+
+/** Token usage of LLM calls, summed. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({ promptTokens: 0, completionTokens: 0 });
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+  };
+}

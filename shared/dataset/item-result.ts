@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { ANSWER_TYPES } from '../core-types.js';
+
+/** Why an item did not become a training line. Data, not exceptions: every one ends in the rejects file. */
+export const REJECT_CODES = [
+  'invalid-input', // the producer could not read the line (bad JSON, missing or wrong-typed field)
+  'no-extractable-answer', // no sample produced an answer that extraction could read
+  'tie', // two or more answers share the top vote count
+  'weak-majority', // the winner's share of all samples is below curation.minAgreement
+] as const;
+export type RejectCode = (typeof REJECT_CODES)[number];
+
+const usageSchema = z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) });
+
+export const voteSchema = z.object({ answer: z.string(), count: z.number().int().min(1) });
+export type Vote = z.infer<typeof voteSchema>;
+
+const base = {
+  index: z.number().int().min(0),
+  line: z.number().int().min(1),
+  id: z.string(),
+  /** The user's input exactly as given ('' when the line could not be read). */
+  prompt: z.string(),
+  answerType: z.enum(ANSWER_TYPES).optional(),
+  strategy: z.string().optional(),
+  /** Samples drawn for the item. */
+  samples: z.number().int().min(0).default(0),
+  /** Vote counts per normalised answer, most votes first. */
+  votes: z.array(voteSchema).default([]),
+  /** Samples whose final text held no extractable answer. */
+  unextractable: z.number().int().min(0).default(0),
+  /** LLM completions used (cached or paid) and their usage. */
+  calls: z.number().int().min(0).default(0),
+  usage: usageSchema.default({ promptTokens: 0, completionTokens: 0 }),
+  /** Wall time the worker spent on the item, ms. */
+  elapsedMs: z.number().min(0).default(0),
+};
+
+export const itemResultSchema = z.discriminatedUnion('status', [
+  z.object({
+    ...base,
+    status: z.literal('accepted'),
+    /** The curated final answer: the assistant turn of the training line. */
+    target: z.string().min(1),
+    /** Winner's votes / all samples. */
+    voteShare: z.number().min(0).max(1),
+  }),
+  z.object({
+    ...base,
+    status: z.literal('rejected'),
+    code: z.enum(REJECT_CODES),
+    reason: z.string(),
+    voteShare: z.number().min(0).max(1).optional(),
+    /** For invalid input: where the problem is. */
+    file: z.string().optional(),
+    field: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    status: z.literal('errored'),
+    reason: z.string(),
+    attempts: z.number().int().min(1),
+  }),
+]);
+
+export type ItemResult = z.infer<typeof itemResultSchema>;
+export type ItemResultInput = z.input<typeof itemResultSchema>;
+export type ItemStatus = ItemResult['status'];

@@ -1,0 +1,34 @@
+import type { AnswerType, TokenUsage } from '../core-types.js';
+import type { Sampler, SamplingParams } from '../llm/sampler.js';
+import type { TemplateSet } from './templates.js';
+
+export const STRATEGY_NAMES = ['system1', 'cot', 'rar1', 'rar2'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+export interface StrategyContext {
+  /** The user's input exactly as given. */
+  prompt: string;
+  answerType: AnswerType;
+  templates: TemplateSet;
+  /** Number of independent sample chains to run (N). */
+  samples: number;
+  params: SamplingParams;
+  sampler: Sampler;
+}
+
+/** The outcome of one sample chain: the text that holds its final answer, and what the chain cost. */
+export interface SampleChain {
+  sampleIndex: number;
+  finalText: string;
+  /** LLM completions this chain used (cached or paid). */
+  calls: number;
+  usage: TokenUsage;
+}
+
+/** A System 1 or System 2 prompting program over an injected sampler. Pure apart from the sampler. */
+export interface Strategy {
+  name: StrategyName;
+  /** Whether the program spends intermediate tokens before its final answer. */
+  system: 1 | 2;
+  run(ctx: StrategyContext): Promise<SampleChain[]>;
+}
