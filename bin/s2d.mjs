@@ -4,4 +4,5 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly: a command is over when main returns, whatever sockets or timers a library left open.
+process.exit(await main(process.argv.slice(2)));

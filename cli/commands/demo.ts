@@ -1,0 +1,160 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import { readEnv } from '../../shared/config/env.js';
+import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
+import { runSpecSchema } from '../../shared/config/run-spec.js';
+import { parseManifest } from '../../shared/dataset/manifest.js';
+import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
+import { datasetLabelAccuracy } from '../../shared/eval/dataset-label-accuracy.js';
+import { readLabels } from '../../shared/eval/labelled-item.js';
+import { createLogger } from '../../shared/logger.js';
+import { submitRun } from '../../producers/submit-run.js';
+import { CliError } from '../cli-error.js';
+import { openQueueClients } from '../queue-clients.js';
+import { spawnWorkerProcess, type WorkerProcess } from '../spawn-worker-process.js';
+import { formatDemoTable, type DemoSummary } from '../demo/demo-summary.js';
+import { evaluateBaselines } from '../demo/evaluate-baselines.js';
+import { prepareDemoInputs } from '../demo/prepare-demo-inputs.js';
+import { startEmbeddedServices } from '../demo/embedded-services.js';
+import { waitForPublication } from './submit.js';
+
+export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--out DIR]
+  Distils 2-step Rephrase-and-Respond on the built-in last-letter and coin-flip tasks end to end:
+  private redis-server (unless REDIS_URL), the LLM simulator (unless OPENAI_BASE_URL), N worker
+  processes, a published dataset, then System 1 vs System 2 vs curated-label accuracy on held-out items.
+  Defaults: 300 items and 100 held-out items per task, 2 workers, 8 samples, --out .s2d/demo.`;
+
+function positiveInt(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const parsed = Number.parseInt(value, 10);
+  if (!Number.isInteger(parsed) || parsed < 1 || String(parsed) !== value.trim()) throw new CliError(`${flag} must be a positive integer, got "${value}"`);
+  return parsed;
+}
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'boolean' },
+      items: { type: 'string' },
+      'eval-items': { type: 'string' },
+      workers: { type: 'string' },
+      samples: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
+  const itemsPerTask = positiveInt(values.items, 300, '--items');
+  const evalItemsPerTask = positiveInt(values['eval-items'], 100, '--eval-items');
+  const workerCount = positiveInt(values.workers, 2, '--workers');
+  const samples = positiveInt(values.samples, 8, '--samples');
+  const json = values.json === true;
+  const say = (line: string): void => {
+    if (!json) process.stderr.write(`${line}\n`);
+  };
+  const env = readEnv();
+  const logger = createLogger(env.S2D_LOG_LEVEL === 'info' ? 'warn' : env.S2D_LOG_LEVEL, 's2d-demo');
+  const started = Date.now();
+  const outDir = resolve(values.out ?? '.s2d/demo');
+  const runId = `demo-${new Date(started).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').toLowerCase()}`;
+  await mkdir(outDir, { recursive: true });
+
+  const services = await startEmbeddedServices(env, say);
+  const workers: WorkerProcess[] = [];
+  const clients = openQueueClients(services.redisUrl, env.S2D_PREFIX);
+  try {
+    const inputs = await prepareDemoInputs({ dir: resolve(outDir, 'inputs', runId), itemsPerTask, evalItemsPerTask });
+    const spec = await resolveRunSpec(
+      runSpecSchema.parse({
+        runId,
+        name: 'demo',
+        input: inputs.train.inputs,
+        answerType: 'letters',
+        strategy: 'rar2',
+        model: { name: services.modelName, baseUrl: services.baseUrl },
+        sampling: { samples, temperature: 0.8, maxTokens: 512, seed: 1 },
+        curation: { minAgreement: 0.375 },
+        output: { dir: resolve(outDir, 'datasets'), validationFraction: 0.1 },
+      }),
+      { baseDir: outDir, defaultBaseUrl: services.baseUrl },
+    );
+    for (let i = 0; i < workerCount; i += 1) {
+      workers.push(
+        spawnWorkerProcess({
+          ...process.env,
+          REDIS_URL: services.redisUrl,
+          S2D_PREFIX: env.S2D_PREFIX,
+          S2D_LOG_LEVEL: env.S2D_LOG_LEVEL === 'info' ? 'warn' : env.S2D_LOG_LEVEL,
+        }),
+      );
+    }
+    say(`distilling ${itemsPerTask * 2} items (rar2 × ${samples} samples) with ${workerCount} worker processes…`);
+    const distillStarted = Date.now();
+    const store = openArtifactStore(spec.output.dir);
+    await submitRun(spec, {
+      runs: clients.runs,
+      distillQueue: clients.distillQueue,
+      publishQueue: clients.publishQueue,
+      results: new ItemResultStore(store),
+      maxBacklog: env.S2D_MAX_BACKLOG,
+    });
+    await waitForPublication(clients.runs, runId, !json, 200);
+    const distillMs = Date.now() - distillStarted;
+    await Promise.all(workers.map((worker) => worker.stop()));
+
+    say('evaluating System 1 and System 2 on held-out items…');
+    const evalStarted = Date.now();
+    const baselines = await evaluateBaselines({ inputs: inputs.heldOut, baseUrl: services.baseUrl, model: services.modelName });
+    const evalMs = Date.now() - evalStarted;
+
+    const manifestPath = store.locate(`${runId}/manifest.json`);
+    const manifestBytes = await store.get(`${runId}/manifest.json`);
+    if (manifestBytes === null) throw new Error(`run ${runId} is published but ${manifestPath} is missing`);
+    const manifest = parseManifest(JSON.parse(Buffer.from(manifestBytes).toString('utf8')));
+    const labels = await datasetLabelAccuracy(store, runId, await readLabels(inputs.train.labels));
+    const run = await clients.runs.get(runId);
+    const summary: DemoSummary = {
+      runId,
+      simulator: services.simulated,
+      model: services.modelName,
+      datasetDir: store.locate(runId),
+      manifest: manifestPath,
+      items: manifest.counts.inputs,
+      accepted: manifest.counts.accepted,
+      rejected: manifest.counts.rejected,
+      errored: manifest.counts.errored,
+      acceptanceRate: manifest.counts.inputs === 0 ? 0 : manifest.counts.accepted / manifest.counts.inputs,
+      labelAccuracy: labels.accuracy,
+      system1: baselines.system1.overall,
+      system2: baselines.system2.overall,
+      byTask: Object.fromEntries(
+        Object.keys(baselines.system1.byTask).map((task) => [
+          task,
+          {
+            system1: baselines.system1.byTask[task],
+            system2: baselines.system2.byTask[task],
+            dataset: labels.byTask[task],
+          },
+        ]),
+      ),
+      tokens: { distillPrompt: manifest.tokens.prompt, distillCompletion: manifest.tokens.completion, llmRequests: run?.llmRequests ?? 0 },
+      workers: workerCount,
+      samples,
+      timingsMs: { distill: distillMs, eval: evalMs, total: Date.now() - started },
+    };
+    process.stdout.write(json ? `${JSON.stringify(summary)}\n` : formatDemoTable(summary));
+    return 0;
+  } catch (error) {
+    for (const worker of workers) {
+      const tail = worker.stderrTail().trim();
+      if (tail !== '') logger.error({ workerPid: worker.child.pid, stderr: tail.slice(-2_000) }, 'worker output');
+    }
+    throw error;
+  } finally {
+    await Promise.all(workers.map((worker) => worker.stop(5_000)));
+    await clients.close();
+    await services.stop();
+  }
+}

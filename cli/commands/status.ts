@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { readEnv } from '../../shared/config/env.js';
+import type { RunRecord } from '../../shared/runs/run-store.js';
+import { CliError } from '../cli-error.js';
+import { openQueueClients } from '../queue-clients.js';
+import { requireRedisUrl } from '../require-redis-url.js';
+
+export const statusUsage = `s2d status <runId> [--json]
+  Shows a run's state, item counts and tokens. Without a runId, lists runs.`;
+
+export async function statusCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const env = readEnv();
+  const clients = openQueueClients(requireRedisUrl(env, 'status'), env.S2D_PREFIX);
+  try {
+    const runId = positionals[0];
+    if (runId === undefined) {
+      const ids = await clients.runs.list();
+      process.stdout.write(values.json === true ? `${JSON.stringify(ids)}\n` : `${ids.join('\n')}${ids.length > 0 ? '\n' : ''}`);
+      return 0;
+    }
+    const run = await clients.runs.get(runId);
+    if (run === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);
+    process.stdout.write(values.json === true ? `${JSON.stringify(statusJson(run))}\n` : formatStatus(run));
+    return 0;
+  } finally {
+    await clients.close();
+  }
+}
+
+/** The `--json` shape of a run's status (documented in the README). */
+export function statusJson(run: RunRecord): Record<string, unknown> {
+  return {
+    runId: run.runId,
+    state: run.state,
+    submittedAt: run.submittedAt,
+    publishedAt: run.publishedAt,
+    manifest: run.manifestLocation,
+    items: { total: run.total, done: run.done, accepted: run.accepted, rejected: run.rejected, errored: run.errored },
+    tokens: { prompt: run.promptTokens, completion: run.completionTokens },
+    paid: { requests: run.llmRequests, promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens },
+    strategy: run.spec.strategy,
+    model: run.spec.model.name,
+    error: run.error,
+  };
+}
+
+export function formatProgress(run: RunRecord): string {
+  const total = run.total === null ? '?' : String(run.total);
+  return `${run.runId}: ${run.state} — ${run.done}/${total} done (accepted ${run.accepted}, rejected ${run.rejected}, errored ${run.errored}), ${run.llmRequests} LLM requests`;
+}
+
+function formatStatus(run: RunRecord): string {
+  const lines = [
+    `run        ${run.runId}`,
+    `state      ${run.state}`,
+    `strategy   ${run.spec.strategy} × ${run.spec.sampling.samples} samples, model ${run.spec.model.name}`,
+    `items      ${run.done}/${run.total ?? '?'} done: accepted ${run.accepted}, rejected ${run.rejected}, errored ${run.errored}`,
+    `tokens     prompt ${run.promptTokens}, completion ${run.completionTokens} (paid requests ${run.llmRequests})`,
+    `submitted  ${run.submittedAt}`,
+  ];
+  if (run.manifestLocation !== null) lines.push(`manifest   ${run.manifestLocation}`);
+  if (run.error !== null) lines.push(`error      ${run.error}`);
+  return `${lines.join('\n')}\n`;
+}

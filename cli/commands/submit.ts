@@ -1,0 +1,70 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import { readEnv } from '../../shared/config/env.js';
+import { loadRunSpecFile, resolveRunSpec, specBaseDir } from '../../shared/config/load-run-spec.js';
+import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
+import type { RunStore } from '../../shared/runs/run-store.js';
+import { submitRun } from '../../producers/submit-run.js';
+import { CliError } from '../cli-error.js';
+import { openQueueClients } from '../queue-clients.js';
+import { requireRedisUrl } from '../require-redis-url.js';
+import { formatProgress, statusJson } from './status.js';
+
+export const submitUsage = `s2d submit <spec.yaml|spec.json> [--wait] [--json]
+  Validates the run spec, streams its input into the queue (idempotent: the same run submitted
+  twice enqueues nothing new) and prints the run id. --wait shows progress until the dataset is published.`;
+
+export async function submitCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { wait: { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const specPath = positionals[0];
+  if (specPath === undefined) throw new CliError(`missing run spec path\n${submitUsage}`);
+  const env = readEnv();
+  const spec = await resolveRunSpec(await loadRunSpecFile(specPath), {
+    baseDir: specBaseDir(specPath),
+    defaultBaseUrl: env.OPENAI_BASE_URL,
+  });
+  const clients = openQueueClients(requireRedisUrl(env, 'submit'), env.S2D_PREFIX);
+  try {
+    const outcome = await submitRun(spec, {
+      runs: clients.runs,
+      distillQueue: clients.distillQueue,
+      publishQueue: clients.publishQueue,
+      results: new ItemResultStore(openArtifactStore(spec.output.dir)),
+      maxBacklog: env.S2D_MAX_BACKLOG,
+    });
+    if (values.json !== true) {
+      process.stderr.write(
+        `${outcome.created ? 'submitted' : 're-submitted'} ${outcome.runId}: ${outcome.total} items, ${outcome.enqueued} newly enqueued, ` +
+          `${outcome.rejectedAtInput} rejected while reading input\n`,
+      );
+    }
+    if (values.wait === true) await waitForPublication(clients.runs, spec.runId, values.json !== true);
+    const run = await clients.runs.get(spec.runId);
+    if (values.json === true) process.stdout.write(`${JSON.stringify({ ...outcome, status: run === null ? null : statusJson(run) })}\n`);
+    else process.stdout.write(`${spec.runId}\n`);
+    return 0;
+  } finally {
+    await clients.close();
+  }
+}
+
+/** Polls the run until it is published (or failed), printing a progress line when it changes. */
+export async function waitForPublication(runs: RunStore, runId: string, showProgress: boolean, pollMs = 250): Promise<void> {
+  let last = '';
+  for (;;) {
+    const run = await runs.get(runId);
+    if (run === null) throw new CliError(`run ${runId} disappeared from Redis`);
+    const line = formatProgress(run);
+    if (showProgress && line !== last) process.stderr.write(`${line}\n`);
+    last = line;
+    if (run.state === 'published') return;
+    if (run.state === 'failed') throw new CliError(`run ${runId} failed: ${run.error ?? 'unknown error'}`);
+    await sleep(pollMs);
+  }
+}

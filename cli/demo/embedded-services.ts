@@ -1,0 +1,52 @@
+import type { Env } from '../../shared/config/env.js';
+import { startLocalRedis } from '../../infra/redis/local-redis.js';
+import { startSimulator } from '../../infra/simulator/simulator-server.js';
+import { CliError } from '../cli-error.js';
+import { REDIS_MISSING_MESSAGE, isRedisServerOnPath } from '../../infra/redis/redis-availability.js';
+
+/** The model name the demo asks the simulator for; the simulator answers for any name. */
+const SIMULATED_MODEL = 'sim-llama-2-70b-chat';
+
+export interface EmbeddedServices {
+  redisUrl: string;
+  baseUrl: string;
+  modelName: string;
+  /** True when answers come from s2d's LLM simulator, not a real model. */
+  simulated: boolean;
+  stop(): Promise<void>;
+}
+
+/** Uses REDIS_URL / OPENAI_BASE_URL when set; otherwise starts a private redis-server and the LLM simulator. */
+export async function startEmbeddedServices(env: Env, say: (line: string) => void): Promise<EmbeddedServices> {
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    let redisUrl = env.REDIS_URL;
+    if (redisUrl === undefined) {
+      if (!isRedisServerOnPath()) throw new CliError(REDIS_MISSING_MESSAGE);
+      const redis = await startLocalRedis();
+      stops.push(redis.stop);
+      redisUrl = redis.url;
+      say(`started a private redis-server at ${redisUrl}`);
+    }
+    let baseUrl = env.OPENAI_BASE_URL;
+    const simulated = baseUrl === undefined;
+    if (baseUrl === undefined) {
+      const simulator = await startSimulator({});
+      stops.push(simulator.close);
+      baseUrl = simulator.baseUrl;
+      say(`started the s2d LLM SIMULATOR at ${baseUrl} (no real model: answers are simulated, calibrated to the paper)`);
+    }
+    return {
+      redisUrl,
+      baseUrl,
+      modelName: env.S2D_DEMO_MODEL ?? SIMULATED_MODEL,
+      simulated,
+      stop: async () => {
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop();
+    throw error;
+  }
+}

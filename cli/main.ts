@@ -1,0 +1,53 @@
+import { RunSpecError } from '../shared/config/load-run-spec.js';
+import { CliError } from './cli-error.js';
+import { demoCommand, demoUsage } from './commands/demo.js';
+import { generateCommand, generateUsage } from './commands/generate.js';
+import { simCommand, simUsage } from './commands/sim.js';
+import { statusCommand, statusUsage } from './commands/status.js';
+import { submitCommand, submitUsage } from './commands/submit.js';
+import { workerCommand, workerUsage } from './commands/worker.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  demo: { run: demoCommand, usage: demoUsage },
+  submit: { run: submitCommand, usage: submitUsage },
+  status: { run: statusCommand, usage: statusUsage },
+  worker: { run: workerCommand, usage: workerUsage },
+  sim: { run: simCommand, usage: simUsage },
+  generate: { run: generateCommand, usage: generateUsage },
+};
+
+function help(): string {
+  return [
+    's2d — distil System 2 prompting into System 1 training data',
+    '',
+    ...Object.values(COMMANDS).map((command) => command.usage),
+    '',
+  ].join('\n\n');
+}
+
+/** Runs one CLI command; returns the process exit code. Known failures print one line, not a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(help());
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`s2d: unknown command "${name}"\n\n${help()}`);
+    return 1;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof CliError || error instanceof RunSpecError) {
+      process.stderr.write(`s2d ${name}: ${error.message}\n`);
+      return error instanceof CliError ? error.exitCode : 2;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`s2d ${name}: ${error.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

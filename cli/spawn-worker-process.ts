@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/s2d.mjs', import.meta.url));
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  /** SIGTERM (drain) and wait; SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<number | string>;
+  /** The last few KB the worker wrote to stderr (its logs), to explain a crash. */
+  stderrTail(): string;
+}
+
+/** Starts `s2d worker` as a separate OS process, exactly as an operator would scale out. */
+export function spawnWorkerProcess(env: NodeJS.ProcessEnv, args: string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, [BIN, 'worker', ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    // Keep only the tail: enough to explain a crash, bounded in memory.
+    stderr = (stderr + chunk.toString()).slice(-8_000);
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      resolve(code ?? signal ?? 'unknown');
+    });
+  });
+  return {
+    child,
+    exited,
+    stop: async (graceMs = 30_000) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        const result = await exited;
+        clearTimeout(timer);
+        return result;
+      }
+      return exited;
+    },
+    stderrTail: () => stderr,
+  };
+}

@@ -1,0 +1,116 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Queue } from 'bullmq';
+import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
+import type { InputItem } from '../shared/core-types.js';
+import type { ItemResult } from '../shared/dataset/item-result.js';
+import type { ItemResultStore } from '../shared/dataset/read-item-results.js';
+import { distillJobId, publishJobId, type DistillJob } from '../shared/queue/job-payloads.js';
+import type { RunStore } from '../shared/runs/run-store.js';
+import { readJsonlInput } from './jsonl-input.js';
+
+export interface SubmitDeps {
+  runs: RunStore;
+  distillQueue: Queue;
+  publishQueue: Queue;
+  results: ItemResultStore;
+  /** Most items waiting in the distill queue before the producer pauses reading input. */
+  maxBacklog: number;
+  /** Items per Redis round trip. Default 200. */
+  batchSize?: number;
+  /** How often a paused producer looks at the backlog again, ms. Default 250. */
+  backlogPollMs?: number;
+}
+
+export interface SubmitOutcome {
+  runId: string;
+  /** False when the run already existed (a re-submission). */
+  created: boolean;
+  /** Items put on the queue by this call (0 when re-submitting a run whose items are all queued or done). */
+  enqueued: number;
+  /** Lines rejected while reading the input (recorded as rejects by this call). */
+  rejectedAtInput: number;
+  /** Items in the input. */
+  total: number;
+  state: string;
+}
+
+/**
+ * Streams a run's input into the distill queue. Idempotent: only items that no earlier submission enqueued and no
+ * worker finished get a job, and job ids are deterministic, so submitting the same run again enqueues nothing new.
+ */
+export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promise<SubmitOutcome> {
+  const { runId } = spec;
+  const created = await deps.runs.register(spec);
+  const existing = await deps.runs.get(runId);
+  if (existing?.state === 'published') {
+    return { runId, created, enqueued: 0, rejectedAtInput: 0, total: existing.total ?? 0, state: 'published' };
+  }
+  const batchSize = deps.batchSize ?? 200;
+  let batch: InputItem[] = [];
+  let enqueued = 0;
+  let rejectedAtInput = 0;
+  let total = 0;
+  const flush = async (): Promise<void> => {
+    enqueued += await enqueueBatch(spec, batch, deps);
+    batch = [];
+  };
+  for await (const entry of readJsonlInput(spec.input, { defaultAnswerType: spec.answerType })) {
+    total += 1;
+    if (entry.kind === 'reject') {
+      if (await recordInputReject(runId, entry.result, deps)) rejectedAtInput += 1;
+      continue;
+    }
+    batch.push(entry.item);
+    if (batch.length >= batchSize) {
+      await flush();
+      await waitForBacklog(deps);
+    }
+  }
+  await flush();
+  if (await deps.runs.setTotal(runId, total)) {
+    await deps.publishQueue.add('publish', { runId }, { jobId: publishJobId(runId), attempts: 5, backoff: { type: 'exponential', delay: 1_000 } });
+  }
+  const state = (await deps.runs.get(runId))?.state ?? 'running';
+  return { runId, created, enqueued, rejectedAtInput, total, state };
+}
+
+async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], deps: SubmitDeps): Promise<number> {
+  const fresh = new Set(await deps.runs.unclaimed(spec.runId, items.map((item) => item.index)));
+  const jobs = items.filter((item) => fresh.has(item.index));
+  if (jobs.length === 0) return 0;
+  await deps.distillQueue.addBulk(
+    jobs.map((item) => ({
+      name: 'item',
+      data: { runId: spec.runId, index: item.index, line: item.line, id: item.id, prompt: item.prompt, answerType: item.answerType } satisfies DistillJob,
+      opts: {
+        jobId: distillJobId(spec.runId, item.index),
+        attempts: spec.maxAttempts,
+        backoff: { type: 'exponential', delay: 1_000 },
+        // The durable result is in the artifact store before a job completes, so Redis keeps nothing after.
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 24 * 3600 },
+      },
+    })),
+  );
+  // Marked only after the add: a crash in between leaves them unmarked, and the next submission's add is deduplicated
+  // by job id.
+  await deps.runs.markEnqueued(spec.runId, jobs.map((item) => item.index));
+  return jobs.length;
+}
+
+/** A line that could not be read is a result of its own, so the manifest's counts reconcile. */
+async function recordInputReject(runId: string, result: ItemResult, deps: SubmitDeps): Promise<boolean> {
+  if (await deps.runs.isDone(runId, result.index)) return false;
+  await deps.results.put(runId, result);
+  const { first } = await deps.runs.markDone(runId, result.index, result.status, result.usage);
+  return first;
+}
+
+async function waitForBacklog(deps: SubmitDeps): Promise<void> {
+  for (;;) {
+    const counts = await deps.distillQueue.getJobCounts('wait', 'prioritized', 'delayed', 'paused');
+    const waiting = Object.values(counts).reduce((sum, count) => sum + count, 0);
+    if (waiting < deps.maxBacklog) return;
+    await sleep(deps.backlogPollMs ?? 250);
+  }
+}

@@ -1,0 +1,85 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createRng } from '../shared/random/seeded-random.js';
+import { generateTask, getTaskFamily, type AnyTaskFamily } from '../shared/tasks/task-registry.js';
+import type { TaskName } from '../shared/tasks/task-family.js';
+
+export interface WriteTaskFilesOptions {
+  /** The family, by name or as the object from TASK_FAMILIES. */
+  family: TaskName | AnyTaskFamily;
+  /** Number of items. */
+  count: number;
+  /** Base seed; item i is generated from (seed, family, k, i), so a longer run extends a shorter one. */
+  seed: number;
+  /** Output directory (created if missing). */
+  dir: string;
+  /** File stem: `<name>.inputs.jsonl` and `<name>.labels.jsonl`. */
+  name: string;
+  /** Words / people per item. Default 2. */
+  k?: number;
+}
+
+export interface WrittenTaskFiles {
+  inputsPath: string;
+  labelsPath: string;
+  count: number;
+}
+
+/** Ids sort in generation order: `last-letter-000042`. */
+export function taskItemId(family: TaskName, index: number): string {
+  return `${family}-${String(index).padStart(6, '0')}`;
+}
+
+async function writeLine(stream: WriteStream, line: string): Promise<void> {
+  // Respect backpressure so a million-item file never sits in memory.
+  if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+}
+
+async function finish(stream: WriteStream): Promise<void> {
+  const done = once(stream, 'finish');
+  stream.end();
+  await done;
+}
+
+/**
+ * Writes a built-in task set as two files: unlabeled inputs (what a run reads) and gold labels (what only
+ * evaluation reads). Keeping them apart is how the gold label stays out of curation.
+ */
+export async function writeTaskFiles(options: WriteTaskFilesOptions): Promise<WrittenTaskFiles> {
+  const { count, seed, dir, name } = options;
+  const family = getTaskFamily(typeof options.family === 'string' ? options.family : options.family.name).name;
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new RangeError(`invalid file stem "${name}"`);
+  const k = options.k ?? 2;
+  await mkdir(dir, { recursive: true });
+  const inputsPath = join(dir, `${name}.inputs.jsonl`);
+  const labelsPath = join(dir, `${name}.labels.jsonl`);
+  const inputs = createWriteStream(inputsPath, { encoding: 'utf8' });
+  const labels = createWriteStream(labelsPath, { encoding: 'utf8' });
+  const failed = new Promise<never>((_resolve, reject) => {
+    inputs.once('error', reject);
+    labels.once('error', reject);
+  });
+  const work = (async () => {
+    for (let i = 0; i < count; i++) {
+      const item = generateTask(family, createRng('s2d-task', family, seed, k, i), { k });
+      const id = taskItemId(family, i);
+      await writeLine(inputs, JSON.stringify({ id, prompt: item.prompt, answerType: item.answerType }));
+      await writeLine(labels, JSON.stringify({ id, answer: item.answer, task: family }));
+    }
+    await Promise.all([finish(inputs), finish(labels)]);
+  })();
+  // Whichever loses the race must not surface later as an unhandled rejection.
+  failed.catch(() => undefined);
+  work.catch(() => undefined);
+  try {
+    await Promise.race([work, failed]);
+  } catch (err) {
+    inputs.destroy();
+    labels.destroy();
+    throw err;
+  }
+  return { inputsPath, labelsPath, count };
+}

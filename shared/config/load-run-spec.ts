@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { runSpecSchema, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
+
+/** A run spec that cannot be used; the message names the file, line and field and says what was expected. */
+export class RunSpecError extends Error {
+  override readonly name = 'RunSpecError';
+}
+
+/** Reads a YAML or JSON run spec (JSON is YAML) and validates it; every problem is listed with its line. */
+export async function loadRunSpecFile(path: string): Promise<RunSpec> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RunSpecError(`${path}: cannot read the run spec (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const firstError = doc.errors[0];
+  if (firstError !== undefined) {
+    const line = lineCounter.linePos(firstError.pos[0]).line;
+    throw new RunSpecError(`${path} line ${line}: not valid YAML/JSON: ${firstError.message.split('\n')[0] ?? ''}`);
+  }
+  const parsed = runSpecSchema.safeParse(doc.toJS());
+  if (parsed.success) return parsed.data;
+  const lineOf = (path: PropertyKey[]): string => {
+    const node: unknown = doc.getIn(path.map(String), true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    return range === undefined ? '' : ` line ${lineCounter.linePos(range[0]).line}`;
+  };
+  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf));
+}
+
+export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], lineOf: (path: PropertyKey[]) => string = () => ''): string {
+  const lines = issues.map((issue) => {
+    const field = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
+    return `${file}${lineOf(issue.path)}, field "${field}": ${issue.message}`;
+  });
+  return `invalid run spec:\n  ${lines.join('\n  ')}`;
+}
+
+export interface ResolveOptions {
+  /** Folder relative paths in the spec are resolved against (the spec file's folder). */
+  baseDir: string;
+  /** Base URL for specs that name none (OPENAI_BASE_URL, or the simulator the caller started). */
+  defaultBaseUrl: string | undefined;
+}
+
+/**
+ * Makes a spec self-contained for workers on other machines: absolute paths, a base URL, and a run id that is a
+ * pure function of the spec and the input's content, so the same submission twice is the same run.
+ */
+export async function resolveRunSpec(spec: RunSpec, options: ResolveOptions): Promise<ResolvedRunSpec> {
+  const input = isAbsolute(spec.input) ? spec.input : resolve(options.baseDir, spec.input);
+  const outDir = isAbsolute(spec.output.dir) ? spec.output.dir : resolve(options.baseDir, spec.output.dir);
+  const baseUrl = spec.model.baseUrl ?? options.defaultBaseUrl;
+  if (baseUrl === undefined) {
+    throw new RunSpecError('the run spec names no model.baseUrl and OPENAI_BASE_URL is not set');
+  }
+  const withoutId = { ...spec, input, output: { ...spec.output, dir: outDir }, model: { ...spec.model, baseUrl } };
+  const runId = spec.runId ?? `${spec.name}-${(await fingerprint(withoutId, input)).slice(0, 12)}`;
+  return { ...withoutId, runId };
+}
+
+async function fingerprint(spec: object, inputPath: string): Promise<string> {
+  try {
+    await stat(inputPath);
+  } catch {
+    throw new RunSpecError(`input file not found: ${inputPath}`);
+  }
+  const hash = createHash('sha256').update(JSON.stringify(spec));
+  for await (const chunk of createReadStream(inputPath)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function specBaseDir(specPath: string): string {
+  return dirname(resolve(specPath));
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { runSpecSchema } from '../config/run-spec.js';
+import { STRATEGY_NAMES } from '../strategies/strategy.js';
+import { REJECT_CODES } from './item-result.js';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+export const MANIFEST_KIND = 's2d.dataset';
+export const MANIFEST_FILE_NAME = 'manifest.json';
+export const FILE_ROLES = ['train', 'validation', 'provenance', 'rejects'] as const;
+export type FileRole = (typeof FILE_ROLES)[number];
+
+const count = z.number().int().min(0);
+
+/** The spec as submitted, with runId and base URL decided. It holds no secret, only the NAME of the key variable. */
+const resolvedRunSpecSchema = runSpecSchema.extend({
+  runId: z.string().min(1),
+  model: runSpecSchema.shape.model.extend({ baseUrl: z.url() }),
+});
+
+const manifestFileSchema = z
+  .object({
+    /** Relative to the dataset folder (`<runId>/`), `/`-separated. */
+    path: z
+      .string()
+      .min(1)
+      .refine((p) => !p.startsWith('/') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'), {
+        error: 'must be a relative path inside the dataset folder',
+      }),
+    role: z.enum(FILE_ROLES),
+    /** JSONL lines in the file. */
+    records: count,
+    bytes: count,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+  })
+  .strict();
+
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+
+const manifestObjectSchema = z
+  .object({
+    schemaVersion: z.literal(MANIFEST_SCHEMA_VERSION),
+    kind: z.literal(MANIFEST_KIND),
+    runId: z.string().min(1),
+    name: z.string().min(1),
+    /** ISO 8601 UTC time the publication completed. */
+    createdAt: z.iso.datetime(),
+    spec: resolvedRunSpecSchema,
+    model: z.object({ name: z.string().min(1), baseUrl: z.url() }).strict(),
+    strategy: z
+      .object({
+        name: z.enum(STRATEGY_NAMES),
+        /** Template name -> version (`v1`, or `custom-<sha256 prefix>` for an overridden template). */
+        templateVersions: z.record(z.string(), z.string()),
+      })
+      .strict(),
+    counts: z
+      .object({
+        /** Non-blank input lines: accepted + rejected + errored. */
+        inputs: count,
+        accepted: count,
+        rejected: count,
+        errored: count,
+        /** accepted = train + validation. */
+        train: count,
+        validation: count,
+        /** Rejected items per reject code; sums to `rejected`. */
+        rejectReasons: z.partialRecord(z.enum(REJECT_CODES), count),
+      })
+      .strict(),
+    /** Usage of every LLM call of the run, accepted or not (the cost of the dataset). */
+    tokens: z.object({ prompt: count, completion: count, total: count, calls: count }).strict(),
+    files: z.array(manifestFileSchema).min(1),
+  })
+  .strict();
+
+/**
+ * The commit marker of a published dataset, written last. Parsing checks that the counts reconcile, so a manifest
+ * that exists is also one whose numbers a consumer can trust.
+ */
+export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
+  const problem = (path: (string | number)[], message: string): void => {
+    ctx.addIssue({ code: 'custom', path, message });
+  };
+  const c = m.counts;
+  if (c.inputs !== c.accepted + c.rejected + c.errored) {
+    problem(['counts', 'inputs'], `is ${c.inputs} but accepted ${c.accepted} + rejected ${c.rejected} + errored ${c.errored} = ${c.accepted + c.rejected + c.errored}`);
+  }
+  if (c.accepted !== c.train + c.validation) {
+    problem(['counts', 'accepted'], `is ${c.accepted} but train ${c.train} + validation ${c.validation} = ${c.train + c.validation}`);
+  }
+  const reasons = Object.values(c.rejectReasons).reduce((sum, n) => sum + n, 0);
+  if (reasons !== c.rejected) problem(['counts', 'rejectReasons'], `sum to ${reasons} but rejected is ${c.rejected}`);
+  if (m.tokens.total !== m.tokens.prompt + m.tokens.completion) {
+    problem(['tokens', 'total'], `is ${m.tokens.total} but prompt + completion = ${m.tokens.prompt + m.tokens.completion}`);
+  }
+  if (m.runId !== m.spec.runId) problem(['spec', 'runId'], `is "${m.spec.runId}" but the manifest's runId is "${m.runId}"`);
+  const expected: Record<FileRole, number> = {
+    train: c.train,
+    validation: c.validation,
+    provenance: c.accepted,
+    rejects: c.rejected + c.errored,
+  };
+  for (const role of FILE_ROLES) {
+    const records = m.files.filter((f) => f.role === role).reduce((sum, f) => sum + f.records, 0);
+    if (records !== expected[role]) problem(['files'], `${role} files hold ${records} records, counts say ${expected[role]}`);
+  }
+  const seen = new Set<string>();
+  m.files.forEach((f, i) => {
+    if (seen.has(f.path)) problem(['files', i, 'path'], `"${f.path}" is listed twice`);
+    seen.add(f.path);
+  });
+});
+
+export type Manifest = z.output<typeof manifestSchema>;
+export type ManifestInput = z.input<typeof manifestSchema>;
+
+/** A manifest that does not parse or does not reconcile; `issues` holds one line per problem. */
+export class ManifestError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`${source}: invalid dataset manifest:\n  ${issues.join('\n  ')}`);
+    this.name = 'ManifestError';
+  }
+}
+
+/**
+ * Validates the fields of a manifest about to be written and returns it; throws {@link ManifestError} when the
+ * counts do not reconcile (inputs = accepted + rejected + errored, accepted = train + validation, files agree).
+ */
+export function buildManifest(fields: ManifestInput): Manifest {
+  return check(fields, 'manifest being built');
+}
+
+/**
+ * Parses manifest.json (text, bytes or an already-decoded value) with errors that name each bad field.
+ *
+ * @param source names the manifest in error messages (a path or URI). Default "manifest.json".
+ */
+export function parseManifest(input: unknown, source = MANIFEST_FILE_NAME): Manifest {
+  let value: unknown = input;
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ManifestError(source, [`not valid JSON (${error instanceof Error ? error.message : String(error)})`]);
+    }
+  }
+  return check(value, source);
+}
+
+/** The manifest as stored: pretty-printed so a person can read it, newline-terminated. */
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+function check(value: unknown, source: string): Manifest {
+  const parsed = manifestSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ManifestError(
+    source,
+    parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`),
+  );
+}

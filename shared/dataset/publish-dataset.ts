@@ -1,0 +1,338 @@
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import type { ResolvedRunSpec } from '../config/run-spec.js';
+import { buildChatRecord, serializeChatRecord } from './chat-record.js';
+import type { ItemResult, RejectCode, Vote } from './item-result.js';
+import {
+  buildManifest,
+  MANIFEST_FILE_NAME,
+  parseManifest,
+  serializeManifest,
+  type FileRole,
+  type Manifest,
+  type ManifestFile,
+} from './manifest.js';
+import { assignSplit, type Split } from './split.js';
+
+/** Inputs of {@link publishDataset}. */
+export interface PublishDatasetOptions {
+  store: ArtifactStore;
+  /** The run's resolved spec; `spec.runId` must equal `runId`. */
+  spec: ResolvedRunSpec;
+  runId: string;
+  /**
+   * Makes a fresh iteration of every item result of the run, in index order 0, 1, 2… with none missing
+   * (e.g. `() => itemResults.readAll(runId, total)`). Iterated once per publication attempt.
+   */
+  results: () => AsyncIterable<ItemResult>;
+  /** Template name -> version used by the run, recorded in the manifest. */
+  templateVersions: Record<string, string>;
+  /** Clock for `createdAt`. Default: `() => new Date()`. */
+  now?: () => Date;
+}
+
+export interface PublishDatasetResult {
+  manifest: Manifest;
+  /** False when the dataset was already published (by an earlier call or a concurrent winner). */
+  created: boolean;
+}
+
+/** One line of provenance.jsonl: how an accepted item's training line came about. */
+export interface ProvenanceRecord {
+  id: string;
+  index: number;
+  line: number;
+  split: Split;
+  /** The shard file (relative to the dataset folder) that holds the item's training line. */
+  shard: string;
+  strategy: string | undefined;
+  samples: number;
+  votes: Vote[];
+  voteShare: number;
+  unextractable: number;
+  calls: number;
+  tokens: { prompt: number; completion: number };
+}
+
+/** One line of rejects.jsonl: an input line that did not become training data, and why. */
+export interface RejectRecord {
+  id: string;
+  index: number;
+  line: number;
+  status: 'rejected' | 'errored';
+  code: RejectCode | undefined;
+  reason: string;
+  votes: Vote[];
+  voteShare: number | undefined;
+  file: string | undefined;
+  field: string | undefined;
+  attempts: number | undefined;
+}
+
+/** The dataset files of a run: `<runId>/` + these names. */
+export const shardName = (split: Split, shard: number): string => `${split}-${String(shard).padStart(5, '0')}.jsonl`;
+export const PROVENANCE_FILE = 'provenance.jsonl';
+export const REJECTS_FILE = 'rejects.jsonl';
+const SHARD_FILE = /^(train|validation)-\d{5,}\.jsonl$/;
+
+/**
+ * Publishes a run's dataset under `<runId>/` in the store: chat-format shards `train-NNNNN.jsonl` and
+ * `validation-NNNNN.jsonl` (at most `spec.output.shardMaxRecords` lines each; an empty split still gets one empty
+ * shard), `provenance.jsonl`, `rejects.jsonl`, and finally `manifest.json`, written create-only as the commit marker.
+ *
+ * One pass over `results` feeds all files at once, each through `putStream`, so memory stays flat. Idempotent: an
+ * existing manifest is returned untouched (created=false); a retry after a crash rewrites the same bytes; when a
+ * concurrent publisher commits first, its manifest is returned. The store must let several `putStream` calls run
+ * concurrently (every store does; one that serialised them would deadlock here).
+ */
+export async function publishDataset(options: PublishDatasetOptions): Promise<PublishDatasetResult> {
+  const { store, spec, runId } = options;
+  if (spec.runId !== runId) throw new Error(`publishDataset: spec.runId "${spec.runId}" differs from runId "${runId}"`);
+  const manifestKey = `${runId}/${MANIFEST_FILE_NAME}`;
+  const existing = await readManifest(store, manifestKey);
+  if (existing !== null) return { manifest: existing, created: false };
+
+  const written = await writeFiles(store, spec, runId, options.results());
+  await removeStaleShards(store, runId, written.files);
+  const tokens = written.tokens;
+  const manifest = buildManifest({
+    schemaVersion: 1,
+    kind: 's2d.dataset',
+    runId,
+    name: spec.name,
+    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    spec,
+    model: { name: spec.model.name, baseUrl: spec.model.baseUrl },
+    strategy: { name: spec.strategy, templateVersions: options.templateVersions },
+    counts: written.counts,
+    tokens: { prompt: tokens.prompt, completion: tokens.completion, total: tokens.prompt + tokens.completion, calls: tokens.calls },
+    files: written.files,
+  });
+  if (await store.putIfAbsent(manifestKey, serializeManifest(manifest))) return { manifest, created: true };
+  const winner = await readManifest(store, manifestKey);
+  if (winner === null) throw new Error(`publishDataset: ${store.locate(manifestKey)} vanished after a concurrent publish`);
+  return { manifest: winner, created: false };
+}
+
+async function readManifest(store: ArtifactStore, key: string): Promise<Manifest | null> {
+  const bytes = await store.get(key);
+  return bytes === null ? null : parseManifest(bytes, store.locate(key));
+}
+
+interface Written {
+  files: ManifestFile[];
+  counts: Manifest['counts'];
+  tokens: { prompt: number; completion: number; calls: number };
+}
+
+async function writeFiles(store: ArtifactStore, spec: ResolvedRunSpec, runId: string, results: AsyncIterable<ItemResult>): Promise<Written> {
+  const maxRecords = spec.output.shardMaxRecords;
+  const shards = { train: new ShardSeries(store, runId, 'train', maxRecords), validation: new ShardSeries(store, runId, 'validation', maxRecords) };
+  const provenance = new StreamedFile(store, runId, PROVENANCE_FILE, 'provenance');
+  const rejects = new StreamedFile(store, runId, REJECTS_FILE, 'rejects');
+  const counts = { inputs: 0, accepted: 0, rejected: 0, errored: 0, train: 0, validation: 0 };
+  const rejectReasons: Partial<Record<RejectCode, number>> = {};
+  const tokens = { prompt: 0, completion: 0, calls: 0 };
+  try {
+    for await (const r of results) {
+      if (r.index !== counts.inputs) {
+        throw new Error(`publishDataset: results must come in index order with none missing; expected index ${counts.inputs}, got ${r.index}`);
+      }
+      counts.inputs++;
+      tokens.prompt += r.usage.promptTokens;
+      tokens.completion += r.usage.completionTokens;
+      tokens.calls += r.calls;
+      if (r.status === 'accepted') {
+        const split = assignSplit(r.id, spec.output.validationFraction);
+        counts.accepted++;
+        counts[split]++;
+        const shard = await shards[split].writeLine(serializeChatRecord(buildChatRecord(r.prompt, r.target)));
+        await provenance.writeLine(JSON.stringify(provenanceOf(r, split, shard)));
+      } else {
+        if (r.status === 'rejected') {
+          counts.rejected++;
+          rejectReasons[r.code] = (rejectReasons[r.code] ?? 0) + 1;
+        } else {
+          counts.errored++;
+        }
+        await rejects.writeLine(JSON.stringify(rejectOf(r)));
+      }
+    }
+    const files = [...(await shards.train.finish()), ...(await shards.validation.finish()), await provenance.finish(), await rejects.finish()];
+    return { files, counts: { ...counts, rejectReasons }, tokens };
+  } catch (error) {
+    // Stop every upload still open so no temp object lingers, then report the first failure.
+    await Promise.all([shards.train.abort(error), shards.validation.abort(error), provenance.abort(error), rejects.abort(error)]);
+    throw error;
+  }
+}
+
+/** Train or validation shards of one run: a new file every `maxRecords` lines, at least one file. */
+class ShardSeries {
+  readonly #done: ManifestFile[] = [];
+  #current: StreamedFile | null = null;
+
+  constructor(
+    private readonly store: ArtifactStore,
+    private readonly runId: string,
+    private readonly split: Split,
+    private readonly maxRecords: number,
+  ) {}
+
+  /** Appends one line; returns the name of the shard that holds it. */
+  async writeLine(line: string): Promise<string> {
+    if (this.#current !== null && this.#current.records >= this.maxRecords) {
+      this.#done.push(await this.#current.finish());
+      this.#current = null;
+    }
+    this.#current ??= new StreamedFile(this.store, this.runId, shardName(this.split, this.#done.length), this.split);
+    await this.#current.writeLine(line);
+    return this.#current.name;
+  }
+
+  async finish(): Promise<ManifestFile[]> {
+    const last = this.#current ?? new StreamedFile(this.store, this.runId, shardName(this.split, this.#done.length), this.split);
+    this.#current = null;
+    this.#done.push(await last.finish());
+    return this.#done;
+  }
+
+  async abort(error: unknown): Promise<void> {
+    await this.#current?.abort(error);
+  }
+}
+
+/** Lines are batched into chunks of about this many characters before they go to the store. */
+const CHUNK_CHARS = 64 * 1024;
+/** Chunks a file may have queued before `writeLine` waits for the store to take them (backpressure). */
+const MAX_QUEUED_CHUNKS = 4;
+
+/**
+ * One object written line by line through `putStream`: lines are batched into chunks and handed over through a
+ * small bounded queue, so several files fill concurrently from one pass while each holds only a few chunks.
+ */
+class StreamedFile {
+  records = 0;
+  #buffer = '';
+  readonly #queue: string[] = [];
+  #closed = false;
+  #failure: { error: unknown } | null = null;
+  #wakeReader: (() => void) | null = null;
+  #wakeWriter: (() => void) | null = null;
+  readonly #upload: Promise<{ bytes: number; sha256: string }>;
+
+  constructor(
+    store: ArtifactStore,
+    runId: string,
+    readonly name: string,
+    private readonly role: FileRole,
+  ) {
+    this.#upload = store.putStream(`${runId}/${name}`, this.#chunks());
+    // A store failure must release a writer waiting for queue space; the error also surfaces from finish().
+    this.#upload.catch((error: unknown) => {
+      this.#fail(error);
+    });
+  }
+
+  async writeLine(line: string): Promise<void> {
+    this.#buffer += `${line}\n`;
+    this.records++;
+    if (this.#buffer.length >= CHUNK_CHARS) await this.#push();
+  }
+
+  /** Ends the object and returns its manifest entry, with size and checksum as the store computed them. */
+  async finish(): Promise<ManifestFile> {
+    if (this.#buffer !== '') await this.#push();
+    this.#closed = true;
+    this.#wake();
+    const { bytes, sha256 } = await this.#upload;
+    return { path: this.name, role: this.role, records: this.records, bytes, sha256 };
+  }
+
+  /** Fails the upload (the store discards its temp data) and waits until it has stopped. */
+  async abort(error: unknown): Promise<void> {
+    this.#fail(error);
+    await this.#upload.catch(() => undefined);
+  }
+
+  async #push(): Promise<void> {
+    const chunk = this.#buffer;
+    this.#buffer = '';
+    while (this.#queue.length >= MAX_QUEUED_CHUNKS && this.#failure === null) {
+      await new Promise<void>((resolve) => (this.#wakeWriter = resolve));
+    }
+    if (this.#failure !== null) throw this.#failure.error;
+    this.#queue.push(chunk);
+    this.#wake();
+  }
+
+  async *#chunks(): AsyncGenerator<string> {
+    for (;;) {
+      if (this.#failure !== null) throw this.#failure.error;
+      const chunk = this.#queue.shift();
+      if (chunk !== undefined) {
+        this.#wake();
+        yield chunk;
+      } else if (this.#closed) {
+        return;
+      } else {
+        await new Promise<void>((resolve) => (this.#wakeReader = resolve));
+      }
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= { error };
+    this.#wake();
+  }
+
+  #wake(): void {
+    const wakers = [this.#wakeReader, this.#wakeWriter];
+    this.#wakeReader = this.#wakeWriter = null;
+    for (const wake of wakers) wake?.();
+  }
+}
+
+/** Shards a previous attempt wrote beyond what this one needs (only if the results changed in between). */
+async function removeStaleShards(store: ArtifactStore, runId: string, files: ManifestFile[]): Promise<void> {
+  const keep = new Set(files.map((f) => f.path));
+  const stale: string[] = [];
+  for await (const key of store.list(`${runId}/`)) {
+    const name = key.slice(runId.length + 1);
+    if (SHARD_FILE.test(name) && !keep.has(name)) stale.push(key);
+  }
+  for (const key of stale) await store.delete(key);
+}
+
+function provenanceOf(r: Extract<ItemResult, { status: 'accepted' }>, split: Split, shard: string): ProvenanceRecord {
+  return {
+    id: r.id,
+    index: r.index,
+    line: r.line,
+    split,
+    shard,
+    strategy: r.strategy,
+    samples: r.samples,
+    votes: r.votes,
+    voteShare: r.voteShare,
+    unextractable: r.unextractable,
+    calls: r.calls,
+    tokens: { prompt: r.usage.promptTokens, completion: r.usage.completionTokens },
+  };
+}
+
+function rejectOf(r: Exclude<ItemResult, { status: 'accepted' }>): RejectRecord {
+  const rejected = r.status === 'rejected' ? r : undefined;
+  return {
+    id: r.id,
+    index: r.index,
+    line: r.line,
+    status: r.status,
+    code: rejected?.code,
+    reason: r.reason,
+    votes: r.votes,
+    voteShare: rejected?.voteShare,
+    file: rejected?.file,
+    field: rejected?.field,
+    attempts: r.status === 'errored' ? r.attempts : undefined,
+  };
+}

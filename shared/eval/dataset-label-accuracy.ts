@@ -1,0 +1,43 @@
+import { normaliseAnswer } from '../extraction/normalise-answer.js';
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
+import type { AnswerType } from '../core-types.js';
+import { PROVENANCE_FILE } from '../dataset/publish-dataset.js';
+
+export interface LabelAccuracy {
+  accepted: number;
+  /** Accepted items whose target equals the gold label curation never saw. */
+  correct: number;
+  accuracy: number;
+  byTask: Record<string, { accepted: number; correct: number; accuracy: number }>;
+}
+
+/**
+ * Scores a published dataset's targets against gold labels, reading what was published (provenance.jsonl holds
+ * each accepted item's id and target), so it measures the artifact a fine-tuning job would get.
+ */
+export async function datasetLabelAccuracy(
+  store: ArtifactStore,
+  runId: string,
+  labels: ReadonlyMap<string, { answer: string; task: string }>,
+): Promise<LabelAccuracy> {
+  const bytes = await store.get(`${runId}/${PROVENANCE_FILE}`);
+  if (bytes === null) throw new Error(`${store.locate(`${runId}/${PROVENANCE_FILE}`)} is missing`);
+  const byTask: LabelAccuracy['byTask'] = {};
+  let accepted = 0;
+  let correct = 0;
+  for (const line of Buffer.from(bytes).toString('utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const record = JSON.parse(line) as { id: string; target: string; answerType?: AnswerType };
+    const label = labels.get(record.id);
+    if (label === undefined) throw new Error(`no gold label for accepted item ${record.id}`);
+    const gold = normaliseAnswer(label.answer, record.answerType ?? 'text');
+    const right = gold !== null && gold === record.target;
+    accepted += 1;
+    if (right) correct += 1;
+    const task = (byTask[label.task] ??= { accepted: 0, correct: 0, accuracy: 0 });
+    task.accepted += 1;
+    if (right) task.correct += 1;
+  }
+  for (const task of Object.values(byTask)) task.accuracy = task.accepted === 0 ? 0 : task.correct / task.accepted;
+  return { accepted, correct, accuracy: accepted === 0 ? 0 : correct / accepted, byTask };
+}

@@ -1,0 +1,198 @@
+import type { Redis } from 'ioredis';
+import type { ResolvedRunSpec } from '../config/run-spec.js';
+import type { TokenUsage } from '../core-types.js';
+import type { ItemStatus } from '../dataset/item-result.js';
+import { runKeys, type RunKeys } from './run-keys.js';
+
+export const RUN_STATES = ['producing', 'running', 'publishing', 'published', 'failed'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/** What `s2d status` shows: a run's spec, state and counters as Redis holds them. */
+export interface RunRecord {
+  runId: string;
+  spec: ResolvedRunSpec;
+  state: RunState;
+  submittedAt: string;
+  /** Items in the input; known once the producer has read all of it. */
+  total: number | null;
+  done: number;
+  accepted: number;
+  rejected: number;
+  errored: number;
+  /** Tokens attributed to finished items (cached completions included). */
+  promptTokens: number;
+  completionTokens: number;
+  /** LLM requests actually sent (paid), and the tokens they used, counting retries. */
+  llmRequests: number;
+  paidPromptTokens: number;
+  paidCompletionTokens: number;
+  publishedAt: string | null;
+  manifestLocation: string | null;
+  error: string | null;
+}
+
+// Marks one item done exactly once: the bit flips and the counters move only for the first caller; every caller
+// learns whether the run is now complete, so a crashed caller's retry can still trigger publication.
+const MARK_DONE = `
+local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
+if was == 0 then
+  redis.call('HINCRBY', KEYS[1], 'done', 1)
+  redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+  redis.call('HINCRBY', KEYS[1], 'promptTokens', ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'completionTokens', ARGV[4])
+end
+local total = redis.call('HGET', KEYS[1], 'total')
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+local complete = 0
+if total and tonumber(total) == done then complete = 1 end
+return {was, complete}
+`;
+
+// Claims the items of a batch that no producer has enqueued and no worker has finished; returns their positions.
+const CLAIM_FOR_ENQUEUE = `
+local fresh = {}
+for i, index in ipairs(ARGV) do
+  if redis.call('GETBIT', KEYS[2], index) == 0 and redis.call('GETBIT', KEYS[1], index) == 0 then
+    table.insert(fresh, i - 1)
+  end
+end
+return fresh
+`;
+
+// Sets the total and moves a producing run on, in one step so it cannot overwrite a later state.
+const SET_TOTAL = `
+redis.call('HSET', KEYS[1], 'total', ARGV[1])
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+local complete = 0
+if tonumber(ARGV[1]) == done then complete = 1 end
+if redis.call('HGET', KEYS[1], 'state') == 'producing' then
+  if complete == 1 then redis.call('HSET', KEYS[1], 'state', 'publishing')
+  else redis.call('HSET', KEYS[1], 'state', 'running') end
+end
+return complete
+`;
+
+/** Run state in Redis: registration, enqueue claims, exactly-once completion counting, publication state. */
+export class RunStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  keys(runId: string): RunKeys {
+    return runKeys(this.prefix, runId);
+  }
+
+  /** Registers a run if it is new; returns false when a run with this id already exists (nothing is changed). */
+  async register(spec: ResolvedRunSpec, now = new Date()): Promise<boolean> {
+    const keys = this.keys(spec.runId);
+    const created = await this.redis.hsetnx(keys.run, 'spec', JSON.stringify(spec));
+    if (created === 0) return false;
+    await this.redis
+      .multi()
+      .hset(keys.run, { state: 'producing', submittedAt: now.toISOString(), done: 0 })
+      .zadd(keys.index, now.getTime(), spec.runId)
+      .exec();
+    return true;
+  }
+
+  async get(runId: string): Promise<RunRecord | null> {
+    const raw = await this.redis.hgetall(this.keys(runId).run);
+    const specJson = raw.spec;
+    if (specJson === undefined) return null;
+    const num = (field: string): number => Number(raw[field] ?? 0);
+    return {
+      runId,
+      spec: JSON.parse(specJson) as ResolvedRunSpec,
+      state: (raw.state ?? 'producing') as RunState,
+      submittedAt: raw.submittedAt ?? '',
+      total: raw.total === undefined ? null : Number(raw.total),
+      done: num('done'),
+      accepted: num('accepted'),
+      rejected: num('rejected'),
+      errored: num('errored'),
+      promptTokens: num('promptTokens'),
+      completionTokens: num('completionTokens'),
+      llmRequests: num('llmRequests'),
+      paidPromptTokens: num('paidPromptTokens'),
+      paidCompletionTokens: num('paidCompletionTokens'),
+      publishedAt: raw.publishedAt ?? null,
+      manifestLocation: raw.manifestLocation ?? null,
+      error: raw.error ?? null,
+    };
+  }
+
+  /** Run ids, oldest first. */
+  async list(): Promise<string[]> {
+    return this.redis.zrange(runKeys(this.prefix, '').index, 0, -1);
+  }
+
+  async getSpec(runId: string): Promise<ResolvedRunSpec | null> {
+    const json = await this.redis.hget(this.keys(runId).run, 'spec');
+    return json === null ? null : (JSON.parse(json) as ResolvedRunSpec);
+  }
+
+  /** Of these item indices, the ones that still need a job; marks them enqueued. Call after the jobs are added. */
+  async unclaimed(runId: string, indices: readonly number[]): Promise<number[]> {
+    if (indices.length === 0) return [];
+    const keys = this.keys(runId);
+    const positions = (await this.redis.eval(
+      CLAIM_FOR_ENQUEUE, 2, keys.done, keys.enqueued, ...indices.map(String),
+    )) as number[];
+    return positions.map((position) => indices[position] ?? -1);
+  }
+
+  async markEnqueued(runId: string, indices: readonly number[]): Promise<void> {
+    if (indices.length === 0) return;
+    const key = this.keys(runId).enqueued;
+    const pipeline = this.redis.pipeline();
+    for (const index of indices) pipeline.setbit(key, index, 1);
+    await pipeline.exec();
+  }
+
+  async isDone(runId: string, index: number): Promise<boolean> {
+    return (await this.redis.getbit(this.keys(runId).done, index)) === 1;
+  }
+
+  /** Records an item's durable result once; returns whether the run's last item is now done. */
+  async markDone(runId: string, index: number, status: ItemStatus, usage: TokenUsage): Promise<{ first: boolean; complete: boolean }> {
+    const keys = this.keys(runId);
+    const [was, complete] = (await this.redis.eval(
+      MARK_DONE, 2, keys.run, keys.done,
+      String(index), status, String(usage.promptTokens), String(usage.completionTokens),
+    )) as [number, number];
+    return { first: was === 0, complete: complete === 1 };
+  }
+
+  /** Records the input size once the producer has read all of it; returns whether every item is already done. */
+  async setTotal(runId: string, total: number): Promise<boolean> {
+    const keys = this.keys(runId);
+    const complete = (await this.redis.eval(SET_TOTAL, 1, keys.run, String(total))) as number;
+    return complete === 1;
+  }
+
+  /** Counts an LLM request actually sent (paid), with its usage. */
+  async countRequest(runId: string, usage: TokenUsage): Promise<void> {
+    const key = this.keys(runId).run;
+    await this.redis
+      .multi()
+      .hincrby(key, 'llmRequests', 1)
+      .hincrby(key, 'paidPromptTokens', usage.promptTokens)
+      .hincrby(key, 'paidCompletionTokens', usage.completionTokens)
+      .exec();
+  }
+
+  async setState(runId: string, state: RunState, extra: Record<string, string> = {}): Promise<void> {
+    await this.redis.hset(this.keys(runId).run, { state, ...extra });
+  }
+
+  /** After publication the bitmaps are history: drop them so Redis holds only the small run hash. */
+  async markPublished(runId: string, manifestLocation: string, now = new Date()): Promise<void> {
+    const keys = this.keys(runId);
+    await this.redis
+      .multi()
+      .hset(keys.run, { state: 'published', publishedAt: now.toISOString(), manifestLocation })
+      .del(keys.enqueued, keys.done)
+      .exec();
+  }
+}

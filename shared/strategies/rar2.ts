@@ -1,0 +1,41 @@
+import { addUsage } from '../core-types.js';
+import type { SampleChain, Strategy, StrategyContext } from './strategy.js';
+import { expectCompletions, sampleIndices, userMessage } from './system1.js';
+import { renderTemplate } from './templates.js';
+
+/**
+ * 2-step Rephrase and Respond. Call 1 asks only for a restated question (all N chains in one sampler call, so an
+ * `n`-capable endpoint serves them in one request); call 2 of chain i shows the original question together with
+ * chain i's restatement and asks for the answer. Chains are independent, so their call 2s run concurrently.
+ */
+async function run(ctx: StrategyContext): Promise<SampleChain[]> {
+  const { templates, sampler, params } = ctx;
+  const question = ctx.prompt;
+  const indices = sampleIndices(ctx.samples);
+  const rephraseMessages = userMessage(
+    renderTemplate(templates.rar2Rephrase, templates, { question, answerType: ctx.answerType }),
+  );
+  const rephrasings = expectCompletions(await sampler.sample(rephraseMessages, indices, params), indices.length, 'rar2 rephrase');
+
+  return Promise.all(
+    rephrasings.map(async (rephrasing, i): Promise<SampleChain> => {
+      const sampleIndex = indices[i] ?? i;
+      // An empty restatement still gets its answer call: the original question is in that prompt too, and a
+      // chain that answers badly is the vote's business, not a reason to fail the item.
+      const rephrased = rephrasing.text.trim();
+      const answerMessages = userMessage(
+        renderTemplate(templates.rar2Answer, templates, { question, answerType: ctx.answerType, rephrased }),
+      );
+      const [answer] = expectCompletions(await sampler.sample(answerMessages, [sampleIndex], params), 1, 'rar2 answer');
+      if (answer === undefined) throw new Error('unreachable: expectCompletions checked the length');
+      return {
+        sampleIndex,
+        finalText: answer.text,
+        calls: 2,
+        usage: addUsage(rephrasing.usage, answer.usage),
+      };
+    }),
+  );
+}
+
+export const rar2Strategy: Strategy = { name: 'rar2', system: 2, run };

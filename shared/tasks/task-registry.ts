@@ -1,0 +1,62 @@
+import type { AnswerType } from '../core-types.js';
+import type { Rng } from '../random/seeded-random.js';
+import { coinFlipFamily, type CoinFlipInstance } from './coin-flip.js';
+import { lastLetterFamily, type LastLetterInstance } from './last-letter.js';
+import type { GenerateOptions, TaskFamily, TaskName } from './task-family.js';
+
+export type AnyTaskFamily = TaskFamily<LastLetterInstance> | TaskFamily<CoinFlipInstance>;
+
+/** Every built-in family, in a fixed order (demo seeds and CLI listings depend on it). */
+export const TASK_FAMILIES: readonly AnyTaskFamily[] = Object.freeze([lastLetterFamily, coinFlipFamily]);
+
+/** The family of that name; throws on an unknown name (a typo must not become an empty data set). */
+export function getTaskFamily(name: string): AnyTaskFamily {
+  const family = TASK_FAMILIES.find((f) => f.name === name);
+  if (!family) throw new RangeError(`unknown task family "${name}" (known: ${TASK_FAMILIES.map((f) => f.name).join(', ')})`);
+  return family;
+}
+
+/** A task read out of a prompt (or generated), tagged with its family so the instance type narrows. */
+export type RecognisedTask =
+  | { family: 'last-letter'; instance: LastLetterInstance }
+  | { family: 'coin-flip'; instance: CoinFlipInstance };
+
+export interface GeneratedItem {
+  prompt: string;
+  answer: string;
+  answerType: AnswerType;
+  task: RecognisedTask;
+}
+
+export function answerTypeOf(name: TaskName): AnswerType {
+  return name === 'last-letter' ? lastLetterFamily.answerType : coinFlipFamily.answerType;
+}
+
+/** Tries every family; a prompt that could be read as both is taken as the one whose statement comes first. */
+export function recogniseTask(text: string): RecognisedTask | null {
+  const ll = lastLetterFamily.recognise(text);
+  const cf = coinFlipFamily.recognise(text);
+  if (ll && cf) {
+    const coinAt = text.search(/\bcoins?\b/i);
+    const letterAt = text.search(/\bletters?\b/i);
+    return letterAt !== -1 && letterAt < coinAt ? { family: 'last-letter', instance: ll } : { family: 'coin-flip', instance: cf };
+  }
+  if (ll) return { family: 'last-letter', instance: ll };
+  if (cf) return { family: 'coin-flip', instance: cf };
+  return null;
+}
+
+/** The normalised gold answer of a task. */
+export function solveTask(task: RecognisedTask): string {
+  return task.family === 'last-letter' ? lastLetterFamily.solve(task.instance) : coinFlipFamily.solve(task.instance);
+}
+
+/** One seeded item of the named family. */
+export function generateTask(name: TaskName, rng: Rng, options?: GenerateOptions): GeneratedItem {
+  if (name === 'last-letter') {
+    const g = lastLetterFamily.generate(rng, options);
+    return { prompt: g.prompt, answer: g.answer, answerType: 'letters', task: { family: name, instance: g.instance } };
+  }
+  const g = coinFlipFamily.generate(rng, options);
+  return { prompt: g.prompt, answer: g.answer, answerType: 'yes-no', task: { family: name, instance: g.instance } };
+}

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../shared/dataset/manifest.js';
+
+const run = promisify(execFile);
+const BIN = new URL('../../bin/s2d.mjs', import.meta.url).pathname;
+
+describe('s2d demo (CLI, end to end: private redis-server, simulator, 2 worker processes)', () => {
+  it('prints a JSON summary whose files exist, reconcile, and show curation lifting the labels', { timeout: 180_000 }, async () => {
+    const out = await mkdtemp(join(tmpdir(), 's2d-demo-e2e-'));
+    const env = { ...process.env, REDIS_URL: '', OPENAI_BASE_URL: '' };
+    const { stdout } = await run(process.execPath, [BIN, 'demo', '--json', '--out', out], { env, maxBuffer: 10_000_000 });
+    const summary = JSON.parse(stdout) as {
+      runId: string; datasetDir: string; manifest: string; items: number; accepted: number; rejected: number; errored: number;
+      acceptanceRate: number; labelAccuracy: number; simulator: boolean;
+      system1: { accuracy: number; tokensPerItem: number }; system2: { accuracy: number; tokensPerItem: number };
+    };
+    expect(summary.simulator).toBe(true);
+    expect(summary.items).toBe(600);
+    expect(summary.accepted + summary.rejected + summary.errored).toBe(600);
+    expect(summary.errored).toBe(0);
+
+    // The paper's shape: System 2 beats System 1 and costs more tokens; curated labels beat single System 2 answers.
+    expect(summary.system2.accuracy).toBeGreaterThan(summary.system1.accuracy);
+    expect(summary.system2.tokensPerItem).toBeGreaterThan(5 * summary.system1.tokensPerItem);
+    expect(summary.labelAccuracy).toBeGreaterThan(summary.system2.accuracy + 0.15);
+    expect(summary.acceptanceRate).toBeGreaterThan(0.5);
+
+    const manifest = parseManifest(JSON.parse(await readFile(summary.manifest, 'utf8')));
+    expect(dirname(summary.manifest)).toBe(summary.datasetDir);
+    expect(manifest.runId).toBe(summary.runId);
+    expect(manifest.counts.accepted).toBe(summary.accepted);
+    for (const file of manifest.files) {
+      const bytes = await readFile(join(summary.datasetDir, file.path));
+      expect((await stat(join(summary.datasetDir, file.path))).size).toBe(file.bytes);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+      const lines = bytes.toString('utf8').split('\n').filter((line) => line !== '');
+      expect(lines).toHaveLength(file.records);
+      if (file.role === 'train' || file.role === 'validation') {
+        for (const line of lines) expect(Object.keys(JSON.parse(line) as object)).toEqual(['messages']);
+      }
+    }
+  });
+
+  it('says in one line what to do when redis-server is missing', async () => {
+    const env = { ...process.env, REDIS_URL: '', PATH: '/nonexistent' };
+    const failure = await run(process.execPath, [BIN, 'demo'], { env }).then(
+      () => null,
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+    expect(failure?.code).toBe(1);
+    const lines = (failure?.stderr ?? '').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/redis-server.*apt-get install -y redis-server/);
+  });
+});

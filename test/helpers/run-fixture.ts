@@ -1,0 +1,110 @@
+import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openQueueClients, type QueueClients } from '../../cli/queue-clients.js';
+import { writeTaskFiles } from '../../producers/write-task-files.js';
+import { submitRun, type SubmitOutcome } from '../../producers/submit-run.js';
+import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
+import { runSpecSchema, type ResolvedRunSpec, type RunSpecInput } from '../../shared/config/run-spec.js';
+import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
+import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
+import { isolatedPrefix } from './isolated-prefix.js';
+
+export interface RunFixture {
+  dir: string;
+  prefix: string;
+  spec: ResolvedRunSpec;
+  clients: QueueClients;
+  /** Input lines the producer must reject (bad JSON etc.) appended after the generated items. */
+  badLines: number;
+  submit(): Promise<SubmitOutcome>;
+  readDataset(): Promise<PublishedDataset>;
+}
+
+export interface PublishedDataset {
+  manifest: Manifest;
+  /** Every training line (train + validation), parsed. */
+  chatLines: { messages: { role: string; content: string }[] }[];
+  provenance: { id: string; index: number; target: string }[];
+  rejects: { id: string; index: number; status: string; code?: string; reason: string }[];
+}
+
+export interface FixtureOptions {
+  label: string;
+  redisUrl: string;
+  baseUrl: string;
+  items: number;
+  /** Append lines that cannot be read, to check they land in the rejects and the counts reconcile. */
+  withBadLines?: boolean;
+  spec?: Partial<RunSpecInput>;
+}
+
+/** A run of last-letter items against the simulator, with its own temp directory and Redis prefix. */
+export async function createRunFixture(options: FixtureOptions): Promise<RunFixture> {
+  const dir = await mkdtemp(join(tmpdir(), `s2d-${options.label}-`));
+  const prefix = isolatedPrefix(options.label);
+  const files = await writeTaskFiles({ family: 'last-letter', count: options.items, seed: 11, dir, name: 'items' });
+  let badLines = 0;
+  if (options.withBadLines === true) {
+    await appendFile(files.inputsPath, '{"id": "broken", "prompt": \n{"id": "no-prompt"}\n\n[1, 2]\n');
+    badLines = 3;
+  }
+  const spec = await resolveRunSpec(
+    runSpecSchema.parse({
+      name: options.label,
+      input: files.inputsPath,
+      answerType: 'letters',
+      strategy: 'rar2',
+      model: { name: 'sim-llama-2-70b-chat', baseUrl: options.baseUrl },
+      sampling: { samples: 4, temperature: 0.8, maxTokens: 256, seed: 3 },
+      curation: { minAgreement: 0.5 },
+      output: { dir: join(dir, 'out') },
+      ...options.spec,
+    }),
+    { baseDir: dir, defaultBaseUrl: options.baseUrl },
+  );
+  const clients = openQueueClients(options.redisUrl, prefix);
+  const store = openArtifactStore(spec.output.dir);
+  return {
+    dir,
+    prefix,
+    spec,
+    clients,
+    badLines,
+    submit: () =>
+      submitRun(spec, {
+        runs: clients.runs,
+        distillQueue: clients.distillQueue,
+        publishQueue: clients.publishQueue,
+        results: new ItemResultStore(store),
+        maxBacklog: 1_000,
+      }),
+    readDataset: async () => {
+      const folder = join(spec.output.dir, spec.runId);
+      const manifest = parseManifest(JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')));
+      const jsonl = async <T>(name: string): Promise<T[]> =>
+        (await readFile(join(folder, name), 'utf8'))
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => JSON.parse(line) as T);
+      const chatLines: PublishedDataset['chatLines'] = [];
+      for (const file of manifest.files.filter((f) => f.role === 'train' || f.role === 'validation')) {
+        chatLines.push(...(await jsonl<PublishedDataset['chatLines'][number]>(file.path)));
+      }
+      return {
+        manifest,
+        chatLines,
+        provenance: await jsonl('provenance.jsonl'),
+        rejects: await jsonl('rejects.jsonl'),
+      };
+    },
+  };
+}
+
+/** Every input index appears exactly once across provenance and rejects; returns the duplicates found (none). */
+export function duplicateIndices(dataset: PublishedDataset): number[] {
+  const seen = new Map<number, number>();
+  for (const record of [...dataset.provenance, ...dataset.rejects]) seen.set(record.index, (seen.get(record.index) ?? 0) + 1);
+  return [...seen].filter(([, count]) => count > 1).map(([index]) => index);
+}

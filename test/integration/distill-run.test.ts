@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { waitForPublication } from '../../cli/commands/submit.js';
+import { startSimulator } from '../../infra/simulator/simulator-server.js';
+import { createLogger } from '../../shared/logger.js';
+import { startWorkers } from '../../workers/start-workers.js';
+import { createRunFixture, duplicateIndices } from '../helpers/run-fixture.js';
+
+const redisUrl = inject('redisUrl');
+
+describe('a distillation run through BullMQ on a real redis-server', () => {
+  let simulator: Awaited<ReturnType<typeof startSimulator>>;
+
+  beforeAll(async () => {
+    simulator = await startSimulator({ seed: 5 });
+  });
+  afterAll(async () => {
+    await simulator.close();
+  });
+
+  it('publishes a reconciled dataset, and submitting the same run again enqueues nothing and pays for nothing', async () => {
+    const run = await createRunFixture({ label: 'resubmit', redisUrl, baseUrl: simulator.baseUrl, items: 24, withBadLines: true });
+    try {
+      const first = await run.submit();
+      expect(first).toMatchObject({ created: true, enqueued: 24, rejectedAtInput: 3, total: 27 });
+      // Submitted again while nothing has run yet: every job id already exists.
+      const again = await run.submit();
+      expect(again).toMatchObject({ created: false, enqueued: 0, rejectedAtInput: 0, total: 27 });
+      expect(await run.clients.distillQueue.getWaitingCount()).toBe(24);
+
+      const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
+      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await workers.close(false);
+
+      const record = await run.clients.runs.get(run.spec.runId);
+      const requestsAfterRun = record?.llmRequests ?? 0;
+      // rar2 × 4 samples with `n` honoured: one rephrase request plus one answer request per sample.
+      expect(requestsAfterRun).toBe(24 * (1 + 4));
+
+      const dataset = await run.readDataset();
+      const { counts } = dataset.manifest;
+      expect(counts.inputs).toBe(27);
+      expect(counts.accepted + counts.rejected + counts.errored).toBe(27);
+      expect(dataset.chatLines).toHaveLength(counts.accepted);
+      expect(dataset.provenance).toHaveLength(counts.accepted);
+      expect(dataset.rejects).toHaveLength(counts.rejected + counts.errored);
+      expect(dataset.rejects.filter((r) => r.code === 'invalid-input').map((r) => r.reason)).toEqual([
+        expect.stringMatching(/items\.inputs\.jsonl line 25/),
+        expect.stringMatching(/line 26.*"prompt"/),
+        expect.stringMatching(/line 28/),
+      ]);
+      expect(duplicateIndices(dataset)).toEqual([]);
+      for (const line of dataset.chatLines) {
+        expect(line.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+        expect(line.messages[1]?.content).toMatch(/^[a-z]+$/);
+      }
+
+      const resubmitted = await run.submit();
+      expect(resubmitted).toMatchObject({ created: false, enqueued: 0, state: 'published' });
+      expect((await run.clients.runs.get(run.spec.runId))?.llmRequests).toBe(requestsAfterRun);
+      expect(await run.clients.distillQueue.getJobCounts('wait', 'active', 'completed', 'failed')).toEqual({ wait: 0, active: 0, completed: 0, failed: 0 });
+    } finally {
+      await run.clients.close();
+    }
+  });
+
+  it('keeps Redis flat: finished jobs, call caches and done bitmaps are gone once the dataset is published', async () => {
+    const run = await createRunFixture({ label: 'flat', redisUrl, baseUrl: simulator.baseUrl, items: 30 });
+    try {
+      await run.submit();
+      const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
+      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await workers.close(false);
+      const keys = await run.clients.redis.keys(`${run.prefix}:*`);
+      const leftovers = keys.filter((key) => key.includes(':cache:') || key.endsWith(':done') || key.endsWith(':enqueued') || /:distill:[^:]+__\d+$/.test(key));
+      expect(leftovers).toEqual([]);
+    } finally {
+      await run.clients.close();
+    }
+  });
+});

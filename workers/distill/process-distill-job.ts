@@ -1,0 +1,106 @@
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../shared/logger.js';
+import { curateItem } from '../../shared/curation/curate-item.js';
+import type { ItemResult } from '../../shared/dataset/item-result.js';
+import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
+import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
+import { OpenAiSampler } from '../../shared/llm/openai-sampler.js';
+import { distillJobSchema, publishJobId, type DistillJob } from '../../shared/queue/job-payloads.js';
+import { itemCacheKey } from '../../shared/runs/run-keys.js';
+import type { RunStore } from '../../shared/runs/run-store.js';
+import type { RunContext, RunContexts } from '../run-context.js';
+
+export interface DistillDeps {
+  redis: Redis;
+  prefix: string;
+  runs: RunStore;
+  contexts: RunContexts;
+  publishQueue: Queue;
+  logger: Logger;
+}
+
+export type DistillOutcome = 'done' | 'already-done' | 'run-published';
+
+/**
+ * One item: strategy -> extraction -> vote -> durable result -> done bit -> (last item) publish job.
+ * Safe to run more than once for the same item: LLM calls come from the per-item cache, the result write is an
+ * idempotent overwrite, and the done bit counts the item once.
+ */
+export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise<DistillOutcome> {
+  return async (job) => {
+    const payload = distillJobSchema.parse(job.data);
+    const { runId, index } = payload;
+    const run = await deps.runs.get(runId);
+    if (run === null) throw new Error(`run ${runId} is not registered`);
+    if (run.state === 'published') return 'run-published';
+    if (await deps.runs.isDone(runId, index)) {
+      // A previous attempt stored the result but may have died before it could trigger publication.
+      await finish(deps, payload, null);
+      return 'already-done';
+    }
+    const context = await deps.contexts.get(runId);
+    const result = await computeResult(deps, context, payload, job);
+    await context.results.put(runId, result);
+    await finish(deps, payload, result);
+    return 'done';
+  };
+}
+
+async function computeResult(deps: DistillDeps, context: RunContext, payload: DistillJob, job: Job): Promise<ItemResult> {
+  const { spec } = context;
+  const started = Date.now();
+  const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy: spec.strategy };
+  const sampler = new OpenAiSampler({
+    client: context.client,
+    model: spec.model.name,
+    seed: spec.sampling.seed,
+    useN: spec.model.useN,
+    nSupport: context.nSupport,
+    cache: new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
+    onRequest: (usage) => deps.runs.countRequest(payload.runId, usage),
+  });
+  try {
+    const chains = await context.strategy.run({
+      prompt: payload.prompt,
+      answerType: payload.answerType,
+      templates: context.templates,
+      samples: spec.sampling.samples,
+      params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
+      sampler,
+    });
+    const curated = curateItem(chains, payload.answerType, spec.curation.minAgreement);
+    return { ...base, ...curated, elapsedMs: Date.now() - started } as ItemResult;
+  } catch (error) {
+    const failure = classifyLlmError(error);
+    const attempts = job.attemptsMade + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    if (failure.kind === 'retry' && attempts < maxAttempts) throw error;
+    deps.logger.warn({ runId: payload.runId, index: payload.index, attempts, reason: failure.reason }, 'item errored');
+    return {
+      ...base,
+      status: 'errored',
+      reason: failure.reason,
+      attempts,
+      samples: 0,
+      votes: [],
+      unextractable: 0,
+      calls: 0,
+      usage: { promptTokens: 0, completionTokens: 0 },
+      elapsedMs: Date.now() - started,
+    };
+  }
+}
+
+/** Counts the item once, drops its call cache, and hands the run to publication when it was the last one. */
+async function finish(deps: DistillDeps, payload: DistillJob, result: ItemResult | null): Promise<void> {
+  const { runId, index } = payload;
+  const status = result?.status ?? 'accepted';
+  const usage = result?.usage ?? { promptTokens: 0, completionTokens: 0 };
+  // With result === null the bit is already set, so the status passed here is never counted.
+  const { complete } = await deps.runs.markDone(runId, index, status, usage);
+  await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
+  if (complete) {
+    await deps.publishQueue.add('publish', { runId }, { jobId: publishJobId(runId), attempts: 5, backoff: { type: 'exponential', delay: 1_000 } });
+  }
+}

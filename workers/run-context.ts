@@ -1,0 +1,64 @@
+import type OpenAI from 'openai';
+import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
+import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
+import { openArtifactStore } from '../shared/artifacts/open-artifact-store.js';
+import { ItemResultStore } from '../shared/dataset/read-item-results.js';
+import { createOpenAiClient, type NSupport } from '../shared/llm/openai-sampler.js';
+import type { RunStore } from '../shared/runs/run-store.js';
+import type { Strategy } from '../shared/strategies/strategy.js';
+import { getStrategy, resolveTemplates } from '../shared/strategies/strategy-registry.js';
+import type { TemplateSet } from '../shared/strategies/templates.js';
+
+/** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
+export interface RunContext {
+  spec: ResolvedRunSpec;
+  strategy: Strategy;
+  templates: TemplateSet;
+  templateVersions: Record<string, string>;
+  client: OpenAI;
+  nSupport: NSupport;
+  store: ArtifactStore;
+  results: ItemResultStore;
+}
+
+export class RunContexts {
+  private readonly contexts = new Map<string, Promise<RunContext>>();
+
+  constructor(
+    private readonly runs: RunStore,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get(runId: string): Promise<RunContext> {
+    let context = this.contexts.get(runId);
+    if (context === undefined) {
+      context = this.build(runId);
+      this.contexts.set(runId, context);
+      // A failed build (e.g. Redis down for a moment) must not stick.
+      context.catch(() => this.contexts.delete(runId));
+    }
+    return context;
+  }
+
+  private async build(runId: string): Promise<RunContext> {
+    const spec = await this.runs.getSpec(runId);
+    if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
+    const { templates, versions } = resolveTemplates(spec.templates);
+    const store = openArtifactStore(spec.output.dir);
+    return {
+      spec,
+      strategy: getStrategy(spec.strategy),
+      templates,
+      templateVersions: versions,
+      client: createOpenAiClient({
+        baseUrl: spec.model.baseUrl,
+        // Local endpoints (the simulator, vLLM, Ollama) take any key; the SDK insists on a non-empty one.
+        apiKey: this.env[spec.model.apiKeyEnv] ?? 'no-key',
+        timeoutMs: spec.model.timeoutMs,
+      }),
+      nSupport: { honoured: undefined },
+      store,
+      results: new ItemResultStore(store),
+    };
+  }
+}

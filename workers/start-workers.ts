@@ -1,0 +1,73 @@
+import { Queue, Worker } from 'bullmq';
+import type { Env } from '../shared/config/env.js';
+import type { Logger } from '../shared/logger.js';
+import { QUEUES } from '../shared/queue/queue-names.js';
+import { createRedisConnection } from '../shared/queue/redis-connection.js';
+import { RunStore } from '../shared/runs/run-store.js';
+import { createDistillProcessor } from './distill/process-distill-job.js';
+import { createPublishProcessor } from './publish/process-publish-job.js';
+import { RunContexts } from './run-context.js';
+
+export interface WorkerOptions {
+  redisUrl: string;
+  prefix: string;
+  /** Items processed at once by this process. */
+  concurrency: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  logger: Logger;
+}
+
+export interface RunningWorkers {
+  /** Stop taking jobs; with force=false wait for in-flight jobs, with force=true abandon them to other workers. */
+  close(force: boolean): Promise<void>;
+}
+
+export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger): WorkerOptions {
+  return {
+    redisUrl,
+    prefix: env.S2D_PREFIX,
+    concurrency: env.S2D_WORKER_CONCURRENCY,
+    lockDurationMs: env.S2D_LOCK_DURATION_MS,
+    stalledIntervalMs: env.S2D_STALLED_INTERVAL_MS,
+    logger,
+  };
+}
+
+/** Starts the distill and publish workers of one process. Scale out by running more processes. */
+export function startWorkers(options: WorkerOptions): RunningWorkers {
+  const { prefix, logger } = options;
+  const redis = createRedisConnection(options.redisUrl);
+  const runs = new RunStore(redis, prefix);
+  const contexts = new RunContexts(runs);
+  const publishQueue = new Queue(QUEUES.publish, { connection: redis, prefix });
+  const common = {
+    connection: redis,
+    prefix,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.stalledIntervalMs,
+    // A job whose worker died is retried this many times before BullMQ gives up on it.
+    maxStalledCount: 3,
+  };
+  const distill = new Worker(QUEUES.distill, createDistillProcessor({ redis, prefix, runs, contexts, publishQueue, logger }), {
+    ...common,
+    concurrency: options.concurrency,
+  });
+  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger }), { ...common, concurrency: 1 });
+  for (const worker of [distill, publish]) {
+    worker.on('failed', (job, error) => {
+      logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'job attempt failed');
+    });
+    worker.on('error', (error) => {
+      logger.error({ queue: worker.name, err: error.message }, 'worker error');
+    });
+  }
+  logger.info({ prefix, concurrency: options.concurrency }, 'worker started');
+  return {
+    close: async (force) => {
+      await Promise.all([distill.close(force), publish.close(force)]);
+      await publishQueue.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
