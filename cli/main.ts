@@ -7,7 +7,7 @@ import { statusCommand, statusUsage } from './commands/status.js';
 import { submitCommand, submitUsage } from './commands/submit.js';
 import { workerCommand, workerUsage } from './commands/worker.js';
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   demo: { run: demoCommand, usage: demoUsage },
   submit: { run: submitCommand, usage: submitUsage },
   status: { run: statusCommand, usage: statusUsage },

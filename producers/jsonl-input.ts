@@ -44,22 +44,24 @@ export async function* readJsonlInput(file: string, options: JsonlInputOptions):
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
-    if ((await handle.stat()).isDirectory()) {
-      await handle.close();
-      throw new Error('it is a directory');
-    }
   } catch (error) {
+    throw new InputFileError(file, error);
+  }
+  try {
+    // Any non-directory is fine: a FIFO or /dev/stdin lets `s2d submit` read a stream that is still being written.
+    if ((await handle.stat()).isDirectory()) throw new Error('it is a directory');
+  } catch (error) {
+    await handle.close();
     throw new InputFileError(file, error);
   }
   const name = path.basename(file);
   let index = 0;
-  for await (const { text, line, truncated } of readLines(handle, file, options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS)) {
+  const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+  for await (const { text, line, truncated } of readLines(handle, file, maxLineChars)) {
     // Only line 1 can carry the byte-order mark; a BOM elsewhere is content.
     const content = line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
     if (content.trim() === '') continue;
-    const problem = truncated
-      ? { field: undefined, message: `line longer than ${options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS} characters` }
-      : undefined;
+    const problem = truncated ? { field: undefined, message: `line longer than ${maxLineChars} characters` } : undefined;
     yield toEvent(content, { file, name, line, index: index++, options }, problem);
   }
 }
@@ -83,7 +85,8 @@ function toEvent(text: string, ctx: LineContext, early: Problem | undefined): In
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return reject(ctx, undefined, [{ field: undefined, message: `malformed JSON (${error instanceof Error ? error.message : String(error)})` }]);
+    const why = error instanceof Error ? error.message : String(error);
+    return reject(ctx, undefined, [{ field: undefined, message: `malformed JSON (${why})` }]);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return reject(ctx, undefined, [{ field: undefined, message: `expected a JSON object, got ${describe(value)}` }]);
@@ -94,7 +97,8 @@ function toEvent(text: string, ctx: LineContext, early: Problem | undefined): In
   if (typeof prompt !== 'string' || prompt.trim() === '') {
     problems.push({ field: 'prompt', message: `expected a non-empty string, got ${describe(prompt)}` });
   } else if (ctx.options.maxPromptChars !== undefined && prompt.length > ctx.options.maxPromptChars) {
-    problems.push({ field: 'prompt', message: `expected at most ${ctx.options.maxPromptChars} characters, got ${prompt.length}` });
+    const message = `expected at most ${ctx.options.maxPromptChars} characters, got ${prompt.length}`;
+    problems.push({ field: 'prompt', message });
   }
   if (id !== undefined && (typeof id !== 'string' || id === '')) {
     problems.push({ field: 'id', message: `expected a non-empty string, got ${describe(id)}` });

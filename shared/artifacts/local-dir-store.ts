@@ -80,7 +80,10 @@ export class LocalDirStore implements ArtifactStore {
     let bytes = 0;
     async function* hashed(): AsyncGenerator<Buffer> {
       for await (const chunk of chunks) {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const buf =
+          typeof chunk === 'string'
+            ? Buffer.from(chunk, 'utf8')
+            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         if (buf.byteLength === 0) continue;
         hash.update(buf);
         bytes += buf.byteLength;
@@ -148,8 +151,12 @@ export class LocalDirStore implements ArtifactStore {
     // Sorting a directory's names with "/" appended to folders puts its keys in the same byte order a flat
     // listing of full keys has ("a-b" < "a/c" because "-" < "/").
     const named = entries
-      .filter((e) => !e.name.startsWith(TEMP_PREFIX) && e.name.startsWith(namePrefix) && (e.isFile() || e.isDirectory()))
-      .map((e) => ({ name: e.name, dir: e.isDirectory(), sortKey: Buffer.from(e.isDirectory() ? `${e.name}/` : e.name) }))
+      .filter((e) => e.isFile() || e.isDirectory())
+      .filter((e) => !e.name.startsWith(TEMP_PREFIX) && e.name.startsWith(namePrefix))
+      .map((e) => {
+        const dir = e.isDirectory();
+        return { name: e.name, dir, sortKey: Buffer.from(dir ? `${e.name}/` : e.name) };
+      })
       .sort((a, b) => Buffer.compare(a.sortKey, b.sortKey));
     for (const entry of named) {
       if (entry.dir) yield* this.#walk(`${folder}${entry.name}/`, '');
@@ -220,8 +227,8 @@ async function unlinkQuietly(file: string): Promise<void> {
 }
 
 function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
-  return undefined;
+  const code: unknown = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** ENOTDIR counts as missing: `a/b` cannot exist when `a` is a file. */

@@ -83,17 +83,23 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   };
   const c = m.counts;
   if (c.inputs !== c.accepted + c.rejected + c.errored) {
-    problem(['counts', 'inputs'], `is ${c.inputs} but accepted ${c.accepted} + rejected ${c.rejected} + errored ${c.errored} = ${c.accepted + c.rejected + c.errored}`);
+    const sum = c.accepted + c.rejected + c.errored;
+    const parts = `accepted ${c.accepted} + rejected ${c.rejected} + errored ${c.errored}`;
+    problem(['counts', 'inputs'], `is ${c.inputs} but ${parts} = ${sum}`);
   }
   if (c.accepted !== c.train + c.validation) {
-    problem(['counts', 'accepted'], `is ${c.accepted} but train ${c.train} + validation ${c.validation} = ${c.train + c.validation}`);
+    const sum = c.train + c.validation;
+    problem(['counts', 'accepted'], `is ${c.accepted} but train ${c.train} + validation ${c.validation} = ${sum}`);
   }
   const reasons = Object.values(c.rejectReasons).reduce((sum, n) => sum + n, 0);
   if (reasons !== c.rejected) problem(['counts', 'rejectReasons'], `sum to ${reasons} but rejected is ${c.rejected}`);
-  if (m.tokens.total !== m.tokens.prompt + m.tokens.completion) {
-    problem(['tokens', 'total'], `is ${m.tokens.total} but prompt + completion = ${m.tokens.prompt + m.tokens.completion}`);
+  const t = m.tokens;
+  if (t.total !== t.prompt + t.completion) {
+    problem(['tokens', 'total'], `is ${t.total} but prompt + completion = ${t.prompt + t.completion}`);
   }
-  if (m.runId !== m.spec.runId) problem(['spec', 'runId'], `is "${m.spec.runId}" but the manifest's runId is "${m.runId}"`);
+  if (m.runId !== m.spec.runId) {
+    problem(['spec', 'runId'], `is "${m.spec.runId}" but the manifest's runId is "${m.runId}"`);
+  }
   const expected: Record<FileRole, number> = {
     train: c.train,
     validation: c.validation,
@@ -102,7 +108,9 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   };
   for (const role of FILE_ROLES) {
     const records = m.files.filter((f) => f.role === role).reduce((sum, f) => sum + f.records, 0);
-    if (records !== expected[role]) problem(['files'], `${role} files hold ${records} records, counts say ${expected[role]}`);
+    if (records !== expected[role]) {
+      problem(['files'], `${role} files hold ${records} records, counts say ${expected[role]}`);
+    }
   }
   const seen = new Set<string>();
   m.files.forEach((f, i) => {

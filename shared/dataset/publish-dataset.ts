@@ -1,5 +1,6 @@
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
+import type { AnswerType } from '../core-types.js';
 import { buildChatRecord, serializeChatRecord } from './chat-record.js';
 import type { ItemResult, RejectCode, Vote } from './item-result.js';
 import {
@@ -51,6 +52,9 @@ export interface ProvenanceRecord {
   unextractable: number;
   calls: number;
   tokens: { prompt: number; completion: number };
+  /** The curated answer (the training line's assistant turn), so evaluation can score labels by id. */
+  target: string;
+  answerType: AnswerType | undefined;
 }
 
 /** One line of rejects.jsonl: an input line that did not become training data, and why. */
@@ -104,12 +108,19 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     model: { name: spec.model.name, baseUrl: spec.model.baseUrl },
     strategy: { name: spec.strategy, templateVersions: options.templateVersions },
     counts: written.counts,
-    tokens: { prompt: tokens.prompt, completion: tokens.completion, total: tokens.prompt + tokens.completion, calls: tokens.calls },
+    tokens: {
+      prompt: tokens.prompt,
+      completion: tokens.completion,
+      total: tokens.prompt + tokens.completion,
+      calls: tokens.calls,
+    },
     files: written.files,
   });
   if (await store.putIfAbsent(manifestKey, serializeManifest(manifest))) return { manifest, created: true };
   const winner = await readManifest(store, manifestKey);
-  if (winner === null) throw new Error(`publishDataset: ${store.locate(manifestKey)} vanished after a concurrent publish`);
+  if (winner === null) {
+    throw new Error(`publishDataset: ${store.locate(manifestKey)} vanished after a concurrent publish`);
+  }
   return { manifest: winner, created: false };
 }
 
@@ -124,9 +135,17 @@ interface Written {
   tokens: { prompt: number; completion: number; calls: number };
 }
 
-async function writeFiles(store: ArtifactStore, spec: ResolvedRunSpec, runId: string, results: AsyncIterable<ItemResult>): Promise<Written> {
+async function writeFiles(
+  store: ArtifactStore,
+  spec: ResolvedRunSpec,
+  runId: string,
+  results: AsyncIterable<ItemResult>,
+): Promise<Written> {
   const maxRecords = spec.output.shardMaxRecords;
-  const shards = { train: new ShardSeries(store, runId, 'train', maxRecords), validation: new ShardSeries(store, runId, 'validation', maxRecords) };
+  const shards = {
+    train: new ShardSeries(store, runId, 'train', maxRecords),
+    validation: new ShardSeries(store, runId, 'validation', maxRecords),
+  };
   const provenance = new StreamedFile(store, runId, PROVENANCE_FILE, 'provenance');
   const rejects = new StreamedFile(store, runId, REJECTS_FILE, 'rejects');
   const counts = { inputs: 0, accepted: 0, rejected: 0, errored: 0, train: 0, validation: 0 };
@@ -135,7 +154,10 @@ async function writeFiles(store: ArtifactStore, spec: ResolvedRunSpec, runId: st
   try {
     for await (const r of results) {
       if (r.index !== counts.inputs) {
-        throw new Error(`publishDataset: results must come in index order with none missing; expected index ${counts.inputs}, got ${r.index}`);
+        throw new Error(
+          `publishDataset: results must come in index order with none missing; ` +
+            `expected index ${counts.inputs}, got ${r.index}`,
+        );
       }
       counts.inputs++;
       tokens.prompt += r.usage.promptTokens;
@@ -157,11 +179,21 @@ async function writeFiles(store: ArtifactStore, spec: ResolvedRunSpec, runId: st
         await rejects.writeLine(JSON.stringify(rejectOf(r)));
       }
     }
-    const files = [...(await shards.train.finish()), ...(await shards.validation.finish()), await provenance.finish(), await rejects.finish()];
+    const files = [
+      ...(await shards.train.finish()),
+      ...(await shards.validation.finish()),
+      await provenance.finish(),
+      await rejects.finish(),
+    ];
     return { files, counts: { ...counts, rejectReasons }, tokens };
   } catch (error) {
     // Stop every upload still open so no temp object lingers, then report the first failure.
-    await Promise.all([shards.train.abort(error), shards.validation.abort(error), provenance.abort(error), rejects.abort(error)]);
+    await Promise.all([
+      shards.train.abort(error),
+      shards.validation.abort(error),
+      provenance.abort(error),
+      rejects.abort(error),
+    ]);
     throw error;
   }
 }
@@ -184,13 +216,13 @@ class ShardSeries {
       this.#done.push(await this.#current.finish());
       this.#current = null;
     }
-    this.#current ??= new StreamedFile(this.store, this.runId, shardName(this.split, this.#done.length), this.split);
+    this.#current ??= this.#next();
     await this.#current.writeLine(line);
     return this.#current.name;
   }
 
   async finish(): Promise<ManifestFile[]> {
-    const last = this.#current ?? new StreamedFile(this.store, this.runId, shardName(this.split, this.#done.length), this.split);
+    const last = this.#current ?? this.#next();
     this.#current = null;
     this.#done.push(await last.finish());
     return this.#done;
@@ -198,6 +230,10 @@ class ShardSeries {
 
   async abort(error: unknown): Promise<void> {
     await this.#current?.abort(error);
+  }
+
+  #next(): StreamedFile {
+    return new StreamedFile(this.store, this.runId, shardName(this.split, this.#done.length), this.split);
   }
 }
 
@@ -317,6 +353,8 @@ function provenanceOf(r: Extract<ItemResult, { status: 'accepted' }>, split: Spl
     unextractable: r.unextractable,
     calls: r.calls,
     tokens: { prompt: r.usage.promptTokens, completion: r.usage.completionTokens },
+    target: r.target,
+    answerType: r.answerType,
   };
 }
 

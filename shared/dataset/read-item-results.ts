@@ -43,14 +43,17 @@ export class ItemResultStore {
     try {
       value = JSON.parse(new TextDecoder().decode(bytes));
     } catch (error) {
-      throw new Error(`item result ${where}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(`item result ${where}: not valid JSON (${why})`);
     }
     const parsed = itemResultSchema.safeParse(value);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       throw new Error(`item result ${where}: invalid (${issues})`);
     }
-    if (parsed.data.index !== index) throw new Error(`item result ${where}: holds index ${parsed.data.index}, expected ${index}`);
+    if (parsed.data.index !== index) {
+      throw new Error(`item result ${where}: holds index ${parsed.data.index}, expected ${index}`);
+    }
     return parsed.data;
   }
 
@@ -80,7 +83,8 @@ export class ItemResultStore {
       if (read === undefined) break;
       const result = await read;
       if (result === null) {
-        throw new Error(`item result ${index} of run ${runId} is missing (${this.store.locate(ItemResultStore.key(runId, index))})`);
+        const where = this.store.locate(ItemResultStore.key(runId, index));
+        throw new Error(`item result ${index} of run ${runId} is missing (${where})`);
       }
       yield result;
     }

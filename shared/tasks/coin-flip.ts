@@ -88,6 +88,10 @@ const AUX =
   /\s+(?:does|did|do|doesn't|didn't|don't|not|never|also|then|now|chooses|chose|decides|decided|to|just|simply|again|carefully|quickly|refuses|refused|declines|declined|will|won't|would)\b.*$/i;
 const CONNECTIVE = /^(?:and|then|next|after\s+that|afterwards|finally|first|second|third|later|now|so)\b,?\s*/i;
 const SUBJECT = /^(?:[A-Z][A-Za-z'-]*(?:\s+[A-Z][A-Za-z'-]*){0,2}|(?:person|player)\s+\d+|the\s+(?:first|second|third|next|last)\s+person)$/i;
+/** Capitalised sentence openers that are not people ("Each flip turns the coin", "To flip means ..."). */
+const NOT_A_PERSON =
+  /^(?:each|every|to|a|an|the|it|this|that|if|when|after|before|once|nobody|no|someone|flipping|then|here|there|so|one|all|both|why|how)\b/i;
+const PERSON_PHRASE = /^(?:person|player)\s+\d+$|^the\s+(?:first|second|third|next|last)\s+person$/i;
 const SIDE = /\b(heads|tails)\b/i;
 
 function isQuestion(sentence: string): boolean {
@@ -117,7 +121,7 @@ function statementRegion(text: string): string | null {
 }
 
 function parseTurn(clause: string): { person: string; flips: boolean } | null {
-  let c = clause.replace(/[.!;:]+$/, '');
+  let c = clause.replace(/[.!;:]+$/, '').replace(/^(?:[-*\u2022]|\d+[.)])\s*/, '');
   for (let prev = ''; prev !== c; ) {
     prev = c;
     c = c.replace(CONNECTIVE, '');
@@ -128,7 +132,7 @@ function parseTurn(clause: string): { person: string; flips: boolean } | null {
   if (!verb) return null;
   const before = c.slice(0, verb.index).trim();
   const person = before.replace(AUX, '').trim();
-  if (!SUBJECT.test(person) || /^(?:the\s+)?coin$/i.test(person)) return null;
+  if (!SUBJECT.test(person) || (NOT_A_PERSON.test(person) && !PERSON_PHRASE.test(person))) return null;
   const flips = verb === flip && !NEGATION.test(before);
   return { person, flips };
 }

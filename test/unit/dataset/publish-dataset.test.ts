@@ -177,7 +177,7 @@ describe('publishDataset', () => {
     expect(provenance.map((p) => p.id)).toEqual(accepted.map((r) => r.id));
     expect(provenance[0]).toEqual({
       id: 'q-0', index: 0, line: 1, split: assignSplit('q-0', 0.3), shard: `${assignSplit('q-0', 0.3)}-00000.jsonl`, strategy: 'rar2',
-      samples: 8, votes: [{ answer: '1', count: 7 }], voteShare: 0.875, unextractable: 0, calls: 16, tokens: { prompt: 100, completion: 50 },
+      samples: 8, votes: [{ answer: '1', count: 7 }], voteShare: 0.875, unextractable: 0, calls: 16, tokens: { prompt: 100, completion: 50 }, target: '1', answerType: 'number',
     });
     for (const p of provenance) expect(Object.keys(onDisk)).toContain(p.shard);
     const rejects = jsonl(onDisk['rejects.jsonl'] ?? '') as Record<string, unknown>[];
@@ -218,9 +218,11 @@ describe('publishDataset', () => {
     await expect(publishDataset(options(crashing, items))).rejects.toThrow('simulated crash');
     expect(await store.exists(`${RUN}/manifest.json`)).toBe(false);
     const completed = crashing.ops.filter((o) => o.op === 'putStream:end').map((o) => o.key.slice(RUN.length + 1));
-    expect(completed).toHaveLength(1);
-    // Exactly the completed shard is on disk: no partial file, no temp file.
-    expect(Object.keys(await filesOf(path.join(store.location, RUN)))).toEqual(completed);
+    // Usually one shard; a second may slip through if its last chunk was taken before the first one finished.
+    expect(completed.length).toBeGreaterThanOrEqual(1);
+    expect(completed).not.toContain('provenance.jsonl');
+    // Exactly the completed shards are on disk: no partial file, no temp file.
+    expect(Object.keys(await filesOf(path.join(store.location, RUN))).sort()).toEqual(completed.sort());
 
     const retry = await publishDataset(options(store, items));
     expect(retry.created).toBe(true);

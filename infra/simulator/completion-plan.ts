@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { createRng } from '../../shared/random/seeded-random.js';
+import { recogniseTask, type RecognisedTask } from '../../shared/tasks/task-registry.js';
+import type { ChatRequest, SimpleMessage } from './chat-request.js';
+import { detectReasoningMode, type ReasoningMode } from './reasoning-mode.js';
+import { writeReply } from './reply-writer.js';
+import type { SimulatorOptions } from './simulator-options.js';
+import { countPromptTokens, truncateToTokens } from './token-count.js';
+
+/** No max_tokens given: cap like a server's context limit would. */
+const DEFAULT_MAX_TOKENS = 4096;
+
+export interface PlannedChoice {
+  text: string;
+  completionTokens: number;
+  finishReason: 'stop' | 'length';
+}
+
+/** Everything a chat request will return, decided before any waiting (generation is instant, latency simulated). */
+export interface CompletionPlan {
+  mode: ReasoningMode;
+  task: RecognisedTask | null;
+  choices: PlannedChoice[];
+  promptTokens: number;
+  completionTokens: number;
+}
+
+function requestKey(model: string, messages: readonly SimpleMessage[]): string {
+  return createHash('sha256').update(JSON.stringify([model, messages.map((m) => [m.role, m.content])])).digest('hex');
+}
+
+/**
+ * Plans the choices of a validated request. Temperature 0 is greedy: every choice is the same and the request
+ * seed is ignored. Above 0 each choice is seeded by (simulator seed, request, temperature, seed, choice index).
+ */
+export function planCompletion(request: ChatRequest, messages: readonly SimpleMessage[], options: SimulatorOptions): CompletionPlan {
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const instructions = [...messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content), lastUser].join('\n\n');
+  const mode = detectReasoningMode(instructions);
+  const task = recogniseTask(lastUser);
+  const temperature = request.temperature ?? 1;
+  const n = options.honourN ? (request.n ?? 1) : 1;
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
+  const key = requestKey(request.model, messages);
+  const choices: PlannedChoice[] = [];
+  for (let i = 0; i < n; i++) {
+    const sampleRng =
+      temperature === 0
+        ? createRng(options.seed, 'greedy', key)
+        : createRng(options.seed, 'sample', key, temperature, request.seed ?? 'unseeded', i);
+    const reply = writeReply({ mode, task, prompt: lastUser, sampleRng }, options);
+    const cut = truncateToTokens(reply.text, maxTokens);
+    choices.push({ text: cut.text, completionTokens: cut.tokens, finishReason: cut.truncated ? 'length' : 'stop' });
+  }
+  return {
+    mode,
+    task,
+    choices,
+    promptTokens: countPromptTokens(messages),
+    completionTokens: choices.reduce((sum, c) => sum + c.completionTokens, 0),
+  };
+}

@@ -1,0 +1,124 @@
+import { createRng, type Rng } from '../../shared/random/seeded-random.js';
+import { solveTask, type RecognisedTask } from '../../shared/tasks/task-registry.js';
+import { decideOutcome, type Outcome } from './answer-outcome.js';
+import { reasonCoinFlip, restateCoinFlip } from './coin-flip-narration.js';
+import { reasonLastLetter, restateLastLetter } from './last-letter-narration.js';
+import { accuracyModeOf, isReasoningMode, type ReasoningMode } from './reasoning-mode.js';
+import type { SimulatorOptions } from './simulator-options.js';
+
+/** Everything that fixes one choice's text. */
+export interface ReplyRequest {
+  mode: ReasoningMode;
+  task: RecognisedTask | null;
+  /** The last user message (used to restate or guess when the task is not recognised). */
+  prompt: string;
+  sampleRng: Rng;
+}
+
+export interface Reply {
+  text: string;
+  /** What the reply was meant to carry; null for a rephrase (no answer) and for unrecognised prompts. */
+  outcome: Outcome | null;
+}
+
+type Tuning = Pick<SimulatorOptions, 'accuracy' | 'behaviour' | 'seed'>;
+
+function finalLine(answer: string, rng: Rng): string {
+  const a = answer === 'yes' || answer === 'no' ? (rng.chance(0.3) ? answer.charAt(0).toUpperCase() + answer.slice(1) : answer) : answer;
+  const forms = [
+    `Answer: ${a}`,
+    `Answer: ${a}`,
+    `Answer: ${a}`,
+    `So the answer is "${a}".`,
+    `**Answer:** ${a}`,
+    `Final answer: ${a}`,
+  ];
+  return rng.pick(forms);
+}
+
+function directReply(answer: string, yesNo: boolean, rng: Rng): string {
+  if (yesNo) {
+    const cap = answer === 'yes' ? 'Yes' : 'No';
+    return rng.pick([`${cap}.`, answer, `The answer is ${answer}.`, answer === 'yes' ? 'Yes, it is.' : 'No, it is not.']);
+  }
+  return rng.pick([answer, answer, `The answer is ${answer}.`, `"${answer}"`]);
+}
+
+/** A reasoning reply that trails off without committing to an answer. */
+function unfinished(lines: readonly string[], rng: Rng): string {
+  const kept = lines.slice(0, Math.max(1, Math.ceil(lines.length / 2)));
+  const trail = rng.pick([
+    'Hmm, wait. Let me re-read the question before I go further, because I may have misread one of the',
+    'Actually, I am not sure this is the right reading of the question; there could be another interpretation, and',
+    'Before I combine anything, let me double-check each step once more, starting again from the',
+  ]);
+  return [...kept, trail].join('\n');
+}
+
+function taskText(task: RecognisedTask, claimed: string, rng: Rng): { restated: string; reasoning: string[] } {
+  return task.family === 'last-letter'
+    ? { restated: restateLastLetter(task.instance, rng), reasoning: reasonLastLetter(task.instance, claimed, rng) }
+    : { restated: restateCoinFlip(task.instance, rng), reasoning: reasonCoinFlip(task.instance, claimed, rng) };
+}
+
+function writeRecognised(req: ReplyRequest, task: RecognisedTask, tuning: Tuning): Reply {
+  const rng = req.sampleRng;
+  const accuracyMode = accuracyModeOf(req.mode);
+  if (accuracyMode === null) {
+    // RaR 2-step, call 1: the restated question only — every word / person kept, no answer.
+    const lead = rng.pick(['', '', 'Here is the question, restated:\n', 'Restated question:\n']);
+    return { text: lead + taskText(task, solveTask(task), rng).restated, outcome: null };
+  }
+  const correct = solveTask(task);
+  const outcome = decideOutcome({
+    task,
+    correct,
+    accuracy: tuning.accuracy[task.family][accuracyMode],
+    unextractableShare: isReasoningMode(req.mode) ? tuning.behaviour.unextractableShare : 0,
+    favouriteWrongShare: tuning.behaviour.favouriteWrongShare,
+    itemDifficultySpread: tuning.behaviour.itemDifficultySpread,
+    itemRng: createRng(tuning.seed, 'item', task.family, JSON.stringify(task.instance)),
+    sampleRng: rng,
+  });
+  const yesNo = task.family === 'coin-flip';
+  // Upper case normalises to the same letters: a style variant, not a mistake.
+  const shown =
+    !yesNo && outcome.kind === 'correct' && rng.chance(tuning.behaviour.caseVariantShare)
+      ? outcome.answer.toUpperCase()
+      : outcome.answer;
+  if (req.mode === 'direct') return { text: directReply(shown, yesNo, rng), outcome };
+
+  const { restated, reasoning } = taskText(task, shown, rng);
+  const body: string[] = [];
+  if (req.mode === 'rar1') body.push(`${rng.pick(['Restated question:', 'Let me first restate the question.', 'In other words:'])} ${restated}`, '');
+  if (req.mode === 'rar2-answer') body.push(rng.pick(['Using both versions of the question:', 'The restated version makes the task clear.', 'Reading the original and the restated question together:']));
+  if (outcome.kind === 'unextractable') return { text: [...body, unfinished(reasoning, rng)].join('\n'), outcome };
+  return { text: [...body, ...reasoning, finalLine(shown, rng)].join('\n'), outcome };
+}
+
+/** An answer of the kind the prompt asks for, when the simulator does not know the task. */
+function guessForUnknown(prompt: string, rng: Rng): string {
+  if (/\byes\b[^.\n]{0,12}\bno\b/i.test(prompt)) return rng.pick(['yes', 'no']);
+  if (/\bnumber\b|\bhow many\b/i.test(prompt)) return String(rng.int(100));
+  if (/\bletters?\b/i.test(prompt)) return 'abcdefghijklmnopqrstuvwxyz'.slice(rng.int(24), undefined).slice(0, 2);
+  return rng.pick(['I am not sure', 'it depends', 'none of the above']);
+}
+
+function writeUnrecognised(req: ReplyRequest): Reply {
+  const rng = req.sampleRng;
+  if (req.mode === 'rar2-rephrase') {
+    const question = /question\s*:\s*([\s\S]+)$/i.exec(req.prompt)?.[1]?.trim() ?? req.prompt.trim();
+    return { text: `Restated question: ${question}\nIn other words, what exactly is being asked here, stated in full?`, outcome: null };
+  }
+  const guess = guessForUnknown(req.prompt, rng);
+  const preamble =
+    req.mode === 'direct'
+      ? 'I am a simulated model and do not recognise this task, so this is a guess.'
+      : 'I am a simulated model and do not recognise this task. Thinking it over briefly, the most likely reply is below.';
+  return { text: `${preamble}\nAnswer: ${guess}`, outcome: null };
+}
+
+/** The text of one choice. Pure: the same request and rng seed give the same text. */
+export function writeReply(req: ReplyRequest, tuning: Tuning): Reply {
+  return req.task === null ? writeUnrecognised(req) : writeRecognised(req, req.task, tuning);
+}

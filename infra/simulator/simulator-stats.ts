@@ -1,0 +1,56 @@
+import type { TaskName } from '../../shared/tasks/task-family.js';
+import type { FaultKind } from './fault-injection.js';
+import { REASONING_MODES, type ReasoningMode } from './reasoning-mode.js';
+
+/** Counters of everything the simulator served, so tests and benchmarks can count the LLM calls a run paid for. */
+export interface SimulatorStats {
+  /** POST /v1/chat/completions requests received, whatever their outcome. */
+  requests: number;
+  /** Choices returned in successful responses. */
+  completionsReturned: number;
+  /** Chat requests by HTTP status sent ("200", "400", "429", ...). */
+  byStatus: Record<string, number>;
+  /** Tokens of successful responses (prompt counted once per request, completions summed over choices). */
+  promptTokens: number;
+  completionTokens: number;
+  /** Successful requests / returned choices per detected reasoning mode. */
+  requestsByMode: Record<ReasoningMode, number>;
+  choicesByMode: Record<ReasoningMode, number>;
+  /** Successful requests per recognised task family. */
+  requestsByTask: Record<TaskName | 'unrecognised', number>;
+  /** Faults injected (by header or by rate). */
+  faults: Record<FaultKind, number>;
+  /** Choices cut at max_tokens (finish_reason "length"). */
+  truncatedChoices: number;
+  /** Sequences decoding now / the most at once since the last reset. */
+  activeSequences: number;
+  maxConcurrentSequences: number;
+  /** Sequences waiting for capacity now / the most at once since the last reset. */
+  queuedSequences: number;
+  maxQueuedSequences: number;
+}
+
+export type StatsCounters = Omit<SimulatorStats, 'activeSequences' | 'maxConcurrentSequences' | 'queuedSequences' | 'maxQueuedSequences'>;
+
+const perMode = (): Record<ReasoningMode, number> =>
+  Object.fromEntries(REASONING_MODES.map((m) => [m, 0])) as Record<ReasoningMode, number>;
+
+export function emptyCounters(): StatsCounters {
+  return {
+    requests: 0,
+    completionsReturned: 0,
+    byStatus: {},
+    promptTokens: 0,
+    completionTokens: 0,
+    requestsByMode: perMode(),
+    choicesByMode: perMode(),
+    requestsByTask: { 'last-letter': 0, 'coin-flip': 0, unrecognised: 0 },
+    faults: { '429': 0, '500': 0, '503': 0, slow: 0 },
+    truncatedChoices: 0,
+  };
+}
+
+export function countStatus(counters: StatsCounters, status: number): void {
+  const key = String(status);
+  counters.byStatus[key] = (counters.byStatus[key] ?? 0) + 1;
+}
