@@ -19,7 +19,7 @@ export function restateCoinFlip(instance: CoinFlipInstance, rng: Rng): string {
   const asked = side(instance.asksHeadsUp);
   return rng.pick([
     `A coin begins with ${side(instance.startsHeadsUp)} facing up. Then ${people} with it, in this order: ` +
-      `${actions.join('; ')}. After the last turn, is the coin ${asked} up? Reply with yes or no.`,
+      `${actions.join('; ')}. After the last turn, is the coin ${asked} up?`,
     `A coin starts ${side(instance.startsHeadsUp)} up. ${actions.map((a) => `${a}.`).join(' ')} ` +
       `Each flip turns the coin to its other side. Once everyone has had a turn, is the coin showing ${asked}?`,
     `The coin is ${side(instance.startsHeadsUp)} up at the start. One after another: ${actions.join('; ')}. ` +

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRng } from '../../shared/random/seeded-random.js';
 import { recogniseTask, type RecognisedTask } from '../../shared/tasks/task-registry.js';
-import type { ChatRequest, SimpleMessage } from './chat-request.js';
+import type { SimpleMessage } from './chat-request.js';
 import { detectReasoningMode, type ReasoningMode } from './reasoning-mode.js';
 import { writeReply } from './reply-writer.js';
 import type { SimulatorOptions } from './simulator-options.js';
@@ -9,6 +9,17 @@ import { countPromptTokens, truncateToTokens } from './token-count.js';
 
 /** No max_tokens given: cap like a server's context limit would. */
 const DEFAULT_MAX_TOKENS = 4096;
+
+/** The request parameters the planner reads (a validated ChatRequest fits; so does a plain test literal). */
+export interface PlanRequest {
+  model: string;
+  messages?: unknown;
+  n?: number | null | undefined;
+  temperature?: number | null | undefined;
+  seed?: number | null | undefined;
+  max_tokens?: number | null | undefined;
+  max_completion_tokens?: number | null | undefined;
+}
 
 export interface PlannedChoice {
   text: string;
@@ -33,7 +44,7 @@ function requestKey(model: string, messages: readonly SimpleMessage[]): string {
  * Plans the choices of a validated request. Temperature 0 is greedy: every choice is the same and the request
  * seed is ignored. Above 0 each choice is seeded by (simulator seed, request, temperature, seed, choice index).
  */
-export function planCompletion(request: ChatRequest, messages: readonly SimpleMessage[], options: SimulatorOptions): CompletionPlan {
+export function planCompletion(request: PlanRequest, messages: readonly SimpleMessage[], options: SimulatorOptions): CompletionPlan {
   const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const instructions = [...messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content), lastUser].join('\n\n');
   const mode = detectReasoningMode(instructions);

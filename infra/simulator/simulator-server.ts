@@ -9,6 +9,10 @@ import { SequenceSlots } from './sequence-slots.js';
 import { parseSimulatorOptions, type SimulatorOptions, type SimulatorOptionsInput } from './simulator-options.js';
 import { countStatus, emptyCounters, type SimulatorStats, type StatsCounters } from './simulator-stats.js';
 
+// One import point for launchers (`s2d sim`, the demo, tests): the server plus its options and stats types.
+export { parseSimulatorOptions, simulatorOptionsSchema, type SimulatorOptions, type SimulatorOptionsInput } from './simulator-options.js';
+export type { SimulatorStats } from './simulator-stats.js';
+
 /** Marks every response as simulated, so no one mistakes its numbers for a real model's. */
 export const SIMULATOR_FINGERPRINT = 's2d-simulator';
 const SIMULATOR_HEADER = 'x-s2d-simulator';

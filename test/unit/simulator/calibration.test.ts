@@ -88,7 +88,7 @@ describe('simulator calibration (default templates, default accuracies)', () => 
       const [right = '', given = ''] = key.split('->');
       if (given.length < right.length) shapes.add('shorter');
       else if (given.length > right.length) shapes.add('longer');
-      else if ([...given].reverse().join('') === right) shapes.add('reversed');
+      else if (Array.from(given).reverse().join('') === right) shapes.add('reversed');
       else shapes.add('other same-length');
     }
     expect(wrong.size).toBeGreaterThan(500);

@@ -3,8 +3,7 @@ import { createRng } from '../../../shared/random/seeded-random.js';
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateName } from '../../../shared/strategies/templates.js';
 import type { TaskName } from '../../../shared/tasks/task-family.js';
 import { generateTask, type GeneratedItem } from '../../../shared/tasks/task-registry.js';
-import { planCompletion } from '../../../infra/simulator/completion-plan.js';
-import type { ChatRequest } from '../../../infra/simulator/chat-request.js';
+import { planCompletion, type PlanRequest } from '../../../infra/simulator/completion-plan.js';
 import { parseSimulatorOptions, type SimulatorOptions, type SimulatorOptionsInput } from '../../../infra/simulator/simulator-options.js';
 
 /** Helpers shared by the simulator unit tests: drive the planner the way the strategies drive the server. */
@@ -21,7 +20,7 @@ export function render(name: TemplateName, item: GeneratedItem, rephrased?: stri
 
 export function ask(options: SimulatorOptions, content: string, params: { n?: number; temperature?: number; seed?: number; max_tokens?: number } = {}): string[] {
   const messages: ChatMessage[] = [{ role: 'user', content }];
-  const request: ChatRequest = { model: 'sim-llama-2-70b-chat', messages, ...params };
+  const request: PlanRequest = { model: 'sim-llama-2-70b-chat', messages, ...params };
   return planCompletion(request, messages, options).choices.map((c) => c.text);
 }
 

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parse } from 'yaml';
+import { parseSimulatorOptions, startSimulator } from '../../infra/simulator/simulator-server.js';
+import { CliError } from '../cli-error.js';
+
+export const simUsage = `s2d sim [--port P] [--host H] [--seed S] [--config FILE]
+  Runs s2d's OpenAI-compatible LLM SIMULATOR (not a model: task-aware, calibrated to the paper, seeded) at
+  http://H:P/v1 until SIGTERM/SIGINT. Binds to 127.0.0.1 by default. --config takes a YAML/JSON file of simulator
+  options (latency, maxConcurrentSequences, faults, accuracy per task and mode; see infra/simulator/simulator-options.ts).
+  Defaults: port 8000.`;
+
+export async function simCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, config: { type: 'string' } },
+    strict: true,
+  });
+  let fromFile: Record<string, unknown> = {};
+  if (values.config !== undefined) {
+    try {
+      fromFile = (parse(await readFile(values.config, 'utf8')) ?? {}) as Record<string, unknown>;
+    } catch (error) {
+      throw new CliError(`${values.config}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  let options;
+  try {
+    options = parseSimulatorOptions({
+      ...fromFile,
+      port: values.port === undefined ? (fromFile.port ?? 8000) : Number(values.port),
+      ...(values.host === undefined ? {} : { host: values.host }),
+      ...(values.seed === undefined ? {} : { seed: Number.isInteger(Number(values.seed)) ? Number(values.seed) : values.seed }),
+    });
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+  const simulator = await startSimulator(options);
+  process.stderr.write(`s2d LLM SIMULATOR (not a real model) listening at ${simulator.baseUrl}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await simulator.close();
+  return 0;
+}
