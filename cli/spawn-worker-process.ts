@@ -20,7 +20,7 @@ export function spawnWorkerProcess(env: NodeJS.ProcessEnv, args: string[] = []):
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     // Keep only the tail: enough to explain a crash, bounded in memory.
     stderr = (stderr + chunk.toString()).slice(-8_000);
   });

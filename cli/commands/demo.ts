@@ -20,11 +20,12 @@ import { prepareDemoInputs } from '../demo/prepare-demo-inputs.js';
 import { startEmbeddedServices } from '../demo/embedded-services.js';
 import { waitForPublication } from './submit.js';
 
-export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--out DIR]
+export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--min-agreement F] [--out DIR]
   Distils 2-step Rephrase-and-Respond on the built-in last-letter and coin-flip tasks end to end:
   private redis-server (unless REDIS_URL), the LLM simulator (unless OPENAI_BASE_URL), N worker
   processes, a published dataset, then System 1 vs System 2 vs curated-label accuracy on held-out items.
-  Defaults: 300 items and 100 held-out items per task, 2 workers, 8 samples, --out .s2d/demo.`;
+  Defaults: 300 items and 200 held-out items per task, 2 workers, 8 samples, min agreement 0.5,
+  --out .s2d/demo.`;
 
 function positiveInt(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
@@ -42,14 +43,17 @@ export async function demoCommand(argv: string[]): Promise<number> {
       'eval-items': { type: 'string' },
       workers: { type: 'string' },
       samples: { type: 'string' },
+      'min-agreement': { type: 'string' },
       out: { type: 'string' },
     },
     strict: true,
   });
   const itemsPerTask = positiveInt(values.items, 300, '--items');
-  const evalItemsPerTask = positiveInt(values['eval-items'], 100, '--eval-items');
+  const evalItemsPerTask = positiveInt(values['eval-items'], 200, '--eval-items');
   const workerCount = positiveInt(values.workers, 2, '--workers');
   const samples = positiveInt(values.samples, 8, '--samples');
+  const minAgreement = values['min-agreement'] === undefined ? 0.5 : Number(values['min-agreement']);
+  if (!(minAgreement >= 0 && minAgreement <= 1)) throw new CliError(`--min-agreement must be a number from 0 to 1, got "${values['min-agreement'] ?? ''}"`);
   const json = values.json === true;
   const say = (line: string): void => {
     if (!json) process.stderr.write(`${line}\n`);
@@ -75,7 +79,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
         strategy: 'rar2',
         model: { name: services.modelName, baseUrl: services.baseUrl },
         sampling: { samples, temperature: 0.8, maxTokens: 512, seed: 1 },
-        curation: { minAgreement: 0.375 },
+        curation: { minAgreement },
         output: { dir: resolve(outDir, 'datasets'), validationFraction: 0.1 },
       }),
       { baseDir: outDir, defaultBaseUrl: services.baseUrl },

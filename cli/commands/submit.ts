@@ -54,15 +54,27 @@ export async function submitCommand(argv: string[]): Promise<number> {
   }
 }
 
-/** Polls the run until it is published (or failed), printing a progress line when it changes. */
-export async function waitForPublication(runs: RunStore, runId: string, showProgress: boolean, pollMs = 250): Promise<void> {
-  let last = '';
+/**
+ * Polls the run until it is published (or failed). Progress goes to stderr: one line rewritten in place on a
+ * terminal, otherwise a line when the state changes and at most every `logEveryMs`.
+ */
+export async function waitForPublication(runs: RunStore, runId: string, showProgress: boolean, pollMs = 250, logEveryMs = 2_000): Promise<void> {
+  const tty = process.stderr.isTTY;
+  let lastState = '';
+  let lastLoggedAt = 0;
   for (;;) {
     const run = await runs.get(runId);
     if (run === null) throw new CliError(`run ${runId} disappeared from Redis`);
-    const line = formatProgress(run);
-    if (showProgress && line !== last) process.stderr.write(`${line}\n`);
-    last = line;
+    const finished = run.state === 'published' || run.state === 'failed';
+    if (showProgress) {
+      const line = formatProgress(run);
+      if (tty) process.stderr.write(`\r\x1b[2K${line}${finished ? '\n' : ''}`);
+      else if (run.state !== lastState || Date.now() - lastLoggedAt >= logEveryMs) {
+        process.stderr.write(`${line}\n`);
+        lastLoggedAt = Date.now();
+      }
+      lastState = run.state;
+    }
     if (run.state === 'published') return;
     if (run.state === 'failed') throw new CliError(`run ${runId} failed: ${run.error ?? 'unknown error'}`);
     await sleep(pollMs);

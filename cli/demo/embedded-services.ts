@@ -24,7 +24,7 @@ export async function startEmbeddedServices(env: Env, say: (line: string) => voi
     if (redisUrl === undefined) {
       if (!isRedisServerOnPath()) throw new CliError(REDIS_MISSING_MESSAGE);
       const redis = await startLocalRedis();
-      stops.push(redis.stop);
+      stops.push(() => redis.stop());
       redisUrl = redis.url;
       say(`started a private redis-server at ${redisUrl}`);
     }
@@ -32,7 +32,7 @@ export async function startEmbeddedServices(env: Env, say: (line: string) => voi
     const simulated = baseUrl === undefined;
     if (baseUrl === undefined) {
       const simulator = await startSimulator({});
-      stops.push(simulator.close);
+      stops.push(() => simulator.close());
       baseUrl = simulator.baseUrl;
       say(`started the s2d LLM SIMULATOR at ${baseUrl} (no real model: answers are simulated, calibrated to the paper)`);
     }

@@ -67,11 +67,14 @@ export const runSpecSchema = z
       .default({ samples: 8, temperature: 0.8, maxTokens: 512, seed: 1 }),
     curation: z
       .object({
-        /** Minimum share of ALL samples the winning answer needs (0-1). Default 0.375 (3 of 8). */
-        minAgreement: z.number().min(0).max(1).default(0.375),
+        /**
+         * Minimum share of ALL samples (unextractable ones included) the winning answer needs, 0-1; the winner must
+         * also have strictly more votes than the runner-up. Default 0.5: at least half of the samples agree.
+         */
+        minAgreement: z.number().min(0).max(1).default(0.5),
       })
       .strict()
-      .default({ minAgreement: 0.375 }),
+      .default({ minAgreement: 0.5 }),
     output: z
       .object({
         /** Local directory the dataset is published under (`<dir>/<runId>/`). Default ./datasets. */

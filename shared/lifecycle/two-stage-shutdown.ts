@@ -18,7 +18,9 @@ export function installTwoStageShutdown(handlers: ShutdownHandlers, deadlineMs: 
       if (stage === 'forcing') return;
       stage = 'forcing';
       logger.warn({ why }, 'forcing shutdown');
-      await handlers.force().catch((error: unknown) => logger.error({ err: error }, 'forced shutdown failed'));
+      await handlers.force().catch((error: unknown) => {
+        logger.error({ err: error }, 'forced shutdown failed');
+      });
       resolve();
     };
     const onSignal = (signal: NodeJS.Signals): void => {

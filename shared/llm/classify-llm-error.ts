@@ -11,7 +11,8 @@ const FATAL_STATUSES = new Set([400, 401, 403, 404, 422]);
 export function classifyLlmError(error: unknown): LlmFailure {
   if (error instanceof APIConnectionError) return { kind: 'retry', reason: `connection to the LLM endpoint failed: ${error.message}` };
   if (error instanceof APIError) {
-    const status = error.status;
+    const raw: unknown = error.status;
+    const status = typeof raw === 'number' ? raw : undefined;
     const reason = `LLM endpoint answered ${status ?? 'without a status'}: ${error.message}`;
     if (status !== undefined && FATAL_STATUSES.has(status)) return { kind: 'fatal', reason };
     if (status === 429 && /quota/i.test(error.message)) return { kind: 'fatal', reason };

@@ -68,7 +68,11 @@ export class OpenAiSampler implements Sampler {
       messages: messages.map((message) => ({ role: message.role, content: message.content })),
       n,
       temperature: params.temperature,
+      // max_tokens and seed are deprecated by OpenAI but are what vLLM, TGI, Ollama and llama.cpp understand;
+      // the seed is what makes sample i reproducible on servers that honour it.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       max_tokens: params.maxTokens,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
       seed: this.options.seed + firstIndex,
     });
     const texts = response.choices

@@ -60,7 +60,7 @@ describe('s2d worker processes', () => {
     const items = 80;
     const run = await createRunFixture({ label: 'sigkill', redisUrl, baseUrl: simulator.baseUrl, items, spec: { sampling: { samples: SAMPLES, temperature: 0.8, maxTokens: 256, seed: 3 } } });
     try {
-      const victim = spawnWorkerProcess(workerEnv(run.prefix));
+      const victim = spawnWorkerProcess(workerEnv(run.prefix, 'debug'));
       const survivor = spawnWorkerProcess(workerEnv(run.prefix));
       workers.push(victim, survivor);
       const requestsBefore = simulator.stats().requests;
@@ -73,6 +73,8 @@ describe('s2d worker processes', () => {
       }
       victim.child.kill('SIGKILL');
       expect(await victim.exited).toBe('SIGKILL');
+      const victimDone = (victim.stderrTail().match(/"msg":"item done"/g) ?? []).length;
+      expect(victimDone).toBeGreaterThan(0);
       await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
 
       const dataset = await run.readDataset();
@@ -86,7 +88,7 @@ describe('s2d worker processes', () => {
       // At most the killed worker's in-flight items can have their unfinished calls paid again.
       expect(extra).toBeGreaterThanOrEqual(0);
       expect(extra).toBeLessThanOrEqual(CONCURRENCY * REQUESTS_PER_ITEM);
-      console.info(`sigkill: items ${items}, paid requests ${paid}, extra ${extra}`);
+      console.info(`sigkill: items ${items}, victim finished ${victimDone} before the kill, paid requests ${paid}, extra ${extra}`);
     } finally {
       await run.clients.close();
     }

@@ -43,6 +43,7 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise
     const result = await computeResult(deps, context, payload, job);
     await context.results.put(runId, result);
     await finish(deps, payload, result);
+    deps.logger.debug({ runId, index, status: result.status, calls: result.calls, elapsedMs: result.elapsedMs }, 'item done');
     return 'done';
   };
 }
@@ -70,7 +71,7 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
       sampler,
     });
     const curated = curateItem(chains, payload.answerType, spec.curation.minAgreement);
-    return { ...base, ...curated, elapsedMs: Date.now() - started } as ItemResult;
+    return { ...base, ...curated, elapsedMs: Date.now() - started };
   } catch (error) {
     const failure = classifyLlmError(error);
     const attempts = job.attemptsMade + 1;
