@@ -4,7 +4,8 @@ import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { InputItem } from '../shared/core-types.js';
 import type { ItemResult } from '../shared/dataset/item-result.js';
 import type { ItemResultStore } from '../shared/dataset/read-item-results.js';
-import { distillJobId, publishJobId, type DistillJob } from '../shared/queue/job-payloads.js';
+import { enqueuePublish } from '../shared/queue/enqueue-publish.js';
+import { distillJobId, type DistillJob } from '../shared/queue/job-payloads.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import { readJsonlInput } from './jsonl-input.js';
 
@@ -68,7 +69,7 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
   }
   await flush();
   if (await deps.runs.setTotal(runId, total)) {
-    await deps.publishQueue.add('publish', { runId }, { jobId: publishJobId(runId), attempts: 5, backoff: { type: 'exponential', delay: 1_000 } });
+    await enqueuePublish(deps.publishQueue, runId);
   }
   const state = (await deps.runs.get(runId))?.state ?? 'running';
   return { runId, created, enqueued, rejectedAtInput, total, state };

@@ -4,7 +4,9 @@ import type { Logger } from '../shared/logger.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
 import { createRedisConnection } from '../shared/queue/redis-connection.js';
 import { RunStore } from '../shared/runs/run-store.js';
+import { createFinishItem } from './distill/finish-item.js';
 import { createDistillProcessor } from './distill/process-distill-job.js';
+import { sweepFailedJobs } from './distill/sweep-failed-jobs.js';
 import { createPublishProcessor } from './publish/process-publish-job.js';
 import { RunContexts } from './run-context.js';
 
@@ -41,6 +43,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const runs = new RunStore(redis, prefix);
   const contexts = new RunContexts(runs);
   const publishQueue = new Queue(QUEUES.publish, { connection: redis, prefix });
+  const distillQueue = new Queue(QUEUES.distill, { connection: redis, prefix });
+  const finish = createFinishItem({ redis, prefix, runs, publishQueue });
   const common = {
     connection: redis,
     prefix,
@@ -49,7 +53,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     // A job whose worker died is retried this many times before BullMQ gives up on it.
     maxStalledCount: 3,
   };
-  const distill = new Worker(QUEUES.distill, createDistillProcessor({ redis, prefix, runs, contexts, publishQueue, logger }), {
+  const distill = new Worker(QUEUES.distill, createDistillProcessor({ redis, prefix, runs, contexts, finish, logger }), {
     ...common,
     concurrency: options.concurrency,
   });
@@ -62,11 +66,19 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
       logger.error({ queue: worker.name, err: error.message }, 'worker error');
     });
   }
+  const sweep = (): void => {
+    sweepFailedJobs({ distillQueue, runs, contexts, finish, logger }).catch((error: unknown) => {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'sweeping failed jobs did not complete; will retry');
+    });
+  };
+  sweep();
+  const sweeper = setInterval(sweep, options.stalledIntervalMs);
   logger.info({ prefix, concurrency: options.concurrency }, 'worker started');
   return {
     close: async (force) => {
+      clearInterval(sweeper);
       await Promise.all([distill.close(force), publish.close(force)]);
-      await publishQueue.close();
+      await Promise.all([publishQueue.close(), distillQueue.close()]);
       await redis.quit().catch(() => undefined);
     },
   };

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRng } from '../../shared/random/seeded-random.js';
@@ -80,6 +81,8 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
   const options = parseSimulatorOptions(input);
   const slots = new SequenceSlots(options.maxConcurrentSequences);
   const shutdown = new AbortController();
+  // Every in-flight request listens on the shutdown signal; hundreds at once is normal load, not a leak.
+  setMaxListeners(0, shutdown.signal);
   let counters: StatsCounters = emptyCounters();
   let requestNumber = 0;
 

@@ -1,4 +1,4 @@
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
 import { curateItem } from '../../shared/curation/curate-item.js';
@@ -6,17 +6,19 @@ import type { ItemResult } from '../../shared/dataset/item-result.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
 import { OpenAiSampler } from '../../shared/llm/openai-sampler.js';
-import { distillJobSchema, publishJobId, type DistillJob } from '../../shared/queue/job-payloads.js';
+import { ZERO_USAGE } from '../../shared/core-types.js';
+import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloads.js';
 import { itemCacheKey } from '../../shared/runs/run-keys.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import type { RunContext, RunContexts } from '../run-context.js';
+import type { FinishItem } from './finish-item.js';
 
 export interface DistillDeps {
   redis: Redis;
   prefix: string;
   runs: RunStore;
   contexts: RunContexts;
-  publishQueue: Queue;
+  finish: FinishItem;
   logger: Logger;
 }
 
@@ -35,14 +37,15 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise
     if (run === null) throw new Error(`run ${runId} is not registered`);
     if (run.state === 'published') return 'run-published';
     if (await deps.runs.isDone(runId, index)) {
-      // A previous attempt stored the result but may have died before it could trigger publication.
-      await finish(deps, payload, null);
+      // A previous attempt stored the result but may have died before it could trigger publication; the status and
+      // usage given here are not counted again because the item's done bit is already set.
+      await deps.finish(payload, 'accepted', ZERO_USAGE);
       return 'already-done';
     }
     const context = await deps.contexts.get(runId);
     const result = await computeResult(deps, context, payload, job);
     await context.results.put(runId, result);
-    await finish(deps, payload, result);
+    await deps.finish(payload, result.status, result.usage);
     deps.logger.debug({ runId, index, status: result.status, calls: result.calls, elapsedMs: result.elapsedMs }, 'item done');
     return 'done';
   };
@@ -87,21 +90,8 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
       votes: [],
       unextractable: 0,
       calls: 0,
-      usage: { promptTokens: 0, completionTokens: 0 },
+      usage: { ...ZERO_USAGE },
       elapsedMs: Date.now() - started,
     };
-  }
-}
-
-/** Counts the item once, drops its call cache, and hands the run to publication when it was the last one. */
-async function finish(deps: DistillDeps, payload: DistillJob, result: ItemResult | null): Promise<void> {
-  const { runId, index } = payload;
-  const status = result?.status ?? 'accepted';
-  const usage = result?.usage ?? { promptTokens: 0, completionTokens: 0 };
-  // With result === null the bit is already set, so the status passed here is never counted.
-  const { complete } = await deps.runs.markDone(runId, index, status, usage);
-  await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
-  if (complete) {
-    await deps.publishQueue.add('publish', { runId }, { jobId: publishJobId(runId), attempts: 5, backoff: { type: 'exponential', delay: 1_000 } });
   }
 }

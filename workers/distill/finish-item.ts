@@ -1,0 +1,33 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TokenUsage } from '../../shared/core-types.js';
+import type { ItemStatus } from '../../shared/dataset/item-result.js';
+import { enqueuePublish } from '../../shared/queue/enqueue-publish.js';
+import type { DistillJob } from '../../shared/queue/job-payloads.js';
+import { itemCacheKey } from '../../shared/runs/run-keys.js';
+import type { RunStore } from '../../shared/runs/run-store.js';
+
+/** Called once an item's result is durable. Safe to call again for the same item. */
+export type FinishItem = (item: Pick<DistillJob, 'runId' | 'index'>, status: ItemStatus, usage: TokenUsage) => Promise<void>;
+
+export interface FinishDeps {
+  redis: Redis;
+  prefix: string;
+  runs: RunStore;
+  publishQueue: Queue;
+}
+
+/**
+ * Counts the item once, drops its call cache (the durable result now answers any re-run), and hands the run to
+ * publication when this was its last item. Every caller that sees the run complete asks for publication, so a
+ * caller that died after counting cannot leave the run unpublished.
+ */
+export function createFinishItem(deps: FinishDeps): FinishItem {
+  return async ({ runId, index }, status, usage) => {
+    const { complete } = await deps.runs.markDone(runId, index, status, usage);
+    await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
+    if (complete) {
+      await enqueuePublish(deps.publishQueue, runId);
+    }
+  };
+}
