@@ -21,7 +21,10 @@ export interface WorkerOptions {
 }
 
 export interface RunningWorkers {
-  /** Stop taking jobs; with force=false wait for in-flight jobs, with force=true abandon them to other workers. */
+  /**
+   * Stop taking jobs. force=false waits for in-flight jobs; force=true abandons them at once (the caller exits the
+   * process) and other workers take them over when their locks lapse.
+   */
   close(force: boolean): Promise<void>;
 }
 
@@ -77,7 +80,13 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   return {
     close: async (force) => {
       clearInterval(sweeper);
-      await Promise.all([distill.close(force), publish.close(force)]);
+      if (force) {
+        // BullMQ's close(true) cannot overrule a drain already under way (it returns the same promise), so forcing
+        // means dropping the connections; the process then exits, and the items' locks lapse to other workers.
+        redis.disconnect();
+        return;
+      }
+      await Promise.all([distill.close(), publish.close()]);
       await Promise.all([publishQueue.close(), distillQueue.close()]);
       await redis.quit().catch(() => undefined);
     },

@@ -17,11 +17,12 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const options = workerOptionsFromEnv(env, requireRedisUrl(env, 'worker'), logger);
   if (values.concurrency !== undefined) options.concurrency = Math.max(1, Number.parseInt(values.concurrency, 10) || 1);
   const workers = startWorkers(options);
-  await installTwoStageShutdown(
+  const outcome = await installTwoStageShutdown(
     { drain: () => workers.close(false), force: () => workers.close(true) },
     env.S2D_SHUTDOWN_DEADLINE_MS,
     logger,
   );
-  logger.info('worker stopped');
-  return 0;
+  logger.info({ outcome }, 'worker stopped');
+  // A forced stop abandoned in-flight items (other workers redo them): say so to the supervisor.
+  return outcome === 'drained' ? 0 : 1;
 }

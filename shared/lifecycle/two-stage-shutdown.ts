@@ -11,7 +11,8 @@ export interface ShutdownHandlers {
  * SIGTERM/SIGINT drains; a second signal, or the deadline passing, forces. Forced work is not lost: BullMQ hands
  * jobs whose lock lapses to another worker, and every step of an item is idempotent.
  */
-export function installTwoStageShutdown(handlers: ShutdownHandlers, deadlineMs: number, logger: Logger): Promise<void> {
+/** Resolves once shut down: 'drained' when in-flight work finished, 'forced' when it was abandoned. */
+export function installTwoStageShutdown(handlers: ShutdownHandlers, deadlineMs: number, logger: Logger): Promise<'drained' | 'forced'> {
   return new Promise((resolve) => {
     let stage: 'running' | 'draining' | 'forcing' = 'running';
     const force = async (why: string): Promise<void> => {
@@ -21,7 +22,7 @@ export function installTwoStageShutdown(handlers: ShutdownHandlers, deadlineMs: 
       await handlers.force().catch((error: unknown) => {
         logger.error({ err: error }, 'forced shutdown failed');
       });
-      resolve();
+      resolve('forced');
     };
     const onSignal = (signal: NodeJS.Signals): void => {
       if (stage !== 'running') {
@@ -36,7 +37,7 @@ export function installTwoStageShutdown(handlers: ShutdownHandlers, deadlineMs: 
         .drain()
         .then(() => {
           clearTimeout(timer);
-          if (stage === 'draining') resolve();
+          if (stage === 'draining') resolve('drained');
         })
         .catch((error: unknown) => void force(`drain failed: ${String(error)}`));
     };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openQueueClients, type QueueClients } from '../../cli/queue-clients.js';
 import { writeTaskFiles } from '../../producers/write-task-files.js';
-import { submitRun, type SubmitOutcome } from '../../producers/submit-run.js';
+import { submitRun, type SubmitDeps, type SubmitOutcome } from '../../producers/submit-run.js';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
 import { runSpecSchema, type ResolvedRunSpec, type RunSpecInput } from '../../shared/config/run-spec.js';
@@ -18,7 +18,7 @@ export interface RunFixture {
   clients: QueueClients;
   /** Input lines the producer must reject (bad JSON etc.) appended after the generated items. */
   badLines: number;
-  submit(): Promise<SubmitOutcome>;
+  submit(overrides?: Partial<SubmitDeps>): Promise<SubmitOutcome>;
   readDataset(): Promise<PublishedDataset>;
 }
 
@@ -72,13 +72,14 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
     spec,
     clients,
     badLines,
-    submit: () =>
+    submit: (overrides = {}) =>
       submitRun(spec, {
         runs: clients.runs,
         distillQueue: clients.distillQueue,
         publishQueue: clients.publishQueue,
         results: new ItemResultStore(store),
         maxBacklog: 1_000,
+        ...overrides,
       }),
     readDataset: async () => {
       const folder = join(spec.output.dir, spec.runId);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitForPublication } from '../../cli/commands/submit.js';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
@@ -58,6 +59,32 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
       expect(resubmitted).toMatchObject({ created: false, enqueued: 0, state: 'published' });
       expect((await run.clients.runs.get(run.spec.runId))?.llmRequests).toBe(requestsAfterRun);
       expect(await run.clients.distillQueue.getJobCounts('wait', 'active', 'completed', 'failed')).toEqual({ wait: 0, active: 0, completed: 0, failed: 0 });
+    } finally {
+      await run.clients.close();
+    }
+  });
+
+  it('bounds the backlog: the producer pauses reading input while too many items wait, and resumes as workers drain', async () => {
+    const run = await createRunFixture({ label: 'backlog', redisUrl, baseUrl: simulator.baseUrl, items: 60 });
+    try {
+      let settled = false;
+      const submitting = run.submit({ maxBacklog: 20, batchSize: 10, backlogPollMs: 20 }).finally(() => {
+        settled = true;
+      });
+      for (;;) {
+        if ((await run.clients.distillQueue.getWaitingCount()) >= 20) break;
+        await sleep(10);
+      }
+      await sleep(200);
+      // A batch is added before the producer looks at the backlog, so it can overshoot by less than one batch.
+      expect(await run.clients.distillQueue.getWaitingCount()).toBeLessThan(20 + 10);
+      expect(settled).toBe(false);
+
+      const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
+      expect(await submitting).toMatchObject({ enqueued: 60, total: 60 });
+      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await workers.close(false);
+      expect((await run.readDataset()).manifest.counts.inputs).toBe(60);
     } finally {
       await run.clients.close();
     }

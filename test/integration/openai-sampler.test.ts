@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../infra/simulator/simulator-server.js';
+import { MemoryCallCache } from '../../shared/llm/call-cache.js';
+import { createOpenAiClient, OpenAiSampler, type NSupport } from '../../shared/llm/openai-sampler.js';
+import type { ChatMessage } from '../../shared/core-types.js';
+
+const MESSAGES: ChatMessage[] = [{ role: 'user', content: 'Take the last letter of each word in "Ada Lovelace" and join them. Think step by step.' }];
+const PARAMS = { temperature: 0.8, maxTokens: 256 };
+
+// The real openai client over real HTTP against the simulator: what the workers run in production.
+describe('OpenAiSampler', () => {
+  let honours: Awaited<ReturnType<typeof startSimulator>>;
+  let ignores: Awaited<ReturnType<typeof startSimulator>>;
+  beforeAll(async () => {
+    honours = await startSimulator({ seed: 4, latency: { ttftMs: 0, perTokenMs: 0, jitter: 0 } });
+    ignores = await startSimulator({ seed: 4, honourN: false, latency: { ttftMs: 0, perTokenMs: 0, jitter: 0 } });
+  });
+  afterAll(async () => {
+    await Promise.all([honours.close(), ignores.close()]);
+  });
+
+  const sampler = (baseUrl: string, options: { useN?: 'auto' | 'always' | 'never'; nSupport?: NSupport; cache?: MemoryCallCache; paid?: number[] } = {}) =>
+    new OpenAiSampler({
+      client: createOpenAiClient({ baseUrl, apiKey: 'test', timeoutMs: 10_000, maxRetries: 0 }),
+      model: 'sim-llama-2-70b-chat',
+      seed: 10,
+      useN: options.useN ?? 'auto',
+      nSupport: options.nSupport ?? { honoured: undefined },
+      cache: options.cache ?? new MemoryCallCache(),
+      onRequest: (usage) => {
+        options.paid?.push(usage.completionTokens);
+      },
+    });
+
+  it('asks for all samples in one request when the server honours n, and splits its usage across them', async () => {
+    honours.resetStats();
+    const paid: number[] = [];
+    const completions = await sampler(honours.baseUrl, { paid }).sample(MESSAGES, [0, 1, 2, 3, 4, 5, 6, 7], PARAMS);
+    expect(completions).toHaveLength(8);
+    expect(honours.stats().requests).toBe(1);
+    expect(new Set(completions.map((c) => c.text)).size).toBeGreaterThan(1);
+    expect(completions.reduce((sum, c) => sum + c.usage.completionTokens, 0)).toBe(paid[0]);
+    expect(completions.every((c) => !c.cached)).toBe(true);
+  });
+
+  it('notices a server that ignores n, fetches the rest one by one, and remembers it for the next call', async () => {
+    ignores.resetStats();
+    const nSupport: NSupport = { honoured: undefined };
+    const first = await sampler(ignores.baseUrl, { nSupport }).sample(MESSAGES, [0, 1, 2, 3], PARAMS);
+    expect(first).toHaveLength(4);
+    expect(nSupport.honoured).toBe(false);
+    expect(ignores.stats().requests).toBe(4); // one n=4 request answered with 1 choice, then 3 single requests
+    expect(new Set(first.map((c) => c.text)).size).toBeGreaterThan(1);
+    ignores.resetStats();
+    await sampler(ignores.baseUrl, { nSupport }).sample(MESSAGES, [0, 1, 2, 3], { ...PARAMS, maxTokens: 200 });
+    expect(ignores.stats().requests).toBe(4); // straight to single requests
+  });
+
+  it('never pays twice for a sample index, and never collapses different indices into one', async () => {
+    honours.resetStats();
+    const cache = new MemoryCallCache();
+    const first = await sampler(honours.baseUrl, { cache }).sample(MESSAGES, [0, 1, 2], PARAMS);
+    const again = await sampler(honours.baseUrl, { cache }).sample(MESSAGES, [0, 1, 2], PARAMS);
+    expect(honours.stats().requests).toBe(1);
+    expect(again.map((c) => c.text)).toEqual(first.map((c) => c.text));
+    expect(again.every((c) => c.cached)).toBe(true);
+    // Indices 3 and 4 are new: exactly one more request, for just those two.
+    const wider = await sampler(honours.baseUrl, { cache }).sample(MESSAGES, [0, 1, 2, 3, 4], PARAMS);
+    expect(honours.stats().requests).toBe(2);
+    expect(wider.slice(0, 3).map((c) => c.text)).toEqual(first.map((c) => c.text));
+    expect(wider.map((c) => c.cached)).toEqual([true, true, true, false, false]);
+  });
+
+  it('with useN "never" sends one request per sample, each with its own seed', async () => {
+    honours.resetStats();
+    const completions = await sampler(honours.baseUrl, { useN: 'never' }).sample(MESSAGES, [0, 1, 2, 3, 4, 5], PARAMS);
+    expect(honours.stats().requests).toBe(6);
+    expect(new Set(completions.map((c) => c.text)).size).toBeGreaterThan(1);
+  });
+});
