@@ -1,3 +1,4 @@
+import { InputFileError } from '../producers/jsonl-input.js';
 import { RunSpecError } from '../shared/config/load-run-spec.js';
 import { CliError } from './cli-error.js';
 import { demoCommand, demoUsage } from './commands/demo.js';
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof CliError || error instanceof RunSpecError) {
+    if (error instanceof CliError || error instanceof RunSpecError || error instanceof InputFileError) {
       process.stderr.write(`s2d ${name}: ${error.message}\n`);
       return error instanceof CliError ? error.exitCode : 2;
     }

@@ -3,7 +3,7 @@ import { CliError } from './cli-error.js';
 
 export function requireRedisUrl(env: Env, command: string): string {
   if (env.REDIS_URL === undefined) {
-    throw new CliError(`s2d ${command} needs REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379); only \`s2d demo\` starts a Redis of its own`);
+    throw new CliError(`${command} needs REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379); only \`s2d demo\` starts a Redis of its own`);
   }
   return env.REDIS_URL;
 }

@@ -42,7 +42,16 @@ export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger)
 /** Starts the distill and publish workers of one process. Scale out by running more processes. */
 export function startWorkers(options: WorkerOptions): RunningWorkers {
   const { prefix, logger } = options;
-  const redis = createRedisConnection(options.redisUrl);
+  let lastRedisError = '';
+  const redis = createRedisConnection(options.redisUrl, (error) => {
+    // Reconnects repeat the same error many times a second: log each distinct one once.
+    if (error.message === lastRedisError) return;
+    lastRedisError = error.message;
+    logger.error({ err: error.message }, 'Redis connection error; reconnecting');
+  });
+  redis.on('ready', () => {
+    lastRedisError = '';
+  });
   const runs = new RunStore(redis, prefix);
   const contexts = new RunContexts(runs);
   const publishQueue = new Queue(QUEUES.publish, { connection: redis, prefix });

@@ -12,7 +12,7 @@ import { readLabels } from '../../shared/eval/labelled-item.js';
 import { createLogger } from '../../shared/logger.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { CliError } from '../cli-error.js';
-import { openQueueClients } from '../queue-clients.js';
+import { openQueueClients, type QueueClients } from '../queue-clients.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../spawn-worker-process.js';
 import { formatDemoTable, type DemoSummary } from '../demo/demo-summary.js';
 import { evaluateBaselines } from '../demo/evaluate-baselines.js';
@@ -67,8 +67,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
 
   const services = await startEmbeddedServices(env, say);
   const workers: WorkerProcess[] = [];
-  const clients = openQueueClients(services.redisUrl, env.S2D_PREFIX);
+  let clients: QueueClients | undefined;
   try {
+    clients = await openQueueClients(services.redisUrl, env.S2D_PREFIX);
     const inputs = await prepareDemoInputs({ dir: resolve(outDir, 'inputs', runId), itemsPerTask, evalItemsPerTask });
     const spec = await resolveRunSpec(
       runSpecSchema.parse({
@@ -158,7 +159,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     throw error;
   } finally {
     await Promise.all(workers.map((worker) => worker.stop(5_000)));
-    await clients.close();
+    await clients?.close();
     await services.stop();
   }
 }

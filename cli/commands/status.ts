@@ -11,7 +11,7 @@ export const statusUsage = `s2d status <runId> [--json]
 export async function statusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
   const env = readEnv();
-  const clients = openQueueClients(requireRedisUrl(env, 'status'), env.S2D_PREFIX);
+  const clients = await openQueueClients(requireRedisUrl(env, 'status'), env.S2D_PREFIX);
   try {
     const runId = positionals[0];
     if (runId === undefined) {

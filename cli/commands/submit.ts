@@ -29,7 +29,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     baseDir: specBaseDir(specPath),
     defaultBaseUrl: env.OPENAI_BASE_URL,
   });
-  const clients = openQueueClients(requireRedisUrl(env, 'submit'), env.S2D_PREFIX);
+  const clients = await openQueueClients(requireRedisUrl(env, 'submit'), env.S2D_PREFIX);
   try {
     const outcome = await submitRun(spec, {
       runs: clients.runs,

@@ -64,7 +64,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
     }),
     { baseDir: dir, defaultBaseUrl: options.baseUrl },
   );
-  const clients = openQueueClients(options.redisUrl, prefix);
+  const clients = await openQueueClients(options.redisUrl, prefix);
   const store = openArtifactStore(spec.output.dir);
   return {
     dir,

@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { spawnWorkerProcess, type WorkerProcess } from '../../cli/spawn-worker-process.js';
+import { startSimulator } from '../../infra/simulator/simulator-server.js';
+import { writeTaskFiles } from '../../producers/write-task-files.js';
+import { isolatedPrefix } from '../helpers/isolated-prefix.js';
+
+const exec = promisify(execFile);
+const BIN = new URL('../../bin/s2d.mjs', import.meta.url).pathname;
+const redisUrl = inject('redisUrl');
+
+type Failure = { code: number; stdout: string; stderr: string };
+const failureOf = (promise: Promise<unknown>): Promise<Failure | null> => promise.then(() => null, (error: unknown) => error as Failure);
+
+describe('s2d submit / status (CLI)', () => {
+  let simulator: Awaited<ReturnType<typeof startSimulator>>;
+  let worker: WorkerProcess;
+  let dir: string;
+  const prefix = isolatedPrefix('cli');
+  const env = (): NodeJS.ProcessEnv => ({ ...process.env, REDIS_URL: redisUrl, S2D_PREFIX: prefix, OPENAI_BASE_URL: simulator.baseUrl, S2D_LOG_LEVEL: 'warn' });
+  const s2d = (...args: string[]) => exec(process.execPath, [BIN, ...args], { env: env(), cwd: dir });
+
+  beforeAll(async () => {
+    simulator = await startSimulator({ seed: 8 });
+    dir = await mkdtemp(join(tmpdir(), 's2d-cli-'));
+    await writeTaskFiles({ family: 'coin-flip', count: 30, seed: 5, dir: join(dir, 'data'), name: 'coins' });
+    worker = spawnWorkerProcess(env());
+  });
+  afterAll(async () => {
+    await worker.stop(5_000);
+    await simulator.close();
+  });
+
+  it('submits a YAML spec, waits for publication, and reports the run; a second submit enqueues nothing', async () => {
+    await writeFile(
+      join(dir, 'run.yaml'),
+      ['name: coins', 'input: data/coins.inputs.jsonl', 'answerType: yes-no', 'strategy: rar1', 'model:', '  name: sim-llama-2-70b-chat', 'sampling:', '  samples: 5', 'output:', '  dir: out', ''].join('\n'),
+    );
+    const submitted = JSON.parse((await s2d('submit', 'run.yaml', '--wait', '--json')).stdout) as {
+      runId: string; created: boolean; enqueued: number; total: number; status: { state: string; manifest: string; items: Record<string, number> };
+    };
+    expect(submitted).toMatchObject({ created: true, enqueued: 30, total: 30 });
+    expect(submitted.runId).toMatch(/^coins-[0-9a-f]{12}$/);
+    expect(submitted.status.state).toBe('published');
+    expect(submitted.status.manifest).toBe(join(dir, 'out', submitted.runId, 'manifest.json'));
+
+    const status = JSON.parse((await s2d('status', submitted.runId, '--json')).stdout) as {
+      items: { total: number; done: number; accepted: number; rejected: number; errored: number }; strategy: string; paid: { requests: number };
+    };
+    expect(status.strategy).toBe('rar1');
+    expect(status.items.total).toBe(30);
+    expect(status.items.done).toBe(30);
+    expect(status.items.accepted + status.items.rejected + status.items.errored).toBe(30);
+    expect(status.paid.requests).toBe(30); // rar1 × 5 samples: one request with n=5 per item
+
+    const again = JSON.parse((await s2d('submit', 'run.yaml', '--json')).stdout) as { created: boolean; enqueued: number; status: { state: string } };
+    expect(again).toMatchObject({ created: false, enqueued: 0, status: { state: 'published' } });
+
+    const human = (await s2d('status', submitted.runId)).stdout;
+    expect(human).toMatch(/state\s+published/);
+    expect((await s2d('status')).stdout.split('\n')).toContain(submitted.runId);
+  });
+
+  it('rejects a bad spec with the file, line and field, and exits 2', async () => {
+    await writeFile(join(dir, 'bad.yaml'), 'input: data/coins.inputs.jsonl\nanswerType: yes-no\nmodel: { name: m }\nsampling:\n  samples: -3\n');
+    const failure = await failureOf(s2d('submit', 'bad.yaml'));
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toContain('bad.yaml line 5, field "sampling.samples"');
+    expect(failure?.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('says what is missing when REDIS_URL is not set, and knows no unknown run', async () => {
+    await writeFile(join(dir, 'ok.yaml'), 'input: data/coins.inputs.jsonl\nanswerType: yes-no\nmodel: { name: m }\n');
+    const noRedis = await failureOf(exec(process.execPath, [BIN, 'submit', 'ok.yaml'], { env: { ...env(), REDIS_URL: '' }, cwd: dir }));
+    expect(noRedis?.code).toBe(1);
+    expect(noRedis?.stderr.trim()).toMatch(/^s2d submit: submit needs REDIS_URL \(e.g. REDIS_URL=redis:\/\/127.0.0.1:6379\)/);
+    const unknown = await failureOf(s2d('status', 'no-such-run'));
+    expect(unknown?.stderr.trim()).toBe(`s2d status: no run no-such-run under prefix ${prefix}`);
+  });
+});

@@ -1,0 +1,68 @@
+import { mkdtemp, writeFile, appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadRunSpecFile, resolveRunSpec, RunSpecError } from '../../../shared/config/load-run-spec.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 's2d-spec-'));
+  await writeFile(join(dir, 'in.jsonl'), '{"prompt":"hi"}\n');
+});
+
+const write = async (name: string, text: string): Promise<string> => {
+  await writeFile(join(dir, name), text);
+  return join(dir, name);
+};
+
+describe('run spec files', () => {
+  it('applies the documented defaults', async () => {
+    const spec = await loadRunSpecFile(await write('ok.yaml', 'input: in.jsonl\nanswerType: letters\nmodel: { name: m }\n'));
+    expect(spec).toMatchObject({
+      name: 'dataset',
+      strategy: 'rar2',
+      sampling: { samples: 8, temperature: 0.8, maxTokens: 512, seed: 1 },
+      curation: { minAgreement: 0.5 },
+      output: { dir: 'datasets', validationFraction: 0.1, shardMaxRecords: 50_000 },
+      model: { name: 'm', apiKeyEnv: 'OPENAI_API_KEY', timeoutMs: 60_000, useN: 'auto' },
+      maxAttempts: 3,
+    });
+  });
+
+  it('names the file, line and field of every problem in YAML', async () => {
+    const path = await write('bad.yaml', ['input: in.jsonl', 'answerType: letters', 'model:', '  name: m', 'sampling:', '  samples: 0', 'colour: blue', ''].join('\n'));
+    const error = await loadRunSpecFile(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunSpecError);
+    const message = (error as Error).message;
+    expect(message).toContain(`${path} line 6, field "sampling.samples"`);
+    expect(message).toMatch(/colour/);
+  });
+
+  it('does the same for JSON specs, and reports syntax errors with their line', async () => {
+    const json = await write('bad.json', '{\n  "input": "in.jsonl",\n  "answerType": "emoji",\n  "model": {"name": "m"}\n}\n');
+    await expect(loadRunSpecFile(json)).rejects.toThrow(`${json} line 3, field "answerType"`);
+    const broken = await write('broken.json', '{\n  "input": "in.jsonl",\n  "answerType": [\n}\n');
+    await expect(loadRunSpecFile(broken)).rejects.toThrow(/line \d+: not valid YAML\/JSON/);
+    await expect(loadRunSpecFile(join(dir, 'missing.yaml'))).rejects.toThrow(/missing\.yaml: cannot read the run spec \(ENOENT\)/);
+  });
+
+  it('derives the same run id from the same spec and input, and a new one when the input changes', async () => {
+    const spec = await loadRunSpecFile(await write('ok.yaml', 'name: ll\ninput: in.jsonl\nanswerType: letters\nmodel: { name: m }\n'));
+    const options = { baseDir: dir, defaultBaseUrl: 'http://127.0.0.1:1/v1' };
+    const first = await resolveRunSpec(spec, options);
+    expect(first.runId).toMatch(/^ll-[0-9a-f]{12}$/);
+    expect(first.input).toBe(join(dir, 'in.jsonl'));
+    expect(first.output.dir).toBe(join(dir, 'datasets'));
+    expect(first.model.baseUrl).toBe('http://127.0.0.1:1/v1');
+    expect((await resolveRunSpec(spec, options)).runId).toBe(first.runId);
+    await appendFile(join(dir, 'in.jsonl'), '{"prompt":"more"}\n');
+    expect((await resolveRunSpec(spec, options)).runId).not.toBe(first.runId);
+    expect((await resolveRunSpec({ ...spec, runId: 'fixed' }, options)).runId).toBe('fixed');
+  });
+
+  it('refuses a spec with no endpoint and an input that does not exist', async () => {
+    const spec = await loadRunSpecFile(await write('ok.yaml', 'input: nowhere.jsonl\nanswerType: letters\nmodel: { name: m }\n'));
+    await expect(resolveRunSpec(spec, { baseDir: dir, defaultBaseUrl: undefined })).rejects.toThrow(/no model.baseUrl and OPENAI_BASE_URL is not set/);
+    await expect(resolveRunSpec(spec, { baseDir: dir, defaultBaseUrl: 'http://x/v1' })).rejects.toThrow(/input file not found: .*nowhere\.jsonl/);
+  });
+});
