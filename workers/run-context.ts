@@ -6,7 +6,7 @@ import { ItemResultStore } from '../shared/dataset/read-item-results.js';
 import { createOpenAiClient, type NSupport } from '../shared/llm/openai-sampler.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import type { Strategy } from '../shared/strategies/strategy.js';
-import { getStrategy, resolveTemplates } from '../shared/strategies/strategy-registry.js';
+import { getStrategy, resolveTemplates, templatesUsedBy } from '../shared/strategies/strategy-registry.js';
 import type { TemplateSet } from '../shared/strategies/templates.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
@@ -44,12 +44,15 @@ export class RunContexts {
     const spec = await this.runs.getSpec(runId);
     if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
     const { templates, versions } = resolveTemplates(spec.templates);
+    // The manifest records the versions of the templates this run's prompts were actually rendered from.
+    const used = templatesUsedBy(spec.strategy, templates);
+    const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(spec.output.dir);
     return {
       spec,
       strategy: getStrategy(spec.strategy),
       templates,
-      templateVersions: versions,
+      templateVersions,
       client: createOpenAiClient({
         baseUrl: spec.model.baseUrl,
         // Local endpoints (the simulator, vLLM, Ollama) take any key; the SDK insists on a non-empty one.

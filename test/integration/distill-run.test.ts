@@ -7,6 +7,9 @@ import { startWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, duplicateIndices } from '../helpers/run-fixture.js';
 
 const redisUrl = inject('redisUrl');
+// Workers read the key from the variable the spec names; it must never reach the manifest.
+const PLANTED_SECRET = 'sk-planted-secret-0123456789';
+process.env.OPENAI_API_KEY = PLANTED_SECRET;
 
 describe('a distillation run through BullMQ on a real redis-server', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
@@ -50,6 +53,8 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
         expect.stringMatching(/line 28/),
       ]);
       expect(duplicateIndices(dataset)).toEqual([]);
+      expect(dataset.manifest.strategy).toEqual({ name: 'rar2', templateVersions: { rar2Rephrase: 'v1', rar2Answer: 'v1', answerFormat: 'v1' } });
+      expect(JSON.stringify(dataset.manifest)).not.toContain(PLANTED_SECRET);
       for (const line of dataset.chatLines) {
         expect(line.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
         expect(line.messages[1]?.content).toMatch(/^[a-z]+$/);
