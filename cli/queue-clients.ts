@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES } from '../shared/queue/queue-names.js';
+import { queueOptions } from '../shared/queue/queue-options.js';
 import { createRedisConnection } from '../shared/queue/redis-connection.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { CliError } from './cli-error.js';
@@ -35,8 +36,8 @@ export async function openQueueClients(redisUrl: string, prefix: string, connect
   } finally {
     clearTimeout(timer);
   }
-  const distillQueue = new Queue(QUEUES.distill, { connection: redis, prefix });
-  const publishQueue = new Queue(QUEUES.publish, { connection: redis, prefix });
+  const distillQueue = new Queue(QUEUES.distill, queueOptions(redis, prefix));
+  const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix));
   return {
     redis,
     runs: new RunStore(redis, prefix),

@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Env } from '../shared/config/env.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
+import { queueOptions } from '../shared/queue/queue-options.js';
 import { createRedisConnection } from '../shared/queue/redis-connection.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { createFinishItem } from './distill/finish-item.js';
@@ -54,8 +55,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   });
   const runs = new RunStore(redis, prefix);
   const contexts = new RunContexts(runs);
-  const publishQueue = new Queue(QUEUES.publish, { connection: redis, prefix });
-  const distillQueue = new Queue(QUEUES.distill, { connection: redis, prefix });
+  const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix));
+  const distillQueue = new Queue(QUEUES.distill, queueOptions(redis, prefix));
   const finish = createFinishItem({ redis, prefix, runs, publishQueue });
   const common = {
     connection: redis,

@@ -96,15 +96,19 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
   });
 
   it('keeps Redis flat: finished jobs, call caches and done bitmaps are gone once the dataset is published', async () => {
-    const run = await createRunFixture({ label: 'flat', redisUrl, baseUrl: simulator.baseUrl, items: 30 });
+    const run = await createRunFixture({ label: 'flat', redisUrl, baseUrl: simulator.baseUrl, items: 300 });
     try {
       await run.submit();
-      const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
+      const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 32, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
       await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
       await workers.close(false);
       const keys = await run.clients.redis.keys(`${run.prefix}:*`);
       const leftovers = keys.filter((key) => key.includes(':cache:') || key.endsWith(':done') || key.endsWith(':enqueued') || /:distill:[^:]+__\d+$/.test(key));
       expect(leftovers).toEqual([]);
+      // What stays is per-run metadata and BullMQ's capped event streams: tens of KB, whatever the run's size.
+      let bytes = 0;
+      for (const key of keys) bytes += (await run.clients.redis.memory('USAGE', key)) ?? 0;
+      expect(bytes).toBeLessThan(48 * 1024);
     } finally {
       await run.clients.close();
     }
