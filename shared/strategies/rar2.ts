@@ -1,6 +1,6 @@
 import { addUsage } from '../core-types.js';
 import type { SampleChain, Strategy, StrategyContext } from './strategy.js';
-import { expectCompletions, sampleIndices, userMessage } from './system1.js';
+import { expectCompletions, sampleIndices, userMessage } from './single-call.js';
 import { renderTemplate } from './templates.js';
 
 /**
