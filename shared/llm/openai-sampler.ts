@@ -28,11 +28,10 @@ export class OpenAiSampler implements Sampler {
 
   async sample(messages: readonly ChatMessage[], sampleIndices: readonly number[], params: SamplingParams): Promise<Completion[]> {
     const { model, seed, cache } = this.options;
-    const keys = sampleIndices.map((index) => callCacheKey(model, messages, { ...params, seed }, index));
-    const cached = await cache.getMany(keys);
+    const keyOf = (index: number): string => callCacheKey(model, messages, { ...params, seed }, index);
+    const cached = await cache.getMany(sampleIndices.map(keyOf));
     const missing = sampleIndices.filter((_index, position) => cached[position] === null);
-    const fresh = missing.length === 0 ? new Map<number, CachedCompletion>() : await this.fetch(messages, missing, params);
-    await cache.putMany(missing.map((index) => ({ key: keys[sampleIndices.indexOf(index)] ?? '', value: mustGet(fresh, index) })));
+    const fresh = missing.length === 0 ? new Map<number, CachedCompletion>() : await this.fetch(messages, missing, params, keyOf);
     return sampleIndices.map((index, position) => {
       const hit = cached[position];
       if (hit !== null && hit !== undefined) return { ...hit, cached: true };
@@ -40,29 +39,41 @@ export class OpenAiSampler implements Sampler {
     });
   }
 
-  private async fetch(messages: readonly ChatMessage[], indices: readonly number[], params: SamplingParams): Promise<Map<number, CachedCompletion>> {
+  private async fetch(
+    messages: readonly ChatMessage[],
+    indices: readonly number[],
+    params: SamplingParams,
+    keyOf: (index: number) => string,
+  ): Promise<Map<number, CachedCompletion>> {
     const out = new Map<number, CachedCompletion>();
     const { useN, nSupport } = this.options;
     let remaining = [...indices];
     if (remaining.length > 1 && useN !== 'never' && (useN === 'always' || nSupport.honoured !== false)) {
-      const texts = await this.request(messages, remaining.length, remaining[0] ?? 0, params, out, remaining);
+      const got = await this.request(messages, remaining, params, out, keyOf);
       // A server that ignores `n` returns one choice: remember it and fetch the rest one by one.
-      if (useN === 'auto') nSupport.honoured = texts === remaining.length;
-      remaining = remaining.slice(texts);
+      if (useN === 'auto') nSupport.honoured = got === remaining.length;
+      remaining = remaining.slice(got);
     }
-    await Promise.all(remaining.map((index) => this.request(messages, 1, index, params, out, [index])));
+    // allSettled: when one request fails, the others still finish and land in the cache before the error surfaces,
+    // so the retry of this item pays only for the request that failed.
+    const settled = await Promise.allSettled(remaining.map((index) => this.request(messages, [index], params, out, keyOf)));
+    const failure = settled.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
     return out;
   }
 
-  /** Sends one request; stores its choices under the given sample indices; returns how many choices came back. */
+  /**
+   * Sends one request for `indices.length` choices (n), caches each returned choice under its sample index at once —
+   * before anything else can fail — and returns how many choices came back.
+   */
   private async request(
     messages: readonly ChatMessage[],
-    n: number,
-    firstIndex: number,
+    indices: readonly number[],
     params: SamplingParams,
     out: Map<number, CachedCompletion>,
-    indices: readonly number[],
+    keyOf: (index: number) => string,
   ): Promise<number> {
+    const n = indices.length;
     const response = await this.options.client.chat.completions.create({
       model: this.options.model,
       messages: messages.map((message) => ({ role: message.role, content: message.content })),
@@ -73,7 +84,7 @@ export class OpenAiSampler implements Sampler {
       // eslint-disable-next-line @typescript-eslint/no-deprecated
       max_tokens: params.maxTokens,
       // eslint-disable-next-line @typescript-eslint/no-deprecated
-      seed: this.options.seed + firstIndex,
+      seed: this.options.seed + (indices[0] ?? 0),
     });
     const texts = response.choices
       .slice()
@@ -84,13 +95,18 @@ export class OpenAiSampler implements Sampler {
       promptTokens: response.usage?.prompt_tokens ?? 0,
       completionTokens: response.usage?.completion_tokens ?? 0,
     };
-    await this.options.onRequest?.(usage);
     const shares = splitUsage(usage, texts);
+    const entries: { key: string; value: CachedCompletion }[] = [];
     texts.forEach((text, position) => {
       const index = indices[position];
       const share = shares[position];
-      if (index !== undefined && share !== undefined) out.set(index, { text, usage: share });
+      if (index === undefined || share === undefined) return;
+      const value = { text, usage: share };
+      out.set(index, value);
+      entries.push({ key: keyOf(index), value });
     });
+    await this.options.cache.putMany(entries);
+    await this.options.onRequest?.(usage);
     return texts.length;
   }
 }

@@ -71,6 +71,27 @@ describe('OpenAiSampler', () => {
     expect(wider.map((c) => c.cached)).toEqual([true, true, true, false, false]);
   });
 
+  it('caches every successful request at once, so after a partial failure only the failed requests are paid again', async () => {
+    const flaky = await startSimulator({ seed: 4, faults: { rate500: 0.3 }, latency: { ttftMs: 0, perTokenMs: 0, jitter: 0 } });
+    try {
+      const cache = new MemoryCallCache();
+      let failures = 0;
+      let completions: Awaited<ReturnType<OpenAiSampler['sample']>> = [];
+      for (let attempt = 0; attempt < 50 && completions.length === 0; attempt += 1) {
+        completions = await sampler(flaky.baseUrl, { useN: 'never', cache }).sample(MESSAGES, [0, 1, 2, 3, 4, 5, 6, 7], PARAMS).catch(() => {
+          failures += 1;
+          return [];
+        });
+      }
+      expect(failures).toBeGreaterThan(0);
+      expect(completions).toHaveLength(8);
+      // Eight samples, eight successful (paid) requests, however many attempts it took.
+      expect(flaky.stats().byStatus['200']).toBe(8);
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('with useN "never" sends one request per sample, each with its own seed', async () => {
     honours.resetStats();
     const completions = await sampler(honours.baseUrl, { useN: 'never' }).sample(MESSAGES, [0, 1, 2, 3, 4, 5], PARAMS);
