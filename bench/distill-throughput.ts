@@ -2,7 +2,7 @@
  * Distillation throughput through the real queue: worker processes × items/s against the simulator with a realistic
  * latency model, and the request savings of asking for `n` choices. Baselines are measured in the same run.
  */
-import { waitForPublication } from '../cli/commands/submit.js';
+import { waitForPublication } from '../shared/runs/wait-for-publication.js';
 import { spawnWorkerProcess } from '../cli/spawn-worker-process.js';
 import type { startSimulator } from '../infra/simulator/simulator-server.js';
 import { createRunFixture } from '../test/helpers/run-fixture.js';

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { startSimulator } from '../infra/simulator/simulator-server.js';
 import { createLogger } from '../shared/logger.js';
 import { startWorkers } from '../workers/start-workers.js';
-import { waitForPublication } from '../cli/commands/submit.js';
+import { waitForPublication } from '../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../test/helpers/run-fixture.js';
 
 export interface FootprintResult {

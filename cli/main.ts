@@ -1,5 +1,7 @@
 import { InputFileError } from '../producers/jsonl-input.js';
 import { RunSpecError } from '../shared/config/load-run-spec.js';
+import { RunConflictError } from '../shared/runs/run-store.js';
+import { RunFailedError } from '../shared/runs/wait-for-publication.js';
 import { CliError } from './cli-error.js';
 import { demoCommand, demoUsage } from './commands/demo.js';
 import { generateCommand, generateUsage } from './commands/generate.js';
@@ -41,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof CliError || error instanceof RunSpecError || error instanceof InputFileError) {
+    if (error instanceof CliError || error instanceof RunSpecError || error instanceof InputFileError || error instanceof RunConflictError || error instanceof RunFailedError) {
       process.stderr.write(`s2d ${name}: ${error.message}\n`);
       return error instanceof CliError ? error.exitCode : 2;
     }

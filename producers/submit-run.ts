@@ -5,6 +5,7 @@ import type { InputItem } from '../shared/core-types.js';
 import type { ItemResult } from '../shared/dataset/item-result.js';
 import type { ItemResultStore } from '../shared/dataset/read-item-results.js';
 import { enqueuePublish } from '../shared/queue/enqueue-publish.js';
+import { JOB_DEFAULTS } from '../shared/queue/job-options.js';
 import { distillJobId, type DistillJob } from '../shared/queue/job-payloads.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import { readJsonlInput } from './jsonl-input.js';
@@ -84,12 +85,9 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
       name: 'item',
       data: { runId: spec.runId, index: item.index, line: item.line, id: item.id, prompt: item.prompt, answerType: item.answerType } satisfies DistillJob,
       opts: {
+        ...JOB_DEFAULTS,
         jobId: distillJobId(spec.runId, item.index),
         attempts: spec.maxAttempts,
-        backoff: { type: 'exponential', delay: 1_000 },
-        // The durable result is in the artifact store before a job completes, so Redis keeps nothing after.
-        removeOnComplete: true,
-        removeOnFail: { age: 7 * 24 * 3600 },
       },
     })),
   );
@@ -102,8 +100,8 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
 /** A line that could not be read is a result of its own, so the manifest's counts reconcile. */
 async function recordInputReject(runId: string, result: ItemResult, deps: SubmitDeps): Promise<boolean> {
   if (await deps.runs.isDone(runId, result.index)) return false;
-  await deps.results.put(runId, result);
-  const { first } = await deps.runs.markDone(runId, result.index, result.status, result.usage);
+  const stored = await deps.results.putOnce(runId, result);
+  const { first } = await deps.runs.markDone(runId, stored.index, stored.status, stored.usage);
   return first;
 }
 

@@ -21,6 +21,9 @@ export interface RunContext {
   results: ItemResultStore;
 }
 
+/** Runs whose context a worker keeps; beyond it the least recently built is dropped (and rebuilt if needed). */
+const MAX_CONTEXTS = 64;
+
 export class RunContexts {
   private readonly contexts = new Map<string, Promise<RunContext>>();
 
@@ -34,6 +37,8 @@ export class RunContexts {
     if (context === undefined) {
       context = this.build(runId);
       this.contexts.set(runId, context);
+      const oldest = this.contexts.keys().next().value;
+      if (this.contexts.size > MAX_CONTEXTS && oldest !== undefined) this.contexts.delete(oldest);
       // A failed build (e.g. Redis down for a moment) must not stick.
       context.catch(() => this.contexts.delete(runId));
     }

@@ -18,7 +18,7 @@ import { formatDemoTable, type DemoSummary } from '../demo/demo-summary.js';
 import { evaluateBaselines } from '../demo/evaluate-baselines.js';
 import { prepareDemoInputs } from '../demo/prepare-demo-inputs.js';
 import { startEmbeddedServices } from '../demo/embedded-services.js';
-import { waitForPublication } from './submit.js';
+import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 
 export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--min-agreement F] [--out DIR]
   Distils 2-step Rephrase-and-Respond on the built-in last-letter and coin-flip tasks end to end:

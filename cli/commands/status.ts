@@ -45,11 +45,6 @@ export function statusJson(run: RunRecord): Record<string, unknown> {
   };
 }
 
-export function formatProgress(run: RunRecord): string {
-  const total = run.total === null ? '?' : String(run.total);
-  return `${run.runId}: ${run.state} — ${run.done}/${total} done (accepted ${run.accepted}, rejected ${run.rejected}, errored ${run.errored}), ${run.llmRequests} LLM requests`;
-}
-
 function formatStatus(run: RunRecord): string {
   const lines = [
     `run        ${run.runId}`,

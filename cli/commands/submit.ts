@@ -1,15 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { readEnv } from '../../shared/config/env.js';
 import { loadRunSpecFile, resolveRunSpec, specBaseDir } from '../../shared/config/load-run-spec.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
-import type { RunStore } from '../../shared/runs/run-store.js';
+import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { CliError } from '../cli-error.js';
 import { openQueueClients } from '../queue-clients.js';
 import { requireRedisUrl } from '../require-redis-url.js';
-import { formatProgress, statusJson } from './status.js';
+import { statusJson } from './status.js';
 
 export const submitUsage = `s2d submit <spec.yaml|spec.json> [--wait] [--json]
   Validates the run spec, streams its input into the queue (idempotent: the same run submitted
@@ -51,32 +50,5 @@ export async function submitCommand(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await clients.close();
-  }
-}
-
-/**
- * Polls the run until it is published (or failed). Progress goes to stderr: one line rewritten in place on a
- * terminal, otherwise a line when the state changes and at most every `logEveryMs`.
- */
-export async function waitForPublication(runs: RunStore, runId: string, showProgress: boolean, pollMs = 250, logEveryMs = 2_000): Promise<void> {
-  const tty = process.stderr.isTTY;
-  let lastState = '';
-  let lastLoggedAt = 0;
-  for (;;) {
-    const run = await runs.get(runId);
-    if (run === null) throw new CliError(`run ${runId} disappeared from Redis`);
-    const finished = run.state === 'published' || run.state === 'failed';
-    if (showProgress) {
-      const line = formatProgress(run);
-      if (tty) process.stderr.write(`\r\x1b[2K${line}${finished ? '\n' : ''}`);
-      else if (run.state !== lastState || Date.now() - lastLoggedAt >= logEveryMs) {
-        process.stderr.write(`${line}\n`);
-        lastLoggedAt = Date.now();
-      }
-      lastState = run.state;
-    }
-    if (run.state === 'published') return;
-    if (run.state === 'failed') throw new CliError(`run ${runId} failed: ${run.error ?? 'unknown error'}`);
-    await sleep(pollMs);
   }
 }

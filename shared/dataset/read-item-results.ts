@@ -33,6 +33,19 @@ export class ItemResultStore {
     await this.store.put(ItemResultStore.key(runId, parsed.index), JSON.stringify(parsed));
   }
 
+  /**
+   * Stores the item's result unless one is already stored, and returns the one that is: the first durable outcome
+   * of an item is final, so two executions of the same item (a lapsed lock) cannot replace a counted result.
+   */
+  async putOnce(runId: string, result: ItemResultInput): Promise<ItemResult> {
+    const parsed = itemResultSchema.parse(result);
+    const created = await this.store.putIfAbsent(ItemResultStore.key(runId, parsed.index), JSON.stringify(parsed));
+    if (created) return parsed;
+    const stored = await this.get(runId, parsed.index);
+    if (stored === null) throw new Error(`item result ${this.store.locate(ItemResultStore.key(runId, parsed.index))} vanished`);
+    return stored;
+  }
+
   /** The stored result of an item, or null when the item has none yet. Throws when the object is corrupt. */
   async get(runId: string, index: number): Promise<ItemResult | null> {
     const key = ItemResultStore.key(runId, index);

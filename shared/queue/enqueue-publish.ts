@@ -1,5 +1,9 @@
 import type { Queue } from 'bullmq';
+import { JOB_DEFAULTS } from './job-options.js';
 import { publishJobId, type PublishJob } from './job-payloads.js';
+
+/** Attempts of a publish job before the run is marked failed. */
+export const PUBLISH_ATTEMPTS = 5;
 
 /**
  * Hands a complete run to publication. Any number of callers may do this (the producer, every worker that sees the
@@ -7,10 +11,8 @@ import { publishJobId, type PublishJob } from './job-payloads.js';
  */
 export async function enqueuePublish(publishQueue: Queue, runId: string): Promise<void> {
   await publishQueue.add('publish', { runId } satisfies PublishJob, {
+    ...JOB_DEFAULTS,
     jobId: publishJobId(runId),
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 1_000 },
-    removeOnComplete: true,
-    removeOnFail: { age: 7 * 24 * 3600 },
+    attempts: PUBLISH_ATTEMPTS,
   });
 }

@@ -34,6 +34,8 @@ export interface RunRecord {
 // Marks one item done exactly once: the bit flips and the counters move only for the first caller; every caller
 // learns whether the run is now complete, so a crashed caller's retry can still trigger publication.
 const MARK_DONE = `
+-- A published run is history: a late duplicate must neither count nor bring the bitmap back.
+if redis.call('HGET', KEYS[1], 'state') == 'published' then return {1, 0} end
 local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
 if was == 0 then
   redis.call('HINCRBY', KEYS[1], 'done', 1)
@@ -48,15 +50,26 @@ if total and tonumber(total) == done then complete = 1 end
 return {was, complete}
 `;
 
-// Claims the items of a batch that no producer has enqueued and no worker has finished; returns their positions.
-const CLAIM_FOR_ENQUEUE = `
+// Of a batch, the items that no producer has enqueued and no worker has finished; returns their positions.
+const UNCLAIMED = `
 local fresh = {}
+if redis.call('HGET', KEYS[3], 'state') == 'published' then return fresh end
 for i, index in ipairs(ARGV) do
   if redis.call('GETBIT', KEYS[2], index) == 0 and redis.call('GETBIT', KEYS[1], index) == 0 then
     table.insert(fresh, i - 1)
   end
 end
 return fresh
+`;
+
+// Registers a run in one step (a crash cannot leave a run without its state or missing from the index). Returns the
+// spec already stored under the id, or nothing when the run is new.
+const REGISTER = `
+local existing = redis.call('HGET', KEYS[1], 'spec')
+if existing then return existing end
+redis.call('HSET', KEYS[1], 'spec', ARGV[1], 'state', 'producing', 'submittedAt', ARGV[2], 'done', 0)
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return false
 `;
 
 // Sets the total and moves a producing run on, in one step so it cannot overwrite a later state.
@@ -72,6 +85,14 @@ end
 return complete
 `;
 
+/** A run id already registered with a different spec. */
+export class RunConflictError extends Error {
+  override readonly name = 'RunConflictError';
+  constructor(readonly runId: string) {
+    super(`run ${runId} already exists with a different spec; give the new run its own runId (or leave runId out)`);
+  }
+}
+
 /** Run state in Redis: registration, enqueue claims, exactly-once completion counting, publication state. */
 export class RunStore {
   constructor(
@@ -83,17 +104,17 @@ export class RunStore {
     return runKeys(this.prefix, runId);
   }
 
-  /** Registers a run if it is new; returns false when a run with this id already exists (nothing is changed). */
+  /**
+   * Registers a run if it is new and returns true; returns false for a re-submission of the same spec. A different
+   * spec under an existing run id is refused: workers and the manifest would follow the stored one.
+   */
   async register(spec: ResolvedRunSpec, now = new Date()): Promise<boolean> {
     const keys = this.keys(spec.runId);
-    const created = await this.redis.hsetnx(keys.run, 'spec', JSON.stringify(spec));
-    if (created === 0) return false;
-    await this.redis
-      .multi()
-      .hset(keys.run, { state: 'producing', submittedAt: now.toISOString(), done: 0 })
-      .zadd(keys.index, now.getTime(), spec.runId)
-      .exec();
-    return true;
+    const json = JSON.stringify(spec);
+    const existing = (await this.redis.eval(REGISTER, 2, keys.run, keys.index, json, now.toISOString(), String(now.getTime()), spec.runId)) as string | null;
+    if (existing === null) return true;
+    if (existing !== json) throw new RunConflictError(spec.runId);
+    return false;
   }
 
   async get(runId: string): Promise<RunRecord | null> {
@@ -132,12 +153,12 @@ export class RunStore {
     return json === null ? null : (JSON.parse(json) as ResolvedRunSpec);
   }
 
-  /** Of these item indices, the ones that still need a job; marks them enqueued. Call after the jobs are added. */
+  /** Of these item indices, the ones that still need a job (none once the run is published). */
   async unclaimed(runId: string, indices: readonly number[]): Promise<number[]> {
     if (indices.length === 0) return [];
     const keys = this.keys(runId);
     const positions = (await this.redis.eval(
-      CLAIM_FOR_ENQUEUE, 2, keys.done, keys.enqueued, ...indices.map(String),
+      UNCLAIMED, 3, keys.done, keys.enqueued, keys.run, ...indices.map(String),
     )) as number[];
     return positions.map((position) => indices[position] ?? -1);
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { waitForPublication } from '../../cli/commands/submit.js';
+import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { createLogger } from '../../shared/logger.js';
 import { startWorkers } from '../../workers/start-workers.js';

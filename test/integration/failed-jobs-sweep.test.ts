@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { waitForPublication } from '../../cli/commands/submit.js';
+import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { createLogger } from '../../shared/logger.js';
 import { QUEUES } from '../../shared/queue/queue-names.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { waitForPublication } from '../../cli/commands/submit.js';
+import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../../cli/spawn-worker-process.js';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { createRunFixture, duplicateIndices } from '../helpers/run-fixture.js';

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
 import { curateItem } from '../../shared/curation/curate-item.js';
+import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
@@ -26,8 +27,8 @@ export type DistillOutcome = 'done' | 'already-done' | 'run-published';
 
 /**
  * One item: strategy -> extraction -> vote -> durable result -> done bit -> (last item) publish job.
- * Safe to run more than once for the same item: LLM calls come from the per-item cache, the result write is an
- * idempotent overwrite, and the done bit counts the item once.
+ * Safe to run more than once for the same item: LLM calls come from the per-item cache, the first stored result is
+ * final (later executions adopt it), and the done bit counts the item once.
  */
 export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise<DistillOutcome> {
   return async (job) => {
@@ -43,8 +44,8 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise
       return 'already-done';
     }
     const context = await deps.contexts.get(runId);
-    const result = await computeResult(deps, context, payload, job);
-    await context.results.put(runId, result);
+    // An earlier execution may have stored its result and died before counting it: that result stands.
+    const result = (await context.results.get(runId, index)) ?? (await context.results.putOnce(runId, await computeResult(deps, context, payload, job)));
     await deps.finish(payload, result.status, result.usage);
     deps.logger.debug({ runId, index, status: result.status, calls: result.calls, elapsedMs: result.elapsedMs }, 'item done');
     return 'done';
@@ -81,17 +82,6 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     const maxAttempts = job.opts.attempts ?? 1;
     if (failure.kind === 'retry' && attempts < maxAttempts) throw error;
     deps.logger.warn({ runId: payload.runId, index: payload.index, attempts, reason: failure.reason }, 'item errored');
-    return {
-      ...base,
-      status: 'errored',
-      reason: failure.reason,
-      attempts,
-      samples: 0,
-      votes: [],
-      unextractable: 0,
-      calls: 0,
-      usage: { ...ZERO_USAGE },
-      elapsedMs: Date.now() - started,
-    };
+    return erroredResult(payload, { strategy: spec.strategy, reason: failure.reason, attempts, elapsedMs: Date.now() - started });
   }
 }

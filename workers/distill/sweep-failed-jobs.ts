@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { ZERO_USAGE } from '../../shared/core-types.js';
+import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { Logger } from '../../shared/logger.js';
 import { distillJobSchema } from '../../shared/queue/job-payloads.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
@@ -27,28 +27,33 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
   for (const job of jobs) {
     const parsed = distillJobSchema.safeParse(job.data);
     if (!parsed.success) {
-      deps.logger.error({ jobId: job.id }, 'failed distill job has an unreadable payload; left in the failed set');
+      // It names no run or item, so no run's counts depend on it; keep it from blocking the sweep for ever.
+      deps.logger.error({ jobId: job.id }, 'removing a failed distill job with an unreadable payload');
+      await job.remove();
       continue;
     }
     const payload = parsed.data;
     const run = await deps.runs.get(payload.runId);
-    if (run !== null && run.state !== 'published' && !(await deps.runs.isDone(payload.runId, payload.index))) {
+    if (run !== null && run.state !== 'published') {
       const context = await deps.contexts.get(payload.runId);
-      const result = {
-        index: payload.index,
-        line: payload.line,
-        id: payload.id,
-        prompt: payload.prompt,
-        answerType: payload.answerType,
-        strategy: context.spec.strategy,
-        status: 'errored' as const,
-        reason: `gave up after ${Math.max(job.attemptsMade, 1)} attempt(s): ${job.failedReason}`,
-        attempts: Math.max(job.attemptsMade, 1),
-      };
-      await context.results.put(payload.runId, result);
-      await deps.finish(payload, 'errored', ZERO_USAGE);
-      recorded += 1;
-      deps.logger.warn({ runId: payload.runId, index: payload.index, reason: job.failedReason }, 'failed job recorded as errored item');
+      // A result stored before the failure stands (the job may have died between storing and counting it).
+      const result =
+        (await context.results.get(payload.runId, payload.index)) ??
+        (await context.results.putOnce(
+          payload.runId,
+          erroredResult(payload, {
+            strategy: context.spec.strategy,
+            reason: `gave up after ${Math.max(job.attemptsMade, 1)} attempt(s): ${job.failedReason}`,
+            attempts: Math.max(job.attemptsMade, 1),
+          }),
+        ));
+      // Finishing an item that is already done is a no-op apart from re-checking completion, which also rescues a
+      // run whose last item died before it could ask for publication.
+      await deps.finish(payload, result.status, result.usage);
+      if (result.status === 'errored') {
+        recorded += 1;
+        deps.logger.warn({ runId: payload.runId, index: payload.index, reason: job.failedReason }, 'failed job recorded as errored item');
+      }
     }
     await job.remove();
   }

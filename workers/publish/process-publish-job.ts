@@ -27,13 +27,24 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
     await deps.runs.setState(runId, 'publishing');
     const context = await deps.contexts.get(runId);
     const total = run.total;
-    const { manifest, created } = await publishDataset({
-      store: context.store,
-      spec: context.spec,
-      runId,
-      results: () => context.results.readAll(runId, total),
-      templateVersions: context.templateVersions,
-    });
+    let published;
+    try {
+      published = await publishDataset({
+        store: context.store,
+        spec: context.spec,
+        runId,
+        results: () => context.results.readAll(runId, total),
+        templateVersions: context.templateVersions,
+      });
+    } catch (error) {
+      // After the last attempt the run has an end state a person (and `submit --wait`) can see, with the reason.
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        const reason = error instanceof Error ? error.message : String(error);
+        await deps.runs.setState(runId, 'failed', { error: `publication failed after ${job.attemptsMade + 1} attempts: ${reason}` });
+      }
+      throw error;
+    }
+    const { manifest, created } = published;
     const manifestLocation = context.store.locate(`${runId}/manifest.json`);
     await deps.runs.markPublished(runId, manifestLocation);
     deps.logger.info(

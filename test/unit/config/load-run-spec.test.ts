@@ -38,6 +38,15 @@ describe('run spec files', () => {
     expect(message).toMatch(/colour/);
   });
 
+  it('refuses key variables other than OPENAI_API_KEY / S2D_API_KEY_*, and credentials in the base URL', async () => {
+    const leak = await write('leak.yaml', 'input: in.jsonl\nanswerType: letters\nmodel:\n  name: m\n  apiKeyEnv: AWS_SECRET_ACCESS_KEY\n  baseUrl: http://user:pw@evil.example/v1\n');
+    const message = await loadRunSpecFile(leak).then(() => '', (e: unknown) => (e as Error).message);
+    expect(message).toContain('line 5, field "model.apiKeyEnv": must be OPENAI_API_KEY or S2D_API_KEY_<NAME>');
+    expect(message).toContain('line 6, field "model.baseUrl": must not carry credentials');
+    const ok = await write('ok-key.yaml', 'input: in.jsonl\nanswerType: letters\nmodel: { name: m, apiKeyEnv: S2D_API_KEY_VLLM }\n');
+    expect((await loadRunSpecFile(ok)).model.apiKeyEnv).toBe('S2D_API_KEY_VLLM');
+  });
+
   it('does the same for JSON specs, and reports syntax errors with their line', async () => {
     const json = await write('bad.json', '{\n  "input": "in.jsonl",\n  "answerType": "emoji",\n  "model": {"name": "m"}\n}\n');
     await expect(loadRunSpecFile(json)).rejects.toThrow(`${json} line 3, field "answerType"`);

@@ -1,0 +1,26 @@
+import type { InputItem } from '../core-types.js';
+import type { ItemResult } from './item-result.js';
+
+/** The result of an item that could not be processed: it goes to the rejects with its last error. */
+export function erroredResult(
+  item: Omit<InputItem, 'answerType'> & Partial<Pick<InputItem, 'answerType'>>,
+  details: { strategy: string; reason: string; attempts: number; elapsedMs?: number },
+): Extract<ItemResult, { status: 'errored' }> {
+  return {
+    index: item.index,
+    line: item.line,
+    id: item.id,
+    prompt: item.prompt,
+    ...(item.answerType === undefined ? {} : { answerType: item.answerType }),
+    strategy: details.strategy,
+    status: 'errored',
+    reason: details.reason,
+    attempts: details.attempts,
+    samples: 0,
+    votes: [],
+    unextractable: 0,
+    calls: 0,
+    usage: { promptTokens: 0, completionTokens: 0 },
+    elapsedMs: details.elapsedMs ?? 0,
+  };
+}

@@ -1,0 +1,7 @@
+import type { RunRecord } from './run-store.js';
+
+/** One line of run progress, as `submit --wait` and the demo print it. */
+export function formatProgress(run: RunRecord): string {
+  const total = run.total === null ? '?' : String(run.total);
+  return `${run.runId}: ${run.state} — ${run.done}/${total} done (accepted ${run.accepted}, rejected ${run.rejected}, errored ${run.errored}), ${run.llmRequests} LLM requests`;
+}
