@@ -4,24 +4,15 @@ import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../../cli/spawn-worker-process.js';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { createRunFixture, duplicateIndices } from '../helpers/run-fixture.js';
+import { workerEnv } from '../helpers/worker-env.js';
 
 const redisUrl = inject('redisUrl');
 const SAMPLES = 4;
 const CONCURRENCY = 4;
 const REQUESTS_PER_ITEM = 1 + SAMPLES; // rar2 with `n`: one rephrase request, one answer request per sample
 
-function workerEnv(prefix: string, logLevel = 'warn'): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    REDIS_URL: redisUrl,
-    S2D_PREFIX: prefix,
-    S2D_LOG_LEVEL: logLevel,
-    S2D_WORKER_CONCURRENCY: String(CONCURRENCY),
-    // Short locks so a killed worker's items are taken over within seconds, not the production 30 s.
-    S2D_LOCK_DURATION_MS: '2000',
-    S2D_STALLED_INTERVAL_MS: '500',
-  };
-}
+const env = (prefix: string, logLevel = 'warn'): NodeJS.ProcessEnv =>
+  workerEnv(redisUrl, prefix, { S2D_LOG_LEVEL: logLevel, S2D_WORKER_CONCURRENCY: String(CONCURRENCY) });
 
 describe('s2d worker processes', () => {
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
@@ -39,7 +30,7 @@ describe('s2d worker processes', () => {
   it('two workers publish the dataset exactly once', async () => {
     const run = await createRunFixture({ label: 'two-workers', redisUrl, baseUrl: simulator.baseUrl, items: 60, spec: { sampling: { samples: SAMPLES, temperature: 0.8, maxTokens: 256, seed: 3 } } });
     try {
-      const pair = [spawnWorkerProcess(workerEnv(run.prefix, 'info')), spawnWorkerProcess(workerEnv(run.prefix, 'info'))];
+      const pair = [spawnWorkerProcess(env(run.prefix, 'info')), spawnWorkerProcess(env(run.prefix, 'info'))];
       workers.push(...pair);
       await run.submit();
       await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
@@ -60,8 +51,8 @@ describe('s2d worker processes', () => {
     const items = 80;
     const run = await createRunFixture({ label: 'sigkill', redisUrl, baseUrl: simulator.baseUrl, items, spec: { sampling: { samples: SAMPLES, temperature: 0.8, maxTokens: 256, seed: 3 } } });
     try {
-      const victim = spawnWorkerProcess(workerEnv(run.prefix, 'debug'));
-      const survivor = spawnWorkerProcess(workerEnv(run.prefix));
+      const victim = spawnWorkerProcess(env(run.prefix, 'debug'));
+      const survivor = spawnWorkerProcess(env(run.prefix));
       workers.push(victim, survivor);
       const requestsBefore = simulator.stats().requests;
       await run.submit();

@@ -4,23 +4,13 @@ import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../../cli/spawn-worker-process.js';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { createRunFixture, duplicateIndices } from '../helpers/run-fixture.js';
+import { workerEnv } from '../helpers/worker-env.js';
 
 const redisUrl = inject('redisUrl');
 const SAMPLES = 4;
 const REQUESTS_PER_ITEM = 1 + SAMPLES;
 
-function workerEnv(prefix: string): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    REDIS_URL: redisUrl,
-    S2D_PREFIX: prefix,
-    S2D_LOG_LEVEL: 'warn',
-    S2D_WORKER_CONCURRENCY: '4',
-    S2D_LOCK_DURATION_MS: '2000',
-    S2D_STALLED_INTERVAL_MS: '500',
-    S2D_SHUTDOWN_DEADLINE_MS: '60000',
-  };
-}
+const env = (prefix: string): NodeJS.ProcessEnv => workerEnv(redisUrl, prefix, { S2D_SHUTDOWN_DEADLINE_MS: '60000' });
 
 async function until(condition: () => Promise<boolean>): Promise<void> {
   while (!(await condition())) await sleep(20);
@@ -40,7 +30,7 @@ describe('s2d worker shutdown', () => {
     const items = 40;
     const run = await createRunFixture({ label: 'drain', redisUrl, baseUrl: simulator.baseUrl, items, spec: { sampling: { samples: SAMPLES, temperature: 0.8, maxTokens: 256, seed: 3 } } });
     try {
-      const first = spawnWorkerProcess(workerEnv(run.prefix));
+      const first = spawnWorkerProcess(env(run.prefix));
       workers.push(first);
       await run.submit();
       await until(async () => ((await run.clients.runs.get(run.spec.runId))?.done ?? 0) >= 5);
@@ -49,7 +39,7 @@ describe('s2d worker shutdown', () => {
       // Drained, not abandoned: nothing of the first worker is left active for another worker to redo.
       expect(await run.clients.distillQueue.getActiveCount()).toBe(0);
 
-      const second = spawnWorkerProcess(workerEnv(run.prefix));
+      const second = spawnWorkerProcess(env(run.prefix));
       workers.push(second);
       await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
       expect(await second.stop()).toBe(0);
@@ -69,7 +59,7 @@ describe('s2d worker shutdown', () => {
     const items = 4;
     const run = await createRunFixture({ label: 'force', redisUrl, baseUrl: simulator.baseUrl, items, spec: { sampling: { samples: SAMPLES, temperature: 0.8, maxTokens: 256, seed: 3 } } });
     try {
-      const first = spawnWorkerProcess(workerEnv(run.prefix));
+      const first = spawnWorkerProcess(env(run.prefix));
       workers.push(first);
       await run.submit();
       await until(() => Promise.resolve(simulator.stats().requests > 0));
@@ -79,7 +69,7 @@ describe('s2d worker shutdown', () => {
       expect(await first.exited).toBe(1);
       expect((await run.clients.runs.get(run.spec.runId))?.done).toBe(0);
 
-      const second = spawnWorkerProcess(workerEnv(run.prefix));
+      const second = spawnWorkerProcess(env(run.prefix));
       workers.push(second);
       await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
       await second.stop();
