@@ -79,10 +79,18 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
       logger.error({ queue: worker.name, err: error.message }, 'worker error');
     });
   }
+  let sweeping = false;
   const sweep = (): void => {
-    sweepFailedJobs({ distillQueue, runs, contexts, finish, logger }).catch((error: unknown) => {
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'sweeping failed jobs did not complete; will retry');
-    });
+    // One sweep at a time per process: a slow store must not pile sweeps up.
+    if (sweeping) return;
+    sweeping = true;
+    sweepFailedJobs({ distillQueue, runs, contexts, finish, logger })
+      .catch((error: unknown) => {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'sweeping failed jobs did not complete; will retry');
+      })
+      .finally(() => {
+        sweeping = false;
+      });
   };
   sweep();
   const sweeper = setInterval(sweep, options.stalledIntervalMs);

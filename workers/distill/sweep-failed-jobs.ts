@@ -29,24 +29,19 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
     if (!parsed.success) {
       // It names no run or item, so no run's counts depend on it; keep it from blocking the sweep for ever.
       deps.logger.error({ jobId: job.id }, 'removing a failed distill job with an unreadable payload');
-      await job.remove();
+      await job.remove().catch(() => undefined);
       continue;
     }
     const payload = parsed.data;
     const run = await deps.runs.get(payload.runId);
     if (run !== null && run.state !== 'published') {
       const context = await deps.contexts.get(payload.runId);
-      // A result stored before the failure stands (the job may have died between storing and counting it).
-      const result =
-        (await context.results.get(payload.runId, payload.index)) ??
-        (await context.results.putOnce(
-          payload.runId,
-          erroredResult(payload, {
-            strategy: context.spec.strategy,
-            reason: `gave up after ${Math.max(job.attemptsMade, 1)} attempt(s): ${job.failedReason}`,
-            attempts: Math.max(job.attemptsMade, 1),
-          }),
-        ));
+      // putOnce: a result stored before the failure stands (the job may have died between storing and counting it).
+      const attempts = Math.max(job.attemptsMade, 1);
+      const result = await context.results.putOnce(
+        payload.runId,
+        erroredResult(payload, { strategy: context.spec.strategy, reason: `gave up after ${attempts} attempt(s): ${job.failedReason}`, attempts }),
+      );
       // Finishing an item that is already done is a no-op apart from re-checking completion, which also rescues a
       // run whose last item died before it could ask for publication.
       await deps.finish(payload, result.status, result.usage);
@@ -55,7 +50,8 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
         deps.logger.warn({ runId: payload.runId, index: payload.index, reason: job.failedReason }, 'failed job recorded as errored item');
       }
     }
-    await job.remove();
+    // Another worker's sweep may have removed it first; that is the same outcome.
+    await job.remove().catch(() => undefined);
   }
   return recorded;
 }
