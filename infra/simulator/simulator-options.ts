@@ -69,6 +69,11 @@ export const simulatorOptionsSchema = z
         retryAfterSeconds: z.number().int().min(0).default(1),
         /** Extra delay of a slow request, ms. Default 2000. */
         slowDelayMs: z.number().min(0).default(2_000),
+        /**
+         * Requests whose messages contain this text always fail with 500: a poison item for fault tests, since a
+         * real endpoint can keep failing on one prompt (e.g. a server bug on some input). Default: none.
+         */
+        poisonMarker: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),

@@ -74,6 +74,7 @@ const FAULT_RESPONSES: Record<Exclude<FaultKind, 'slow'>, { status: number; body
   },
   '500': { status: 500, body: errorBody('The server had an error while processing your request (simulated).', 'server_error') },
   '503': { status: 503, body: errorBody('The server is overloaded or not ready yet (simulated).', 'service_unavailable', null, 'service_unavailable') },
+  poison: { status: 500, body: errorBody('The server had an error while processing this prompt (simulated poison item).', 'server_error') },
 };
 
 /** Starts the simulator on host:port (default 127.0.0.1, a free port). */
@@ -127,7 +128,9 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         throw new HttpError(404, errorBody(`The model '${request.model}' does not exist`, 'invalid_request_error', 'model', 'model_not_found'));
       }
       const faultHeader = req.headers[FAULT_HEADER];
-      const fault = decideFault(Array.isArray(faultHeader) ? faultHeader[0] : faultHeader, options.faults, createRng(options.seed, 'fault', id));
+      const messages = flattenMessages(request);
+      const requestText = messages.map((m) => m.content).join('\n');
+      const fault = decideFault(Array.isArray(faultHeader) ? faultHeader[0] : faultHeader, options.faults, createRng(options.seed, 'fault', id), requestText);
       if (!fault.ok) throw new HttpError(400, errorBody(fault.message, 'invalid_request_error', FAULT_HEADER, 'invalid_value'));
       if (fault.fault !== null) counters.faults[fault.fault]++;
       if (fault.fault !== null && fault.fault !== 'slow') {
@@ -137,7 +140,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         return;
       }
 
-      const plan = planCompletion(request, flattenMessages(request), options);
+      const plan = planCompletion(request, messages, options);
       const release = await slots.acquire(plan.choices.length, signal);
       try {
         const longest = Math.max(0, ...plan.choices.map((c) => c.completionTokens));

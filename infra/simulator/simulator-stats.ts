@@ -45,7 +45,7 @@ export function emptyCounters(): StatsCounters {
     requestsByMode: perMode(),
     choicesByMode: perMode(),
     requestsByTask: { 'last-letter': 0, 'coin-flip': 0, unrecognised: 0 },
-    faults: { '429': 0, '500': 0, '503': 0, slow: 0 },
+    faults: { '429': 0, '500': 0, '503': 0, slow: 0, poison: 0 },
     truncatedChoices: 0,
   };
 }

@@ -37,6 +37,8 @@ export interface FixtureOptions {
   items: number;
   /** Append lines that cannot be read, to check they land in the rejects and the counts reconcile. */
   withBadLines?: boolean;
+  /** Raw input lines appended after the generated items (and after the bad lines). */
+  extraLines?: string[];
   spec?: Partial<RunSpecInput>;
 }
 
@@ -50,6 +52,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
     await appendFile(files.inputsPath, '{"id": "broken", "prompt": \n{"id": "no-prompt"}\n\n[1, 2]\n');
     badLines = 3;
   }
+  if (options.extraLines !== undefined) await appendFile(files.inputsPath, options.extraLines.map((line) => `${line}\n`).join(''));
   const spec = await resolveRunSpec(
     runSpecSchema.parse({
       name: options.label,
