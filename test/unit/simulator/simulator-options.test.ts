@@ -39,6 +39,15 @@ describe('fault decisions', () => {
     expect(decideFault(undefined, faults, createRng(1))).toEqual({ ok: true, fault: null });
   });
 
+  it('a prompt carrying the poison marker always fails, whatever the header or the draw', () => {
+    const poisoned = { ...faults, poisonMarker: 'POISONPILL' };
+    for (let i = 0; i < 50; i++) {
+      expect(decideFault(undefined, poisoned, createRng('p', i), 'words "POISONPILL apple"')).toEqual({ ok: true, fault: 'poison' });
+    }
+    expect(decideFault('slow', poisoned, createRng(1), 'x POISONPILL')).toEqual({ ok: true, fault: 'poison' });
+    expect(decideFault(undefined, poisoned, createRng(1), 'words "apple pear"')).toEqual({ ok: true, fault: null });
+  });
+
   it('rates inject faults in proportion', () => {
     const halfBroken = { ...faults, rate500: 0.25, rate503: 0.25 };
     const counts = { '500': 0, '503': 0, none: 0 };
