@@ -54,7 +54,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     lastRedisError = '';
   });
   const runs = new RunStore(redis, prefix);
-  const contexts = new RunContexts(runs);
+  const contexts = new RunContexts(runs, process.env, { redis, prefix });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix));
   const distillQueue = new Queue(QUEUES.distill, queueOptions(redis, prefix));
   const finish = createFinishItem({ redis, prefix, runs, publishQueue });
