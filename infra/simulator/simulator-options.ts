@@ -36,6 +36,11 @@ export const simulatorOptionsSchema = z
     models: z.array(z.string().min(1)).min(1).default(['sim-llama-2-70b-chat', 'sim-llama-3-8b-instruct']),
     /** Reject model names not in `models` with 404 model_not_found, like a real server. Default false. */
     strictModels: z.boolean().default(false),
+    /**
+     * When set, chat requests must carry `Authorization: Bearer <apiKey>`; others get 401 invalid_api_key, whose
+     * message echoes the key presented (as careless servers do), so redaction can be tested. Default: any key.
+     */
+    apiKey: z.string().min(1).optional(),
     /** Return `n` choices when asked; false emulates servers that ignore `n` and return one. Default true. */
     honourN: z.boolean().default(true),
     /** Largest `n` accepted (400 above it). Default 128. */

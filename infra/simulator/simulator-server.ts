@@ -116,6 +116,11 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
       send(res, status, body, headers);
     };
     try {
+      const presented = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      if (options.apiKey !== undefined && presented !== options.apiKey) {
+        req.resume();
+        throw new HttpError(401, errorBody(`Incorrect API key provided: ${presented}.`, 'invalid_request_error', null, 'invalid_api_key'));
+      }
       const parsed = chatRequestSchema.safeParse(await readJson(req, options.maxBodyBytes));
       if (!parsed.success) throw new HttpError(400, validationError(parsed.error));
       const request = parsed.data;

@@ -17,7 +17,7 @@ async function callUntilOk(gate: RequestGate, client: OpenAI, content: string): 
   for (;;) {
     const lease = await gate.acquire(10 + 64);
     try {
-      const response = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content }], max_tokens: 64 });
+      const response = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content }], max_completion_tokens: 64 });
       await lease.succeeded(response.usage?.total_tokens ?? 0);
       return rateLimited;
     } catch (error) {
