@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { EndpointLimits } from './endpoint-limits.js';
 import { ACQUIRE, RELEASE } from './limiter-scripts.js';
@@ -46,7 +45,7 @@ export interface EndpointLimiterOptions {
    * request can take (its timeout); then capacity leaked by a dead worker comes back on its own.
    */
   leaseMs: number;
-  /** Longest poll while the in-flight cap is full, ms. Default 50. */
+  /** Poll interval while the in-flight cap is full and no slot of this process frees up, ms. Default 50. */
   pollMs?: number;
 }
 
@@ -61,31 +60,81 @@ export class EndpointLimiter implements RequestGate {
     this.keys = limiterKeys(options.prefix, endpointId(options.baseUrl, options.model));
   }
 
-  async acquire(estimatedTokens: number): Promise<RequestLease> {
-    const { redis, limits, leaseMs } = this.options;
-    const pollMs = this.options.pollMs ?? 50;
-    const leaseId = randomUUID();
+  /**
+   * Requests of this process waiting for admission, first come first served. Only the head asks Redis (one poller
+   * per process and endpoint, not one per waiting request), and a slot released by this process wakes it at once.
+   */
+  private readonly waiters: { cost: number; resolve: (lease: RequestLease) => void; reject: (error: unknown) => void }[] = [];
+  private pumping = false;
+  private wake: (() => void) | undefined;
+
+  acquire(estimatedTokens: number): Promise<RequestLease> {
     const cost = Math.max(0, Math.ceil(estimatedTokens));
-    for (;;) {
-      const [granted, waitMs, , , now] = (await redis.eval(
-        ACQUIRE,
-        2,
-        this.keys.state,
-        this.keys.leases,
-        leaseId,
-        String(leaseMs),
-        String(cost),
-        String(limits.minConcurrency),
-        String(limits.maxConcurrency),
-        String(limits.requestsPerMinute ?? 0),
-        String(limits.tokensPerMinute ?? 0),
-        String(STATE_TTL_MS),
-      )) as [number, number, string, number, number];
-      if (granted === 1) return this.lease(leaseId, cost, now);
-      // Jitter spreads the fleet's retries so a freed slot or the end of a pause is not met by a thundering herd.
-      const base = waitMs > 0 ? waitMs : pollMs;
-      await sleep(base + Math.random() * Math.min(pollMs, base));
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ cost, resolve, reject });
+      void this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let head = this.waiters[0]; head !== undefined; head = this.waiters[0]) {
+        const leaseId = randomUUID();
+        let granted: number;
+        let waitMs: number;
+        let now: number;
+        try {
+          [granted, waitMs, , , now] = await this.tryAcquire(leaseId, head.cost);
+        } catch (error) {
+          this.waiters.shift();
+          head.reject(error);
+          continue;
+        }
+        if (granted === 1) {
+          this.waiters.shift();
+          head.resolve(this.lease(leaseId, head.cost, now));
+          continue;
+        }
+        await this.nap(waitMs);
+      }
+    } finally {
+      this.pumping = false;
     }
+  }
+
+  private tryAcquire(leaseId: string, cost: number): Promise<[number, number, string, number, number]> {
+    const { redis, limits, leaseMs } = this.options;
+    return redis.eval(
+      ACQUIRE,
+      2,
+      this.keys.state,
+      this.keys.leases,
+      leaseId,
+      String(leaseMs),
+      String(cost),
+      String(limits.minConcurrency),
+      String(limits.maxConcurrency),
+      String(limits.requestsPerMinute ?? 0),
+      String(limits.tokensPerMinute ?? 0),
+      String(STATE_TTL_MS),
+    ) as Promise<[number, number, string, number, number]>;
+  }
+
+  /** Sleeps until the wait Redis named (or a poll, for a full in-flight cap), or until this process frees a slot. */
+  private nap(waitMs: number): Promise<void> {
+    const pollMs = this.options.pollMs ?? 50;
+    // Jitter spreads the fleet's pollers so the end of a pause is not met by all workers in the same millisecond.
+    const ms = (waitMs > 0 ? waitMs : pollMs) + Math.random() * Math.min(pollMs, 20);
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
   }
 
   /** The current adaptive cap and pause, for status, tests and benchmarks. */
@@ -132,6 +181,9 @@ export class EndpointLimiter implements RequestGate {
         // A lost report costs nothing lasting: the lease expires and the slot comes back on its own. It must not
         // turn a paid, cached completion into a failed item.
         .catch(() => undefined);
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
     };
     return {
       succeeded: (usedTokens) => release('ok', reserved - usedTokens, 0),
