@@ -10,6 +10,9 @@ import { endpointLimitsSchema } from '../shared/limits/endpoint-limits.js';
 import { waitForPublication } from '../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../test/helpers/run-fixture.js';
 
+/** The limiter's starting (and maximum) cap in this benchmark. */
+const START_CAP = 64;
+
 export interface StormResult {
   limiter: boolean;
   seconds: number;
@@ -44,7 +47,7 @@ export async function measureStorm(options: StormOptions): Promise<StormResult> 
     items: options.items,
     spec: {
       // Without `n`, every item fires its 8 answer requests at once: a burst the endpoint cannot take.
-      model: { name: 'sim-llama-2-70b-chat', baseUrl: simulator.baseUrl, useN: 'never', limits: { maxConcurrency: 64, maxRateLimitRequeues: 1_000 } },
+      model: { name: 'sim-llama-2-70b-chat', baseUrl: simulator.baseUrl, useN: 'never', limits: { maxConcurrency: START_CAP, maxRateLimitRequeues: 1_000 } },
       sampling: { samples: 8, temperature: 0.8, maxTokens: 256, seed: 1 },
     },
   });
@@ -108,7 +111,7 @@ export function printStorm(without: StormResult, withLimiter: StormResult, serve
   const t = withLimiter.trajectory;
   const start = t[0]?.atMs ?? 0;
   const cuts = t.filter((step) => step.why === '429');
-  console.log(`  limiter cap: starts 64, ${cuts.length} cuts, ${t.length - cuts.length} increases, min ${Math.min(64, ...t.map((s) => s.cap))}, final ${t.at(-1)?.cap ?? 64}`);
+  console.log(`  limiter cap: starts ${START_CAP}, ${cuts.length} cuts, ${t.length - cuts.length} increases, min ${Math.min(START_CAP, ...t.map((s) => s.cap))}, final ${t.at(-1)?.cap ?? START_CAP}`);
   const sampled = t.filter((_step, i) => i % Math.max(1, Math.ceil(t.length / 16)) === 0 || i === t.length - 1);
   console.log(`  trajectory (s:cap): ${sampled.map((step) => `${((step.atMs - start) / 1000).toFixed(1)}:${step.cap}`).join(' ')}\n`);
 }

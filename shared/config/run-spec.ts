@@ -61,7 +61,7 @@ export const runSpecSchema = z
         timeoutMs: z.number().int().positive().default(60_000),
         /** Send `n` to get all samples of a step in one request: auto (detect), always, never. Default auto. */
         useN: z.enum(['auto', 'always', 'never']).default('auto'),
-        /** Fleet-wide limits of this endpoint + model (see shared/limits/endpoint-limits.ts). Default: 64 in flight, adaptive. */
+        /** Fleet-wide limits of this endpoint + model (see shared/limits/endpoint-limits.ts). Default: 256 in flight, adaptive. */
         limits: endpointLimitsSchema.prefault({}),
       })
       .strict(),

@@ -14,8 +14,12 @@ export const endpointLimitsSchema = z
      * maxTokens × n before it is sent and settles to the real usage after. Default: no token budget.
      */
     tokensPerMinute: z.number().int().positive().optional(),
-    /** Most requests in flight at once, across the fleet (the adaptive cap grows back up to it). Default 64. */
-    maxConcurrency: z.number().int().min(1).max(10_000).default(64),
+    /**
+     * Most requests in flight at once, across the fleet; the adaptive cap starts here, is halved on a 429 and grows
+     * back by one per window of successes up to it. Default 256 (what a busy inference server takes; 429s bring the
+     * cap down to what the endpoint really takes).
+     */
+    maxConcurrency: z.number().int().min(1).max(10_000).default(256),
     /** Floor of the adaptive in-flight cap after 429 cuts. Default 1. */
     minConcurrency: z.number().int().min(1).max(10_000).default(1),
     /**
