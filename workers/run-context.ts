@@ -90,6 +90,8 @@ export class RunContexts {
         // Local endpoints (the simulator, vLLM, Ollama) take any key; the SDK insists on a non-empty one.
         apiKey: apiKey ?? 'no-key',
         timeoutMs: spec.model.timeoutMs,
+        // 429s belong to the limiter and the delayed re-queue, other transient faults to BullMQ attempts.
+        maxRetries: 0,
       }),
       ...(gate === undefined ? {} : { gate }),
       limits,
