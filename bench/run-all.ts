@@ -7,8 +7,11 @@ import { startLocalRedis } from '../infra/redis/local-redis.js';
 import { startSimulator } from '../infra/simulator/simulator-server.js';
 import { measureThroughput } from './distill-throughput.js';
 import { measureFootprint, usedMemory } from './redis-footprint.js';
+import { measureStorm, printStorm } from './rate-limit-storm.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
+const STORM_ITEMS = Number(process.env.BENCH_STORM_ITEMS ?? 120);
+const STORM_CAPACITY = 8;
 
 async function main(): Promise<void> {
   const redis = await startLocalRedis();
@@ -30,6 +33,10 @@ async function main(): Promise<void> {
     line('4 workers', four, one);
     line('2 workers, no `n`', noN, two);
     console.log(`  asking for n choices saves ${(100 * (1 - two.requestsPerItem / noN.requestsPerItem)).toFixed(0)}% of requests (${noN.requestsPerItem.toFixed(1)} -> ${two.requestsPerItem.toFixed(1)} per item)\n`);
+
+    const free = await measureStorm({ redisUrl: redis.url, items: STORM_ITEMS, serverCapacity: STORM_CAPACITY, limiter: false });
+    const limited = await measureStorm({ redisUrl: redis.url, items: STORM_ITEMS, serverCapacity: STORM_CAPACITY, limiter: true });
+    printStorm(free, limited, STORM_CAPACITY);
 
     const probe = createRedisConnection(redis.url, () => undefined);
     const empty = await usedMemory(probe);

@@ -1,9 +1,13 @@
+import type { Redis } from 'ioredis';
 import type OpenAI from 'openai';
 import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../shared/artifacts/open-artifact-store.js';
 import { ItemResultStore } from '../shared/dataset/read-item-results.js';
+import { EndpointLimiter, type RequestGate } from '../shared/limits/endpoint-limiter.js';
+import { endpointLimitsSchema, type EndpointLimits } from '../shared/limits/endpoint-limits.js';
 import { createOpenAiClient, type NSupport } from '../shared/llm/openai-sampler.js';
+import { registerSecret } from '../shared/redact-secrets.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import type { Strategy } from '../shared/strategies/strategy.js';
 import { getStrategy, resolveTemplates, templatesUsedBy } from '../shared/strategies/strategy-registry.js';
@@ -16,6 +20,10 @@ export interface RunContext {
   templates: TemplateSet;
   templateVersions: Record<string, string>;
   client: OpenAI;
+  /** The fleet-wide limiter of the run's endpoint + model; absent when the contexts were built without Redis. */
+  gate?: RequestGate;
+  /** The run's endpoint limits (defaults filled in for specs stored before limits existed). */
+  limits: EndpointLimits;
   nSupport: NSupport;
   store: ArtifactStore;
   results: ItemResultStore;
@@ -30,6 +38,8 @@ export class RunContexts {
   constructor(
     private readonly runs: RunStore,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
+    private readonly limiterStore?: { redis: Redis; prefix: string },
   ) {}
 
   get(runId: string): Promise<RunContext> {
@@ -53,6 +63,23 @@ export class RunContexts {
     const used = templatesUsedBy(spec.strategy, templates);
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(spec.output.dir);
+    const apiKey = this.env[spec.model.apiKeyEnv];
+    // Specs are stored as submitted; one stored by an older submitter has no limits yet.
+    const limits = endpointLimitsSchema.parse((spec.model as { limits?: unknown }).limits ?? {});
+    // Endpoints may echo the key in error text: from now on it is scrubbed from every log line and reject reason.
+    registerSecret(apiKey);
+    const gate =
+      this.limiterStore === undefined
+        ? undefined
+        : new EndpointLimiter({
+            ...this.limiterStore,
+            baseUrl: spec.model.baseUrl,
+            model: spec.model.name,
+            limits,
+            // The SDK does not retry (maxRetries 0), so a request lasts at most its timeout; the margin covers the
+            // Redis round trips around it.
+            leaseMs: spec.model.timeoutMs + 10_000,
+          });
     return {
       spec,
       strategy: getStrategy(spec.strategy),
@@ -61,9 +88,13 @@ export class RunContexts {
       client: createOpenAiClient({
         baseUrl: spec.model.baseUrl,
         // Local endpoints (the simulator, vLLM, Ollama) take any key; the SDK insists on a non-empty one.
-        apiKey: this.env[spec.model.apiKeyEnv] ?? 'no-key',
+        apiKey: apiKey ?? 'no-key',
         timeoutMs: spec.model.timeoutMs,
+        // 429s belong to the limiter and the delayed re-queue, other transient faults to BullMQ attempts.
+        maxRetries: 0,
       }),
+      ...(gate === undefined ? {} : { gate }),
+      limits,
       nSupport: { honoured: undefined },
       store,
       results: new ItemResultStore(store),

@@ -18,6 +18,8 @@ export interface WorkerOptions {
   concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** Admit LLM requests through the fleet-wide endpoint limiter. Default true. */
+  endpointLimiter?: boolean;
   logger: Logger;
 }
 
@@ -36,6 +38,7 @@ export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger)
     concurrency: env.S2D_WORKER_CONCURRENCY,
     lockDurationMs: env.S2D_LOCK_DURATION_MS,
     stalledIntervalMs: env.S2D_STALLED_INTERVAL_MS,
+    endpointLimiter: env.S2D_ENDPOINT_LIMITER === 'on',
     logger,
   };
 }
@@ -54,7 +57,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     lastRedisError = '';
   });
   const runs = new RunStore(redis, prefix);
-  const contexts = new RunContexts(runs);
+  const contexts = new RunContexts(runs, process.env, options.endpointLimiter === false ? undefined : { redis, prefix });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix));
   const distillQueue = new Queue(QUEUES.distill, queueOptions(redis, prefix));
   const finish = createFinishItem({ redis, prefix, runs, publishQueue });

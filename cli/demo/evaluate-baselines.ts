@@ -11,7 +11,8 @@ import type { DemoFiles } from './prepare-demo-inputs.js';
  */
 export async function evaluateBaselines(options: { inputs: DemoFiles; baseUrl: string; model: string }): Promise<{ system1: EvaluationResult; system2: EvaluationResult }> {
   const items = await readLabelledSet(options.inputs.inputs, options.inputs.labels, 'text');
-  const client = createOpenAiClient({ baseUrl: options.baseUrl, apiKey: process.env.OPENAI_API_KEY ?? 'no-key', timeoutMs: 60_000 });
+  // No queue and no limiter here: the SDK is the only retry layer of the in-process evaluation, so it keeps its own.
+  const client = createOpenAiClient({ baseUrl: options.baseUrl, apiKey: process.env.OPENAI_API_KEY ?? 'no-key', timeoutMs: 60_000, maxRetries: 2 });
   const { templates } = resolveTemplates({});
   const run = (name: 'system1' | 'rar2'): Promise<EvaluationResult> =>
     evaluateStrategy({

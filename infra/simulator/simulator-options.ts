@@ -36,6 +36,11 @@ export const simulatorOptionsSchema = z
     models: z.array(z.string().min(1)).min(1).default(['sim-llama-2-70b-chat', 'sim-llama-3-8b-instruct']),
     /** Reject model names not in `models` with 404 model_not_found, like a real server. Default false. */
     strictModels: z.boolean().default(false),
+    /**
+     * When set, chat requests must carry `Authorization: Bearer <apiKey>`; others get 401 invalid_api_key, whose
+     * message echoes the key presented (as careless servers do), so redaction can be tested. Default: any key.
+     */
+    apiKey: z.string().min(1).optional(),
     /** Return `n` choices when asked; false emulates servers that ignore `n` and return one. Default true. */
     honourN: z.boolean().default(true),
     /** Largest `n` accepted (400 above it). Default 128. */
@@ -65,8 +70,15 @@ export const simulatorOptionsSchema = z
         rate503: rate.default(0),
         /** Share served slowly (extra `slowDelayMs`). Default 0. */
         rateSlow: rate.default(0),
-        /** Retry-After of a 429, seconds. Default 1. */
-        retryAfterSeconds: z.number().int().min(0).default(1),
+        /** Retry-After of a 429, seconds (fractions go out in retry-after-ms; retry-after is rounded up). Default 1. */
+        retryAfterSeconds: z.number().min(0).default(1),
+        /**
+         * 429 storm: chat requests arriving while this many are already being served get 429 + Retry-After, like a
+         * provider's concurrency limit. 0 = off. Default 0.
+         */
+        maxInFlightRequests: z.number().int().min(0).default(0),
+        /** 429 storm: requests beyond this many per minute (token bucket, 1 s burst) get 429 + Retry-After. 0 = off. Default 0. */
+        requestsPerMinute: z.number().int().min(0).default(0),
         /** Extra delay of a slow request, ms. Default 2000. */
         slowDelayMs: z.number().min(0).default(2_000),
         /**

@@ -7,6 +7,7 @@ import { planCompletion, type CompletionPlan } from './completion-plan.js';
 import { decideFault, FAULT_HEADER, type FaultKind } from './fault-injection.js';
 import { decodeDelayMs, sleepMs } from './latency-model.js';
 import { SequenceSlots } from './sequence-slots.js';
+import { StormGate } from './storm-gate.js';
 import { parseSimulatorOptions, type SimulatorOptions, type SimulatorOptionsInput } from './simulator-options.js';
 import { countStatus, emptyCounters, type SimulatorStats, type StatsCounters } from './simulator-stats.js';
 
@@ -81,6 +82,7 @@ const FAULT_RESPONSES: Record<Exclude<FaultKind, 'slow'>, { status: number; body
 export async function startSimulator(input: SimulatorOptionsInput = {}): Promise<RunningSimulator> {
   const options = parseSimulatorOptions(input);
   const slots = new SequenceSlots(options.maxConcurrentSequences);
+  const storm = new StormGate(options.faults.maxInFlightRequests, options.faults.requestsPerMinute);
   const shutdown = new AbortController();
   // Every in-flight request listens on the shutdown signal; hundreds at once is normal load, not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -115,6 +117,11 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
       send(res, status, body, headers);
     };
     try {
+      const presented = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      if (options.apiKey !== undefined && presented !== options.apiKey) {
+        req.resume();
+        throw new HttpError(401, errorBody(`Incorrect API key provided: ${presented}.`, 'invalid_request_error', null, 'invalid_api_key'));
+      }
       const parsed = chatRequestSchema.safeParse(await readJson(req, options.maxBodyBytes));
       if (!parsed.success) throw new HttpError(400, validationError(parsed.error));
       const request = parsed.data;
@@ -133,30 +140,39 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
       const fault = decideFault(Array.isArray(faultHeader) ? faultHeader[0] : faultHeader, options.faults, createRng(options.seed, 'fault', id), requestText);
       if (!fault.ok) throw new HttpError(400, errorBody(fault.message, 'invalid_request_error', FAULT_HEADER, 'invalid_value'));
       if (fault.fault !== null) counters.faults[fault.fault]++;
+      const seconds = options.faults.retryAfterSeconds;
+      const retryAfter = { 'retry-after': String(Math.ceil(seconds)), 'retry-after-ms': String(Math.round(seconds * 1000)) };
       if (fault.fault !== null && fault.fault !== 'slow') {
         const { status, body } = FAULT_RESPONSES[fault.fault];
-        const seconds = options.faults.retryAfterSeconds;
-        reply(status, body, status === 429 ? { 'retry-after': String(seconds), 'retry-after-ms': String(seconds * 1000) } : {});
+        reply(status, body, status === 429 ? retryAfter : {});
         return;
       }
-
-      const plan = planCompletion(request, messages, options);
-      const release = await slots.acquire(plan.choices.length, signal);
-      try {
-        const longest = Math.max(0, ...plan.choices.map((c) => c.completionTokens));
-        const extra = fault.fault === 'slow' ? options.faults.slowDelayMs : 0;
-        await sleepMs(decodeDelayMs(options.latency, longest, createRng(options.seed, 'latency', id)) + extra, signal);
-      } finally {
-        release();
+      if (!storm.tryEnter()) {
+        counters.stormRejections++;
+        reply(429, FAULT_RESPONSES['429'].body, retryAfter);
+        return;
       }
-      counters.completionsReturned += plan.choices.length;
-      counters.promptTokens += plan.promptTokens;
-      counters.completionTokens += plan.completionTokens;
-      counters.requestsByMode[plan.mode]++;
-      counters.choicesByMode[plan.mode] += plan.choices.length;
-      counters.requestsByTask[plan.task?.family ?? 'unrecognised']++;
-      counters.truncatedChoices += plan.choices.filter((c) => c.finishReason === 'length').length;
-      reply(200, completionBody(request.model, plan, id));
+      try {
+        const plan = planCompletion(request, messages, options);
+        const release = await slots.acquire(plan.choices.length, signal);
+        try {
+          const longest = Math.max(0, ...plan.choices.map((c) => c.completionTokens));
+          const extra = fault.fault === 'slow' ? options.faults.slowDelayMs : 0;
+          await sleepMs(decodeDelayMs(options.latency, longest, createRng(options.seed, 'latency', id)) + extra, signal);
+        } finally {
+          release();
+        }
+        counters.completionsReturned += plan.choices.length;
+        counters.promptTokens += plan.promptTokens;
+        counters.completionTokens += plan.completionTokens;
+        counters.requestsByMode[plan.mode]++;
+        counters.choicesByMode[plan.mode] += plan.choices.length;
+        counters.requestsByTask[plan.task?.family ?? 'unrecognised']++;
+        counters.truncatedChoices += plan.choices.filter((c) => c.finishReason === 'length').length;
+        reply(200, completionBody(request.model, plan, id));
+      } finally {
+        storm.done();
+      }
     } catch (error) {
       if (error instanceof HttpError) reply(error.status, error.body);
       else if (signal.aborted) countStatus(counters, 499); // client went away (or shutdown): nothing to send
@@ -235,6 +251,8 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
     options,
     stats: () => ({
       ...structuredClone(counters),
+      activeRequests: storm.inFlight,
+      maxActiveRequests: storm.maxInFlightSeen,
       activeSequences: slots.inUse,
       maxConcurrentSequences: slots.maxInUse,
       queuedSequences: slots.waitingSequences,
@@ -243,6 +261,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
     resetStats: () => {
       counters = emptyCounters();
       slots.resetPeaks();
+      storm.resetPeak();
     },
     close: () => {
       closing ??= new Promise<void>((resolve) => {

@@ -22,6 +22,11 @@ export interface SimulatorStats {
   faults: Record<FaultKind, number>;
   /** Choices cut at max_tokens (finish_reason "length"). */
   truncatedChoices: number;
+  /** Chat requests being served now (admitted, not yet answered) / the most at once since the last reset. */
+  activeRequests: number;
+  maxActiveRequests: number;
+  /** 429s sent by the storm limits (maxInFlightRequests, requestsPerMinute), apart from injected faults. */
+  stormRejections: number;
   /** Sequences decoding now / the most at once since the last reset. */
   activeSequences: number;
   maxConcurrentSequences: number;
@@ -30,7 +35,10 @@ export interface SimulatorStats {
   maxQueuedSequences: number;
 }
 
-export type StatsCounters = Omit<SimulatorStats, 'activeSequences' | 'maxConcurrentSequences' | 'queuedSequences' | 'maxQueuedSequences'>;
+export type StatsCounters = Omit<
+  SimulatorStats,
+  'activeSequences' | 'maxConcurrentSequences' | 'queuedSequences' | 'maxQueuedSequences' | 'activeRequests' | 'maxActiveRequests'
+>;
 
 const perMode = (): Record<ReasoningMode, number> =>
   Object.fromEntries(REASONING_MODES.map((m) => [m, 0])) as Record<ReasoningMode, number>;
@@ -47,6 +55,7 @@ export function emptyCounters(): StatsCounters {
     requestsByTask: { 'last-letter': 0, 'coin-flip': 0, unrecognised: 0 },
     faults: { '429': 0, '500': 0, '503': 0, slow: 0, poison: 0 },
     truncatedChoices: 0,
+    stormRejections: 0,
   };
 }
 

@@ -29,6 +29,11 @@ const envSchema = z.object({
   S2D_STALLED_INTERVAL_MS: positiveInt(15_000),
   /** After SIGTERM, how long a worker drains in-flight items before it forces its way out (ms). Default 30000. */
   S2D_SHUTDOWN_DEADLINE_MS: positiveInt(30_000),
+  /**
+   * Fleet-wide endpoint limiter (run spec `model.limits`): on, or off to send requests unthrottled, leaving 429s to
+   * the delayed re-queue alone (for diagnosis and the benchmark that measures what the limiter saves). Default on.
+   */
+  S2D_ENDPOINT_LIMITER: z.enum(['on', 'off']).default('on'),
   /** Most items a producer keeps waiting in the queue before it pauses reading input. Default 2000. */
   S2D_MAX_BACKLOG: positiveInt(2_000),
 });

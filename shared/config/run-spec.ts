@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
+import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 
 const templateOverrides = z
@@ -60,6 +61,8 @@ export const runSpecSchema = z
         timeoutMs: z.number().int().positive().default(60_000),
         /** Send `n` to get all samples of a step in one request: auto (detect), always, never. Default auto. */
         useN: z.enum(['auto', 'always', 'never']).default('auto'),
+        /** Fleet-wide limits of this endpoint + model (see shared/limits/endpoint-limits.ts). Default: 256 in flight, adaptive. */
+        limits: endpointLimitsSchema.prefault({}),
       })
       .strict(),
     sampling: z

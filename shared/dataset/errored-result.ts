@@ -1,4 +1,5 @@
 import type { InputItem } from '../core-types.js';
+import { redactSecrets } from '../redact-secrets.js';
 import type { ItemResult } from './item-result.js';
 
 /** The result of an item that could not be processed: it goes to the rejects with its last error. */
@@ -14,7 +15,8 @@ export function erroredResult(
     ...(item.answerType === undefined ? {} : { answerType: item.answerType }),
     strategy: details.strategy,
     status: 'errored',
-    reason: details.reason,
+    // Reasons carry endpoint error text, which can echo credentials.
+    reason: redactSecrets(details.reason),
     attempts: details.attempts,
     samples: 0,
     votes: [],

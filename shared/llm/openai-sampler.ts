@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
 import type { ChatMessage, TokenUsage } from '../core-types.js';
+import { estimatePromptTokens, type RequestGate } from '../limits/endpoint-limiter.js';
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
+import { classifyLlmError } from './classify-llm-error.js';
 import type { Completion, Sampler, SamplingParams } from './sampler.js';
 import { splitUsage } from './split-usage.js';
 
@@ -18,6 +20,8 @@ export interface OpenAiSamplerOptions {
   useN: 'auto' | 'always' | 'never';
   nSupport: NSupport;
   cache: CallCache;
+  /** Fleet-wide admission (rate, token and adaptive concurrency limits) before each request. Default: none. */
+  gate?: RequestGate;
   /** Called once per request actually sent, with its usage (for cost accounting). */
   onRequest?: (usage: TokenUsage) => Promise<void> | void;
 }
@@ -74,18 +78,30 @@ export class OpenAiSampler implements Sampler {
     keyOf: (index: number) => string,
   ): Promise<number> {
     const n = indices.length;
-    const response = await this.options.client.chat.completions.create({
-      model: this.options.model,
-      messages: messages.map((message) => ({ role: message.role, content: message.content })),
-      n,
-      temperature: params.temperature,
-      // max_tokens and seed are deprecated by OpenAI but are what vLLM, TGI, Ollama and llama.cpp understand;
-      // the seed is what makes sample i reproducible on servers that honour it.
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
-      max_tokens: params.maxTokens,
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
-      seed: this.options.seed + (indices[0] ?? 0),
-    });
+    // The reservation covers the worst case (every choice runs to maxTokens); settling returns what was not used.
+    const lease = await this.options.gate?.acquire(estimatePromptTokens(messages) + params.maxTokens * n);
+    let response: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      response = await this.options.client.chat.completions.create({
+        model: this.options.model,
+        messages: messages.map((message) => ({ role: message.role, content: message.content })),
+        n,
+        temperature: params.temperature,
+        // max_tokens and seed are deprecated by OpenAI but are what vLLM, TGI, Ollama and llama.cpp understand;
+        // the seed is what makes sample i reproducible on servers that honour it.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        max_tokens: params.maxTokens,
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        seed: this.options.seed + (indices[0] ?? 0),
+      });
+    } catch (error) {
+      if (lease !== undefined) {
+        const failure = classifyLlmError(error);
+        await (failure.kind === 'rate-limited' ? lease.rateLimited(failure.retryAfterMs) : lease.failed());
+      }
+      throw error;
+    }
+    await lease?.succeeded((response.usage?.prompt_tokens ?? 0) + (response.usage?.completion_tokens ?? 0));
     const texts = response.choices
       .slice()
       .sort((a, b) => a.index - b.index)
@@ -122,7 +138,11 @@ export interface OpenAiClientOptions {
   apiKey: string;
   /** Per-request timeout, ms. */
   timeoutMs: number;
-  /** SDK-level retries of transient faults (connection errors, 5xx); BullMQ attempts sit outside. Default 2. */
+  /**
+   * Retries inside the SDK. Default 0, deliberately: the SDK would also retry 429s (and 408/409/5xx) on its own,
+   * behind the limiter's back. One owner per retry layer: 429s go to the limiter and a delayed re-queue, everything
+   * else retryable to BullMQ attempts with exponential backoff (shared/queue/job-options.ts).
+   */
   maxRetries?: number;
 }
 
@@ -131,6 +151,6 @@ export function createOpenAiClient(options: OpenAiClientOptions): OpenAI {
     baseURL: options.baseUrl,
     apiKey: options.apiKey,
     timeout: options.timeoutMs,
-    maxRetries: options.maxRetries ?? 2,
+    maxRetries: options.maxRetries ?? 0,
   });
 }

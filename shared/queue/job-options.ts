@@ -6,7 +6,10 @@ import type { JobsOptions } from 'bullmq';
  * failures into errored items and removes them).
  */
 export const JOB_DEFAULTS = {
-  backoff: { type: 'exponential', delay: 1_000 },
+  // Retryable LLM failures (5xx, timeouts, connection resets) and infrastructure errors: 1 s, 2 s, 4 s, … each
+  // scaled down by up to half at random, so items failed by one outage do not all return at the same moment.
+  // 429s do not come through here: they re-queue without using an attempt (workers/distill/handle-llm-failure.ts).
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
   removeOnComplete: true,
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const satisfies JobsOptions;

@@ -17,7 +17,10 @@ async function run(ctx: StrategyContext): Promise<SampleChain[]> {
   );
   const rephrasings = expectCompletions(await sampler.sample(rephraseMessages, indices, params), indices.length, 'rar2 rephrase');
 
-  return Promise.all(
+  // allSettled, not all: when one answer call fails (e.g. a 429 that re-queues the item at once), the others still
+  // finish and land in the call cache before the error surfaces, so the item's next execution does not pay for
+  // them again while they are still in flight.
+  const settled = await Promise.allSettled(
     rephrasings.map(async (rephrasing, i): Promise<SampleChain> => {
       const sampleIndex = indices[i] ?? i;
       // An empty restatement still gets its answer call: the original question is in that prompt too, and a
@@ -36,6 +39,9 @@ async function run(ctx: StrategyContext): Promise<SampleChain[]> {
       };
     }),
   );
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<SampleChain>).value);
 }
 
 export const rar2Strategy: Strategy = { name: 'rar2', system: 2, run };

@@ -13,6 +13,7 @@ import { itemCacheKey } from '../../shared/runs/run-keys.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import type { RunContext, RunContexts } from '../run-context.js';
 import type { FinishItem } from './finish-item.js';
+import { handleLlmFailure } from './handle-llm-failure.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -23,20 +24,22 @@ export interface DistillDeps {
   logger: Logger;
 }
 
-export type DistillOutcome = 'done' | 'already-done' | 'run-published';
+export type DistillOutcome = 'done' | 'already-done' | 'run-published' | 'run-failed';
 
 /**
  * One item: strategy -> extraction -> vote -> durable result -> done bit -> (last item) publish job.
  * Safe to run more than once for the same item: LLM calls come from the per-item cache, the first stored result is
  * final (later executions adopt it), and the done bit counts the item once.
  */
-export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise<DistillOutcome> {
-  return async (job) => {
+export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: string) => Promise<DistillOutcome> {
+  return async (job, token) => {
     const payload = distillJobSchema.parse(job.data);
     const { runId, index } = payload;
     const run = await deps.runs.get(runId);
     if (run === null) throw new Error(`run ${runId} is not registered`);
     if (run.state === 'published') return 'run-published';
+    // A failed run (e.g. the endpoint refused its credentials) publishes nothing: its remaining items cost no call.
+    if (run.state === 'failed') return 'run-failed';
     if (await deps.runs.isDone(runId, index)) {
       // A previous attempt stored the result but may have died before it could trigger publication; the status and
       // usage given here are not counted again because the item's done bit is already set.
@@ -45,14 +48,14 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise
     }
     const context = await deps.contexts.get(runId);
     // An earlier execution may have stored its result and died before counting it: that result stands.
-    const result = (await context.results.get(runId, index)) ?? (await context.results.putOnce(runId, await computeResult(deps, context, payload, job)));
+    const result = (await context.results.get(runId, index)) ?? (await context.results.putOnce(runId, await computeResult(deps, context, payload, job, token)));
     await deps.finish(payload, result.status, result.usage);
     deps.logger.debug({ runId, index, status: result.status, calls: result.calls, elapsedMs: result.elapsedMs }, 'item done');
     return 'done';
   };
 }
 
-async function computeResult(deps: DistillDeps, context: RunContext, payload: DistillJob, job: Job): Promise<ItemResult> {
+async function computeResult(deps: DistillDeps, context: RunContext, payload: DistillJob, job: Job, token: string | undefined): Promise<ItemResult> {
   const { spec } = context;
   const started = Date.now();
   const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy: spec.strategy };
@@ -63,6 +66,7 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     useN: spec.model.useN,
     nSupport: context.nSupport,
     cache: new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
+    ...(context.gate === undefined ? {} : { gate: context.gate }),
     onRequest: (usage) => deps.runs.countRequest(payload.runId, usage),
   });
   try {
@@ -79,9 +83,18 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
   } catch (error) {
     const failure = classifyLlmError(error);
     const attempts = job.attemptsMade + 1;
-    const maxAttempts = job.opts.attempts ?? 1;
-    if (failure.kind === 'retry' && attempts < maxAttempts) throw error;
-    deps.logger.warn({ runId: payload.runId, index: payload.index, attempts, reason: failure.reason }, 'item errored');
-    return erroredResult(payload, { strategy: spec.strategy, reason: failure.reason, attempts, elapsedMs: Date.now() - started });
+    const decision = await handleLlmFailure({
+      job,
+      token,
+      runId: payload.runId,
+      index: payload.index,
+      failure,
+      maxRateLimitRequeues: context.limits.maxRateLimitRequeues,
+      runs: deps.runs,
+      logger: deps.logger,
+    });
+    if (decision.action === 'retry') throw error;
+    deps.logger.warn({ runId: payload.runId, index: payload.index, attempts, reason: decision.reason }, 'item errored');
+    return erroredResult(payload, { strategy: spec.strategy, reason: decision.reason, attempts, elapsedMs: Date.now() - started });
   }
 }
