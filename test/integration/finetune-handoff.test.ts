@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { appendFile, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { statusJson } from '../../cli/commands/status.js';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
+import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import { itemResultSchema } from '../../shared/dataset/item-result.js';
+import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { finetuneJobId, finetunePayloadSchema } from '../../shared/handoff/finetune-payload.js';
 import { createLogger } from '../../shared/logger.js';
 import { QUEUES } from '../../shared/queue/queue-names.js';
@@ -13,6 +17,7 @@ import { QueueRegistry } from '../../shared/queue/queue-registry.js';
 import { FINAL_HANDOFF_STATES, HANDOFF_FIELDS, type HandoffStatus } from '../../shared/runs/handoff-status.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
+import { createHandoffProcessor } from '../../workers/handoff/process-handoff-job.js';
 import { createPublishProcessor } from '../../workers/publish/process-publish-job.js';
 import { RunContexts } from '../../workers/run-context.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
@@ -159,6 +164,50 @@ describe('fine-tuning hand-off after publication', () => {
       });
     } finally {
       await running.close(false);
+      await queues.close();
+      await run.clients.close();
+    }
+  });
+
+  it('openai: a shard that no longer matches its manifest ends the hand-off as error naming it; the run stays published', async () => {
+    const run = await createRunFixture({
+      label: 'ftcorrupt',
+      redisUrl,
+      baseUrl: sim.baseUrl,
+      items: 3,
+      spec: { handoff: { kind: 'openai', baseModel: 'sim-base', pollIntervalMs: 20 }, output: { validationFraction: 0 } },
+    });
+    const queues = new QueueRegistry(run.clients.redis, run.prefix);
+    const openai = new OpenAI({ baseURL: sim.baseUrl, apiKey: 'sim-key', maxRetries: 0 });
+    try {
+      // A complete run built by hand, published by the processor itself; no worker runs, so the hand-off job waits.
+      const { runs } = run.clients;
+      const { runId } = run.spec;
+      await runs.register(run.spec);
+      const results = new ItemResultStore(openArtifactStore(run.spec.output.dir));
+      for (const index of [0, 1, 2]) {
+        await results.putOnce(runId, itemResultSchema.parse({ index, line: index + 1, id: `i${index}`, prompt: `q ${index}`, status: 'accepted', target: 'ab', voteShare: 1 }));
+        await runs.markDone(runId, index, 'accepted', { promptTokens: 0, completionTokens: 0 });
+      }
+      await runs.setTotal(runId, 3);
+      const contexts = new RunContexts(runs);
+      await createPublishProcessor({ runs, contexts, logger: silent, queues })(publishJob(runId));
+      expect((await queues.get(QUEUES.handoff).getJobs(['waiting'])).map((j) => j.id)).toEqual([`${runId}__handoff`]);
+
+      await appendFile(join(run.spec.output.dir, runId, 'train-00000.jsonl'), 'x');
+      const handoffJob = { data: { runId }, attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job;
+      const handoff = createHandoffProcessor({ redis: run.clients.redis, prefix: run.prefix, runs, contexts, logger: silent });
+      expect(await handoff(handoffJob)).toBe('error');
+
+      const record = await runs.get(runId);
+      expect(record?.state).toBe('published');
+      expect(record?.handoff?.state).toBe('error');
+      expect(record?.handoff?.error).toMatch(/train-00000\.jsonl does not match its manifest entry .*upload aborted/);
+      expect(record?.handoff?.jobId).toBeNull();
+      expect((await openai.fineTuning.jobs.list({ metadata: { s2d_run_id: runId } })).data).toEqual([]);
+      // Ended for good: running the step again does nothing.
+      expect(await handoff(handoffJob)).toBe('error');
+    } finally {
       await queues.close();
       await run.clients.close();
     }

@@ -5,7 +5,7 @@ import type { OpenAiHandoffSpec } from '../../shared/config/handoff-spec.js';
 import type { Manifest } from '../../shared/dataset/manifest.js';
 import type { HandoffStatus } from '../../shared/runs/handoff-status.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
-import { uploadSplit } from './upload-split.js';
+import { ShardMismatchError, uploadSplit } from './upload-split.js';
 
 /** Metadata key that ties a provider's fine-tuning job to its s2d run (and finds it again after a crash). */
 export const RUN_ID_METADATA_KEY = 's2d_run_id';
@@ -43,6 +43,7 @@ export async function findOrCreateFinetuneJob(input: CreateFinetuneJobInput): Pr
   const claimed = await input.redis.set(claimKey, String(process.pid), 'PX', 3 * handoff.timeoutMs + 60_000, 'NX');
   if (claimed === null) return null;
 
+  if (input.manifest.counts.train === 0) throw new ShardMismatchError('the dataset has no training examples; nothing to fine-tune on');
   const shards = (role: 'train' | 'validation') => input.manifest.files.filter((f) => f.role === role);
   let trainFileId = input.recorded?.trainFileId ?? null;
   if (trainFileId === null) {

@@ -10,6 +10,7 @@ import { FINAL_HANDOFF_STATES, type HandoffState } from '../../shared/runs/hando
 import type { RunStore } from '../../shared/runs/run-store.js';
 import type { RunContexts } from '../run-context.js';
 import { findOrCreateFinetuneJob } from './create-finetune-job.js';
+import { ShardMismatchError } from './upload-split.js';
 
 /** Payload of a `handoff` job. */
 export const handoffJobSchema = z.object({ runId: z.string().min(1) });
@@ -53,7 +54,7 @@ export function createHandoffProcessor(deps: HandoffDeps): (job: Job, token?: st
       if (jobId === null) {
         const manifestKey = `${runId}/${MANIFEST_FILE_NAME}`;
         const bytes = await context.store.get(manifestKey);
-        if (bytes === null) throw new Error(`${context.store.locate(manifestKey)} is missing`);
+        if (bytes === null) throw new ShardMismatchError(`${context.store.locate(manifestKey)} is missing`);
         jobId = await findOrCreateFinetuneJob({
           client,
           redis: deps.redis,
@@ -82,8 +83,7 @@ export function createHandoffProcessor(deps: HandoffDeps): (job: Job, token?: st
     } catch (error) {
       const failure = classifyLlmError(error);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const mismatch = error instanceof Error && /does not match its manifest entry|is missing/.test(error.message);
-      if (failure.kind === 'fatal' || mismatch || lastAttempt) {
+      if (failure.kind === 'fatal' || error instanceof ShardMismatchError || lastAttempt) {
         await deps.runs.updateHandoff(runId, { state: 'error', error: failure.reason });
         deps.logger.error({ runId, err: failure.reason }, 'fine-tuning hand-off failed; the dataset stays published');
         return 'error';
