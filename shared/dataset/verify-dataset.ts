@@ -74,5 +74,6 @@ export function summariseDataset(manifest: Manifest): DatasetSummary {
  */
 export function datasetFolderOf(location: string): string {
   const trimmed = location.replace(/\/+$/, '');
+  if (trimmed === 'manifest.json') return '.';
   return trimmed.endsWith('/manifest.json') ? trimmed.slice(0, -'/manifest.json'.length) : trimmed;
 }

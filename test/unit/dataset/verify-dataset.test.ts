@@ -41,5 +41,6 @@ describe('datasetFolderOf', () => {
     expect(datasetFolderOf('/data/out/run-1/manifest.json')).toBe('/data/out/run-1');
     expect(datasetFolderOf('s3://bucket/prefix/run-1/manifest.json')).toBe('s3://bucket/prefix/run-1');
     expect(datasetFolderOf('/data/out/run-1/')).toBe('/data/out/run-1');
+    expect(datasetFolderOf('manifest.json')).toBe('.');
   });
 });
