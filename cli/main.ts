@@ -3,6 +3,7 @@ import { RunSpecError } from '../shared/config/load-run-spec.js';
 import { RunConflictError } from '../shared/runs/run-store.js';
 import { RunFailedError } from '../shared/runs/wait-for-publication.js';
 import { CliError } from './cli-error.js';
+import { collectCommand, collectUsage } from './commands/collect.js';
 import { demoCommand, demoUsage } from './commands/demo.js';
 import { generateCommand, generateUsage } from './commands/generate.js';
 import { simCommand, simUsage } from './commands/sim.js';
@@ -17,6 +18,7 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   worker: { run: workerCommand, usage: workerUsage },
   sim: { run: simCommand, usage: simUsage },
   generate: { run: generateCommand, usage: generateUsage },
+  collect: { run: collectCommand, usage: collectUsage },
 };
 
 function help(): string {

@@ -3,11 +3,13 @@ import type { Env } from '../shared/config/env.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
 import { queueOptions } from '../shared/queue/queue-options.js';
+import { QueueRegistry } from '../shared/queue/queue-registry.js';
 import { createRedisConnection } from '../shared/queue/redis-connection.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { createFinishItem } from './distill/finish-item.js';
 import { createDistillProcessor } from './distill/process-distill-job.js';
 import { sweepFailedJobs } from './distill/sweep-failed-jobs.js';
+import { createHandoffProcessor } from './handoff/process-handoff-job.js';
 import { createPublishProcessor } from './publish/process-publish-job.js';
 import { RunContexts } from './run-context.js';
 
@@ -43,7 +45,7 @@ export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger)
   };
 }
 
-/** Starts the distill and publish workers of one process. Scale out by running more processes. */
+/** Starts the distill, publish and hand-off workers of one process. Scale out by running more processes. */
 export function startWorkers(options: WorkerOptions): RunningWorkers {
   const { prefix, logger } = options;
   let lastRedisError = '';
@@ -73,8 +75,11 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     ...common,
     concurrency: options.concurrency,
   });
-  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger }), { ...common, concurrency: 1 });
-  for (const worker of [distill, publish]) {
+  const handoffQueues = new QueueRegistry(redis, prefix);
+  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues }), { ...common, concurrency: 1 });
+  // Hand-off steps are short (an upload, a status look); polls wait in the delayed set, not in a slot.
+  const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common, concurrency: 2 });
+  for (const worker of [distill, publish, handoff]) {
     worker.on('failed', (job, error) => {
       logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'job attempt failed');
     });
@@ -107,8 +112,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
         redis.disconnect();
         return;
       }
-      await Promise.all([distill.close(), publish.close()]);
-      await Promise.all([publishQueue.close(), distillQueue.close()]);
+      await Promise.all([distill.close(), publish.close(), handoff.close()]);
+      await Promise.all([publishQueue.close(), distillQueue.close(), handoffQueues.close()]);
       await redis.quit().catch(() => undefined);
     },
   };

@@ -7,7 +7,8 @@ import { CliError } from '../cli-error.js';
 export const simUsage = `s2d sim [--port P] [--host H] [--seed S] [--config FILE]
   Runs s2d's OpenAI-compatible LLM SIMULATOR (not a model: task-aware, calibrated to the paper, seeded) at
   http://H:P/v1 until SIGTERM/SIGINT. Binds to 127.0.0.1 by default. --config takes a YAML/JSON file of simulator
-  options (latency, maxConcurrentSequences, faults, accuracy per task and mode; see infra/simulator/simulator-options.ts).
+  options (latency, maxConcurrentSequences, faults, accuracy per task and mode, fineTuning.stepMs; see
+  infra/simulator/simulator-options.ts). Also serves a simulated fine-tuning API (/v1/files, /v1/fine_tuning/jobs).
   Defaults: port 8000.`;
 
 export async function simCommand(argv: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readEnv } from '../../shared/config/env.js';
+import type { HandoffStatus } from '../../shared/runs/handoff-status.js';
 import type { RunRecord } from '../../shared/runs/run-store.js';
 import { CliError } from '../cli-error.js';
 import { openQueueClients } from '../queue-clients.js';
@@ -42,6 +43,7 @@ export function statusJson(run: RunRecord): Record<string, unknown> {
     strategy: run.spec.strategy,
     model: run.spec.model.name,
     error: run.error,
+    handoff: run.handoff,
   };
 }
 
@@ -56,5 +58,15 @@ function formatStatus(run: RunRecord): string {
   ];
   if (run.manifestLocation !== null) lines.push(`manifest   ${run.manifestLocation}`);
   if (run.error !== null) lines.push(`error      ${run.error}`);
+  if (run.handoff !== null) lines.push(`handoff    ${formatHandoff(run.handoff)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** One line: `openai succeeded, job ftjob-…, model ft:…` / `queue enqueued on finetune, job <runId>__finetune`. */
+export function formatHandoff(h: HandoffStatus): string {
+  const parts = [`${h.kind} ${h.state}${h.queue === null ? '' : ` on ${h.queue}`}`];
+  if (h.jobId !== null) parts.push(`job ${h.jobId}`);
+  if (h.fineTunedModel !== null) parts.push(`model ${h.fineTunedModel}`);
+  if (h.error !== null) parts.push(`error: ${h.error}`);
+  return parts.join(', ');
 }

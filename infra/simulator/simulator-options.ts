@@ -96,6 +96,15 @@ export const simulatorOptionsSchema = z
       })
       .strict()
       .prefault({}),
+    fineTuning: z
+      .object({
+        /** Simulated time each fine-tuning job status lasts (validating_files, queued, running), ms. Default 2000. */
+        stepMs: z.number().int().min(0).default(2_000),
+        /** Largest file accepted by POST /v1/files, bytes (413 above it); files are kept in memory. Default 256 MiB. */
+        maxFileBytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
     behaviour: z
       .object({
         /** Share of reasoning replies (cot, rar1, rar2 answer) that end with no extractable answer. Default 0.03. */

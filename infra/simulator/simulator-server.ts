@@ -5,6 +5,7 @@ import { createRng } from '../../shared/random/seeded-random.js';
 import { chatRequestSchema, errorBody, flattenMessages, validationError, type ApiErrorBody } from './chat-request.js';
 import { planCompletion, type CompletionPlan } from './completion-plan.js';
 import { decideFault, FAULT_HEADER, type FaultKind } from './fault-injection.js';
+import { FineTuningSimulator } from './fine-tuning-api.js';
 import { decodeDelayMs, sleepMs } from './latency-model.js';
 import { SequenceSlots } from './sequence-slots.js';
 import { StormGate } from './storm-gate.js';
@@ -88,6 +89,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
   setMaxListeners(0, shutdown.signal);
   let counters: StatsCounters = emptyCounters();
   let requestNumber = 0;
+  const fineTuning = new FineTuningSimulator(options);
 
   function completionBody(model: string, plan: CompletionPlan, id: number): unknown {
     return {
@@ -229,8 +231,9 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
       send(res, 200, { status: 'ok', simulator: SIMULATOR_FINGERPRINT });
       return;
     }
+    if (fineTuning.handle(req, res, path, method)) return;
     req.resume();
-    send(res, 404, errorBody(`Unknown path ${method} ${path} (the s2d simulator serves /v1/chat/completions and /v1/models)`, 'invalid_request_error', null, 'unknown_url'));
+    send(res, 404, errorBody(`Unknown path ${method} ${path} (the s2d simulator serves /v1/chat/completions, /v1/models, /v1/files and /v1/fine_tuning/jobs)`, 'invalid_request_error', null, 'unknown_url'));
   });
   server.keepAliveTimeout = 5_000;
 

@@ -14,6 +14,11 @@ export interface ArtifactStore {
   putStream(key: string, chunks: AsyncIterable<string | Uint8Array>): Promise<{ bytes: number; sha256: string }>;
   /** The object's bytes, or null when there is none. */
   get(key: string): Promise<Uint8Array | null>;
+  /**
+   * The object's bytes as a stream of chunks, without holding it whole (downloads, uploads to a fine-tuning API), or
+   * null when there is none. The caller must consume or abandon the iterable (breaking out of `for await` closes it).
+   */
+  getStream(key: string): Promise<AsyncIterable<Uint8Array> | null>;
   exists(key: string): Promise<boolean>;
   /** Keys under a prefix, in lexicographic order. */
   list(prefix: string): AsyncIterable<string>;

@@ -114,6 +114,22 @@ export class LocalDirStore implements ArtifactStore {
     }
   }
 
+  async getStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {
+    // Open first so a missing object is null here rather than an error in the middle of the caller's loop.
+    let handle;
+    try {
+      handle = await open(this.#path(key), 'r');
+    } catch (error) {
+      if (isMissing(error) || errorCode(error) === 'EISDIR') return null;
+      throw error;
+    }
+    if (!(await handle.stat()).isFile()) {
+      await handle.close();
+      return null;
+    }
+    return handle.createReadStream({ highWaterMark: 256 * 1024 });
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       return (await stat(this.#path(key))).isFile();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
 import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
+import { handoffSpecSchema } from './handoff-spec.js';
 
 const templateOverrides = z
   .object({
@@ -103,6 +104,8 @@ export const runSpecSchema = z
     templates: templateOverrides.default({}),
     /** Attempts per item before it is recorded as errored. Default 3. */
     maxAttempts: z.number().int().min(1).max(20).default(3),
+    /** What happens once the dataset is published: nothing (default), a `finetune` queue message, or an OpenAI-compatible fine-tuning job. */
+    handoff: handoffSpecSchema,
   })
   .strict();
 

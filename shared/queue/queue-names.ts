@@ -4,4 +4,6 @@ export const QUEUES = {
   distill: 'distill',
   /** One job per run, added when its last item is done: write the dataset, manifest last. */
   publish: 'publish',
+  /** One job per published run with an `openai` hand-off: upload, create the fine-tuning job, then poll it (delayed re-runs). */
+  handoff: 'handoff',
 } as const;

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { TokenUsage } from '../core-types.js';
 import type { ItemStatus } from '../dataset/item-result.js';
+import { HANDOFF_FIELDS, handoffFromHash, handoffHashPatch, type HandoffPatch, type HandoffStatus } from './handoff-status.js';
 import { runKeys, type RunKeys } from './run-keys.js';
 
 export const RUN_STATES = ['producing', 'running', 'publishing', 'published', 'failed'] as const;
@@ -29,6 +30,8 @@ export interface RunRecord {
   publishedAt: string | null;
   manifestLocation: string | null;
   error: string | null;
+  /** The fine-tuning hand-off after publication (null: none configured, or not started yet). */
+  handoff: HandoffStatus | null;
 }
 
 // Marks one item done exactly once: the bit flips and the counters move only for the first caller; every caller
@@ -140,6 +143,7 @@ export class RunStore {
       publishedAt: raw.publishedAt ?? null,
       manifestLocation: raw.manifestLocation ?? null,
       error: raw.error ?? null,
+      handoff: handoffFromHash(raw),
     };
   }
 
@@ -205,6 +209,26 @@ export class RunStore {
 
   async setState(runId: string, state: RunState, extra: Record<string, string> = {}): Promise<void> {
     await this.redis.hset(this.keys(runId).run, { state, ...extra });
+  }
+
+  /** Records that a hand-off has begun, unless one is already recorded (its progress is never overwritten). */
+  async initHandoff(runId: string, kind: HandoffStatus['kind'], state: HandoffStatus['state'], now = new Date()): Promise<void> {
+    const key = this.keys(runId).run;
+    await this.redis
+      .multi()
+      .hsetnx(key, HANDOFF_FIELDS.kind, kind)
+      .hsetnx(key, HANDOFF_FIELDS.state, state)
+      .hsetnx(key, HANDOFF_FIELDS.updatedAt, now.toISOString())
+      .exec();
+  }
+
+  /** Records hand-off progress (null clears a field); stamps `handoffUpdatedAt`. */
+  async updateHandoff(runId: string, patch: HandoffPatch, now = new Date()): Promise<void> {
+    const { set, del } = handoffHashPatch({ ...patch, updatedAt: now.toISOString() });
+    const key = this.keys(runId).run;
+    const multi = this.redis.multi().hset(key, set);
+    if (del.length > 0) multi.hdel(key, ...del);
+    await multi.exec();
   }
 
   /** After publication the bitmaps are history: drop them so Redis holds only the small run hash. */

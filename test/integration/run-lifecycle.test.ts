@@ -4,6 +4,7 @@ import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js
 import { erroredResult } from '../../shared/dataset/errored-result.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { createLogger } from '../../shared/logger.js';
+import { QueueRegistry } from '../../shared/queue/queue-registry.js';
 import { RunConflictError } from '../../shared/runs/run-store.js';
 import { RunFailedError, waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { createPublishProcessor } from '../../workers/publish/process-publish-job.js';
@@ -28,7 +29,7 @@ describe('run lifecycle edges', () => {
   it('a publication that fails for good leaves the run "failed" with the reason, and waiting for it ends', async () => {
     const run = await createRunFixture({ label: 'pubfail', redisUrl, baseUrl: NO_LLM, items: 2 });
     try {
-      const { runs } = run.clients;
+      const { runs, redis } = run.clients;
       await runs.register(run.spec);
       const results = new ItemResultStore(openArtifactStore(run.spec.output.dir));
       // Item 1 is counted as done but its durable result is missing: publication must refuse, not drop it.
@@ -37,7 +38,7 @@ describe('run lifecycle edges', () => {
       await runs.markDone(run.spec.runId, 1, 'errored', { promptTokens: 0, completionTokens: 0 });
       expect(await runs.setTotal(run.spec.runId, 2)).toBe(true);
 
-      const publish = createPublishProcessor({ runs, contexts: new RunContexts(runs), logger: createLogger('silent') });
+      const publish = createPublishProcessor({ runs, contexts: new RunContexts(runs), logger: createLogger('silent'), queues: new QueueRegistry(redis, run.prefix) });
       const lastAttempt = { data: { runId: run.spec.runId }, attemptsMade: 4, opts: { attempts: 5 } } as unknown as Job;
       await expect(publish(lastAttempt)).rejects.toThrow(/item result 1 of run .* is missing/);
       const record = await runs.get(run.spec.runId);

@@ -176,4 +176,19 @@ describe('LocalDirStore', () => {
     await expect(store.get('../outside')).rejects.toThrow('invalid artifact key "../outside": ".." segments are not allowed');
     await expect(collect(store.list('../'))).rejects.toThrow(InvalidKeyError);
   });
+
+  it('streams an object in chunks without reading it whole; null for a missing key or a folder', async () => {
+    const big = Buffer.alloc(700 * 1024, 'x');
+    big.write('end', big.length - 3);
+    await store.put('run/big.jsonl', big);
+    const stream = await store.getStream('run/big.jsonl');
+    if (stream === null) throw new Error('expected a stream');
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).equals(big)).toBe(true);
+    expect(await store.getStream('run/none.jsonl')).toBeNull();
+    expect(await store.getStream('run')).toBeNull();
+    await expect(store.getStream('../x')).rejects.toThrow(InvalidKeyError);
+  });
 });

@@ -64,6 +64,9 @@ class RecordingStore implements ArtifactStore {
   get location(): string {
     return this.inner.location;
   }
+  getStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {
+    return this.inner.getStream(key);
+  }
   locate(key: string): string {
     return this.inner.locate(key);
   }

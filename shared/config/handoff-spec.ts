@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** BullMQ queue names: no ':' (BullMQ's key separator), 1-64 characters. */
+const queueName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" only, 1-64 characters')
+  // s2d's own queues: a message there would be taken for one of their jobs.
+  .refine((name) => !['distill', 'publish', 'handoff'].includes(name), 'must not be one of s2d\'s own queues (distill, publish, handoff)');
+
+/**
+ * Suggested training hyperparameters, passed to the fine-tuning API (openai) or in the queue message (queue).
+ * Defaults: 3 epochs (what OpenAI's `auto` picks for a few thousand examples), learning-rate multiplier 1, batch size 8.
+ */
+export const hyperparametersSchema = z
+  .object({
+    /** Passes over the training file. Default 3. */
+    epochs: z.number().int().min(1).max(50).default(3),
+    /** Scale of the provider's base learning rate. Default 1. */
+    learningRateMultiplier: z.number().positive().max(10).default(1),
+    /** Examples per optimiser step. Default 8. */
+    batchSize: z.number().int().min(1).max(256).default(8),
+  })
+  .strict()
+  .prefault({});
+
+/**
+ * The fine-tuning hand-off of a run, chosen by `kind`. It fires once, after the manifest is committed; its failure
+ * never un-publishes the dataset (it is recorded in the run's status with its reason).
+ */
+export const handoffSpecSchema = z
+  .discriminatedUnion('kind', [
+    /** No hand-off (default): collect the dataset with `s2d collect`. */
+    z.object({ kind: z.literal('none') }).strict(),
+    /** One message per published dataset on a BullMQ queue under the deployment's prefix, for a GPU trainer to consume. */
+    z
+      .object({
+        kind: z.literal('queue'),
+        /** Queue name (keys under `<S2D_PREFIX>:<queue>:…`). Default `finetune`. */
+        queue: queueName.default('finetune'),
+        /** Model the trainer should fine-tune. */
+        baseModel: z.string().min(1),
+        hyperparameters: hyperparametersSchema,
+      })
+      .strict(),
+    /** A job on an OpenAI-compatible fine-tuning API (files + fine_tuning.jobs), polled until it ends. */
+    z
+      .object({
+        kind: z.literal('openai'),
+        /** Base URL of the fine-tuning API (…/v1). Default: the run's `model.baseUrl`. No credentials in it. */
+        baseUrl: z
+          .url()
+          .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(url), 'must not carry credentials; put the key in the apiKeyEnv variable')
+          .optional(),
+        /** Variable holding the key on workers: OPENAI_API_KEY (default) or S2D_API_KEY_<NAME> (see model.apiKeyEnv). */
+        apiKeyEnv: z
+          .string()
+          .regex(/^(OPENAI_API_KEY|S2D_API_KEY_[A-Z0-9_]+)$/, 'must be OPENAI_API_KEY or S2D_API_KEY_<NAME>')
+          .default('OPENAI_API_KEY'),
+        /** Model to fine-tune, e.g. gpt-4o-mini-2024-07-18. */
+        baseModel: z.string().min(1),
+        /** Added to the fine-tuned model's name (max 64 characters). Default: the dataset name, cut to 64. */
+        suffix: z.string().min(1).max(64).optional(),
+        hyperparameters: hyperparametersSchema,
+        /** How often the job's status is checked, ms. Default 30000. */
+        pollIntervalMs: z.number().int().min(10).default(30_000),
+        /** Per-request timeout for uploads and API calls, ms. Default 300000 (uploads can be large). */
+        timeoutMs: z.number().int().positive().default(300_000),
+      })
+      .strict(),
+  ])
+  .default({ kind: 'none' });
+
+export type HandoffSpec = z.output<typeof handoffSpecSchema>;
+export type QueueHandoffSpec = Extract<HandoffSpec, { kind: 'queue' }>;
+export type OpenAiHandoffSpec = Extract<HandoffSpec, { kind: 'openai' }>;
+export type Hyperparameters = z.output<typeof hyperparametersSchema>;
+
+/**
+ * The hand-off of a spec as stored. Runs registered before hand-offs existed have none in their stored spec (Redis
+ * holds the JSON as it was submitted), and count as `none`.
+ */
+export function handoffOf(spec: { handoff?: HandoffSpec }): HandoffSpec {
+  return spec.handoff ?? { kind: 'none' };
+}
