@@ -83,7 +83,7 @@ export function createHandoffProcessor(deps: HandoffDeps): (job: Job, token?: st
     } catch (error) {
       const failure = classifyLlmError(error);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (failure.kind === 'fatal' || error instanceof ShardMismatchError || lastAttempt) {
+      if (failure.kind === 'fatal-item' || failure.kind === 'fatal-run' || error instanceof ShardMismatchError || lastAttempt) {
         await deps.runs.updateHandoff(runId, { state: 'error', error: failure.reason });
         deps.logger.error({ runId, err: failure.reason }, 'fine-tuning hand-off failed; the dataset stays published');
         return 'error';
