@@ -49,6 +49,9 @@ export interface EndpointLimiterOptions {
   pollMs?: number;
 }
 
+/** Waiting requests of one process admitted in one round trip, at most. */
+const MAX_BATCH = 64;
+
 /** Idle endpoints' state expires after a day. */
 const STATE_TTL_MS = 24 * 3600 * 1000;
 
@@ -61,8 +64,9 @@ export class EndpointLimiter implements RequestGate {
   }
 
   /**
-   * Requests of this process waiting for admission, first come first served. Only the head asks Redis (one poller
-   * per process and endpoint, not one per waiting request), and a slot released by this process wakes it at once.
+   * Requests of this process waiting for admission, first come first served. One loop per process and endpoint asks
+   * Redis for the front of the queue at once (not one poller per waiting request), and a slot released by this
+   * process wakes it at once.
    */
   private readonly waiters: { cost: number; resolve: (lease: RequestLease) => void; reject: (error: unknown) => void }[] = [];
   private pumping = false;
@@ -80,45 +84,41 @@ export class EndpointLimiter implements RequestGate {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      for (let head = this.waiters[0]; head !== undefined; head = this.waiters[0]) {
-        const leaseId = randomUUID();
+      while (this.waiters.length > 0) {
+        const batch = this.waiters.slice(0, MAX_BATCH).map((waiter) => ({ waiter, leaseId: randomUUID() }));
         let granted: number;
         let waitMs: number;
         let now: number;
         try {
-          [granted, waitMs, , , now] = await this.tryAcquire(leaseId, head.cost);
+          [granted, waitMs, , , now] = await this.tryAcquire(batch.map(({ leaseId, waiter }) => [leaseId, waiter.cost] as const));
         } catch (error) {
-          this.waiters.shift();
-          head.reject(error);
+          // Redis is unreachable: the waiters' items fail this attempt and are retried by BullMQ.
+          for (const waiter of this.waiters.splice(0, batch.length)) waiter.reject(error);
           continue;
         }
-        if (granted === 1) {
-          this.waiters.shift();
-          head.resolve(this.lease(leaseId, head.cost, now));
-          continue;
-        }
-        await this.nap(waitMs);
+        this.waiters.splice(0, granted);
+        for (const { waiter, leaseId } of batch.slice(0, granted)) waiter.resolve(this.lease(leaseId, waiter.cost, now));
+        if (granted < batch.length) await this.nap(waitMs);
       }
     } finally {
       this.pumping = false;
     }
   }
 
-  private tryAcquire(leaseId: string, cost: number): Promise<[number, number, string, number, number]> {
+  private tryAcquire(requests: readonly (readonly [string, number])[]): Promise<[number, number, string, number, number]> {
     const { redis, limits, leaseMs } = this.options;
     return redis.eval(
       ACQUIRE,
       2,
       this.keys.state,
       this.keys.leases,
-      leaseId,
       String(leaseMs),
-      String(cost),
       String(limits.minConcurrency),
       String(limits.maxConcurrency),
       String(limits.requestsPerMinute ?? 0),
       String(limits.tokensPerMinute ?? 0),
       String(STATE_TTL_MS),
+      ...requests.flatMap(([leaseId, cost]) => [leaseId, String(cost)]),
     ) as Promise<[number, number, string, number, number]>;
   }
 

@@ -38,37 +38,47 @@ end
 `;
 
 /**
- * ARGV: leaseId, leaseMs, tokenCost, minConcurrency, maxConcurrency, requestsPerMinute (0 = none),
- * tokensPerMinute (0 = none), ttlMs.
- * Returns {granted (0/1), waitMs, why, cap, now}: why is granted | paused | concurrency | requests | tokens.
+ * Admits a batch of waiting requests in order, as many as the limits allow (one round trip for a process's whole
+ * queue when nothing is throttled). ARGV: leaseMs, minConcurrency, maxConcurrency, requestsPerMinute (0 = none),
+ * tokensPerMinute (0 = none), ttlMs, then leaseId, tokenCost pairs.
+ * Returns {granted (how many of the batch, from the front), waitMs, why, cap, now}: why is granted | paused |
+ * concurrency | requests | tokens (what stopped the batch), waitMs how long until that could change (0 = poll).
  */
 export const ACQUIRE = `${COMMON}
-local leaseId, leaseMs, cost = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local minC, maxC, rpm, tpm, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local leaseMs, minC, maxC = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local rpm, tpm, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local s = redis.call('HMGET', KEYS[1], 'cap', 'pausedUntil', 'reqLevel', 'reqAt', 'tokLevel', 'tokAt')
 local cap = clampCap(tonumber(s[1]) or maxC, minC, maxC)
 local pausedUntil = tonumber(s[2]) or 0
 if pausedUntil > now then return {0, pausedUntil - now, 'paused', cap, now} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if redis.call('ZCARD', KEYS[2]) >= cap then return {0, 0, 'concurrency', cap, now} end
-local req, tok
-if rpm > 0 then
-  req = level(tonumber(s[3]), tonumber(s[4]), rpm)
-  if req < 1 then return {0, math.ceil((1 - req) * 60000 / rpm), 'requests', cap, now} end
+local inflight = redis.call('ZCARD', KEYS[2])
+local req, tok, tokCapacity
+if rpm > 0 then req = level(tonumber(s[3]), tonumber(s[4]), rpm) end
+if tpm > 0 then tok, tokCapacity = level(tonumber(s[5]), tonumber(s[6]), tpm) end
+local granted, waitMs, why = 0, 0, 'granted'
+for i = 7, #ARGV, 2 do
+  local leaseId, cost = ARGV[i], tonumber(ARGV[i + 1])
+  if inflight >= cap then why = 'concurrency'; break end
+  if req ~= nil and req < 1 then
+    why = 'requests'; waitMs = math.ceil((1 - req) * 60000 / rpm); break
+  end
+  if tok ~= nil then
+    local need = math.min(cost, tokCapacity)
+    if tok < need then why = 'tokens'; waitMs = math.ceil((need - tok) * 60000 / tpm); break end
+    tok = tok - cost
+  end
+  if req ~= nil then req = req - 1 end
+  redis.call('ZADD', KEYS[2], now + leaseMs, leaseId)
+  inflight = inflight + 1
+  granted = granted + 1
 end
-if tpm > 0 then
-  local capacity
-  tok, capacity = level(tonumber(s[5]), tonumber(s[6]), tpm)
-  local need = math.min(cost, capacity)
-  if tok < need then return {0, math.ceil((need - tok) * 60000 / tpm), 'tokens', cap, now} end
-end
-redis.call('ZADD', KEYS[2], now + leaseMs, leaseId)
 redis.call('HSET', KEYS[1], 'cap', cap)
-if req ~= nil then redis.call('HSET', KEYS[1], 'reqLevel', tostring(req - 1), 'reqAt', now) end
-if tok ~= nil then redis.call('HSET', KEYS[1], 'tokLevel', tostring(tok - cost), 'tokAt', now) end
+if req ~= nil then redis.call('HSET', KEYS[1], 'reqLevel', tostring(req), 'reqAt', now) end
+if tok ~= nil then redis.call('HSET', KEYS[1], 'tokLevel', tostring(tok), 'tokAt', now) end
 redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('PEXPIRE', KEYS[2], ttl)
-return {1, 0, 'granted', cap, now}
+if granted > 0 then redis.call('PEXPIRE', KEYS[2], ttl) end
+return {granted, waitMs, why, cap, now}
 `;
 
 /**
