@@ -15,7 +15,15 @@ export interface LabelledItem {
 }
 
 const inputLine = z.object({ id: z.string(), prompt: z.string(), answerType: z.enum(ANSWER_TYPES).optional() });
-const labelLine = z.object({ id: z.string(), answer: z.string(), task: z.string().default('unknown') });
+/** `variant`: biased-qa's opinion variant (none, suggest-wrong, …), for accuracy per variant. */
+const labelLine = z.object({ id: z.string(), answer: z.string(), task: z.string().default('unknown'), variant: z.string().optional() });
+
+/** A gold label as evaluation reads it. */
+export interface GoldLabel {
+  answer: string;
+  task: string;
+  variant?: string;
+}
 
 async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: unknown }> {
   let line = 0;
@@ -31,12 +39,13 @@ async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: u
 }
 
 /** Reads the gold labels of a labels file into a map id -> { answer, task }. */
-export async function readLabels(path: string): Promise<Map<string, { answer: string; task: string }>> {
-  const labels = new Map<string, { answer: string; task: string }>();
+export async function readLabels(path: string): Promise<Map<string, GoldLabel>> {
+  const labels = new Map<string, GoldLabel>();
   for await (const { line, value } of jsonLines(path)) {
     const parsed = labelLine.safeParse(value);
     if (!parsed.success) throw new Error(`${path} line ${line}: ${parsed.error.issues[0]?.message ?? 'invalid label line'}`);
-    labels.set(parsed.data.id, { answer: parsed.data.answer, task: parsed.data.task });
+    const { answer, task, variant } = parsed.data;
+    labels.set(parsed.data.id, variant === undefined ? { answer, task } : { answer, task, variant });
   }
   return labels;
 }
