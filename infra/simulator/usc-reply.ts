@@ -21,8 +21,10 @@ export function writeUscReply(prompt: string, picksMajority: number, rng: Rng): 
   const responses = numberedResponses(prompt);
   if (responses.length === 0) return { text: 'I cannot find any numbered responses to compare.', outcome: null };
   const answers = responses.map((r) => {
-    // Only the response's own last paragraph: the prompt's closing instructions follow the last response.
-    const extraction = extractAnswer(r.text.split(/\n\s*\n/)[0] ?? r.text, 'text');
+    // The prompt's closing instructions follow the last response: drop trailing paragraphs that are instructions.
+    const paragraphs = r.text.split(/\n\s*\n/);
+    while (paragraphs.length > 1 && /\bmost\s+consistent\b/i.test(paragraphs.at(-1) ?? '')) paragraphs.pop();
+    const extraction = extractAnswer(paragraphs.join('\n\n'), 'text');
     return extraction.ok ? extraction.answer : null;
   });
   const counts = new Map<string, number>();

@@ -76,6 +76,26 @@ describe('simulator: biased QA', () => {
     const usc = buildUscPrompt(DEFAULT_TEMPLATES.uscSelect, [{ number: 1, sampleIndex: 0, text: 'Answer: Lima' }], 'q');
     expect(detectReasoningMode(usc)).toBe('usc-select');
     expect(detectReasoningMode(item.prompt)).toBe('direct');
+    // Another wording of the rewrite request, with no "do not answer" and no "Context:" label.
+    const paperLike =
+      'From the user text below, extract the unbiased part that is not their opinion, so that it alone is good context ' +
+      'for an unbiased answer, and include the actual question or query. Label the two parts "Unbiased text context" ' +
+      `and "Question/Query".\n\nUser text: ${item.prompt}`;
+    expect(detectReasoningMode(paperLike)).toBe('s2a-rewrite');
+  });
+
+  it('USC mode reads multi-line responses, the last one included', () => {
+    const candidates = ['Let me think.\n\nAnswer: Quito', 'Thinking.\n\nAnswer: Lima', 'Hmm.\n\nAnswer: Lima'].map((text, i) => ({ number: i + 1, sampleIndex: i, text }));
+    const prompt = buildUscPrompt(DEFAULT_TEMPLATES.uscSelect, candidates, '');
+    const picks = [0, 0, 0];
+    for (let seed = 0; seed < 60; seed++) {
+      const selection = parseUscSelection(ask(opts, prompt, { temperature: 0.8, seed })[0] ?? '', 3);
+      if (selection.ok) picks[selection.number - 1] = (picks[selection.number - 1] ?? 0) + 1;
+    }
+    // Responses 2 and 3 carry the majority and share the picks; a misread last response would get only stray picks.
+    expect(picks[2]).toBeGreaterThan(15);
+    expect(picks[1]).toBeGreaterThan(15);
+    expect(picks[0]).toBeLessThan(8);
   });
 
   it('System 1 is sycophantic: about 51.6% right on the biased variants, and mostly repeats a suggested wrong answer', () => {
