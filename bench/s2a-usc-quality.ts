@@ -34,8 +34,7 @@ async function main(): Promise<void> {
     // Held-out items for the single-answer comparison.
     const dir = await mkdtemp(join(tmpdir(), 's2d-bench-s2a-'));
     const heldOut = await writeTaskFiles({ family: 'biased-qa', count: ITEMS, seed: 2_000, dir, name: 'heldout' });
-    const labels = await readLabels(heldOut.labelsPath);
-    const biasedItems = (await readLabelledSet(heldOut.inputsPath, heldOut.labelsPath, 'text')).filter((item) => labels.get(item.id)?.variant !== 'none');
+    const biasedItems = (await readLabelledSet(heldOut.inputsPath, heldOut.labelsPath, 'text')).filter((item) => item.variant !== 'none');
     const client = createOpenAiClient({ baseUrl: simulator.baseUrl, apiKey: 'no-key', timeoutMs: 60_000 });
     const { templates } = resolveTemplates({});
     const single = (name: 'system1' | 's2a') =>

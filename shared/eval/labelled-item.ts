@@ -12,6 +12,8 @@ export interface LabelledItem {
   gold: string;
   /** Task family, for per-task breakdowns. */
   task: string;
+  /** The label's variant when it has one (biased-qa: none, suggest-wrong, …), to report accuracy per variant. */
+  variant?: string;
 }
 
 const inputLine = z.object({ id: z.string(), prompt: z.string(), answerType: z.enum(ANSWER_TYPES).optional() });
@@ -59,7 +61,8 @@ export async function readLabelledSet(inputsPath: string, labelsPath: string, de
     if (!parsed.success) throw new Error(`${inputsPath} line ${line}: ${parsed.error.issues[0]?.message ?? 'invalid input line'}`);
     const label = labels.get(parsed.data.id);
     if (label === undefined) throw new Error(`${inputsPath} line ${line}: no gold label for id "${parsed.data.id}" in ${labelsPath}`);
-    items.push({ id: parsed.data.id, prompt: parsed.data.prompt, answerType: parsed.data.answerType ?? defaultAnswerType, gold: label.answer, task: label.task });
+    const item: LabelledItem = { id: parsed.data.id, prompt: parsed.data.prompt, answerType: parsed.data.answerType ?? defaultAnswerType, gold: label.answer, task: label.task };
+    items.push(label.variant === undefined ? item : { ...item, variant: label.variant });
   }
   return items;
 }

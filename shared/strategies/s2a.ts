@@ -28,12 +28,15 @@ export function parseS2aRewrite(text: string): S2aRewrite | null {
   return { context: parts.context ?? '', question: parts.question };
 }
 
-/** The text call 2 sees: the two parts in a fixed layout, or the rewrite as written when it has no labelled question. */
+/**
+ * The text call 2 sees: the two parts as two paragraphs (so a context line is never read as part of the question's
+ * statement, e.g. "Context: none" as a word list), or the rewrite as written when it has no labelled question.
+ */
 export function rewrittenInput(rewrite: string): string {
   const parsed = parseS2aRewrite(rewrite);
   if (parsed === null) return rewrite.trim();
   const context = parsed.context === '' ? 'none' : parsed.context;
-  return `Context: ${context}\nQuestion: ${parsed.question}`;
+  return `Context: ${context}\n\nQuestion: ${parsed.question}`;
 }
 
 /**

@@ -11,7 +11,7 @@ import { buildUscPrompt } from '../../../shared/curation/usc-prompt.js';
 import { parseUscSelection } from '../../../shared/curation/usc-prompt.js';
 import { detectReasoningMode } from '../../../infra/simulator/reasoning-mode.js';
 import { cleanAccuracy } from '../../../infra/simulator/biased-qa-narration.js';
-import { ask, options } from './sim-harness.js';
+import { ask, items as taskItems, options } from './sim-harness.js';
 
 /**
  * The simulator's biased-QA family: recognition in other wordings, a sycophantic System 1, S2A's rewrite and
@@ -82,6 +82,14 @@ describe('simulator: biased QA', () => {
       'for an unbiased answer, and include the actual question or query. Label the two parts "Unbiased text context" ' +
       `and "Question/Query".\n\nUser text: ${item.prompt}`;
     expect(detectReasoningMode(paperLike)).toBe('s2a-rewrite');
+  });
+
+  it('S2A on the other families: the rewrite keeps the task readable, labelled as context and question', () => {
+    for (const item of [...taskItems('last-letter', 20, 3), ...taskItems('coin-flip', 20, 3)]) {
+      const [rewrite = ''] = ask(opts, renderTemplate(DEFAULT_TEMPLATES.s2aRewrite, DEFAULT_TEMPLATES, { question: item.prompt, answerType: item.answerType }), { temperature: 0.8, seed: 1 });
+      expect(rewrite).toMatch(/^Context: none\nQuestion: /);
+      expect(recogniseTask(rewrittenInput(rewrite))).toEqual(item.task);
+    }
   });
 
   it('USC mode reads multi-line responses, the last one included', () => {

@@ -34,7 +34,7 @@ describe('s2a strategy', () => {
     expect(sampler.calls.slice(1).map((call) => call.sampleIndices[0]).sort()).toEqual([0, 1, 2]);
     for (let call = 1; call <= 3; call++) {
       const chain = sampler.calls[call]?.sampleIndices[0];
-      expect(sampler.prompt(call)).toContain(`Context: none (chain ${chain})\nQuestion: What is the capital of Australia?`);
+      expect(sampler.prompt(call)).toContain(`Context: none (chain ${chain})\n\nQuestion: What is the capital of Australia?`);
       expect(sampler.prompt(call)).toContain(DEFAULT_TEMPLATES.answerFormat.text);
     }
     expect(chains.map((chain) => [chain.sampleIndex, chain.finalText, chain.calls])).toEqual([
@@ -77,7 +77,7 @@ describe('s2a strategy', () => {
     const sampler = new RecordingSampler((prompt) => (prompt.startsWith('Strip') ? 'Question: Capital of Australia?' : 'Canberra'));
     await s2aStrategy.run(context(sampler, 1, templates));
     expect(sampler.prompt(0)).toBe(`Strip opinions: ${QUESTION}`);
-    expect(sampler.prompt(1)).toBe('Only this: Context: none\nQuestion: Capital of Australia?');
+    expect(sampler.prompt(1)).toBe('Only this: Context: none\n\nQuestion: Capital of Australia?');
     expect(versions.s2aAnswer).toMatch(/^custom-/);
     const base = { input: 'x.jsonl', answerType: 'text', strategy: 's2a', model: { name: 'm' } };
     expect(runSpecSchema.safeParse({ ...base, templates: { s2aAnswer: '{{question}} {{rewritten}}' } }).success).toBe(false);
@@ -97,7 +97,7 @@ describe('parseS2aRewrite', () => {
   it('gives null without a question part, and the layout call 2 sees', () => {
     expect(parseS2aRewrite('Context: something')).toBeNull();
     expect(parseS2aRewrite('Who painted the Mona Lisa?')).toBeNull();
-    expect(rewrittenInput('Question: Who?')).toBe('Context: none\nQuestion: Who?');
+    expect(rewrittenInput('Question: Who?')).toBe('Context: none\n\nQuestion: Who?');
     expect(rewrittenInput('  Who painted the Mona Lisa?  ')).toBe('Who painted the Mona Lisa?');
   });
 });
