@@ -67,7 +67,7 @@ export async function writeTaskFiles(options: WriteTaskFilesOptions): Promise<Wr
       const item = generateTask(family, createRng('s2d-task', family, seed, k, i), { k });
       const id = taskItemId(family, i);
       await writeLine(inputs, JSON.stringify({ id, prompt: item.prompt, answerType: item.answerType }));
-      await writeLine(labels, JSON.stringify({ id, answer: item.answer, task: family }));
+      await writeLine(labels, JSON.stringify({ id, answer: item.answer, task: family, ...item.labelFields }));
     }
     await Promise.all([finish(inputs), finish(labels)]);
   })();

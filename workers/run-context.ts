@@ -10,6 +10,7 @@ import { createOpenAiClient, type NSupport } from '../shared/llm/openai-sampler.
 import { registerSecret } from '../shared/redact-secrets.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import type { Strategy } from '../shared/strategies/strategy.js';
+import { curationMethodOf } from '../shared/curation/curation-method.js';
 import { getStrategy, resolveTemplates, templatesUsedBy } from '../shared/strategies/strategy-registry.js';
 import type { TemplateSet } from '../shared/strategies/templates.js';
 
@@ -60,7 +61,8 @@ export class RunContexts {
     if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
     const { templates, versions } = resolveTemplates(spec.templates);
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
-    const used = templatesUsedBy(spec.strategy, templates);
+    const used: string[] = templatesUsedBy(spec.strategy, templates);
+    if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(spec.output.dir);
     const apiKey = this.env[spec.model.apiKeyEnv];

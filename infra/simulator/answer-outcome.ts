@@ -14,7 +14,7 @@ export type Outcome =
   | { kind: 'unextractable'; answer: string };
 
 export interface OutcomeParams {
-  task: RecognisedTask;
+  task: Exclude<RecognisedTask, { family: 'biased-qa' }>;
   correct: string;
   /** The mode's configured accuracy. */
   accuracy: number;
@@ -61,7 +61,7 @@ function lastLetterMistakes(words: readonly string[], correct: string, rng: Rng)
 }
 
 /** Plausible wrong answers of an item, favourite first (order fixed by the item rng). */
-export function wrongAnswers(task: RecognisedTask, correct: string, itemRng: Rng): string[] {
+export function wrongAnswers(task: OutcomeParams['task'], correct: string, itemRng: Rng): string[] {
   if (task.family === 'coin-flip') return [correct === 'yes' ? 'no' : 'yes'];
   const mistakes = lastLetterMistakes(task.instance.words, correct, itemRng);
   return mistakes.length > 0 ? itemRng.shuffle(mistakes) : ['x'];

@@ -2,7 +2,9 @@
  * What kind of reply a prompt asks for, read from its wording. Keyword sets are deliberately broad so other
  * templates that ask for the same thing (a user's own CoT or RaR wording) land in the same mode.
  */
-export const REASONING_MODES = ['direct', 'cot', 'rar1', 'rar2-rephrase', 'rar2-answer'] as const;
+import { detectS2aMode } from './s2a-modes.js';
+
+export const REASONING_MODES = ['direct', 'cot', 'rar1', 'rar2-rephrase', 'rar2-answer', 's2a-rewrite', 's2a-answer', 'usc-select'] as const;
 export type ReasoningMode = (typeof REASONING_MODES)[number];
 
 /** The accuracy bucket of a mode (the rephrase call has no answer of its own). */
@@ -19,6 +21,8 @@ const STEP_BY_STEP =
 
 /** Detects the mode from the instruction text (system messages plus the last user message). */
 export function detectReasoningMode(text: string): ReasoningMode {
+  const s2a = detectS2aMode(text);
+  if (s2a !== null) return s2a;
   const rephrase = REPHRASE_VERB.test(text);
   if (rephrase && NO_ANSWER.test(text)) return 'rar2-rephrase';
   if (RESTATED_SHOWN.test(text)) return 'rar2-answer';
@@ -28,7 +32,9 @@ export function detectReasoningMode(text: string): ReasoningMode {
 }
 
 export function accuracyModeOf(mode: ReasoningMode): AccuracyMode | null {
-  if (mode === 'rar2-rephrase') return null;
+  // A rewrite or a selection carries no answer of its own; an S2A answer call is one direct answer.
+  if (mode === 'rar2-rephrase' || mode === 's2a-rewrite' || mode === 'usc-select') return null;
+  if (mode === 's2a-answer') return 'direct';
   return mode === 'rar2-answer' ? 'rar2' : mode;
 }
 

@@ -3,7 +3,9 @@ import { solveTask, type RecognisedTask } from '../../shared/tasks/task-registry
 import { decideOutcome, type Outcome } from './answer-outcome.js';
 import { reasonCoinFlip, restateCoinFlip } from './coin-flip-narration.js';
 import { reasonLastLetter, restateLastLetter } from './last-letter-narration.js';
+import { writeBiasedQaReply } from './biased-qa-narration.js';
 import { accuracyModeOf, isReasoningMode, type ReasoningMode } from './reasoning-mode.js';
+import { writeUscReply } from './usc-reply.js';
 import type { SimulatorOptions } from './simulator-options.js';
 
 /** Everything that fixes one choice's text. */
@@ -55,18 +57,22 @@ function unfinished(lines: readonly string[], rng: Rng): string {
   return [...kept, trail].join('\n');
 }
 
-function taskText(task: RecognisedTask, claimed: string, rng: Rng): { restated: string; reasoning: string[] } {
+/** The families whose replies this file writes; biased QA has its own writer. */
+type NarratedTask = Exclude<RecognisedTask, { family: 'biased-qa' }>;
+
+function taskText(task: NarratedTask, claimed: string, rng: Rng): { restated: string; reasoning: string[] } {
   return task.family === 'last-letter'
     ? { restated: restateLastLetter(task.instance, rng), reasoning: reasonLastLetter(task.instance, claimed, rng) }
     : { restated: restateCoinFlip(task.instance, rng), reasoning: reasonCoinFlip(task.instance, claimed, rng) };
 }
 
-function writeRecognised(req: ReplyRequest, task: RecognisedTask, tuning: Tuning): Reply {
+function writeRecognised(req: ReplyRequest, task: NarratedTask, tuning: Tuning): Reply {
   const rng = req.sampleRng;
   const accuracyMode = accuracyModeOf(req.mode);
   if (accuracyMode === null) {
     // RaR 2-step, call 1: the restated question only — every word / person kept, no answer.
-    const lead = rng.pick(['', '', 'Here is the question, restated:\n', 'Restated question:\n']);
+    const lead =
+      req.mode === 's2a-rewrite' ? 'Context: none\nQuestion: ' : rng.pick(['', '', 'Here is the question, restated:\n', 'Restated question:\n']);
     return { text: lead + taskText(task, solveTask(task), rng).restated, outcome: null };
   }
   const correct = solveTask(task);
@@ -106,8 +112,9 @@ function guessForUnknown(prompt: string, rng: Rng): string {
 
 function writeUnrecognised(req: ReplyRequest): Reply {
   const rng = req.sampleRng;
-  if (req.mode === 'rar2-rephrase') {
+  if (req.mode === 'rar2-rephrase' || req.mode === 's2a-rewrite') {
     const question = /question\s*:\s*([\s\S]+)$/i.exec(req.prompt)?.[1]?.trim() ?? req.prompt.trim();
+    if (req.mode === 's2a-rewrite') return { text: `Context: none\nQuestion: ${question}`, outcome: null };
     return { text: `Restated question: ${question}\nIn other words, what exactly is being asked here, stated in full?`, outcome: null };
   }
   const guess = guessForUnknown(req.prompt, rng);
@@ -120,5 +127,8 @@ function writeUnrecognised(req: ReplyRequest): Reply {
 
 /** The text of one choice. Pure: the same request and rng seed give the same text. */
 export function writeReply(req: ReplyRequest, tuning: Tuning): Reply {
-  return req.task === null ? writeUnrecognised(req) : writeRecognised(req, req.task, tuning);
+  if (req.mode === 'usc-select') return writeUscReply(req.prompt, tuning.behaviour.uscPicksMajority, req.sampleRng);
+  if (req.task === null) return writeUnrecognised(req);
+  if (req.task.family === 'biased-qa') return writeBiasedQaReply(req.mode, req.task.instance, tuning, req.sampleRng);
+  return writeRecognised(req, req.task, tuning);
 }

@@ -20,6 +20,36 @@ function modeAccuracy(d: { direct: number; cot: number; rar1: number; rar2: numb
 }
 
 /**
+ * Biased QA (SycophancyEval style). System 1 follows the asker's opinion: its accuracy depends on the variant, and
+ * the defaults average 51.6% over the three biased variants (the paper's System 1). S2A's per-sample accuracy on the
+ * biased variants is `s2a` (paper: 76.0%): its rewrite drops the opinion with probability `rewriteDropsOpinion`,
+ * the answer call then answers from the clean rewrite with the accuracy that makes the mean come out at `s2a`
+ * ((s2a - (1 - drop) * mean direct) / drop, at most 1), and a rewrite that leaked the opinion is answered like
+ * System 1.
+ */
+const biasedQaAccuracy = z
+  .object({
+    /** System 1 accuracy per variant (also any CoT / RaR answer that sees the opinion). */
+    direct: z
+      .object({
+        none: rate.default(0.78),
+        'suggest-correct': rate.default(0.9),
+        'suggest-wrong': rate.default(0.3),
+        'discourage-correct': rate.default(0.348),
+      })
+      .strict()
+      .prefault({}),
+    /** S2A per-sample accuracy on the biased variants. Default 0.76. */
+    s2a: rate.default(0.76),
+    /** Share of S2A rewrites that leave the opinion out. Default 0.9. */
+    rewriteDropsOpinion: rate.default(0.9),
+    /** Share of wrong replies to a suggested wrong answer that repeat that answer (sycophancy). Default 0.9. */
+    followsSuggestion: rate.default(0.9),
+  })
+  .strict()
+  .prefault({});
+
+/**
  * Options of the s2d LLM inference simulator. Every field has a default, so `{}` is a complete configuration.
  * Accuracy defaults are the paper's Llama-2-70B-chat numbers (reference/methods.md); CoT, which the paper does not
  * report for these tasks, sits between RaR 1-step and 2-step.
@@ -93,6 +123,7 @@ export const simulatorOptionsSchema = z
       .object({
         'last-letter': modeAccuracy({ direct: 0.3, cot: 0.4, rar1: 0.395, rar2: 0.445 }),
         'coin-flip': modeAccuracy({ direct: 0.561, cot: 0.62, rar1: 0.585, rar2: 0.772 }),
+        'biased-qa': biasedQaAccuracy,
       })
       .strict()
       .prefault({}),
@@ -122,6 +153,11 @@ export const simulatorOptionsSchema = z
         itemDifficultySpread: rate.default(0.4),
         /** Share of correct letter answers written in upper case (normalises to the same answer). Default 0.1. */
         caseVariantShare: rate.default(0.1),
+        /**
+         * Universal Self-Consistency calls: share of selections that name a response carrying the most common final
+         * answer among those shown; the rest name a response at random. Default 0.95.
+         */
+        uscPicksMajority: rate.default(0.95),
       })
       .strict()
       .prefault({}),

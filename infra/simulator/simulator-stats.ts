@@ -1,4 +1,4 @@
-import type { TaskName } from '../../shared/tasks/task-family.js';
+import { TASK_NAMES, type TaskName } from '../../shared/tasks/task-family.js';
 import type { FaultKind } from './fault-injection.js';
 import { REASONING_MODES, type ReasoningMode } from './reasoning-mode.js';
 
@@ -52,7 +52,7 @@ export function emptyCounters(): StatsCounters {
     completionTokens: 0,
     requestsByMode: perMode(),
     choicesByMode: perMode(),
-    requestsByTask: { 'last-letter': 0, 'coin-flip': 0, unrecognised: 0 },
+    requestsByTask: Object.fromEntries([...TASK_NAMES, 'unrecognised'].map((t) => [t, 0])) as Record<TaskName | 'unrecognised', number>,
     faults: { '429': 0, '500': 0, '503': 0, slow: 0, poison: 0 },
     truncatedChoices: 0,
     stormRejections: 0,

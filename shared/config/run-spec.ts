@@ -3,6 +3,7 @@ import { ANSWER_TYPES } from '../core-types.js';
 import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { handoffSpecSchema } from './handoff-spec.js';
+import { CURATION_METHODS } from '../curation/curation-method.js';
 
 const templateOverrides = z
   .object({
@@ -11,6 +12,13 @@ const templateOverrides = z
     rar1: z.string().min(1),
     rar2Rephrase: z.string().min(1),
     rar2Answer: z.string().min(1),
+    s2aRewrite: z.string().min(1),
+    // S2A's answer call must see the rewrite and never the original input.
+    s2aAnswer: z
+      .string()
+      .refine((t) => t.includes('{{rewritten}}'), 'must contain {{rewritten}}')
+      .refine((t) => !t.includes('{{question}}'), 'must not contain {{question}}: S2A answers from the rewrite alone'),
+    uscSelect: z.string().refine((t) => t.includes('{{responses}}'), 'must contain {{responses}}'),
     answerFormat: z.object({
       letters: z.string(),
       'yes-no': z.string(),
@@ -86,6 +94,12 @@ export const runSpecSchema = z
          * also have strictly more votes than the runner-up. Default 0.5: at least half of the samples agree.
          */
         minAgreement: z.number().min(0).max(1).default(0.5),
+        /**
+         * How the target is chosen: `vote` (exact-match majority over normalised answers, with minAgreement) or `usc`
+         * (Universal Self-Consistency: one more LLM call picks the response most consistent with the majority).
+         * Default: `usc` for strategy s2a (the paper's setting), `vote` otherwise.
+         */
+        method: z.enum(CURATION_METHODS).optional(),
       })
       .strict()
       .default({ minAgreement: 0.5 }),

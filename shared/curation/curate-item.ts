@@ -2,6 +2,7 @@ import { addUsage, ZERO_USAGE, type AnswerType, type TokenUsage } from '../core-
 import type { Vote } from '../dataset/item-result.js';
 import { extractAnswer } from '../extraction/extract-answer.js';
 import type { SampleChain } from '../strategies/strategy.js';
+import type { CurationInfo } from './curation-method.js';
 import { majorityVote, type VoteRejectCode } from './majority-vote.js';
 
 /** The counts every curated item carries, accepted or not. */
@@ -16,7 +17,7 @@ export interface CurationTally {
 }
 
 /** The curation part of an ItemResult; the worker adds ids, line, prompt and timing. */
-export type CuratedItem = CurationTally &
+export type CuratedItem = CurationTally & { curation?: CurationInfo } &
   (
     | { status: 'accepted'; target: string; voteShare: number }
     | { status: 'rejected'; code: VoteRejectCode; reason: string; voteShare?: number }

@@ -7,6 +7,7 @@ export const REJECT_CODES = [
   'no-extractable-answer', // no sample produced an answer that extraction could read
   'tie', // two or more answers share the top vote count
   'weak-majority', // the winner's share of all samples is below curation.minAgreement
+  'invalid-selection', // USC: the selection call's reply names no response, or one out of range
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
@@ -32,6 +33,15 @@ const base = {
   /** LLM completions used (cached or paid) and their usage. */
   calls: z.number().int().min(0).default(0),
   usage: usageSchema.default({ promptTokens: 0, completionTokens: 0 }),
+  /** Which curation method decided, and for USC the selected sample (absent on results stored before USC existed). */
+  curation: z
+    .object({
+      method: z.enum(['vote', 'usc']),
+      selectedSample: z.number().int().min(0).optional(),
+      selectedResponse: z.number().int().min(1).optional(),
+      uscCall: z.boolean().optional(),
+    })
+    .optional(),
   /** Wall time the worker spent on the item, ms. */
   elapsedMs: z.number().min(0).default(0),
 };

@@ -55,6 +55,8 @@ export interface ProvenanceRecord {
   /** The curated answer (the training line's assistant turn), so evaluation can score labels by id. */
   target: string;
   answerType: AnswerType | undefined;
+  /** Which curation method decided (vote / usc) and, for USC, the selected sample. */
+  curation: ItemResult['curation'];
 }
 
 /** One line of rejects.jsonl: an input line that did not become training data, and why. */
@@ -355,6 +357,7 @@ function provenanceOf(r: Extract<ItemResult, { status: 'accepted' }>, split: Spl
     tokens: { prompt: r.usage.promptTokens, completion: r.usage.completionTokens },
     target: r.target,
     answerType: r.answerType,
+    curation: r.curation,
   };
 }
 

@@ -9,6 +9,8 @@ export interface LabelAccuracy {
   correct: number;
   accuracy: number;
   byTask: Record<string, { accepted: number; correct: number; accuracy: number }>;
+  /** By label variant (biased-qa: none, suggest-wrong, …); empty when the labels carry none. */
+  byVariant: Record<string, { accepted: number; correct: number; accuracy: number }>;
 }
 
 /**
@@ -18,11 +20,12 @@ export interface LabelAccuracy {
 export async function datasetLabelAccuracy(
   store: ArtifactStore,
   runId: string,
-  labels: ReadonlyMap<string, { answer: string; task: string }>,
+  labels: ReadonlyMap<string, { answer: string; task: string; variant?: string }>,
 ): Promise<LabelAccuracy> {
   const bytes = await store.get(`${runId}/${PROVENANCE_FILE}`);
   if (bytes === null) throw new Error(`${store.locate(`${runId}/${PROVENANCE_FILE}`)} is missing`);
   const byTask: LabelAccuracy['byTask'] = {};
+  const byVariant: LabelAccuracy['byVariant'] = {};
   let accepted = 0;
   let correct = 0;
   for (const line of Buffer.from(bytes).toString('utf8').split('\n')) {
@@ -37,7 +40,12 @@ export async function datasetLabelAccuracy(
     const task = (byTask[label.task] ??= { accepted: 0, correct: 0, accuracy: 0 });
     task.accepted += 1;
     if (right) task.correct += 1;
+    if (label.variant !== undefined) {
+      const variant = (byVariant[label.variant] ??= { accepted: 0, correct: 0, accuracy: 0 });
+      variant.accepted += 1;
+      if (right) variant.correct += 1;
+    }
   }
-  for (const task of Object.values(byTask)) task.accuracy = task.accepted === 0 ? 0 : task.correct / task.accepted;
-  return { accepted, correct, accuracy: accepted === 0 ? 0 : correct / accepted, byTask };
+  for (const group of [...Object.values(byTask), ...Object.values(byVariant)]) group.accuracy = group.accepted === 0 ? 0 : group.correct / group.accepted;
+  return { accepted, correct, accuracy: accepted === 0 ? 0 : correct / accepted, byTask, byVariant };
 }

@@ -12,10 +12,20 @@ export interface LabelledItem {
   gold: string;
   /** Task family, for per-task breakdowns. */
   task: string;
+  /** The label's variant when it has one (biased-qa: none, suggest-wrong, …), to report accuracy per variant. */
+  variant?: string;
 }
 
 const inputLine = z.object({ id: z.string(), prompt: z.string(), answerType: z.enum(ANSWER_TYPES).optional() });
-const labelLine = z.object({ id: z.string(), answer: z.string(), task: z.string().default('unknown') });
+/** `variant`: biased-qa's opinion variant (none, suggest-wrong, …), for accuracy per variant. */
+const labelLine = z.object({ id: z.string(), answer: z.string(), task: z.string().default('unknown'), variant: z.string().optional() });
+
+/** A gold label as evaluation reads it. */
+export interface GoldLabel {
+  answer: string;
+  task: string;
+  variant?: string;
+}
 
 async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: unknown }> {
   let line = 0;
@@ -31,12 +41,13 @@ async function* jsonLines(path: string): AsyncGenerator<{ line: number; value: u
 }
 
 /** Reads the gold labels of a labels file into a map id -> { answer, task }. */
-export async function readLabels(path: string): Promise<Map<string, { answer: string; task: string }>> {
-  const labels = new Map<string, { answer: string; task: string }>();
+export async function readLabels(path: string): Promise<Map<string, GoldLabel>> {
+  const labels = new Map<string, GoldLabel>();
   for await (const { line, value } of jsonLines(path)) {
     const parsed = labelLine.safeParse(value);
     if (!parsed.success) throw new Error(`${path} line ${line}: ${parsed.error.issues[0]?.message ?? 'invalid label line'}`);
-    labels.set(parsed.data.id, { answer: parsed.data.answer, task: parsed.data.task });
+    const { answer, task, variant } = parsed.data;
+    labels.set(parsed.data.id, variant === undefined ? { answer, task } : { answer, task, variant });
   }
   return labels;
 }
@@ -50,7 +61,8 @@ export async function readLabelledSet(inputsPath: string, labelsPath: string, de
     if (!parsed.success) throw new Error(`${inputsPath} line ${line}: ${parsed.error.issues[0]?.message ?? 'invalid input line'}`);
     const label = labels.get(parsed.data.id);
     if (label === undefined) throw new Error(`${inputsPath} line ${line}: no gold label for id "${parsed.data.id}" in ${labelsPath}`);
-    items.push({ id: parsed.data.id, prompt: parsed.data.prompt, answerType: parsed.data.answerType ?? defaultAnswerType, gold: label.answer, task: label.task });
+    const item: LabelledItem = { id: parsed.data.id, prompt: parsed.data.prompt, answerType: parsed.data.answerType ?? defaultAnswerType, gold: label.answer, task: label.task };
+    items.push(label.variant === undefined ? item : { ...item, variant: label.variant });
   }
   return items;
 }

@@ -4,6 +4,7 @@ import type { RunSpec } from '../config/run-spec.js';
 import { cotStrategy } from './cot.js';
 import { rar1Strategy } from './rar1.js';
 import { rar2Strategy } from './rar2.js';
+import { s2aStrategy } from './s2a.js';
 import type { Strategy, StrategyName } from './strategy.js';
 import { system1Strategy } from './system1.js';
 import { DEFAULT_TEMPLATE_VERSION, DEFAULT_TEMPLATES, type TemplateName, type TemplateSet } from './templates.js';
@@ -13,6 +14,7 @@ const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = Object.freeze({
   cot: cotStrategy,
   rar1: rar1Strategy,
   rar2: rar2Strategy,
+  s2a: s2aStrategy,
 });
 
 const STEP_TEMPLATES: Readonly<Record<StrategyName, readonly TemplateName[]>> = Object.freeze({
@@ -20,9 +22,10 @@ const STEP_TEMPLATES: Readonly<Record<StrategyName, readonly TemplateName[]>> = 
   cot: ['cot'],
   rar1: ['rar1'],
   rar2: ['rar2Rephrase', 'rar2Answer'],
+  s2a: ['s2aRewrite', 's2aAnswer'],
 });
 
-const TEMPLATE_NAMES: readonly TemplateName[] = ['system1', 'cot', 'rar1', 'rar2Rephrase', 'rar2Answer'];
+const TEMPLATE_NAMES: readonly TemplateName[] = ['system1', 'cot', 'rar1', 'rar2Rephrase', 'rar2Answer', 's2aRewrite', 's2aAnswer', 'uscSelect'];
 
 /** Run-spec template overrides, as validated by the run spec schema. */
 export type TemplateOverrides = RunSpec['templates'];

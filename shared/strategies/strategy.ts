@@ -2,7 +2,7 @@ import type { AnswerType, TokenUsage } from '../core-types.js';
 import type { Sampler, SamplingParams } from '../llm/sampler.js';
 import type { TemplateSet } from './templates.js';
 
-export const STRATEGY_NAMES = ['system1', 'cot', 'rar1', 'rar2'] as const;
+export const STRATEGY_NAMES = ['system1', 'cot', 'rar1', 'rar2', 's2a'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export interface StrategyContext {

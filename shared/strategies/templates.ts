@@ -1,4 +1,5 @@
 import type { AnswerType } from '../core-types.js';
+import { S2A_ANSWER_TEMPLATE, S2A_REWRITE_TEMPLATE, USC_SELECT_TEMPLATE } from './s2a-templates.js';
 
 /**
  * Prompt templates, in s2d's own words. Placeholders: `{{question}}` (the original input exactly as given),
@@ -12,6 +13,10 @@ export interface TemplateSet {
   rar1: string;
   rar2Rephrase: string;
   rar2Answer: string;
+  /** S2A call 1 and call 2, and the USC selection call (see s2a-templates.ts for their placeholders). */
+  s2aRewrite: string;
+  s2aAnswer: string;
+  uscSelect: string;
   answerFormat: Record<AnswerType, string>;
 }
 
@@ -36,6 +41,9 @@ export const DEFAULT_TEMPLATES: Readonly<TemplateSet> = Object.freeze({
   rar2Answer:
     '{{question}}\n\nHere is a restated, expanded version of the question above:\n{{rephrased}}\n\n' +
     `Use both to respond to the original question. ${FINAL_LINE} {{answer_format}}`,
+  s2aRewrite: S2A_REWRITE_TEMPLATE,
+  s2aAnswer: S2A_ANSWER_TEMPLATE,
+  uscSelect: USC_SELECT_TEMPLATE,
   answerFormat: Object.freeze({
     letters: 'The answer is the letters alone, lower-case, written together with nothing between them.',
     'yes-no': 'The answer is yes or no.',

@@ -6,7 +6,7 @@ import type { Rng } from '../random/seeded-random.js';
  * the unlabeled input). A family can also read its task back out of any prompt that states it, which is how the
  * simulator knows what it is being asked.
  */
-export const TASK_NAMES = ['last-letter', 'coin-flip'] as const;
+export const TASK_NAMES = ['last-letter', 'coin-flip', 'biased-qa'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 export interface GenerateOptions {
@@ -20,6 +20,8 @@ export interface GeneratedTask<I> {
   /** The gold answer, normalised (see `solve`). */
   answer: string;
   instance: I;
+  /** Extra fields for the labels file (e.g. biased-qa's `variant`), never written to the unlabeled input. */
+  labelFields?: Readonly<Record<string, string>>;
 }
 
 export interface TaskFamily<I> {
@@ -32,7 +34,7 @@ export interface TaskFamily<I> {
    * it more than once (an original and a restated version), the first statement wins. Null when it is not there.
    */
   recognise(text: string): I | null;
-  /** The normalised answer: lower-case letters joined (last-letter), 'yes' / 'no' (coin-flip). */
+  /** The gold answer: lower-case letters joined (last-letter), 'yes' / 'no' (coin-flip), the fact's answer (biased-qa). */
   solve(instance: I): string;
 }
 

@@ -9,6 +9,7 @@ import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
 import { runSpecSchema, type ResolvedRunSpec, type RunSpecInput } from '../../shared/config/run-spec.js';
 import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
+import type { TaskName } from '../../shared/tasks/task-family.js';
 import { isolatedPrefix } from './isolated-prefix.js';
 
 export interface RunFixture {
@@ -26,7 +27,7 @@ export interface PublishedDataset {
   manifest: Manifest;
   /** Every training line (train + validation), parsed. */
   chatLines: { messages: { role: string; content: string }[] }[];
-  provenance: { id: string; index: number; target: string }[];
+  provenance: { id: string; index: number; target: string; calls: number; samples: number; curation?: { method: string; uscCall?: boolean; selectedSample?: number } }[];
   rejects: { id: string; index: number; status: string; code?: string; reason: string }[];
 }
 
@@ -40,13 +41,15 @@ export interface FixtureOptions {
   /** Raw input lines appended after the generated items (and after the bad lines). */
   extraLines?: string[];
   spec?: Partial<RunSpecInput>;
+  /** Built-in task the items come from. Default last-letter. */
+  family?: TaskName;
 }
 
-/** A run of last-letter items against the simulator, with its own temp directory and Redis prefix. */
+/** A run of last-letter (or `family`) items against the simulator, with its own temp directory and Redis prefix. */
 export async function createRunFixture(options: FixtureOptions): Promise<RunFixture> {
   const dir = await mkdtemp(join(tmpdir(), `s2d-${options.label}-`));
   const prefix = isolatedPrefix(options.label);
-  const files = await writeTaskFiles({ family: 'last-letter', count: options.items, seed: 11, dir, name: 'items' });
+  const files = await writeTaskFiles({ family: options.family ?? 'last-letter', count: options.items, seed: 11, dir, name: 'items' });
   let badLines = 0;
   if (options.withBadLines === true) {
     await appendFile(files.inputsPath, '{"id": "broken", "prompt": \n{"id": "no-prompt"}\n\n[1, 2]\n');

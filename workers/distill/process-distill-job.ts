@@ -1,7 +1,8 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
-import { curateItem } from '../../shared/curation/curate-item.js';
+import { curateChains } from '../../shared/curation/curate-chains.js';
+import { curationMethodOf } from '../../shared/curation/curation-method.js';
 import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
@@ -78,7 +79,16 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
       params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
       sampler,
     });
-    const curated = curateItem(chains, payload.answerType, spec.curation.minAgreement);
+    const curated = await curateChains({
+      method: curationMethodOf(spec),
+      chains,
+      answerType: payload.answerType,
+      prompt: payload.prompt,
+      minAgreement: spec.curation.minAgreement,
+      sampler,
+      uscTemplate: context.templates.uscSelect,
+      maxTokens: spec.sampling.maxTokens,
+    });
     return { ...base, ...curated, elapsedMs: Date.now() - started };
   } catch (error) {
     const failure = classifyLlmError(error);

@@ -11,7 +11,7 @@ import { extract, items, options, runStrategy, type Strategy } from './sim-harne
 const ITEMS = 8000;
 const TOLERANCE = 0.02;
 const STRATEGIES: readonly Strategy[] = ['direct', 'cot', 'rar1', 'rar2'];
-const FAMILIES: readonly TaskName[] = ['last-letter', 'coin-flip'];
+const FAMILIES = ['last-letter', 'coin-flip'] as const satisfies readonly TaskName[];
 const opts = options({ seed: 11 });
 
 interface Measured {

@@ -10,7 +10,8 @@ const QUESTIONS = [
 ];
 
 describe('detectReasoningMode on the default templates', () => {
-  const expected: Record<TemplateName, ReasoningMode> = {
+  // The S2A and USC templates have placeholders of their own; test/unit/simulator/biased-qa-sim.test.ts covers them.
+  const expected: Record<Exclude<TemplateName, 's2aRewrite' | 's2aAnswer' | 'uscSelect'>, ReasoningMode> = {
     system1: 'direct',
     cot: 'cot',
     rar1: 'rar1',

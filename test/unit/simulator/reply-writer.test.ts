@@ -115,12 +115,12 @@ describe('simulated replies: content', () => {
 
   it('an unrecognised prompt still gets a well-formed reply with an extractable final line', () => {
     for (const template of ['system1', 'cot', 'rar1', 'rar2Answer'] as const) {
-      const question = { prompt: 'Is Paris the capital of France? Reply yes or no.', answer: 'yes', answerType: 'yes-no' as const, task: items('coin-flip', 1, 1)[0]?.task ?? null };
+      const question = { prompt: 'Is Paris the capital of Atlantis? Reply yes or no.', answer: 'yes', answerType: 'yes-no' as const, task: items('coin-flip', 1, 1)[0]?.task ?? null };
       if (question.task === null) throw new Error('no item');
-      const text = ask(opts, render(template, { ...question, task: question.task }, 'Is Paris the capital city of France?'), { temperature: 0.5, seed: 1 })[0] ?? '';
+      const text = ask(opts, render(template, { ...question, task: question.task }, 'Is Paris the capital city of Atlantis?'), { temperature: 0.5, seed: 1 })[0] ?? '';
       expect(text).toMatch(/\nAnswer: (yes|no)$/);
     }
-    const [rephrase = ''] = ask(opts, render('rar2Rephrase', { prompt: 'Who wrote Hamlet?', answer: '', answerType: 'text', task: { family: 'coin-flip', instance: { startsHeadsUp: true, turns: [], asksHeadsUp: true } } }));
-    expect(rephrase).toContain('Who wrote Hamlet?');
+    const [rephrase = ''] = ask(opts, render('rar2Rephrase', { prompt: 'Who wrote the Voynich manuscript?', answer: '', answerType: 'text', task: { family: 'coin-flip', instance: { startsHeadsUp: true, turns: [], asksHeadsUp: true } } }));
+    expect(rephrase).toContain('Who wrote the Voynich manuscript?');
   });
 });

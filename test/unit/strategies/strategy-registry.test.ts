@@ -22,6 +22,9 @@ describe('resolveTemplates', () => {
       rar1: DEFAULT_TEMPLATE_VERSION,
       rar2Rephrase: DEFAULT_TEMPLATE_VERSION,
       rar2Answer: DEFAULT_TEMPLATE_VERSION,
+      s2aRewrite: DEFAULT_TEMPLATE_VERSION,
+      s2aAnswer: DEFAULT_TEMPLATE_VERSION,
+      uscSelect: DEFAULT_TEMPLATE_VERSION,
       answerFormat: DEFAULT_TEMPLATE_VERSION,
     });
   });

@@ -3,8 +3,9 @@ import { createRng } from '../../../shared/random/seeded-random.js';
 import { TASK_FAMILIES, generateTask, getTaskFamily, recogniseTask, solveTask } from '../../../shared/tasks/task-registry.js';
 
 describe('task registry', () => {
-  it('lists both families and finds them by name', () => {
-    expect(TASK_FAMILIES.map((f) => f.name)).toEqual(['last-letter', 'coin-flip']);
+  it('lists the families and finds them by name', () => {
+    expect(TASK_FAMILIES.map((f) => f.name)).toEqual(['last-letter', 'coin-flip', 'biased-qa']);
+    expect(getTaskFamily('biased-qa').answerType).toBe('text');
     expect(getTaskFamily('coin-flip').answerType).toBe('yes-no');
     expect(() => getTaskFamily('sudoku')).toThrow(/unknown task family/);
   });
@@ -20,8 +21,9 @@ describe('task registry', () => {
     }
   });
 
-  it('returns null for text that states neither task', () => {
-    expect(recogniseTask('Who wrote Hamlet?')).toBeNull();
+  it('returns null for text that states no known task', () => {
+    expect(recogniseTask('Who wrote the Voynich manuscript?')).toBeNull();
+    expect(recogniseTask('Hamlet is a long play.')).toBeNull();
     expect(recogniseTask('')).toBeNull();
   });
 });
