@@ -88,6 +88,7 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
         ...JOB_DEFAULTS,
         jobId: distillJobId(spec.runId, item.index),
         attempts: spec.maxAttempts,
+        backoff: { ...JOB_DEFAULTS.backoff, delay: spec.retryBackoffMs },
       },
     })),
   );

@@ -118,6 +118,12 @@ export const runSpecSchema = z
     templates: templateOverrides.default({}),
     /** Attempts per item before it is recorded as errored. Default 3. */
     maxAttempts: z.number().int().min(1).max(20).default(3),
+    /**
+     * First delay before retrying an item after a retryable failure (5xx, timeout, dropped connection), ms; each
+     * further retry doubles it, with up to half taken off at random so items failed by one outage spread out.
+     * 429s do not use attempts (see model.limits). Default 1000.
+     */
+    retryBackoffMs: z.number().int().min(0).max(600_000).default(1_000),
     /** What happens once the dataset is published: nothing (default), a `finetune` queue message, or an OpenAI-compatible fine-tuning job. */
     handoff: handoffSpecSchema,
   })
