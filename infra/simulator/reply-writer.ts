@@ -1,6 +1,7 @@
 import { createRng, type Rng } from '../../shared/random/seeded-random.js';
 import { solveTask, type RecognisedTask } from '../../shared/tasks/task-registry.js';
 import { decideOutcome, type Outcome } from './answer-outcome.js';
+import { reasonArithmetic, restateArithmetic } from './arithmetic-narration.js';
 import { reasonCoinFlip, restateCoinFlip } from './coin-flip-narration.js';
 import { reasonLastLetter, restateLastLetter } from './last-letter-narration.js';
 import { accuracyModeOf, isReasoningMode, type ReasoningMode } from './reasoning-mode.js';
@@ -13,6 +14,8 @@ export interface ReplyRequest {
   /** The last user message (used to restate or guess when the task is not recognised). */
   prompt: string;
   sampleRng: Rng;
+  /** The requested model is named as distilled (see `distilledModels`): direct replies use the distilled rate. */
+  distilled?: boolean;
 }
 
 export interface Reply {
@@ -55,10 +58,18 @@ function unfinished(lines: readonly string[], rng: Rng): string {
   return [...kept, trail].join('\n');
 }
 
-function taskText(task: RecognisedTask, claimed: string, rng: Rng): { restated: string; reasoning: string[] } {
-  return task.family === 'last-letter'
-    ? { restated: restateLastLetter(task.instance, rng), reasoning: reasonLastLetter(task.instance, claimed, rng) }
-    : { restated: restateCoinFlip(task.instance, rng), reasoning: reasonCoinFlip(task.instance, claimed, rng) };
+function taskText(task: RecognisedTask, claimed: string, rng: Rng, tuning: Tuning): { restated: string; reasoning: string[] } {
+  switch (task.family) {
+    case 'last-letter':
+      return { restated: restateLastLetter(task.instance, rng), reasoning: reasonLastLetter(task.instance, claimed, rng) };
+    case 'coin-flip':
+      return { restated: restateCoinFlip(task.instance, rng), reasoning: reasonCoinFlip(task.instance, claimed, rng) };
+    case 'arithmetic':
+      return {
+        restated: restateArithmetic(task.instance, rng),
+        reasoning: reasonArithmetic(task.instance, claimed, rng, tuning.behaviour.arithmeticVerbosity),
+      };
+  }
 }
 
 function writeRecognised(req: ReplyRequest, task: RecognisedTask, tuning: Tuning): Reply {
@@ -67,13 +78,13 @@ function writeRecognised(req: ReplyRequest, task: RecognisedTask, tuning: Tuning
   if (accuracyMode === null) {
     // RaR 2-step, call 1: the restated question only — every word / person kept, no answer.
     const lead = rng.pick(['', '', 'Here is the question, restated:\n', 'Restated question:\n']);
-    return { text: lead + taskText(task, solveTask(task), rng).restated, outcome: null };
+    return { text: lead + taskText(task, solveTask(task), rng, tuning).restated, outcome: null };
   }
   const correct = solveTask(task);
   const outcome = decideOutcome({
     task,
     correct,
-    accuracy: tuning.accuracy[task.family][accuracyMode],
+    accuracy: tuning.accuracy[task.family][accuracyMode === 'direct' && req.distilled === true ? 'distilled' : accuracyMode],
     unextractableShare: isReasoningMode(req.mode) ? tuning.behaviour.unextractableShare : 0,
     favouriteWrongShare: tuning.behaviour.favouriteWrongShare,
     itemDifficultySpread: tuning.behaviour.itemDifficultySpread,
@@ -88,7 +99,7 @@ function writeRecognised(req: ReplyRequest, task: RecognisedTask, tuning: Tuning
       : outcome.answer;
   if (req.mode === 'direct') return { text: directReply(shown, yesNo, rng), outcome };
 
-  const { restated, reasoning } = taskText(task, shown, rng);
+  const { restated, reasoning } = taskText(task, shown, rng, tuning);
   const body: string[] = [];
   if (req.mode === 'rar1') body.push(`${rng.pick(['Restated question:', 'Let me first restate the question.', 'In other words:'])} ${restated}`, '');
   if (req.mode === 'rar2-answer') body.push(rng.pick(['Using both versions of the question:', 'The restated version makes the task clear.', 'Reading the original and the restated question together:']));

@@ -44,7 +44,7 @@ export function emptyCounters(): StatsCounters {
     completionTokens: 0,
     requestsByMode: perMode(),
     choicesByMode: perMode(),
-    requestsByTask: { 'last-letter': 0, 'coin-flip': 0, unrecognised: 0 },
+    requestsByTask: { 'last-letter': 0, 'coin-flip': 0, arithmetic: 0, unrecognised: 0 },
     faults: { '429': 0, '500': 0, '503': 0, slow: 0 },
     truncatedChoices: 0,
   };
