@@ -9,6 +9,10 @@ import { createFinishItem } from './distill/finish-item.js';
 import { createDistillProcessor } from './distill/process-distill-job.js';
 import { sweepFailedJobs } from './distill/sweep-failed-jobs.js';
 import { createPublishProcessor } from './publish/process-publish-job.js';
+import { EvalRunStore } from '../shared/eval/eval-run-store.js';
+import { EVAL_QUEUE } from '../shared/queue/eval-job.js';
+import { EvalContexts } from './eval/eval-contexts.js';
+import { createEvalProcessor } from './eval/process-eval-job.js';
 import { RunContexts } from './run-context.js';
 
 export interface WorkerOptions {
@@ -71,7 +75,13 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     concurrency: options.concurrency,
   });
   const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger }), { ...common, concurrency: 1 });
-  for (const worker of [distill, publish]) {
+  // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
+  const evals = new EvalRunStore(redis, prefix);
+  const evaluate = new Worker(EVAL_QUEUE, createEvalProcessor({ redis, prefix, evals, contexts: new EvalContexts(evals), logger }), {
+    ...common,
+    concurrency: options.concurrency,
+  });
+  for (const worker of [distill, publish, evaluate]) {
     worker.on('failed', (job, error) => {
       logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'job attempt failed');
     });
@@ -104,7 +114,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
         redis.disconnect();
         return;
       }
-      await Promise.all([distill.close(), publish.close()]);
+      await Promise.all([distill.close(), publish.close(), evaluate.close()]);
       await Promise.all([publishQueue.close(), distillQueue.close()]);
       await redis.quit().catch(() => undefined);
     },
