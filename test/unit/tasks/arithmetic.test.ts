@@ -11,8 +11,8 @@ function recompute(prompt: string): number {
   for (const s of sentences.slice(1)) {
     if (s.endsWith('?')) break;
     const n = Number(/(\d+)/.exec(s)?.[1] ?? NaN);
-    if (/equally/.test(s)) value /= n;
-    else if (/times/.test(s)) value *= n;
+    if (s.includes('equally')) value /= n;
+    else if (s.includes('times')) value *= n;
     else if (/doubles|triples/.exec(s)) value *= words[/doubles|triples/.exec(s)?.[0] ?? ''] ?? NaN;
     else if (/gives \d+|loses|sells|uses/.test(s)) value -= n;
     else value += n;
