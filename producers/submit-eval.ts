@@ -31,6 +31,10 @@ export async function submitEval(spec: ResolvedEvalSpec, deps: SubmitEvalDeps): 
   const { evalId } = spec;
   const set = await readEvalSet(spec.input, spec.labels, spec.answerType);
   const created = await deps.evals.register(spec);
+  const existing = await deps.evals.get(evalId);
+  if (existing?.state === 'finalised') {
+    return { evalId, created, total: existing.total ?? set.jobs.length, enqueued: 0, complete: true };
+  }
   // Same content on every submission (labels in input order), so rewriting it is harmless.
   await deps.store.put(evalLabelsKey(evalId), set.labels.map((label) => JSON.stringify(label)).join('\n') + (set.labels.length > 0 ? '\n' : ''));
   let enqueued = 0;

@@ -17,6 +17,8 @@ export interface EvalRecord {
 
 // Counts an item once; returns {first, complete}.
 const MARK_DONE = `
+-- A finalised eval is history: a late duplicate neither counts nor brings the bitmap back.
+if redis.call('HGET', KEYS[1], 'state') == 'finalised' then return {1, 1} end
 local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
 if was == 0 then
   redis.call('HINCRBY', KEYS[1], 'done', 1)
