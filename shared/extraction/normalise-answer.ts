@@ -77,10 +77,12 @@ const LEADING_QUALIFIER = /^(?:(?:about|approximately|approx\.?|around|roughly|e
 const NUMBER = /^([-−+]?)\s*[$€£¥]?\s*(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?(?:\s*\/\s*(\d+))?(?:[eE]([-+]?\d+))?/u;
 
 // A short lead-in before the one number of a sentence-like answer ("the final amount is 16", "total = $16").
-const LEAD_IN = /^[\p{L}' ]{0,60}?\b(?:is|are|was|were|be|equals?|makes|gives|comes\s+to|of|total)\s*[:=]?\s*|^[\p{L}' ]{0,60}?\s*[:=]\s*/iu;
+const LEAD_IN = /^[\p{L}' ]{0,60}\b(?:is|are|was|were|be|equals?|makes|gives|comes\s+to|of)\s*[:=]?\s*|^[\p{L}' ]{0,60}?\s*[:=]\s*/iu;
 
 function normaliseNumber(value: string): string | null {
-  const bare = stripEdges(stripMarkup(value))
+  // A worked final line ("17 - 3 = 14") states its result after the last "=".
+  const worked = /=/.test(value) && /\d\s*[-+×x*/÷]\s*\d/u.test(value) ? (value.split('=').pop() ?? value) : value;
+  const bare = stripEdges(stripMarkup(worked))
     .replace(LEADING_QUALIFIER, '')
     .replace(/^(?:USD|EUR|GBP|US\$)\s*/iu, '$')
     .replace(/^([$€£¥])\s*([-−])/u, '$2$1'); // "$-5" reads as "-$5"

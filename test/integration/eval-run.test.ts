@@ -51,7 +51,9 @@ async function recordingProxy(target: string): Promise<{ baseUrl: string; bodies
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }
