@@ -81,7 +81,7 @@ const LEAD_IN = /^[\p{L}' ]{0,60}\b(?:is|are|was|were|be|equals?|makes|gives|com
 
 function normaliseNumber(value: string): string | null {
   // A worked final line ("17 - 3 = 14") states its result after the last "=".
-  const worked = /=/.test(value) && /\d\s*[-+×x*/÷]\s*\d/u.test(value) ? (value.split('=').pop() ?? value) : value;
+  const worked = value.includes('=') && /\d\s*[-+×x*/÷]\s*\d/u.test(value) ? (value.split('=').pop() ?? value) : value;
   const bare = stripEdges(stripMarkup(worked))
     .replace(LEADING_QUALIFIER, '')
     .replace(/^(?:USD|EUR|GBP|US\$)\s*/iu, '$')
