@@ -13,6 +13,7 @@ import { EvalRunStore } from '../shared/eval/eval-run-store.js';
 import { EVAL_QUEUE } from '../shared/queue/eval-job.js';
 import { EvalContexts } from './eval/eval-contexts.js';
 import { createEvalProcessor } from './eval/process-eval-job.js';
+import { sweepFailedEvalJobs } from './eval/sweep-failed-eval-jobs.js';
 import { RunContexts } from './run-context.js';
 
 export interface WorkerOptions {
@@ -77,7 +78,9 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger }), { ...common, concurrency: 1 });
   // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
   const evals = new EvalRunStore(redis, prefix);
-  const evaluate = new Worker(EVAL_QUEUE, createEvalProcessor({ redis, prefix, evals, contexts: new EvalContexts(evals), logger }), {
+  const evalContexts = new EvalContexts(evals);
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix));
+  const evaluate = new Worker(EVAL_QUEUE, createEvalProcessor({ redis, prefix, evals, contexts: evalContexts, logger }), {
     ...common,
     concurrency: options.concurrency,
   });
@@ -94,7 +97,10 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     // One sweep at a time per process: a slow store must not pile sweeps up.
     if (sweeping) return;
     sweeping = true;
-    sweepFailedJobs({ distillQueue, runs, contexts, finish, logger })
+    Promise.all([
+      sweepFailedJobs({ distillQueue, runs, contexts, finish, logger }),
+      sweepFailedEvalJobs({ evalQueue, redis, prefix, evals, contexts: evalContexts, logger }),
+    ])
       .catch((error: unknown) => {
         logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'sweeping failed jobs did not complete; will retry');
       })
@@ -115,7 +121,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
         return;
       }
       await Promise.all([distill.close(), publish.close(), evaluate.close()]);
-      await Promise.all([publishQueue.close(), distillQueue.close()]);
+      await Promise.all([publishQueue.close(), distillQueue.close(), evalQueue.close()]);
       await redis.quit().catch(() => undefined);
     },
   };

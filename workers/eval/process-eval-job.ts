@@ -32,24 +32,52 @@ export function createEvalProcessor(deps: EvalDeps): (job: Job) => Promise<'done
     const payload = evalJobSchema.parse(job.data);
     const context = await deps.contexts.get(payload.evalId);
     const key = evalItemKey(payload.evalId, payload.index);
-    let record: EvalItemRecord;
     const stored = await context.store.get(key);
-    if (stored !== null) {
-      record = evalItemRecordSchema.parse(JSON.parse(new TextDecoder().decode(stored)));
-    } else {
-      record = await computeRecord(deps, context, payload, job);
-      if (!(await context.store.putIfAbsent(key, JSON.stringify(record)))) {
-        const first = await context.store.get(key);
-        if (first !== null) record = evalItemRecordSchema.parse(JSON.parse(new TextDecoder().decode(first)));
-      }
-    }
-    const { first, complete } = await deps.evals.markDone(payload.evalId, payload.index, record.status);
-    await deps.redis.del(evalItemCacheKey(deps.prefix, payload.evalId, payload.index));
-    if (complete) {
-      const total = (await deps.evals.get(payload.evalId))?.total ?? 0;
-      await finaliseEval(context.spec, { store: context.store, evals: deps.evals, client: context.client, total });
-    }
-    return first ? 'done' : 'already-done';
+    const record = stored !== null ? parseRecord(stored) : await computeRecord(deps, context, payload, job);
+    return (await finishEvalItem(deps, context, payload, record)) ? 'done' : 'already-done';
+  };
+}
+
+function parseRecord(bytes: Uint8Array): EvalItemRecord {
+  return evalItemRecordSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+}
+
+/**
+ * Stores the item's record unless one is stored (the first is final), counts the item once, drops its call cache,
+ * and finalises the eval when this was its last item. Safe to call again; returns whether this call counted it.
+ */
+export async function finishEvalItem(deps: Omit<EvalDeps, 'contexts' | 'logger'>, context: EvalContext, payload: Pick<EvalJob, 'evalId' | 'index'>, record: EvalItemRecord): Promise<boolean> {
+  const key = evalItemKey(payload.evalId, payload.index);
+  let kept = record;
+  if (!(await context.store.putIfAbsent(key, JSON.stringify(record)))) {
+    const first = await context.store.get(key);
+    if (first !== null) kept = parseRecord(first);
+  }
+  const { first, complete } = await deps.evals.markDone(payload.evalId, payload.index, kept.status);
+  await deps.redis.del(evalItemCacheKey(deps.prefix, payload.evalId, payload.index));
+  if (complete) {
+    const total = (await deps.evals.get(payload.evalId))?.total ?? 0;
+    await finaliseEval(context.spec, { store: context.store, evals: deps.evals, client: context.client, total });
+  }
+  return first;
+}
+
+/** The record of an item that produced no answer, with why. */
+export function erroredRecord(payload: Pick<EvalJob, 'index' | 'id' | 'answerType'>, reason: string, latencyMs: number): EvalItemRecord {
+  return {
+    index: payload.index,
+    id: payload.id,
+    answerType: payload.answerType,
+    status: 'errored',
+    predicted: null,
+    votes: [],
+    samples: 0,
+    unextractable: 0,
+    calls: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    latencyMs,
+    error: reason,
   };
 }
 
@@ -101,18 +129,6 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
     const attempts = job.attemptsMade + 1;
     if (failure.kind === 'retry' && attempts < (job.opts.attempts ?? 1)) throw error;
     deps.logger.warn({ evalId: payload.evalId, index: payload.index, attempts, reason: failure.reason }, 'eval item errored');
-    return {
-      ...base,
-      status: 'errored',
-      predicted: null,
-      votes: [],
-      samples: 0,
-      unextractable: 0,
-      calls: 0,
-      promptTokens: 0,
-      completionTokens: 0,
-      latencyMs: Math.round(performance.now() - started),
-      error: failure.reason,
-    };
+    return erroredRecord(payload, failure.reason, Math.round(performance.now() - started));
   }
 }
