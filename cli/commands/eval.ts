@@ -65,12 +65,16 @@ export async function evalCommand(argv: string[]): Promise<number> {
   }
 }
 
+const NO_PROGRESS_HINT_MS = 15_000;
+
 /**
  * Polls until every item is done, then returns the stored result — finalising itself when no worker has yet (e.g.
  * a re-submission of a complete eval, or a finaliser that died): finalisation is idempotent.
  */
 async function waitForResult(evalId: string, evals: EvalRunStore, finalise: (total: number) => Promise<EvalResult>): Promise<EvalResult> {
   let shown = -1;
+  let lastProgress = Date.now();
+  let hinted = false;
   for (;;) {
     const record = await evals.get(evalId);
     if (record === null) throw new RunSpecError(`eval ${evalId} vanished from Redis`);
@@ -78,9 +82,14 @@ async function waitForResult(evalId: string, evals: EvalRunStore, finalise: (tot
       const result = await finalise(record.total);
       return parseEvalResult(result, evalId);
     }
-    if (record.done !== shown && process.stderr.isTTY) {
+    if (record.done !== shown) {
       shown = record.done;
-      process.stderr.write(`\r${record.done}/${record.total ?? '?'} items done`);
+      lastProgress = Date.now();
+      if (process.stderr.isTTY) process.stderr.write(`\r${record.done}/${record.total ?? '?'} items done`);
+    } else if (!hinted && Date.now() - lastProgress > NO_PROGRESS_HINT_MS) {
+      // Evals are worked by `s2d worker` processes; with none running this would wait silently for ever.
+      hinted = true;
+      process.stderr.write(`\nno progress for ${NO_PROGRESS_HINT_MS / 1000} s: is an \`s2d worker\` running against this Redis and S2D_PREFIX?\n`);
     }
     await sleep(250);
   }
