@@ -1,10 +1,13 @@
 import { InputFileError } from '../producers/jsonl-input.js';
 import { RunSpecError } from '../shared/config/load-run-spec.js';
 import { RunConflictError } from '../shared/runs/run-store.js';
+import { EvalConflictError } from '../shared/eval/eval-run-store.js';
 import { RunFailedError } from '../shared/runs/wait-for-publication.js';
 import { CliError } from './cli-error.js';
 import { collectCommand, collectUsage } from './commands/collect.js';
 import { demoCommand, demoUsage } from './commands/demo.js';
+import { evalCommand, evalUsage } from './commands/eval.js';
+import { reportCommand, reportUsage } from './commands/report.js';
 import { generateCommand, generateUsage } from './commands/generate.js';
 import { simCommand, simUsage } from './commands/sim.js';
 import { statusCommand, statusUsage } from './commands/status.js';
@@ -19,6 +22,8 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   sim: { run: simCommand, usage: simUsage },
   generate: { run: generateCommand, usage: generateUsage },
   collect: { run: collectCommand, usage: collectUsage },
+  eval: { run: evalCommand, usage: evalUsage },
+  report: { run: reportCommand, usage: reportUsage },
 };
 
 function help(): string {
@@ -45,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof CliError || error instanceof RunSpecError || error instanceof InputFileError || error instanceof RunConflictError || error instanceof RunFailedError) {
+    if (error instanceof CliError || error instanceof RunSpecError || error instanceof InputFileError || error instanceof RunConflictError || error instanceof RunFailedError || error instanceof EvalConflictError) {
       process.stderr.write(`s2d ${name}: ${error.message}\n`);
       return error instanceof CliError ? error.exitCode : 2;
     }

@@ -17,7 +17,7 @@ export interface WriteTaskFilesOptions {
   dir: string;
   /** File stem: `<name>.inputs.jsonl` and `<name>.labels.jsonl`. */
   name: string;
-  /** Words / people per item. Default 2. */
+  /** Words / people / operations per item. Default 2 (arithmetic: 3 to 5, drawn per item). */
   k?: number;
 }
 
@@ -52,7 +52,8 @@ export async function writeTaskFiles(options: WriteTaskFilesOptions): Promise<Wr
   const family = getTaskFamily(typeof options.family === 'string' ? options.family : options.family.name).name;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new RangeError(`invalid file stem "${name}"`);
-  const k = options.k ?? 2;
+  // Arithmetic's default draws 3 to 5 operations per problem; the other families default to the paper's 2.
+  const k = options.k ?? (family === 'arithmetic' ? undefined : 2);
   await mkdir(dir, { recursive: true });
   const inputsPath = join(dir, `${name}.inputs.jsonl`);
   const labelsPath = join(dir, `${name}.labels.jsonl`);
@@ -64,7 +65,7 @@ export async function writeTaskFiles(options: WriteTaskFilesOptions): Promise<Wr
   });
   const work = (async () => {
     for (let i = 0; i < count; i++) {
-      const item = generateTask(family, createRng('s2d-task', family, seed, k, i), { k });
+      const item = generateTask(family, createRng('s2d-task', family, seed, k ?? 'mixed', i), k === undefined ? {} : { k });
       const id = taskItemId(family, i);
       await writeLine(inputs, JSON.stringify({ id, prompt: item.prompt, answerType: item.answerType }));
       await writeLine(labels, JSON.stringify({ id, answer: item.answer, task: family, ...item.labelFields }));

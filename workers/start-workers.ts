@@ -11,6 +11,11 @@ import { createDistillProcessor } from './distill/process-distill-job.js';
 import { sweepFailedJobs } from './distill/sweep-failed-jobs.js';
 import { createHandoffProcessor } from './handoff/process-handoff-job.js';
 import { createPublishProcessor } from './publish/process-publish-job.js';
+import { EvalRunStore } from '../shared/eval/eval-run-store.js';
+import { EVAL_QUEUE } from '../shared/queue/eval-job.js';
+import { EvalContexts } from './eval/eval-contexts.js';
+import { createEvalProcessor } from './eval/process-eval-job.js';
+import { sweepFailedEvalJobs } from './eval/sweep-failed-eval-jobs.js';
 import { RunContexts } from './run-context.js';
 
 export interface WorkerOptions {
@@ -79,7 +84,15 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues }), { ...common, concurrency: 1 });
   // Hand-off steps are short (an upload, a status look); polls wait in the delayed set, not in a slot.
   const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common, concurrency: 2 });
-  for (const worker of [distill, publish, handoff]) {
+  // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
+  const evals = new EvalRunStore(redis, prefix);
+  const evalContexts = new EvalContexts(evals);
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix));
+  const evaluate = new Worker(EVAL_QUEUE, createEvalProcessor({ redis, prefix, evals, contexts: evalContexts, logger }), {
+    ...common,
+    concurrency: options.concurrency,
+  });
+  for (const worker of [distill, publish, handoff, evaluate]) {
     worker.on('failed', (job, error) => {
       logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'job attempt failed');
     });
@@ -92,7 +105,10 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     // One sweep at a time per process: a slow store must not pile sweeps up.
     if (sweeping) return;
     sweeping = true;
-    sweepFailedJobs({ distillQueue, runs, contexts, finish, logger })
+    Promise.all([
+      sweepFailedJobs({ distillQueue, runs, contexts, finish, logger }),
+      sweepFailedEvalJobs({ evalQueue, redis, prefix, evals, contexts: evalContexts, logger }),
+    ])
       .catch((error: unknown) => {
         logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'sweeping failed jobs did not complete; will retry');
       })
@@ -112,8 +128,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
         redis.disconnect();
         return;
       }
-      await Promise.all([distill.close(), publish.close(), handoff.close()]);
-      await Promise.all([publishQueue.close(), distillQueue.close(), handoffQueues.close()]);
+      await Promise.all([distill.close(), publish.close(), handoff.close(), evaluate.close()]);
+      await Promise.all([publishQueue.close(), distillQueue.close(), handoffQueues.close(), evalQueue.close()]);
       await redis.quit().catch(() => undefined);
     },
   };

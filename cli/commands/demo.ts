@@ -107,12 +107,19 @@ export async function demoCommand(argv: string[]): Promise<number> {
     });
     await waitForPublication(clients.runs, runId, !json, 200);
     const distillMs = Date.now() - distillStarted;
-    await Promise.all(workers.map((worker) => worker.stop()));
 
-    say('evaluating System 1 and System 2 on held-out items…');
+    say('evaluating System 1 and System 2 on held-out items (eval queue, same workers)…');
     const evalStarted = Date.now();
-    const baselines = await evaluateBaselines({ inputs: inputs.heldOut, baseUrl: services.baseUrl, model: services.modelName });
+    const baselines = await evaluateBaselines({
+      inputs: inputs.heldOut,
+      baseUrl: services.baseUrl,
+      model: services.modelName,
+      clients,
+      prefix: env.S2D_PREFIX,
+      outDir: resolve(outDir, 'datasets'),
+    });
     const evalMs = Date.now() - evalStarted;
+    await Promise.all(workers.map((worker) => worker.stop()));
 
     const manifestPath = store.locate(`${runId}/manifest.json`);
     const manifestBytes = await store.get(`${runId}/manifest.json`);

@@ -6,7 +6,7 @@ import { CliError } from '../cli-error.js';
 
 export const generateUsage = `s2d generate <task> [--count N] [--seed S] [--k K] [--out DIR] [--name NAME]
   Writes a built-in task's unlabeled inputs (<name>.inputs.jsonl) and, apart, its gold labels
-  (<name>.labels.jsonl). Tasks: ${TASK_FAMILIES.map((family) => family.name).join(', ')}. Defaults: 100 items, seed 1, k 2.`;
+  (<name>.labels.jsonl). Tasks: ${TASK_FAMILIES.map((family) => family.name).join(', ')}. Defaults: 100 items, seed 1, k 2 (arithmetic: 3-5 operations).`;
 
 export async function generateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -27,7 +27,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
     family,
     count: int(values.count, 100, '--count'),
     seed: int(values.seed, 1, '--seed'),
-    k: int(values.k, 2, '--k'),
+    ...(values.k === undefined ? {} : { k: int(values.k, 2, '--k') }),
     dir: resolve(values.out ?? '.'),
     name: values.name ?? family.name,
   });

@@ -1,29 +1,79 @@
-import { readLabelledSet } from '../../shared/eval/labelled-item.js';
-import { evaluateStrategy, type EvaluationResult } from '../../shared/eval/evaluate-strategy.js';
-import { MemoryCallCache } from '../../shared/llm/call-cache.js';
-import { createOpenAiClient, OpenAiSampler } from '../../shared/llm/openai-sampler.js';
-import { getStrategy, resolveTemplates } from '../../shared/strategies/strategy-registry.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
+import { submitEval } from '../../producers/submit-eval.js';
+import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import type { AccuracyTally } from '../../shared/eval/accuracy-tally.js';
+import type { EvaluationResult } from '../../shared/eval/evaluate-strategy.js';
+import { evalResultKey } from '../../shared/eval/eval-keys.js';
+import type { EvalMetrics } from '../../shared/eval/eval-metrics.js';
+import { parseEvalResult, type EvalResult } from '../../shared/eval/eval-result.js';
+import { EvalRunStore } from '../../shared/eval/eval-run-store.js';
+import { evalSpecSchema, resolveEvalSpec } from '../../shared/eval/eval-spec.js';
+import { EVAL_QUEUE } from '../../shared/queue/eval-job.js';
+import { queueOptions } from '../../shared/queue/queue-options.js';
+import type { QueueClients } from '../queue-clients.js';
 import type { DemoFiles } from './prepare-demo-inputs.js';
 
+export interface BaselineOptions {
+  inputs: DemoFiles;
+  baseUrl: string;
+  model: string;
+  clients: QueueClients;
+  prefix: string;
+  /** Artifact store directory the eval results land in (`<dir>/evals/<evalId>/result.json`). */
+  outDir: string;
+}
+
+function tally(m: EvalMetrics): AccuracyTally {
+  return {
+    items: m.items,
+    correct: m.correct,
+    accuracy: m.accuracy,
+    unextractable: m.unextractable,
+    tokensPerItem: m.tokensPerItem,
+    promptTokensPerItem: m.promptTokensPerItem,
+    callsPerItem: m.callsPerItem,
+  };
+}
+
+function asEvaluation(result: EvalResult): EvaluationResult {
+  const byTask = result.breakdowns.task ?? {};
+  return { strategy: result.strategy.name, overall: tally(result.metrics), byTask: Object.fromEntries(Object.entries(byTask).map(([task, m]) => [task, tally(m)])) };
+}
+
 /**
- * System 1 (the bare question) and System 2 (2-step RaR), one greedy answer per held-out item each, so the table
- * shows what a single System 2 answer buys over System 1 and what it costs in generated tokens.
+ * System 1 (the bare question) and System 2 (2-step RaR), one greedy answer per held-out item each, evaluated the
+ * way `s2d eval` does it: as jobs on the eval queue, worked by the demo's worker processes.
  */
-export async function evaluateBaselines(options: { inputs: DemoFiles; baseUrl: string; model: string }): Promise<{ system1: EvaluationResult; system2: EvaluationResult }> {
-  const items = await readLabelledSet(options.inputs.inputs, options.inputs.labels, 'text');
-  // No queue and no limiter here: the SDK is the only retry layer of the in-process evaluation, so it keeps its own.
-  const client = createOpenAiClient({ baseUrl: options.baseUrl, apiKey: process.env.OPENAI_API_KEY ?? 'no-key', timeoutMs: 60_000, maxRetries: 2 });
-  const { templates } = resolveTemplates({});
-  const run = (name: 'system1' | 'rar2'): Promise<EvaluationResult> =>
-    evaluateStrategy({
-      items,
-      strategy: getStrategy(name),
-      templates,
-      samplerFor: () =>
-        new OpenAiSampler({ client, model: options.model, seed: 7, useN: 'auto', nSupport: { honoured: undefined }, cache: new MemoryCallCache() }),
-      params: { temperature: 0, maxTokens: 512 },
-      concurrency: 32,
-    });
-  const [system1, system2] = await Promise.all([run('system1'), run('rar2')]);
-  return { system1, system2 };
+export async function evaluateBaselines(options: BaselineOptions): Promise<{ system1: EvaluationResult; system2: EvaluationResult }> {
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(options.clients.redis, options.prefix));
+  const evals = new EvalRunStore(options.clients.redis, options.prefix);
+  const store = openArtifactStore(options.outDir);
+  const run = async (strategy: 'system1' | 'rar2'): Promise<EvalResult> => {
+    const spec = await resolveEvalSpec(
+      evalSpecSchema.parse({
+        name: `demo-${strategy}`,
+        input: options.inputs.inputs,
+        labels: options.inputs.labels,
+        answerType: 'text',
+        strategy,
+        model: { name: options.model, baseUrl: options.baseUrl },
+        sampling: { samples: 1, temperature: 0, maxTokens: 512, seed: 7 },
+        output: { dir: options.outDir },
+      }),
+      { baseDir: options.outDir, defaultBaseUrl: options.baseUrl },
+    );
+    await submitEval(spec, { evals, evalQueue, store });
+    for (;;) {
+      const bytes = await store.get(evalResultKey(spec.evalId));
+      if (bytes !== null) return parseEvalResult(JSON.parse(new TextDecoder().decode(bytes)), store.locate(evalResultKey(spec.evalId)));
+      await sleep(100);
+    }
+  };
+  try {
+    const [system1, system2] = await Promise.all([run('system1'), run('rar2')]);
+    return { system1: asEvaluation(system1), system2: asEvaluation(system2) };
+  } finally {
+    await evalQueue.close();
+  }
 }

@@ -3,7 +3,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { writeTaskFiles } from '../../producers/write-task-files.js';
-import { TASK_FAMILIES } from '../../shared/tasks/task-registry.js';
+import { getTaskFamily } from '../../shared/tasks/task-registry.js';
+
+/**
+ * The demo distils with 2-step RaR, so it uses the paper's RaR tasks; other families (arithmetic, which does not
+ * distil) have their own methods and are evaluated with `s2d eval`.
+ */
+const DEMO_FAMILIES = ['last-letter', 'coin-flip'] as const;
 
 export interface DemoFiles {
   inputs: string;
@@ -17,13 +23,11 @@ export interface DemoInputs {
   heldOut: DemoFiles;
 }
 
-/** Writes every built-in task family's items (seeded) and joins them into one mixed train and one held-out set. */
+/** Writes the demo task families' items (seeded) and joins them into one mixed train and one held-out set. */
 export async function prepareDemoInputs(options: { dir: string; itemsPerTask: number; evalItemsPerTask: number }): Promise<DemoInputs> {
   await mkdir(options.dir, { recursive: true });
   const parts = { train: [] as DemoFiles[], heldOut: [] as DemoFiles[] };
-  // The demo distils with RaR, the paper's method for these two tasks; other families have their own methods.
-  const families = TASK_FAMILIES.filter((family) => family.name === 'last-letter' || family.name === 'coin-flip');
-  for (const [position, family] of families.entries()) {
+  for (const [position, family] of DEMO_FAMILIES.map((name) => getTaskFamily(name)).entries()) {
     const train = await writeTaskFiles({ family, count: options.itemsPerTask, seed: 1_000 + position, dir: options.dir, name: `${family.name}-train` });
     const heldOut = await writeTaskFiles({ family, count: options.evalItemsPerTask, seed: 2_000 + position, dir: options.dir, name: `${family.name}-heldout` });
     parts.train.push({ inputs: train.inputsPath, labels: train.labelsPath });

@@ -1,5 +1,6 @@
 import type { Rng } from '../../shared/random/seeded-random.js';
 import type { RecognisedTask } from '../../shared/tasks/task-registry.js';
+import { arithmeticMistakes } from './arithmetic-narration.js';
 
 /**
  * Which final answer one simulated reply carries. Correct with the item's accuracy; otherwise wrong (one
@@ -63,6 +64,10 @@ function lastLetterMistakes(words: readonly string[], correct: string, rng: Rng)
 /** Plausible wrong answers of an item, favourite first (order fixed by the item rng). */
 export function wrongAnswers(task: OutcomeParams['task'], correct: string, itemRng: Rng): string[] {
   if (task.family === 'coin-flip') return [correct === 'yes' ? 'no' : 'yes'];
+  if (task.family === 'arithmetic') {
+    const mistakes = arithmeticMistakes(task.instance, correct, itemRng);
+    return mistakes.length > 0 ? itemRng.shuffle(mistakes) : [String(Number(correct) + 1)];
+  }
   const mistakes = lastLetterMistakes(task.instance.words, correct, itemRng);
   return mistakes.length > 0 ? itemRng.shuffle(mistakes) : ['x'];
 }

@@ -77,13 +77,17 @@ function answerText(mode: ReasoningMode, outcome: Outcome, instance: BiasedQaIns
   return `${thought}\nAnswer: ${a}`;
 }
 
-export function writeBiasedQaReply(mode: ReasoningMode, instance: BiasedQaInstance, tuning: Tuning, rng: Rng): Reply {
+export function writeBiasedQaReply(mode: ReasoningMode, instance: BiasedQaInstance, tuning: Tuning, rng: Rng, distilled = false): Reply {
   const fact = factById(instance.factId);
   const qa = tuning.accuracy['biased-qa'];
   if (mode === 's2a-rewrite') return { text: rewrite(fact, instance, qa, rng), outcome: null };
   if (mode === 'rar2-rephrase') return { text: restate(fact, instance, rng), outcome: null };
   const variant = variantOf(instance);
-  const accuracy = mode === 's2a-answer' && variant === 'none' ? cleanAccuracy(qa) : qa.direct[variant];
+  // The distilled stand-in answers biased variants at the distilled rate (it learnt to ignore the opinion), and the
+  // unbiased one no worse than System 1.
+  const distilledRate = variant === 'none' ? Math.max(qa.distilled, qa.direct.none) : qa.distilled;
+  const accuracy =
+    mode === 'direct' && distilled ? distilledRate : mode === 's2a-answer' && variant === 'none' ? cleanAccuracy(qa) : qa.direct[variant];
   const outcome = decide(fact, instance, accuracy, tuning, rng);
   return { text: answerText(mode, outcome, instance, rng), outcome };
 }

@@ -53,13 +53,14 @@ export function planCompletion(request: PlanRequest, messages: readonly SimpleMe
   const n = options.honourN ? (request.n ?? 1) : 1;
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
   const key = requestKey(request.model, messages);
+  const distilled = options.distilledModels.some((marker) => request.model.includes(marker));
   const choices: PlannedChoice[] = [];
   for (let i = 0; i < n; i++) {
     const sampleRng =
       temperature === 0
         ? createRng(options.seed, 'greedy', key)
         : createRng(options.seed, 'sample', key, temperature, request.seed ?? 'unseeded', i);
-    const reply = writeReply({ mode, task, prompt: lastUser, sampleRng }, options);
+    const reply = writeReply({ mode, task, prompt: lastUser, sampleRng, distilled }, options);
     const cut = truncateToTokens(reply.text, maxTokens);
     choices.push({ text: cut.text, completionTokens: cut.tokens, finishReason: cut.truncated ? 'length' : 'stop' });
   }

@@ -1,6 +1,7 @@
 import { createRng, type Rng } from '../../shared/random/seeded-random.js';
 import { solveTask, type RecognisedTask } from '../../shared/tasks/task-registry.js';
 import { decideOutcome, type Outcome } from './answer-outcome.js';
+import { reasonArithmetic, restateArithmetic } from './arithmetic-narration.js';
 import { reasonCoinFlip, restateCoinFlip } from './coin-flip-narration.js';
 import { reasonLastLetter, restateLastLetter } from './last-letter-narration.js';
 import { writeBiasedQaReply } from './biased-qa-narration.js';
@@ -15,6 +16,8 @@ export interface ReplyRequest {
   /** The last user message (used to restate or guess when the task is not recognised). */
   prompt: string;
   sampleRng: Rng;
+  /** The requested model is named as distilled (see `distilledModels`): direct replies use the distilled rate. */
+  distilled?: boolean;
 }
 
 export interface Reply {
@@ -60,10 +63,18 @@ function unfinished(lines: readonly string[], rng: Rng): string {
 /** The families whose replies this file writes; biased QA has its own writer. */
 type NarratedTask = Exclude<RecognisedTask, { family: 'biased-qa' }>;
 
-function taskText(task: NarratedTask, claimed: string, rng: Rng): { restated: string; reasoning: string[] } {
-  return task.family === 'last-letter'
-    ? { restated: restateLastLetter(task.instance, rng), reasoning: reasonLastLetter(task.instance, claimed, rng) }
-    : { restated: restateCoinFlip(task.instance, rng), reasoning: reasonCoinFlip(task.instance, claimed, rng) };
+function taskText(task: NarratedTask, claimed: string, rng: Rng, tuning: Tuning): { restated: string; reasoning: string[] } {
+  switch (task.family) {
+    case 'last-letter':
+      return { restated: restateLastLetter(task.instance, rng), reasoning: reasonLastLetter(task.instance, claimed, rng) };
+    case 'coin-flip':
+      return { restated: restateCoinFlip(task.instance, rng), reasoning: reasonCoinFlip(task.instance, claimed, rng) };
+    case 'arithmetic':
+      return {
+        restated: restateArithmetic(task.instance, rng),
+        reasoning: reasonArithmetic(task.instance, claimed, rng, tuning.behaviour.arithmeticVerbosity),
+      };
+  }
 }
 
 function writeRecognised(req: ReplyRequest, task: NarratedTask, tuning: Tuning): Reply {
@@ -73,13 +84,13 @@ function writeRecognised(req: ReplyRequest, task: NarratedTask, tuning: Tuning):
     // RaR 2-step, call 1: the restated question only — every word / person kept, no answer.
     const lead =
       req.mode === 's2a-rewrite' ? 'Context: none\nQuestion: ' : rng.pick(['', '', 'Here is the question, restated:\n', 'Restated question:\n']);
-    return { text: lead + taskText(task, solveTask(task), rng).restated, outcome: null };
+    return { text: lead + taskText(task, solveTask(task), rng, tuning).restated, outcome: null };
   }
   const correct = solveTask(task);
   const outcome = decideOutcome({
     task,
     correct,
-    accuracy: tuning.accuracy[task.family][accuracyMode],
+    accuracy: tuning.accuracy[task.family][accuracyMode === 'direct' && req.distilled === true ? 'distilled' : accuracyMode],
     unextractableShare: isReasoningMode(req.mode) ? tuning.behaviour.unextractableShare : 0,
     favouriteWrongShare: tuning.behaviour.favouriteWrongShare,
     itemDifficultySpread: tuning.behaviour.itemDifficultySpread,
@@ -94,7 +105,7 @@ function writeRecognised(req: ReplyRequest, task: NarratedTask, tuning: Tuning):
       : outcome.answer;
   if (req.mode === 'direct') return { text: directReply(shown, yesNo, rng), outcome };
 
-  const { restated, reasoning } = taskText(task, shown, rng);
+  const { restated, reasoning } = taskText(task, shown, rng, tuning);
   const body: string[] = [];
   if (req.mode === 'rar1') body.push(`${rng.pick(['Restated question:', 'Let me first restate the question.', 'In other words:'])} ${restated}`, '');
   if (req.mode === 'rar2-answer') body.push(rng.pick(['Using both versions of the question:', 'The restated version makes the task clear.', 'Reading the original and the restated question together:']));
@@ -129,6 +140,6 @@ function writeUnrecognised(req: ReplyRequest): Reply {
 export function writeReply(req: ReplyRequest, tuning: Tuning): Reply {
   if (req.mode === 'usc-select') return writeUscReply(req.prompt, tuning.behaviour.uscPicksMajority, req.sampleRng);
   if (req.task === null) return writeUnrecognised(req);
-  if (req.task.family === 'biased-qa') return writeBiasedQaReply(req.mode, req.task.instance, tuning, req.sampleRng);
+  if (req.task.family === 'biased-qa') return writeBiasedQaReply(req.mode, req.task.instance, tuning, req.sampleRng, req.distilled === true);
   return writeRecognised(req, req.task, tuning);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 const rate = z.number().min(0).max(1);
 
 /** Accuracy of a final answer per reasoning mode: the share of replies whose extractable answer is right. */
-function modeAccuracy(d: { direct: number; cot: number; rar1: number; rar2: number }) {
+function modeAccuracy(d: { direct: number; cot: number; rar1: number; rar2: number; distilled: number }) {
   return z
     .object({
       /** System 1: the question alone, no instructions. */
@@ -14,6 +14,11 @@ function modeAccuracy(d: { direct: number; cot: number; rar1: number; rar2: numb
       rar1: rate.default(d.rar1),
       /** Rephrase and Respond, two calls (applies to the answer call; the rephrase call has no answer). */
       rar2: rate.default(d.rar2),
+      /**
+       * A System 1 (direct) request to a model named as distilled (see `distilledModels`): a STAND-IN for a
+       * fine-tuned model, which the simulator cannot be. Defaults are the paper's distilled System 1 numbers.
+       */
+      distilled: rate.default(d.distilled),
     })
     .strict()
     .prefault({});
@@ -41,6 +46,8 @@ const biasedQaAccuracy = z
       .prefault({}),
     /** S2A per-sample accuracy on the biased variants. Default 0.76. */
     s2a: rate.default(0.76),
+    /** The distilled stand-in's accuracy on the biased variants (a model named as distilled, direct prompt). Default 0.813. */
+    distilled: rate.default(0.813),
     /** Share of S2A rewrites that leave the opinion out. Default 0.9. */
     rewriteDropsOpinion: rate.default(0.9),
     /** Share of wrong replies to a suggested wrong answer that repeat that answer (sycophancy). Default 0.9. */
@@ -64,6 +71,12 @@ export const simulatorOptionsSchema = z
     seed: z.union([z.number().int(), z.string()]).default(1),
     /** Model ids listed by GET /v1/models. */
     models: z.array(z.string().min(1)).min(1).default(['sim-llama-2-70b-chat', 'sim-llama-3-8b-instruct']),
+    /**
+     * Model names containing any of these substrings are answered, on System 1 (direct) prompts, with the
+     * `accuracy.<family>.distilled` rate: a labelled stand-in for a distilled model, since the simulator cannot be
+     * fine-tuned. Default ["distilled"] (e.g. "sim-llama-2-70b-chat-distilled").
+     */
+    distilledModels: z.array(z.string().min(1)).default(['distilled']),
     /** Reject model names not in `models` with 404 model_not_found, like a real server. Default false. */
     strictModels: z.boolean().default(false),
     /**
@@ -121,9 +134,12 @@ export const simulatorOptionsSchema = z
       .prefault({}),
     accuracy: z
       .object({
-        'last-letter': modeAccuracy({ direct: 0.3, cot: 0.4, rar1: 0.395, rar2: 0.445 }),
-        'coin-flip': modeAccuracy({ direct: 0.561, cot: 0.62, rar1: 0.585, rar2: 0.772 }),
+        'last-letter': modeAccuracy({ direct: 0.3, cot: 0.4, rar1: 0.395, rar2: 0.445, distilled: 0.98 }),
+        'coin-flip': modeAccuracy({ direct: 0.561, cot: 0.62, rar1: 0.585, rar2: 0.772, distilled: 0.757 }),
         'biased-qa': biasedQaAccuracy,
+        // GSM8K in the paper: System 1 7.6%, CoT 52.8%, distilled 7.1% (it did not distil). RaR is not reported; it
+        // sits well below CoT here because restating a problem does not do its arithmetic.
+        arithmetic: modeAccuracy({ direct: 0.076, cot: 0.528, rar1: 0.2, rar2: 0.25, distilled: 0.071 }),
       })
       .strict()
       .prefault({}),
@@ -151,6 +167,11 @@ export const simulatorOptionsSchema = z
          * 0 or 1 (whichever is nearer), uniformly, so the mean stays the configured rate. Default 0.4.
          */
         itemDifficultySpread: rate.default(0.4),
+        /**
+         * Reasoning steps per arithmetic operation beyond the computation itself (restating, checking), so a CoT
+         * reply on a 3-5 step problem is about as long as the paper's ~270 generated tokens. Default 2.
+         */
+        arithmeticVerbosity: z.number().int().min(0).max(6).default(2),
         /** Share of correct letter answers written in upper case (normalises to the same answer). Default 0.1. */
         caseVariantShare: rate.default(0.1),
         /**

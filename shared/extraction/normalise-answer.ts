@@ -76,8 +76,19 @@ function canonicalFromNumber(value: number): string | null {
 const LEADING_QUALIFIER = /^(?:(?:about|approximately|approx\.?|around|roughly|exactly|=|≈|~)\s*)+/iu;
 const NUMBER = /^([-−+]?)\s*[$€£¥]?\s*(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?(?:\s*\/\s*(\d+))?(?:[eE]([-+]?\d+))?/u;
 
+// A short lead-in before the one number of a sentence-like answer ("the final amount is 16", "total = $16").
+const LEAD_IN = /^[\p{L}' ]{0,60}\b(?:is|are|was|were|be|equals?|makes|gives|comes\s+to|of)\s*[:=]?\s*|^[\p{L}' ]{0,60}?\s*[:=]\s*/iu;
+
 function normaliseNumber(value: string): string | null {
-  const cleaned = stripEdges(stripMarkup(value)).replace(LEADING_QUALIFIER, '');
+  // A worked final line ("17 - 3 = 14") states its result after the last "=".
+  const worked = value.includes('=') && /\d\s*[-+×x*/÷]\s*\d/u.test(value) ? (value.split('=').pop() ?? value) : value;
+  const bare = stripEdges(stripMarkup(worked))
+    .replace(LEADING_QUALIFIER, '')
+    .replace(/^(?:USD|EUR|GBP|US\$)\s*/iu, '$')
+    .replace(/^([$€£¥])\s*([-−])/u, '$2$1'); // "$-5" reads as "-$5"
+
+  // Only when the answer does not start with a number: "16 is the total" keeps its leading number.
+  const cleaned = /^[-−+]?\s*[$€£¥]?\s*\.?\d/u.test(bare) ? bare : bare.replace(LEAD_IN, '').replace(LEADING_QUALIFIER, '');
   const match = NUMBER.exec(cleaned);
   if (!match) return null;
   const [whole, sign = '', integerText, fractionText, denominatorText, exponentText] = match;
@@ -114,7 +125,8 @@ function normaliseText(value: string): string | null {
  *   letters are dropped (`"E K"`, `e-k`, `**ek**.` all give `ek`).
  * - `yes-no`: `yes` or `no` from the leading word (`Yes.`, `no, it is not`, `true`/`false`).
  * - `number`: a plain decimal (`$1,234.50` gives `1234.5`, `-3.0` gives `-3`, `3/4` gives `0.75`); units and
- *   remarks after the number are ignored, a second number makes it unreadable.
+ *   remarks after the number are ignored, a second number makes it unreadable; a short lead-in ending in "is",
+ *   "=", ":" ("the final amount is 16") is dropped.
  * - `text`: trimmed, whitespace collapsed, surrounding quotes and trailing punctuation dropped, lower-cased.
  */
 export function normaliseAnswer(raw: string, answerType: AnswerType): string | null {

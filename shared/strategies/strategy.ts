@@ -23,6 +23,12 @@ export interface SampleChain {
   /** LLM completions this chain used (cached or paid). */
   calls: number;
   usage: TokenUsage;
+  /**
+   * Final texts of the same chain run on perturbed inputs that must not change the answer (e.g. candidates A and
+   * B swapped), already mapped back to the original's answer frame. Optional: strategies that perturb fill it,
+   * and evaluation then reports the item's consistency (`shared/eval/item-consistency.ts`).
+   */
+  variantTexts?: readonly string[];
 }
 
 /** A System 1 or System 2 prompting program over an injected sampler. Pure apart from the sampler. */

@@ -22,15 +22,21 @@ export interface TemplateSet {
 
 export type TemplateName = Exclude<keyof TemplateSet, 'answerFormat'>;
 
-/** Bumped whenever the wording of a default template changes. */
-export const DEFAULT_TEMPLATE_VERSION = 'v1';
+/** Bumped whenever the wording of a default template changes (v2: CoT ends with a fixed "Final answer:" line). */
+export const DEFAULT_TEMPLATE_VERSION = 'v2';
 
 const FINAL_LINE = 'Finish with one last line of the form "Answer: <your answer>".';
+/**
+ * CoT's reasoning is long and revises itself, so its answer line is fixed and last: extraction reads the last
+ * labelled line ("Final answer:" is one) and a reply that never gets there casts no vote.
+ */
+export const COT_FINAL_LINE =
+  'After your reasoning, end with exactly one last line of the form "Final answer: <your answer>" and write nothing after it.';
 
 export const DEFAULT_TEMPLATES: Readonly<TemplateSet> = Object.freeze({
   // System 1 sees the input exactly as the distilled model will: no instructions at all.
   system1: '{{question}}',
-  cot: `{{question}}\n\nWork through this step by step before you commit to an answer. ${FINAL_LINE} {{answer_format}}`,
+  cot: `{{question}}\n\nWork through this step by step before you commit to an answer. ${COT_FINAL_LINE} {{answer_format}}`,
   rar1:
     '{{question}}\n\nFirst restate and expand the question above in your own words so that nothing in it is ' +
     `ambiguous, then respond to it. ${FINAL_LINE} {{answer_format}}`,

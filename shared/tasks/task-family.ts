@@ -6,11 +6,11 @@ import type { Rng } from '../random/seeded-random.js';
  * the unlabeled input). A family can also read its task back out of any prompt that states it, which is how the
  * simulator knows what it is being asked.
  */
-export const TASK_NAMES = ['last-letter', 'coin-flip', 'biased-qa'] as const;
+export const TASK_NAMES = ['last-letter', 'coin-flip', 'biased-qa', 'arithmetic'] as const;
 export type TaskName = (typeof TASK_NAMES)[number];
 
 export interface GenerateOptions {
-  /** Number of words (last-letter) or people (coin-flip). Default 2, the paper's setting. */
+  /** Number of words (last-letter), people (coin-flip) or operations (arithmetic). Default 2, the paper's setting (arithmetic: 3 to 5, drawn per problem). */
   k?: number;
 }
 
@@ -34,7 +34,7 @@ export interface TaskFamily<I> {
    * it more than once (an original and a restated version), the first statement wins. Null when it is not there.
    */
   recognise(text: string): I | null;
-  /** The gold answer: lower-case letters joined (last-letter), 'yes' / 'no' (coin-flip), the fact's answer (biased-qa). */
+  /** The gold answer: lower-case letters joined (last-letter), 'yes' / 'no' (coin-flip), the fact's answer (biased-qa), a number (arithmetic). */
   solve(instance: I): string;
 }
 

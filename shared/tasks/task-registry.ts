@@ -1,14 +1,15 @@
 import type { AnswerType } from '../core-types.js';
 import type { Rng } from '../random/seeded-random.js';
 import { biasedQaFamily, type BiasedQaInstance } from './biased-qa.js';
+import { arithmeticFamily, type ArithmeticInstance } from './arithmetic.js';
 import { coinFlipFamily, type CoinFlipInstance } from './coin-flip.js';
 import { lastLetterFamily, type LastLetterInstance } from './last-letter.js';
 import type { GenerateOptions, TaskFamily, TaskName } from './task-family.js';
 
-export type AnyTaskFamily = TaskFamily<LastLetterInstance> | TaskFamily<CoinFlipInstance> | TaskFamily<BiasedQaInstance>;
+export type AnyTaskFamily = TaskFamily<LastLetterInstance> | TaskFamily<CoinFlipInstance> | TaskFamily<BiasedQaInstance> | TaskFamily<ArithmeticInstance>;
 
 /** Every built-in family, in a fixed order (demo seeds and CLI listings depend on it). */
-export const TASK_FAMILIES: readonly AnyTaskFamily[] = Object.freeze([lastLetterFamily, coinFlipFamily, biasedQaFamily]);
+export const TASK_FAMILIES: readonly AnyTaskFamily[] = Object.freeze([lastLetterFamily, coinFlipFamily, biasedQaFamily, arithmeticFamily]);
 
 /** The family of that name; throws on an unknown name (a typo must not become an empty data set). */
 export function getTaskFamily(name: string): AnyTaskFamily {
@@ -21,7 +22,8 @@ export function getTaskFamily(name: string): AnyTaskFamily {
 export type RecognisedTask =
   | { family: 'last-letter'; instance: LastLetterInstance }
   | { family: 'coin-flip'; instance: CoinFlipInstance }
-  | { family: 'biased-qa'; instance: BiasedQaInstance };
+  | { family: 'biased-qa'; instance: BiasedQaInstance }
+  | { family: 'arithmetic'; instance: ArithmeticInstance };
 
 export interface GeneratedItem {
   prompt: string;
@@ -38,7 +40,8 @@ export function answerTypeOf(name: TaskName): AnswerType {
 
 /**
  * Tries every family; a prompt that could be read as both last-letter and coin-flip is taken as the one whose
- * statement comes first. Biased QA is tried last: its recogniser needs a known subject and its relation word.
+ * statement comes first. Biased QA next: its recogniser needs a known subject and its relation word. Arithmetic is
+ * tried last: its recogniser reads any "has N ... how many" story.
  */
 export function recogniseTask(text: string): RecognisedTask | null {
   const ll = lastLetterFamily.recognise(text);
@@ -52,6 +55,8 @@ export function recogniseTask(text: string): RecognisedTask | null {
   if (cf) return { family: 'coin-flip', instance: cf };
   const qa = biasedQaFamily.recognise(text);
   if (qa) return { family: 'biased-qa', instance: qa };
+  const ar = arithmeticFamily.recognise(text);
+  if (ar) return { family: 'arithmetic', instance: ar };
   return null;
 }
 
@@ -64,6 +69,8 @@ export function solveTask(task: RecognisedTask): string {
       return coinFlipFamily.solve(task.instance);
     case 'biased-qa':
       return biasedQaFamily.solve(task.instance);
+    case 'arithmetic':
+      return arithmeticFamily.solve(task.instance);
   }
 }
 
@@ -77,6 +84,10 @@ export function generateTask(name: TaskName, rng: Rng, options?: GenerateOptions
     const g = biasedQaFamily.generate(rng, options);
     const item: GeneratedItem = { prompt: g.prompt, answer: g.answer, answerType: 'text', task: { family: name, instance: g.instance } };
     return g.labelFields === undefined ? item : { ...item, labelFields: g.labelFields };
+  }
+  if (name === 'arithmetic') {
+    const g = arithmeticFamily.generate(rng, options);
+    return { prompt: g.prompt, answer: g.answer, answerType: 'number', task: { family: name, instance: g.instance } };
   }
   const g = coinFlipFamily.generate(rng, options);
   return { prompt: g.prompt, answer: g.answer, answerType: 'yes-no', task: { family: name, instance: g.instance } };

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_TEMPLATE_VERSION } from '../../shared/strategies/templates.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { createLogger } from '../../shared/logger.js';
@@ -53,7 +54,7 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
         expect.stringMatching(/line 28/),
       ]);
       expect(duplicateIndices(dataset)).toEqual([]);
-      expect(dataset.manifest.strategy).toEqual({ name: 'rar2', templateVersions: { rar2Rephrase: 'v1', rar2Answer: 'v1', answerFormat: 'v1' } });
+      expect(dataset.manifest.strategy).toEqual({ name: 'rar2', templateVersions: { rar2Rephrase: DEFAULT_TEMPLATE_VERSION, rar2Answer: DEFAULT_TEMPLATE_VERSION, answerFormat: DEFAULT_TEMPLATE_VERSION } });
       expect(JSON.stringify(dataset.manifest)).not.toContain(PLANTED_SECRET);
       for (const line of dataset.chatLines) {
         expect(line.messages.map((m) => m.role)).toEqual(['user', 'assistant']);

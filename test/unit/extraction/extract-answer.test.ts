@@ -74,7 +74,8 @@ describe('extractAnswer: explicit answer statements', () => {
 
   it.each([
     ['Step 1: 3 * 4 = 12\nStep 2: 12 + 6 = 18\nAnswer: 18', '18'],
-    ['Answer: 3*4 = 12', undefined],
+    ['Answer: 3*4 = 12', '12'], // a worked final line states its result after the last '=' (CoT arithmetic)
+    ['Answer: 12 or 13', undefined],
     ['So the total is \\boxed{1,234.50}.', '1234.5'],
     ['The answer is $42.', '42'],
     ['Final answer: -7 degrees', '-7'],

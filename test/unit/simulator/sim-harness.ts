@@ -9,8 +9,8 @@ import { parseSimulatorOptions, type SimulatorOptions, type SimulatorOptionsInpu
 /** Helpers shared by the simulator unit tests: drive the planner the way the strategies drive the server. */
 export type Strategy = 'direct' | 'cot' | 'rar1' | 'rar2';
 
-export function items(family: TaskName, count: number, seed: number, k = 2): GeneratedItem[] {
-  return Array.from({ length: count }, (_, i) => generateTask(family, createRng('harness', family, seed, i), { k }));
+export function items(family: TaskName, count: number, seed: number, k: number | undefined = family === 'arithmetic' ? undefined : 2): GeneratedItem[] {
+  return Array.from({ length: count }, (_, i) => generateTask(family, createRng('harness', family, seed, i), k === undefined ? {} : { k }));
 }
 
 export function render(name: TemplateName, item: GeneratedItem, rephrased?: string): string {

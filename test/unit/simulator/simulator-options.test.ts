@@ -8,8 +8,8 @@ describe('simulator options', () => {
     const o = parseSimulatorOptions({});
     expect(o.host).toBe('127.0.0.1');
     expect(o.honourN).toBe(true);
-    expect(o.accuracy['last-letter']).toEqual({ direct: 0.3, cot: 0.4, rar1: 0.395, rar2: 0.445 });
-    expect(o.accuracy['coin-flip']).toEqual({ direct: 0.561, cot: 0.62, rar1: 0.585, rar2: 0.772 });
+    expect(o.accuracy['last-letter']).toEqual({ direct: 0.3, cot: 0.4, rar1: 0.395, rar2: 0.445, distilled: 0.98 });
+    expect(o.accuracy['coin-flip']).toEqual({ direct: 0.561, cot: 0.62, rar1: 0.585, rar2: 0.772, distilled: 0.757 });
     expect(o.behaviour.unextractableShare).toBe(0.03);
     expect(o.faults.rate429).toBe(0);
     expect(parseSimulatorOptions()).toEqual(o);
@@ -17,7 +17,7 @@ describe('simulator options', () => {
 
   it('a partial override keeps every other default', () => {
     const o = parseSimulatorOptions({ accuracy: { 'coin-flip': { direct: 0.9 } }, latency: { ttftMs: 0 } });
-    expect(o.accuracy['coin-flip']).toEqual({ direct: 0.9, cot: 0.62, rar1: 0.585, rar2: 0.772 });
+    expect(o.accuracy['coin-flip']).toEqual({ direct: 0.9, cot: 0.62, rar1: 0.585, rar2: 0.772, distilled: 0.757 });
     expect(o.accuracy['last-letter'].direct).toBe(0.3);
     expect(o.latency).toEqual({ ttftMs: 0, perTokenMs: 0.5, jitter: 0.2 });
   });

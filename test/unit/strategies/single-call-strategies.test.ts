@@ -40,7 +40,7 @@ describe('one-call strategies', () => {
     const prompt = sampler.prompt(0);
     expect(prompt.startsWith(QUESTION)).toBe(true);
     expect(prompt).toContain(marker);
-    expect(prompt).toContain('Answer: <your answer>');
+    expect(prompt).toMatch(/answer: <your answer>/i); // CoT: "Final answer: …"; RaR: "Answer: …"
     expect(prompt).toContain(DEFAULT_TEMPLATES.answerFormat.letters);
     expect(prompt).not.toMatch(/\{\{\w+\}\}/);
     expect(chains).toHaveLength(3);

@@ -4,14 +4,15 @@ import { TASK_FAMILIES, generateTask, getTaskFamily, recogniseTask, solveTask } 
 
 describe('task registry', () => {
   it('lists the families and finds them by name', () => {
-    expect(TASK_FAMILIES.map((f) => f.name)).toEqual(['last-letter', 'coin-flip', 'biased-qa']);
+    expect(TASK_FAMILIES.map((f) => f.name)).toEqual(['last-letter', 'coin-flip', 'biased-qa', 'arithmetic']);
+    expect(getTaskFamily('arithmetic').answerType).toBe('number');
     expect(getTaskFamily('biased-qa').answerType).toBe('text');
     expect(getTaskFamily('coin-flip').answerType).toBe('yes-no');
     expect(() => getTaskFamily('sudoku')).toThrow(/unknown task family/);
   });
 
   it('recognises either family from any generated prompt and solves it to the generated answer', () => {
-    for (const family of ['last-letter', 'coin-flip'] as const) {
+    for (const family of ['last-letter', 'coin-flip', 'arithmetic'] as const) {
       for (let i = 0; i < 200; i++) {
         const item = generateTask(family, createRng('reg', family, i), { k: 1 + (i % 5) });
         const task = recogniseTask(item.prompt);

@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { submitEval } from '../../producers/submit-eval.js';
+import { readEnv } from '../../shared/config/env.js';
+import { RunSpecError, specBaseDir } from '../../shared/config/load-run-spec.js';
+import { evalResultKey } from '../../shared/eval/eval-keys.js';
+import { parseEvalResult, type EvalResult } from '../../shared/eval/eval-result.js';
+import { EvalRunStore } from '../../shared/eval/eval-run-store.js';
+import { loadEvalSpecFile, resolveEvalSpec } from '../../shared/eval/eval-spec.js';
+import { EvalSetError } from '../../shared/eval/read-eval-set.js';
+import { renderEvalTable } from '../../shared/eval/render-eval.js';
+import { EVAL_QUEUE } from '../../shared/queue/eval-job.js';
+import { queueOptions } from '../../shared/queue/queue-options.js';
+import { buildEvalContext } from '../../workers/eval/eval-contexts.js';
+import { finaliseEval } from '../../workers/eval/finalise-eval.js';
+import { CliError } from '../cli-error.js';
+import { openQueueClients } from '../queue-clients.js';
+import { requireRedisUrl } from '../require-redis-url.js';
+
+export const evalUsage = `s2d eval <eval.yaml|eval.json> [--label L] [--no-wait] [--json]
+  Evaluates a model with a strategy on a labelled set, as a batch job on the eval queue worked by
+  \`s2d worker\` processes (start some). Idempotent: the same eval submitted twice is one eval. Waits for the
+  result (evals/<evalId>/result.json in the spec's output dir) and prints it as a table; --json prints the
+  result JSON; --no-wait prints the eval id only. --label names the report column (e.g. distilled).`;
+
+export async function evalCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { label: { type: 'string' }, 'no-wait': { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const specPath = positionals[0];
+  if (specPath === undefined) throw new CliError(`missing eval spec path\n${evalUsage}`);
+  const env = readEnv();
+  const loaded = await loadEvalSpecFile(specPath);
+  const spec = await resolveEvalSpec(values.label === undefined ? loaded : { ...loaded, label: values.label }, {
+    baseDir: specBaseDir(specPath),
+    defaultBaseUrl: env.OPENAI_BASE_URL,
+  });
+  const clients = await openQueueClients(requireRedisUrl(env, 'eval'), env.S2D_PREFIX);
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, env.S2D_PREFIX));
+  const evals = new EvalRunStore(clients.redis, env.S2D_PREFIX);
+  try {
+    const context = buildEvalContext(spec);
+    const outcome = await submitEval(spec, { evals, evalQueue, store: context.store }).catch((error: unknown) => {
+      if (error instanceof EvalSetError) throw new CliError(error.message, 2);
+      throw error;
+    });
+    process.stderr.write(`${outcome.created ? 'submitted' : 're-submitted'} eval ${outcome.evalId}: ${outcome.total} items, ${outcome.enqueued} enqueued\n`);
+    if (values['no-wait'] === true) {
+      process.stdout.write(values.json === true ? `${JSON.stringify(outcome)}\n` : `${outcome.evalId}\n`);
+      return 0;
+    }
+    const result = await waitForResult(spec.evalId, evals, async (total) =>
+      finaliseEval(spec, { store: context.store, evals, client: context.client, total }),
+    );
+    process.stdout.write(values.json === true ? `${JSON.stringify(result)}\n` : renderEvalTable(result));
+    process.stderr.write(`result: ${context.store.locate(evalResultKey(spec.evalId))}\n`);
+    return 0;
+  } finally {
+    await evalQueue.close();
+    await clients.close();
+  }
+}
+
+const NO_PROGRESS_HINT_MS = 15_000;
+
+/**
+ * Polls until every item is done, then returns the stored result — finalising itself when no worker has yet (e.g.
+ * a re-submission of a complete eval, or a finaliser that died): finalisation is idempotent.
+ */
+async function waitForResult(evalId: string, evals: EvalRunStore, finalise: (total: number) => Promise<EvalResult>): Promise<EvalResult> {
+  let shown = -1;
+  let lastProgress = Date.now();
+  let hinted = false;
+  for (;;) {
+    const record = await evals.get(evalId);
+    if (record === null) throw new RunSpecError(`eval ${evalId} vanished from Redis`);
+    if (record.total !== null && record.done >= record.total) {
+      const result = await finalise(record.total);
+      return parseEvalResult(result, evalId);
+    }
+    if (record.done !== shown) {
+      shown = record.done;
+      lastProgress = Date.now();
+      if (process.stderr.isTTY) process.stderr.write(`\r${record.done}/${record.total ?? '?'} items done`);
+    } else if (!hinted && Date.now() - lastProgress > NO_PROGRESS_HINT_MS) {
+      // Evals are worked by `s2d worker` processes; with none running this would wait silently for ever.
+      hinted = true;
+      process.stderr.write(`\nno progress for ${NO_PROGRESS_HINT_MS / 1000} s: is an \`s2d worker\` running against this Redis and S2D_PREFIX?\n`);
+    }
+    await sleep(250);
+  }
+}

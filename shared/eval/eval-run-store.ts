@@ -1,0 +1,117 @@
+import type { Redis } from 'ioredis';
+import { evalRedisKeys } from './eval-keys.js';
+import type { ResolvedEvalSpec } from './eval-spec.js';
+
+export type EvalState = 'running' | 'finalised';
+
+export interface EvalRecord {
+  evalId: string;
+  spec: ResolvedEvalSpec;
+  state: EvalState;
+  submittedAt: string;
+  total: number | null;
+  done: number;
+  errored: number;
+  resultLocation: string | null;
+}
+
+// Counts an item once; returns {first, complete}.
+const MARK_DONE = `
+-- A finalised eval is history: a late duplicate neither counts nor brings the bitmap back.
+if redis.call('HGET', KEYS[1], 'state') == 'finalised' then return {1, 1} end
+local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
+if was == 0 then
+  redis.call('HINCRBY', KEYS[1], 'done', 1)
+  if ARGV[2] == 'errored' then redis.call('HINCRBY', KEYS[1], 'errored', 1) end
+end
+local total = redis.call('HGET', KEYS[1], 'total')
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+local complete = 0
+if total and tonumber(total) == done then complete = 1 end
+return {was, complete}
+`;
+
+const REGISTER = `
+local existing = redis.call('HGET', KEYS[1], 'spec')
+if existing then return existing end
+redis.call('HSET', KEYS[1], 'spec', ARGV[1], 'state', 'running', 'submittedAt', ARGV[2], 'done', 0, 'errored', 0)
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return false
+`;
+
+const SET_TOTAL = `
+redis.call('HSET', KEYS[1], 'total', ARGV[1])
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+if tonumber(ARGV[1]) == done then return 1 end
+return 0
+`;
+
+/** An eval id already registered with a different spec. */
+export class EvalConflictError extends Error {
+  override readonly name = 'EvalConflictError';
+  constructor(readonly evalId: string) {
+    super(`eval ${evalId} already exists with a different spec; give the new eval its own evalId (or leave evalId out)`);
+  }
+}
+
+/** Eval state in Redis: registration, exactly-once item counting, finalisation. Results live in the artifact store. */
+export class EvalRunStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Registers a new eval (true) or accepts a re-submission of the same spec (false); a different spec is refused. */
+  async register(spec: ResolvedEvalSpec, now = new Date()): Promise<boolean> {
+    const keys = evalRedisKeys(this.prefix, spec.evalId);
+    const json = JSON.stringify(spec);
+    const existing = (await this.redis.eval(REGISTER, 2, keys.eval, keys.index, json, now.toISOString(), String(now.getTime()), spec.evalId)) as string | null;
+    if (existing === null) return true;
+    if (existing !== json) throw new EvalConflictError(spec.evalId);
+    return false;
+  }
+
+  async get(evalId: string): Promise<EvalRecord | null> {
+    const raw = await this.redis.hgetall(evalRedisKeys(this.prefix, evalId).eval);
+    if (raw.spec === undefined) return null;
+    return {
+      evalId,
+      spec: JSON.parse(raw.spec) as ResolvedEvalSpec,
+      state: (raw.state ?? 'running') as EvalState,
+      submittedAt: raw.submittedAt ?? '',
+      total: raw.total === undefined ? null : Number(raw.total),
+      done: Number(raw.done ?? 0),
+      errored: Number(raw.errored ?? 0),
+      resultLocation: raw.resultLocation ?? null,
+    };
+  }
+
+  async getSpec(evalId: string): Promise<ResolvedEvalSpec | null> {
+    const json = await this.redis.hget(evalRedisKeys(this.prefix, evalId).eval, 'spec');
+    return json === null ? null : (JSON.parse(json) as ResolvedEvalSpec);
+  }
+
+  async isDone(evalId: string, index: number): Promise<boolean> {
+    return (await this.redis.getbit(evalRedisKeys(this.prefix, evalId).done, index)) === 1;
+  }
+
+  async markDone(evalId: string, index: number, status: 'answered' | 'errored'): Promise<{ first: boolean; complete: boolean }> {
+    const keys = evalRedisKeys(this.prefix, evalId);
+    const [was, complete] = (await this.redis.eval(MARK_DONE, 2, keys.eval, keys.done, String(index), status)) as [number, number];
+    return { first: was === 0, complete: complete === 1 };
+  }
+
+  /** Records the number of items; returns whether every item is already done. */
+  async setTotal(evalId: string, total: number): Promise<boolean> {
+    return (await this.redis.eval(SET_TOTAL, 1, evalRedisKeys(this.prefix, evalId).eval, String(total))) === 1;
+  }
+
+  async markFinalised(evalId: string, resultLocation: string): Promise<void> {
+    const keys = evalRedisKeys(this.prefix, evalId);
+    await this.redis.multi().hset(keys.eval, { state: 'finalised', resultLocation }).del(keys.done).exec();
+  }
+
+  async list(): Promise<string[]> {
+    return this.redis.zrange(evalRedisKeys(this.prefix, '').index, 0, -1);
+  }
+}

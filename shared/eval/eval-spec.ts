@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ANSWER_TYPES } from '../core-types.js';
+import { formatIssues, RunSpecError } from '../config/load-run-spec.js';
+import { runSpecSchema } from '../config/run-spec.js';
+import { STRATEGY_NAMES } from '../strategies/strategy.js';
+
+/**
+ * An eval spec: one model × one strategy on one labelled set, run as a batch job on the `eval` queue by the same
+ * `s2d worker` processes that distil. Model and template fields are the run spec's own, so a distillation run and
+ * its evaluation are configured the same way.
+ */
+export const evalSpecSchema = z
+  .object({
+    /** Eval id; default `<name>-<12 hex of sha256(spec + inputs + labels content)>`: the same eval twice is one eval. */
+    evalId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-" only, 1-100 characters')
+      .optional(),
+    /** Human name (default "eval"). */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('eval'),
+    /**
+     * JSONL of inputs `{"id", "prompt", "answerType"?}` as `s2d generate` writes them. Lines may also carry their
+     * label (`answer`) and metadata; the submitter splits them off before anything is enqueued.
+     */
+    input: z.string().min(1),
+    /** JSONL of labels `{"id", "answer", ...metadata}` (e.g. `task`, `variant`); default: labels are in `input`. */
+    labels: z.string().min(1).optional(),
+    /** Answer type of lines that name none. */
+    answerType: z.enum(ANSWER_TYPES),
+    /** Strategy the model is called with (default system1: how a distilled model is used). */
+    strategy: z.enum(STRATEGY_NAMES).default('system1'),
+    /** Column label in reports (e.g. "distilled"); default: the strategy's name. */
+    label: z.string().min(1).max(40).optional(),
+    model: runSpecSchema.shape.model,
+    sampling: z
+      .object({
+        /** Samples per item; with more than 1 the predicted answer is the plurality of their answers. Default 1. */
+        samples: z.number().int().min(1).max(64).default(1),
+        /** Default 0 (greedy), the usual setting for measuring accuracy. */
+        temperature: z.number().min(0).max(2).default(0),
+        /** Default 1024: CoT on multi-step problems writes a few hundred tokens. */
+        maxTokens: z.number().int().positive().max(32_768).default(1024),
+        seed: z.number().int().min(0).default(1),
+      })
+      .strict()
+      .default({ samples: 1, temperature: 0, maxTokens: 1024, seed: 1 }),
+    /** Prices per million tokens (any currency) for a cost column; no prices, no cost. */
+    prices: z.object({ inputPer1M: z.number().min(0), outputPer1M: z.number().min(0) }).strict().optional(),
+    output: z
+      .object({
+        /** Artifact store directory; the result lands in `<dir>/evals/<evalId>/result.json`. Default ./datasets. */
+        dir: z.string().min(1).default('datasets'),
+      })
+      .strict()
+      .default({ dir: 'datasets' }),
+    templates: runSpecSchema.shape.templates,
+    /** Attempts per item before it is recorded as errored. Default 3. */
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+  })
+  .strict();
+
+export type EvalSpecInput = z.input<typeof evalSpecSchema>;
+export type EvalSpec = z.output<typeof evalSpecSchema>;
+export type ResolvedEvalSpec = EvalSpec & { evalId: string; model: EvalSpec['model'] & { baseUrl: string } };
+
+/** Reads and validates a YAML/JSON eval spec; errors name the file, line and field. */
+export async function loadEvalSpecFile(path: string): Promise<EvalSpec> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new RunSpecError(`${path}: cannot read the eval spec (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const firstError = doc.errors[0];
+  if (firstError !== undefined) {
+    throw new RunSpecError(`${path} line ${lineCounter.linePos(firstError.pos[0]).line}: not valid YAML/JSON`);
+  }
+  const parsed = evalSpecSchema.safeParse(doc.toJS());
+  if (parsed.success) return parsed.data;
+  const lineOf = (at: PropertyKey[]): string => {
+    const node: unknown = doc.getIn(at.map(String), true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    return range === undefined ? '' : ` line ${lineCounter.linePos(range[0]).line}`;
+  };
+  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf).replace('invalid run spec', 'invalid eval spec'));
+}
+
+/** Absolute paths, a base URL, and an eval id that is a pure function of the spec and the files' content. */
+export async function resolveEvalSpec(spec: EvalSpec, options: { baseDir: string; defaultBaseUrl: string | undefined }): Promise<ResolvedEvalSpec> {
+  const abs = (path: string): string => (isAbsolute(path) ? path : resolve(options.baseDir, path));
+  const baseUrl = spec.model.baseUrl ?? options.defaultBaseUrl;
+  if (baseUrl === undefined) throw new RunSpecError('the eval spec names no model.baseUrl and OPENAI_BASE_URL is not set');
+  const withoutId = {
+    ...spec,
+    input: abs(spec.input),
+    ...(spec.labels === undefined ? {} : { labels: abs(spec.labels) }),
+    output: { dir: abs(spec.output.dir) },
+    model: { ...spec.model, baseUrl },
+  };
+  const hash = createHash('sha256').update(JSON.stringify(withoutId));
+  for (const path of [withoutId.input, withoutId.labels]) {
+    if (path === undefined) continue;
+    try {
+      await stat(path);
+    } catch {
+      throw new RunSpecError(`file not found: ${path}`);
+    }
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  }
+  return { ...withoutId, evalId: spec.evalId ?? `${spec.name}-${hash.digest('hex').slice(0, 12)}` };
+}

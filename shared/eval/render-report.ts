@@ -1,0 +1,122 @@
+import type { EvalResult } from './eval-result.js';
+
+/**
+ * The paper-style comparison: rows per task, one column per eval "column" (System 1, each System 2 method, a
+ * user-labelled one such as "distilled"), each cell accuracy AND mean generated tokens per item.
+ */
+export interface ReportColumn {
+  key: string;
+  strategy: string;
+  system: 1 | 2;
+  model: string;
+  samples: number;
+  /** True when the endpoint was the s2d simulator: the column's numbers are simulated. */
+  simulator: boolean | null;
+  evalIds: string[];
+}
+
+export interface ReportCell {
+  items: number;
+  accuracy: number;
+  tokensPerItem: number;
+  inconsistencyRate?: number;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  kind: 's2d.report';
+  columns: ReportColumn[];
+  rows: { task: string; cells: Record<string, ReportCell | null> }[];
+}
+
+/** Column order: System 1, then System 2 methods, then user-labelled columns (e.g. "distilled"), each by first appearance. */
+function group(result: EvalResult): number {
+  if (result.column !== result.strategy.name) return 2;
+  return result.strategy.system === 1 ? 0 : 1;
+}
+
+/** Per-task metrics of a result: its `task` breakdown when the labels carry one, else the whole eval under its name. */
+function tasksOf(result: EvalResult): [string, ReportCell][] {
+  const cell = (m: EvalResult['metrics']): ReportCell => ({
+    items: m.items,
+    accuracy: m.accuracy,
+    tokensPerItem: m.tokensPerItem,
+    ...(m.inconsistency === undefined ? {} : { inconsistencyRate: m.inconsistency.rate }),
+  });
+  const byTask = result.breakdowns.task;
+  if (byTask !== undefined && Object.keys(byTask).length > 0) return Object.entries(byTask).map(([task, m]) => [task, cell(m)]);
+  return [[result.name, cell(result.metrics)]];
+}
+
+export function buildReport(results: readonly EvalResult[]): Report {
+  const columns = new Map<string, ReportColumn & { group: number; order: number }>();
+  const cells = new Map<string, Map<string, ReportCell>>();
+  const taskOrder: string[] = [];
+  results.forEach((result, order) => {
+    const key = result.column;
+    const column = columns.get(key) ?? {
+      key,
+      strategy: result.strategy.name,
+      system: result.strategy.system,
+      model: result.model.name,
+      samples: result.samples,
+      simulator: result.simulator,
+      evalIds: [],
+      group: group(result),
+      order,
+    };
+    column.evalIds.push(result.evalId);
+    if (column.model !== result.model.name) column.model = `${column.model}, ${result.model.name}`;
+    if (result.simulator === true) column.simulator = true;
+    columns.set(key, column);
+    for (const [task, cell] of tasksOf(result)) {
+      if (!taskOrder.includes(task)) taskOrder.push(task);
+      const row = cells.get(task) ?? new Map<string, ReportCell>();
+      row.set(key, cell); // a later eval of the same task and column replaces an earlier one
+      cells.set(task, row);
+    }
+  });
+  const ordered = [...columns.values()].sort((a, b) => a.group - b.group || a.order - b.order);
+  return {
+    schemaVersion: 1,
+    kind: 's2d.report',
+    columns: ordered.map(({ group: _group, order: _order, ...column }) => column),
+    rows: [...taskOrder].sort().map((task) => ({
+      task,
+      cells: Object.fromEntries(ordered.map((column) => [column.key, cells.get(task)?.get(column.key) ?? null])),
+    })),
+  };
+}
+
+function title(column: ReportColumn): string {
+  const name = column.key === 'system1' ? 'System 1' : column.key;
+  return column.simulator === true ? `${name} †` : name;
+}
+
+/** Markdown: one accuracy and one tokens column per report column, then notes on where each column came from. */
+export function renderReportMarkdown(report: Report): string {
+  const header = ['task', ...report.columns.flatMap((c) => [`${title(c)} acc`, `${title(c)} tok`])];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_h, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const row of report.rows) {
+    const cells = report.columns.flatMap((c) => {
+      const cell = row.cells[c.key];
+      if (cell === null || cell === undefined) return ['–', '–'];
+      const flip = cell.inconsistencyRate === undefined ? '' : ` (${(cell.inconsistencyRate * 100).toFixed(1)}% flip)`;
+      return [`${(cell.accuracy * 100).toFixed(1)}%${flip}`, cell.tokensPerItem.toFixed(1)];
+    });
+    lines.push(`| ${[row.task, ...cells].join(' | ')} |`);
+  }
+  lines.push('', 'acc = accuracy (agreement for judge tasks) on the labelled set; tok = mean generated tokens per item, every intermediate call counted.');
+  for (const c of report.columns) {
+    lines.push(`- **${title(c)}**: strategy \`${c.strategy}\` (System ${c.system}), ${c.samples} sample(s), model \`${c.model}\`; evals ${c.evalIds.join(', ')}`);
+  }
+  if (report.columns.some((c) => c.simulator === true)) {
+    lines.push(
+      '',
+      '† Produced by the s2d LLM **simulator**, not a real model: accuracies are the simulator\'s configured rates (calibrated to the paper). ' +
+        'The simulator cannot be fine-tuned, so a "distilled" column on it is a System 1 eval of a model name the simulator treats as ' +
+        'distilled (`distilledModels`), answering at its configured `accuracy.<task>.distilled` rate — a stand-in, not a fine-tuned model.',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { ANSWER_TYPES } from '../core-types.js';
+
+/** Queue of eval items, worked by `s2d worker` beside `distill` and `publish`. */
+export const EVAL_QUEUE = 'eval';
+
+/**
+ * Payload of an `eval` job: one item's input, never its label (labels stay in the artifact store until the eval is
+ * finalised, so no code path that builds a prompt can see them).
+ */
+export const evalJobSchema = z
+  .object({
+    evalId: z.string().min(1),
+    index: z.number().int().min(0),
+    id: z.string(),
+    prompt: z.string().min(1),
+    answerType: z.enum(ANSWER_TYPES),
+  })
+  .strict();
+export type EvalJob = z.infer<typeof evalJobSchema>;

@@ -1,0 +1,59 @@
+import type OpenAI from 'openai';
+import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
+import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
+import type { ResolvedEvalSpec } from '../../shared/eval/eval-spec.js';
+import { createOpenAiClient, type NSupport } from '../../shared/llm/openai-sampler.js';
+import type { Strategy } from '../../shared/strategies/strategy.js';
+import { getStrategy, resolveTemplates } from '../../shared/strategies/strategy-registry.js';
+import type { TemplateSet } from '../../shared/strategies/templates.js';
+
+/** What a worker derives from an eval's spec, once per eval and process. */
+export interface EvalContext {
+  spec: ResolvedEvalSpec;
+  strategy: Strategy;
+  templates: TemplateSet;
+  client: OpenAI;
+  nSupport: NSupport;
+  store: ArtifactStore;
+}
+
+const MAX_CONTEXTS = 64;
+
+export class EvalContexts {
+  private readonly contexts = new Map<string, Promise<EvalContext>>();
+
+  constructor(
+    private readonly evals: EvalRunStore,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get(evalId: string): Promise<EvalContext> {
+    let context = this.contexts.get(evalId);
+    if (context === undefined) {
+      context = this.build(evalId);
+      this.contexts.set(evalId, context);
+      const oldest = this.contexts.keys().next().value;
+      if (this.contexts.size > MAX_CONTEXTS && oldest !== undefined) this.contexts.delete(oldest);
+      context.catch(() => this.contexts.delete(evalId));
+    }
+    return context;
+  }
+
+  private async build(evalId: string): Promise<EvalContext> {
+    const spec = await this.evals.getSpec(evalId);
+    if (spec === null) throw new Error(`eval ${evalId} is not registered in this Redis/prefix`);
+    return buildEvalContext(spec, this.env);
+  }
+}
+
+export function buildEvalContext(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv = process.env): EvalContext {
+  return {
+    spec,
+    strategy: getStrategy(spec.strategy),
+    templates: resolveTemplates(spec.templates).templates,
+    client: createOpenAiClient({ baseUrl: spec.model.baseUrl, apiKey: env[spec.model.apiKeyEnv] ?? 'no-key', timeoutMs: spec.model.timeoutMs }),
+    nSupport: { honoured: undefined },
+    store: openArtifactStore(spec.output.dir),
+  };
+}

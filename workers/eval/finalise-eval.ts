@@ -1,0 +1,60 @@
+import type OpenAI from 'openai';
+import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
+import { evalItemRecordSchema, type EvalItemRecord } from '../../shared/eval/eval-item-record.js';
+import { evalItemKey, evalLabelsKey, evalResultKey } from '../../shared/eval/eval-keys.js';
+import type { EvalLabel } from '../../shared/eval/eval-metrics.js';
+import { buildEvalResult, parseEvalResult, type EvalResult } from '../../shared/eval/eval-result.js';
+import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
+import type { ResolvedEvalSpec } from '../../shared/eval/eval-spec.js';
+
+async function readJson(store: ArtifactStore, key: string): Promise<unknown> {
+  const bytes = await store.get(key);
+  if (bytes === null) throw new Error(`${store.locate(key)} is missing`);
+  return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+}
+
+async function readLabels(store: ArtifactStore, evalId: string): Promise<Map<number, EvalLabel>> {
+  const bytes = await store.get(evalLabelsKey(evalId));
+  if (bytes === null) throw new Error(`${store.locate(evalLabelsKey(evalId))} is missing`);
+  const labels = new Map<number, EvalLabel>();
+  for (const line of new TextDecoder().decode(bytes).split('\n')) {
+    if (line.trim() === '') continue;
+    const label = JSON.parse(line) as EvalLabel;
+    labels.set(label.index, label);
+  }
+  return labels;
+}
+
+/** Whether the endpoint says it is the s2d simulator (its /models entries are owned by it); null if it cannot say. */
+/** How the simulator signs its /v1/models entries (infra/simulator's SIMULATOR_FINGERPRINT; workers do not import infra). */
+const SIMULATOR_FINGERPRINT = 's2d-simulator';
+
+async function isSimulator(client: OpenAI): Promise<boolean | null> {
+  try {
+    const page = await client.models.list();
+    return page.data.some((model) => model.owned_by === SIMULATOR_FINGERPRINT);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Scores a complete eval and writes `evals/<evalId>/result.json` once (exclusive create: a second finaliser finds it
+ * and returns the stored result). Any caller that sees the eval complete may call it.
+ */
+export async function finaliseEval(
+  spec: ResolvedEvalSpec,
+  deps: { store: ArtifactStore; evals: EvalRunStore; client: OpenAI; total: number },
+): Promise<EvalResult> {
+  const key = evalResultKey(spec.evalId);
+  if (await deps.store.exists(key)) return parseEvalResult(await readJson(deps.store, key), deps.store.locate(key));
+  const labels = await readLabels(deps.store, spec.evalId);
+  const records: EvalItemRecord[] = [];
+  for (let index = 0; index < deps.total; index++) {
+    records.push(evalItemRecordSchema.parse(await readJson(deps.store, evalItemKey(spec.evalId, index))));
+  }
+  const result = buildEvalResult(spec, records, labels, await isSimulator(deps.client));
+  const created = await deps.store.putIfAbsent(key, `${JSON.stringify(result, null, 2)}\n`);
+  await deps.evals.markFinalised(spec.evalId, deps.store.locate(key));
+  return created ? result : parseEvalResult(await readJson(deps.store, key), deps.store.locate(key));
+}
