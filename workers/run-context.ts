@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
+import { outputLocation, type ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../shared/artifacts/open-artifact-store.js';
 import { ItemResultStore } from '../shared/dataset/read-item-results.js';
@@ -52,7 +52,7 @@ export class RunContexts {
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
     const used = templatesUsedBy(spec.strategy, templates);
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
-    const store = openArtifactStore(spec.output.dir);
+    const store = openArtifactStore(outputLocation(spec), this.env);
     return {
       spec,
       strategy: getStrategy(spec.strategy),

@@ -5,6 +5,7 @@ import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js
 import { readEnv } from '../../shared/config/env.js';
 import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
 import { runSpecSchema } from '../../shared/config/run-spec.js';
+import { datasetFolder, manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { parseManifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { datasetLabelAccuracy } from '../../shared/eval/dataset-label-accuracy.js';
@@ -114,17 +115,18 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const baselines = await evaluateBaselines({ inputs: inputs.heldOut, baseUrl: services.baseUrl, model: services.modelName });
     const evalMs = Date.now() - evalStarted;
 
-    const manifestPath = store.locate(`${runId}/manifest.json`);
-    const manifestBytes = await store.get(`${runId}/manifest.json`);
+    const folder = datasetFolder(spec.name, runId);
+    const manifestPath = store.locate(manifestKey(spec.name, runId));
+    const manifestBytes = await store.get(manifestKey(spec.name, runId));
     if (manifestBytes === null) throw new Error(`run ${runId} is published but ${manifestPath} is missing`);
     const manifest = parseManifest(JSON.parse(Buffer.from(manifestBytes).toString('utf8')));
-    const labels = await datasetLabelAccuracy(store, runId, await readLabels(inputs.train.labels));
+    const labels = await datasetLabelAccuracy(store, folder, await readLabels(inputs.train.labels));
     const run = await clients.runs.get(runId);
     const summary: DemoSummary = {
       runId,
       simulator: services.simulated,
       model: services.modelName,
-      datasetDir: store.locate(runId),
+      datasetDir: store.locate(folder),
       manifest: manifestPath,
       items: manifest.counts.inputs,
       accepted: manifest.counts.accepted,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import { LOCAL_S3_CREDENTIALS } from '../../infra/s3/local-s3.js';
 import { readS3Settings } from '../../shared/config/s3-env.js';
@@ -13,6 +13,11 @@ export interface TestS3 {
   client: S3Client;
   /** Creates a fresh bucket named after the label (plus random hex) and returns its name. */
   freshBucket(label: string): Promise<string>;
+  /**
+   * Whether the server enforces `If-None-Match: *` (AWS does; s3rver ignores it), probed with the raw client, so
+   * tests can assert exactly-one-winner where the server can give it and the weaker guarantee elsewhere.
+   */
+  enforcesIfNoneMatch(bucket: string): Promise<boolean>;
   /** An S3 store on `bucket` with the test settings; `partSizeMiB` overrides the part size. */
   store(bucket: string, prefix?: string, partSizeMiB?: number): S3ArtifactStore;
 }
@@ -43,6 +48,19 @@ export function useTestS3(): TestS3 {
       const name = `s2d-${label.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30)}-${randomBytes(4).toString('hex')}`;
       await client.send(new CreateBucketCommand({ Bucket: name }));
       return name;
+    },
+    enforcesIfNoneMatch: async (bucket) => {
+      const Key = `_probe/if-none-match-${randomBytes(4).toString('hex')}`;
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'first' }));
+      try {
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'second', IfNoneMatch: '*' }));
+        return false;
+      } catch (error) {
+        if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412) return true;
+        throw error;
+      } finally {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key }));
+      }
     },
     store: (bucket, prefix = '', partSizeMiB) =>
       new S3ArtifactStore({

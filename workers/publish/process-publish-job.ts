@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Logger } from '../../shared/logger.js';
+import { manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { publishDataset } from '../../shared/dataset/publish-dataset.js';
 import { publishJobSchema } from '../../shared/queue/job-payloads.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
@@ -45,7 +46,7 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
       throw error;
     }
     const { manifest, created } = published;
-    const manifestLocation = context.store.locate(`${runId}/manifest.json`);
+    const manifestLocation = context.store.locate(manifestKey(context.spec.name, runId));
     await deps.runs.markPublished(runId, manifestLocation);
     deps.logger.info(
       { runId, created, accepted: manifest.counts.accepted, rejected: manifest.counts.rejected, errored: manifest.counts.errored },
