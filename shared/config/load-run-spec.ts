@@ -31,12 +31,18 @@ export async function loadRunSpecFile(path: string): Promise<RunSpec> {
     throw new RunSpecError(`${path} line ${line}: not valid YAML/JSON: ${firstError.message.split('\n')[0] ?? ''}`);
   }
   const parsed = runSpecSchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
   const lineOf = (path: PropertyKey[]): string => {
     const node: unknown = doc.getIn(path.map(String), true);
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     return range === undefined ? '' : ` line ${lineCounter.linePos(range[0]).line}`;
   };
+  if (parsed.success) {
+    // Only the file shows whether `dir` was written or defaulted: both written is ambiguous, so it is refused here.
+    if (doc.hasIn(['output', 'dir']) && doc.hasIn(['output', 'uri'])) {
+      throw new RunSpecError(`invalid run spec:\n  ${path}${lineOf(['output', 'uri'])}, field "output.uri": set output.dir (local) or output.uri (s3://), not both`);
+    }
+    return parsed.data;
+  }
   throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf));
 }
 

@@ -91,14 +91,7 @@ export const runSpecSchema = z
       })
       .strict()
       .default({ minAgreement: 0.5 }),
-    output: z.preprocess(
-      (raw, ctx) => {
-        // Defaults fill `dir`, so "both set" can only be seen before parsing.
-        if (typeof raw === 'object' && raw !== null && 'dir' in raw && 'uri' in raw) {
-          ctx.issues.push({ code: 'custom', message: 'set output.dir (local) or output.uri (s3://), not both', input: raw, path: ['uri'] });
-        }
-        return raw;
-      },
+    output:
       z
         .object({
           /** Local directory the dataset is published under (`<dir>/<name>/<runId>/`). Default ./datasets. */
@@ -106,6 +99,8 @@ export const runSpecSchema = z
           /**
            * Object-store location instead of a local directory: `s3://bucket[/prefix]`; the dataset goes to
            * `<uri>/<name>/<runId>/`. S3 settings and credentials come from the environment (README, "S3").
+           * When set it wins over `dir` (which keeps its default so resolved specs round-trip); a spec file that
+           * sets both is refused by loadRunSpecFile.
            */
           uri: z
             .string()
@@ -128,7 +123,6 @@ export const runSpecSchema = z
           shardMaxBytes: DEFAULT_SHARD_MAX_BYTES,
           latestPointer: true,
         }),
-    ),
     /** Per-run template overrides (see README, "Templates"). */
     templates: templateOverrides.default({}),
     /** Attempts per item before it is recorded as errored. Default 3. */

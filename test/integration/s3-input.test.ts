@@ -38,7 +38,7 @@ describe('s3:// run inputs (s3rver over HTTP)', () => {
     const uri = `s3://${bucket}/single/items.jsonl`;
     expect(events[1]).toMatchObject({ kind: 'reject', result: { index: 1, line: 3, file: uri, field: 'prompt', code: 'invalid-input' } });
     const reject = events[1]?.kind === 'reject' ? events[1].result : undefined;
-    expect(reject?.reason).toBe(`${uri} line 3, field "prompt": expected a non-empty string, got an empty string`);
+    expect(reject !== undefined && 'reason' in reject ? reject.reason : undefined).toBe(`${uri} line 3, field "prompt": expected a non-empty string, got an empty string`);
     expect(events[2]).toMatchObject({ kind: 'reject', result: { index: 2, line: 4, file: uri } });
   });
 
