@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 
-/** The fixed key pair s3rver accepts (it checks signatures against it); only ever used for a private server. */
-export const LOCAL_S3_CREDENTIALS = Object.freeze({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+/** The fixed key pair s3rver accepts (it checks signatures against it); only ever used for a private server. Not frozen: the SDK annotates credential objects it is given, so pass a copy. */
+export const LOCAL_S3_CREDENTIALS: Readonly<{ accessKeyId: string; secretAccessKey: string }> = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface LocalS3 {
   /** http://127.0.0.1:<port> */
@@ -47,7 +47,7 @@ export async function startLocalS3(): Promise<LocalS3> {
     throw error;
   }
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: LOCAL_S3_CREDENTIALS });
+  const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { ...LOCAL_S3_CREDENTIALS } });
   return {
     endpoint,
     env: Object.freeze({
