@@ -86,16 +86,22 @@ export class S3ArtifactStore implements ArtifactStore {
   async putStream(key: string, chunks: AsyncIterable<string | Uint8Array>): Promise<{ bytes: number; sha256: string }> {
     const hash = createHash('sha256');
     let bytes = 0;
+    let sourceFailure: { error: unknown } | undefined;
     async function* hashed(): AsyncGenerator<Buffer> {
-      for await (const chunk of chunks) {
-        const buf =
-          typeof chunk === 'string'
-            ? Buffer.from(chunk, 'utf8')
-            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        if (buf.byteLength === 0) continue;
-        hash.update(buf);
-        bytes += buf.byteLength;
-        yield buf;
+      try {
+        for await (const chunk of chunks) {
+          const buf =
+            typeof chunk === 'string'
+              ? Buffer.from(chunk, 'utf8')
+              : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          if (buf.byteLength === 0) continue;
+          hash.update(buf);
+          bytes += buf.byteLength;
+          yield buf;
+        }
+      } catch (error) {
+        sourceFailure = { error };
+        throw error;
       }
     }
     const upload = new Upload({
@@ -105,7 +111,19 @@ export class S3ArtifactStore implements ArtifactStore {
       queueSize: this.#settings.uploadQueueSize,
       leavePartsOnError: false,
     });
-    await upload.done();
+    try {
+      await upload.done();
+    } catch (error) {
+      // When the source failed, lib-storage aborts the multipart upload; if that abort fails too (a server without
+      // AbortMultipartUpload, like s3rver) its error would hide the real cause. Report the source's error, with the
+      // abort failure as context: the uploaded parts then linger until a bucket lifecycle rule removes them.
+      if (sourceFailure !== undefined && error !== sourceFailure.error) {
+        const cause = sourceFailure.error;
+        if (cause instanceof Error && cause.cause === undefined) cause.cause = error;
+        throw cause;
+      }
+      throw error;
+    }
     return { bytes, sha256: hash.digest('hex') };
   }
 

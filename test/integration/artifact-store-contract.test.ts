@@ -162,6 +162,35 @@ describe('S3ArtifactStore specifics (s3rver over HTTP)', () => {
     s3.client.middlewareStack.remove('recordCommands');
   });
 
+  it('reports the source error of a multipart upload that fails after the first part, and leaves no object', async () => {
+    const store = s3.store(bucket, 'multipart-fail', 5);
+    const commands: string[] = [];
+    s3.client.middlewareStack.add(
+      (next, context) => (args) => {
+        commands.push(context.commandName ?? '?');
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordAbort' },
+    );
+    async function* failing(): AsyncGenerator<string> {
+      for (let i = 0; i < 7; i++) {
+        await Promise.resolve();
+        yield 'f'.repeat(1024 * 1024);
+      }
+      throw new Error('source broke after 7 MiB');
+    }
+    try {
+      await expect(store.putStream('big-fail.jsonl', failing())).rejects.toThrow('source broke after 7 MiB');
+    } finally {
+      s3.client.middlewareStack.remove('recordAbort');
+    }
+    expect(commands).toContain('CreateMultipartUploadCommand');
+    // The SDK asks the server to abort (s3rver does not implement it; AWS does, and a lifecycle rule catches the rest).
+    expect(commands).toContain('AbortMultipartUploadCommand');
+    expect(commands).not.toContain('CompleteMultipartUploadCommand');
+    expect(await store.exists('big-fail.jsonl')).toBe(false);
+  });
+
   it('locates keys as s3:// URIs under the prefix and treats a missing bucket as an error, not as "absent"', async () => {
     const store = s3.store(bucket, 'a/b');
     expect(store.location).toBe(`s3://${bucket}/a/b`);
