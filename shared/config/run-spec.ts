@@ -105,6 +105,7 @@ export const runSpecSchema = z
           uri: z
             .string()
             .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^/]+)*\/?$/, 'expected s3://<bucket>[/<prefix>]')
+            .refine((uri) => !/\/\.\.?(\/|$)/.test(uri.slice(5)) && !uri.includes('\\'), 'no "." or ".." segments or "\\" in the prefix')
             .optional(),
           /** Fraction of accepted items assigned to validation, by a stable hash of the item id. Default 0.1. */
           validationFraction: z.number().min(0).max(0.5).default(0.1),
