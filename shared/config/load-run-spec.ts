@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { createS3Client } from '../artifacts/s3-client.js';
+import { createS3Client, s3ErrorInfo } from '../artifacts/s3-client.js';
 import { listS3InputObjects, S3InputNotFoundError, type S3InputObject } from '../artifacts/s3-input-objects.js';
 import { isS3Uri } from '../artifacts/s3-uri.js';
 import { readS3Settings } from './s3-env.js';
@@ -69,7 +69,10 @@ async function listS3Input(uri: string, env: NodeJS.ProcessEnv): Promise<S3Input
     return await listS3InputObjects(client, uri);
   } catch (error) {
     if (error instanceof S3InputNotFoundError) throw new RunSpecError(error.message);
-    throw error;
+    // Endpoint unreachable, access denied, no such bucket: one line naming the input, not an SDK stack trace.
+    const { name } = s3ErrorInfo(error);
+    const why = error instanceof Error ? error.message : String(error);
+    throw new RunSpecError(`input ${uri}: cannot list it on S3 (${name ?? 'error'}: ${why})`, { cause: error });
   } finally {
     client.destroy();
   }

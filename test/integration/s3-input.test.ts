@@ -82,5 +82,6 @@ describe('s3:// run inputs (s3rver over HTTP)', () => {
       `input s3://${bucket}/nope.jsonl: no such object (to read every object under a prefix, end the URI with "/")`,
     );
     await expect(resolve(`s3://${bucket}/empty/`)).rejects.toThrow(`input s3://${bucket}/empty/: no objects under this prefix`);
+    await expect(resolve('s3://s2d-no-such-bucket-input/x/')).rejects.toThrow(/^input s3:\/\/s2d-no-such-bucket-input\/x\/: cannot list it on S3 \(NoSuchBucket/);
   });
 });
