@@ -46,7 +46,7 @@ describe('s3:// run inputs (s3rver over HTTP)', () => {
     await put('many/part-2.jsonl', '{"id":"c","prompt":"third"}\n');
     await put('many/part-1.jsonl.gz', gzipSync('{"id":"a","prompt":"first"}\n{"id":"b","prompt":"sécond"}\n'));
     await put('many/part-3.jsonl', '{"id":"d"}\n');
-    await put('many/', ''); // a "folder" marker some tools create: not an input file
+    await put('many/', new Uint8Array(0)); // a "folder" marker some tools create: not an input file
     const events = await readAll(`s3://${bucket}/many/`);
     const items = events.flatMap((e) => (e.kind === 'item' ? [e.item] : []));
     expect(items.map((i) => [i.index, i.line, i.id, i.prompt])).toEqual([
