@@ -1,10 +1,15 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 
-/** The fixed key pair s3rver accepts (it checks signatures against it); only ever used for a private server. Not frozen: the SDK annotates credential objects it is given, so pass a copy. */
+/**
+ * The fixed key pair s3rver accepts (it checks signatures against it); only ever used for a private server.
+ * Not frozen: the SDK annotates credential objects it is given, so pass a copy.
+ */
 export const LOCAL_S3_CREDENTIALS: Readonly<{ accessKeyId: string; secretAccessKey: string }> = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface LocalS3 {
@@ -17,32 +22,64 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-/** The part of s3rver's API used here (the package ships no types). */
-interface S3rverInstance {
-  run(): Promise<{ port: number }>;
-  close(): Promise<void>;
-}
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
+/**
+ * The child's program: s3rver on a free loopback port, its port on stdout as one JSON line, and a clean exit when
+ * the parent closes stdin or sends SIGTERM (so an orphaned server cannot outlive its parent for long).
+ */
+const CHILD_SCRIPT = `
+const S3rver = require(process.argv[1]);
+const server = new S3rver({ address: '127.0.0.1', port: 0, directory: process.argv[2], silent: true });
+server.run().then((address) => process.stdout.write(JSON.stringify({ port: address.port }) + '\\n'), (error) => {
+  process.stderr.write(String(error && error.stack || error) + '\\n');
+  process.exit(1);
+});
+const stop = () => server.close().finally(() => process.exit(0));
+process.stdin.on('end', stop);
+process.stdin.resume();
+process.on('SIGTERM', stop);
+`;
 
 /**
- * Starts s3rver, an S3-compatible server (a dev dependency, for tests and `s2d demo --s3`), in this process on a
- * free loopback port with a fresh temp directory that `close` removes. It speaks the S3 REST API over real HTTP and
- * checks SigV4 signatures, but does not enforce `If-None-Match` (see S3ArtifactStore).
+ * Starts s3rver, an S3-compatible server (a dev dependency, for tests and `s2d demo --s3`), as a child process on
+ * a free loopback port with a fresh temp directory that `close` removes. It speaks the S3 REST API over real HTTP
+ * and checks SigV4 signatures, but does not enforce `If-None-Match` (see S3ArtifactStore).
+ *
+ * A child rather than in-process because s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node's
+ * OpenSSL 3 only offers with `--openssl-legacy-provider`; without it every truncated listing fails with
+ * InternalError. The flag is confined to the test server's process.
  */
 export async function startLocalS3(): Promise<LocalS3> {
-  let S3rver: S3rverConstructor;
+  let entry: string;
   try {
-    // s3rver is CommonJS without types; createRequire keeps the import explicit and the failure message clear.
-    S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+    entry = createRequire(import.meta.url).resolve('s3rver');
   } catch (error) {
     throw new Error(`the local S3 server needs the s3rver package (a dev dependency; run npm install): ${String(error)}`);
   }
   const directory = await mkdtemp(join(tmpdir(), 's2d-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true, resetOnClose: false });
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD_SCRIPT, entry, directory], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
   let port: number;
   try {
-    ({ port } = await server.run());
+    port = await new Promise<number>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout });
+      lines.once('line', (line) => {
+        lines.close();
+        const parsed = JSON.parse(line) as { port?: unknown };
+        if (typeof parsed.port === 'number') resolve(parsed.port);
+        else reject(new Error(`s3rver printed ${line}`));
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => { reject(new Error(`s3rver exited with code ${String(code)} before listening: ${stderr.trim()}`)); });
+    });
   } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
@@ -67,7 +104,11 @@ export async function startLocalS3(): Promise<LocalS3> {
     },
     close: async () => {
       client.destroy();
-      await server.close();
+      if (child.exitCode === null && child.signalCode === null) {
+        child.stdin.end();
+        child.kill('SIGTERM');
+        await exited;
+      }
       await rm(directory, { recursive: true, force: true });
     },
   };

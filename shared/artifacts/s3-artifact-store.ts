@@ -4,7 +4,6 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
   type StorageClass,
@@ -13,7 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from '../config/s3-env.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { validateKey } from './local-dir-store.js';
-import { isS3NotFound, s3ErrorInfo } from './s3-client.js';
+import { isS3NotFound, listPages, s3ErrorInfo } from './s3-client.js';
 import { formatS3Uri } from './s3-uri.js';
 
 /** What an {@link S3ArtifactStore} needs. */
@@ -24,6 +23,8 @@ export interface S3ArtifactStoreOptions {
   prefix?: string;
   /** Part size, upload concurrency, SSE and storage class (see shared/config/s3-env.ts). */
   settings: Readonly<S3Settings>;
+  /** Keys per ListObjectsV2 page (MaxKeys). Default: the server's (1000 on S3). Small values exercise paging. */
+  listPageSize?: number;
 }
 
 /**
@@ -43,6 +44,7 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly #bucket: string;
   readonly #root: string;
   readonly #settings: Readonly<S3Settings>;
+  readonly #listPageSize: number | undefined;
 
   constructor(options: S3ArtifactStoreOptions) {
     const prefix = options.prefix ?? '';
@@ -51,6 +53,7 @@ export class S3ArtifactStore implements ArtifactStore {
     this.#bucket = options.bucket;
     this.#root = prefix === '' ? '' : `${prefix}/`;
     this.#settings = options.settings;
+    this.#listPageSize = options.listPageSize;
     this.location = formatS3Uri(options.bucket, prefix);
   }
 
@@ -149,26 +152,16 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   /**
-   * ListObjectsV2, page by page (1000 keys each). AWS S3 returns keys in UTF-8 byte order, the order the local
-   * store lists in. Some S3-compatible servers do not (s3rver lists in its filesystem's order), so each page is
-   * sorted too: a no-op on S3, and correct on such servers as long as the listing fits one page.
+   * ListObjectsV2, page by page (see {@link listPages}). AWS S3 returns keys in UTF-8 byte order, the order the
+   * local store lists in. Some S3-compatible servers do not (s3rver lists in its filesystem's order), so each page
+   * is sorted too: a no-op on S3, and correct on such servers as long as the listing fits one page.
    */
   async *list(prefix: string): AsyncIterable<string> {
     if (prefix.includes('\\') || prefix.includes('\0')) throw new Error(`invalid artifact prefix ${JSON.stringify(prefix)}`);
-    let token: string | undefined;
-    do {
-      const page = await this.#client.send(
-        new ListObjectsV2Command({
-          Bucket: this.#bucket,
-          Prefix: `${this.#root}${prefix}`,
-          ...(token === undefined ? {} : { ContinuationToken: token }),
-        }),
-      );
-      const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+    for await (const keys of listPages(this.#client, this.#bucket, `${this.#root}${prefix}`, this.#listPageSize)) {
       keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
       for (const key of keys) yield key.slice(this.#root.length);
-      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    } while (token !== undefined);
+    }
   }
 
   async delete(key: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client, type S3ClientConfig, type _Object } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../config/s3-env.js';
 
 /** Options beyond the environment's settings. */
@@ -40,4 +40,28 @@ export function isS3NotFound(error: unknown): boolean {
   const { status, name } = s3ErrorInfo(error);
   if (name === 'NoSuchBucket') return false;
   return status === 404 || name === 'NoSuchKey' || name === 'NotFound';
+}
+
+/** Every object under a prefix, one ListObjectsV2 page at a time, following continuation tokens. */
+export async function* listPageObjects(client: S3Client, bucket: string, prefix: string, pageSize?: number): AsyncGenerator<_Object[]> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(pageSize === undefined ? {} : { MaxKeys: pageSize }),
+        ...(token === undefined ? {} : { ContinuationToken: token }),
+      }),
+    );
+    yield page.Contents ?? [];
+    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+}
+
+/** The keys of {@link listPageObjects}, page by page. */
+export async function* listPages(client: S3Client, bucket: string, prefix: string, pageSize?: number): AsyncGenerator<string[]> {
+  for await (const objects of listPageObjects(client, bucket, prefix, pageSize)) {
+    yield objects.flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+  }
 }

@@ -1,5 +1,5 @@
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { isS3NotFound } from './s3-client.js';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isS3NotFound, listPageObjects } from './s3-client.js';
 import { formatS3Uri, parseS3Uri } from './s3-uri.js';
 
 /** One S3 object of a run's input, with what identifies its content (for the run id) without downloading it. */
@@ -38,17 +38,12 @@ export async function listS3InputObjects(client: S3Client, uri: string): Promise
     }
   }
   const objects: S3InputObject[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ...(token === undefined ? {} : { ContinuationToken: token }) }),
-    );
-    for (const object of page.Contents ?? []) {
+  for await (const page of listPageObjects(client, bucket, key)) {
+    for (const object of page) {
       if (object.Key === undefined || object.Key.endsWith('/')) continue;
       objects.push({ uri: formatS3Uri(bucket, object.Key), bucket, key: object.Key, size: object.Size ?? 0, etag: object.ETag ?? '' });
     }
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
+  }
   if (objects.length === 0) throw new S3InputNotFoundError(`input ${uri}: no objects under this prefix`);
   // Byte order of the key, whatever order the server listed in (S3 already lists so; some compatible servers do not).
   return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));

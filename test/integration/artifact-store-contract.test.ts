@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import { LocalDirStore } from '../../shared/artifacts/local-dir-store.js';
+import { S3ArtifactStore } from '../../shared/artifacts/s3-artifact-store.js';
+import { readS3Settings } from '../../shared/config/s3-env.js';
 import { useTestS3 } from '../helpers/test-s3.js';
 
 const s3 = useTestS3();
@@ -189,6 +191,15 @@ describe('S3ArtifactStore specifics (s3rver over HTTP)', () => {
     expect(commands).toContain('AbortMultipartUploadCommand');
     expect(commands).not.toContain('CompleteMultipartUploadCommand');
     expect(await store.exists('big-fail.jsonl')).toBe(false);
+  });
+
+  it('lists across ListObjectsV2 pages (continuation tokens) without losing or repeating a key', async () => {
+    const paged = new S3ArtifactStore({ client: s3.client, bucket, prefix: 'paged', settings: readS3Settings(s3.env), listPageSize: 3 });
+    const keys = Array.from({ length: 10 }, (_, i) => `run/item-${String(i).padStart(2, '0')}.json`);
+    for (const key of keys) await paged.put(key, key);
+    expect(await collect(paged.list('run/'))).toEqual(keys);
+    expect(await collect(paged.list('run/item-0'))).toEqual(keys.slice(0, 10));
+    expect(await collect(paged.list('run/item-1'))).toEqual([]);
   });
 
   it('locates keys as s3:// URIs under the prefix and treats a missing bucket as an error, not as "absent"', async () => {
