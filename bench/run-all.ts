@@ -8,6 +8,7 @@ import { startSimulator } from '../infra/simulator/simulator-server.js';
 import { measureThroughput } from './distill-throughput.js';
 import { measureFootprint, usedMemory } from './redis-footprint.js';
 import { measureStorm, printStorm } from './rate-limit-storm.js';
+import { measureS3Publish } from './s3-publish.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
 const STORM_ITEMS = Number(process.env.BENCH_STORM_ITEMS ?? 120);
@@ -48,6 +49,13 @@ async function main(): Promise<void> {
       console.log(`  ${String(items).padStart(5)}   ${(result.peakBytes / 1024).toFixed(0).padStart(12)} KiB   ${(result.afterBytes / 1024).toFixed(0).padStart(13)} KiB   ${((result.afterBytes - empty) / 1024).toFixed(0).padStart(10)} KiB`);
     }
     console.log(`  empty baseline: ${(empty / 1024).toFixed(0)} KiB`);
+
+    const publishItems = Number(process.env.BENCH_PUBLISH_ITEMS ?? 5_000);
+    console.log(`\nartifact store: stage ${publishItems} item results (create-only, 32 at a time), then publish them`);
+    console.log('  store      staged/s   published items/s   dataset MiB/s');
+    for (const r of await measureS3Publish(publishItems)) {
+      console.log(`  ${r.store.padEnd(8)} ${r.stagedPerSecond.toFixed(0).padStart(9)}   ${r.publishItemsPerSecond.toFixed(0).padStart(17)}   ${r.publishMiBPerSecond.toFixed(2).padStart(13)}`);
+    }
   } finally {
     await simulator.close();
     await redis.stop();

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { ANSWER_TYPES, type AnswerType, type InputItem } from '../shared/core-types.js';
 import type { ItemResult } from '../shared/dataset/item-result.js';
@@ -32,6 +32,16 @@ export class InputFileError extends Error {
 
 const DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
 
+/** One file of a run's input: a local file or an S3 object, read as UTF-8 text chunks. */
+export interface InputSource {
+  /** Full locator recorded in reject results (`file`): an absolute path or `s3://bucket/key`. */
+  file: string;
+  /** How reject reasons name the file: the base name of a local file, the whole URI of an S3 object. */
+  name: string;
+  /** Opens the source and streams its text (decoded, gunzipped); may throw when it cannot be opened or read. */
+  text(): AsyncIterable<string>;
+}
+
 /**
  * Streams a JSONL input file. Every non-blank line gets the next item index (0-based) and yields either an item or
  * an `invalid-input` reject whose reason names file, line and field; blank lines are skipped but still counted as
@@ -40,30 +50,55 @@ const DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
  *
  * @throws {InputFileError} when the file cannot be opened or read (one error for the file, not one per line).
  */
-export async function* readJsonlInput(file: string, options: JsonlInputOptions): AsyncGenerator<InputEvent> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    throw new InputFileError(file, error);
-  }
-  try {
-    // Any non-directory is fine: a FIFO or /dev/stdin lets `s2d submit` read a stream that is still being written.
-    if ((await handle.stat()).isDirectory()) throw new Error('it is a directory');
-  } catch (error) {
-    await handle.close();
-    throw new InputFileError(file, error);
-  }
-  const name = path.basename(file);
+export function readJsonlInput(file: string, options: JsonlInputOptions): AsyncGenerator<InputEvent> {
+  return readJsonlSources([localInputSource(file)], options);
+}
+
+/**
+ * Reads several sources as one input, in the given order: item indexes continue across sources, line numbers
+ * restart at 1 in each (so a reject names the source and its own line). Same per-line rules as {@link readJsonlInput}.
+ *
+ * @throws {InputFileError} naming the source that cannot be opened or read.
+ */
+export async function* readJsonlSources(
+  sources: Iterable<InputSource> | AsyncIterable<InputSource>,
+  options: JsonlInputOptions,
+): AsyncGenerator<InputEvent> {
   let index = 0;
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
-  for await (const { text, line, truncated } of readLines(handle, file, maxLineChars)) {
-    // Only line 1 can carry the byte-order mark; a BOM elsewhere is content.
-    const content = line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
-    if (content.trim() === '') continue;
-    const problem = truncated ? { field: undefined, message: `line longer than ${maxLineChars} characters` } : undefined;
-    yield toEvent(content, { file, name, line, index: index++, options }, problem);
+  for await (const source of sources) {
+    const { file, name } = source;
+    for await (const { text, line, truncated } of readLines(source, maxLineChars)) {
+      // Only line 1 can carry the byte-order mark; a BOM elsewhere is content.
+      const content = line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
+      if (content.trim() === '') continue;
+      const problem = truncated ? { field: undefined, message: `line longer than ${maxLineChars} characters` } : undefined;
+      yield toEvent(content, { file, name, line, index: index++, options }, problem);
+    }
   }
+}
+
+/** A local file (or FIFO, or /dev/stdin) as an input source. */
+export function localInputSource(file: string): InputSource {
+  return {
+    file,
+    name: path.basename(file),
+    async *text() {
+      const handle = await open(file, 'r');
+      try {
+        // Any non-directory is fine: a FIFO or /dev/stdin lets `s2d submit` read a stream that is still being written.
+        if ((await handle.stat()).isDirectory()) throw new Error('it is a directory');
+        const stream = handle.createReadStream({ encoding: 'utf8', autoClose: false });
+        try {
+          yield* stream as AsyncIterable<string>;
+        } finally {
+          stream.destroy();
+        }
+      } finally {
+        await handle.close().catch(() => undefined);
+      }
+    },
+  };
 }
 
 interface LineContext {
@@ -178,8 +213,7 @@ interface RawLine {
  * and would then disagree with `wc -l`, editors and the line numbers a user sees. Scans each chunk once, so a
  * very long line costs linear time.
  */
-async function* readLines(handle: FileHandle, file: string, maxLineChars: number): AsyncGenerator<RawLine> {
-  const stream = handle.createReadStream({ encoding: 'utf8' });
+async function* readLines(source: InputSource, maxLineChars: number): AsyncGenerator<RawLine> {
   // The unfinished line: its pieces so far, their length, and whether pieces were dropped past the limit.
   const pending = { parts: [] as string[], length: 0, truncated: false };
   let line = 0;
@@ -200,7 +234,7 @@ async function* readLines(handle: FileHandle, file: string, maxLineChars: number
     pending.length += kept.length;
   };
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+    for await (const chunk of source.text()) {
       let start = 0;
       for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
         keep(chunk.slice(start, nl));
@@ -210,10 +244,7 @@ async function* readLines(handle: FileHandle, file: string, maxLineChars: number
       keep(chunk.slice(start));
     }
   } catch (error) {
-    throw new InputFileError(file, error);
-  } finally {
-    stream.destroy();
-    await handle.close().catch(() => undefined);
+    throw new InputFileError(source.file, error);
   }
   if (pending.length > 0 || pending.truncated) yield take();
 }

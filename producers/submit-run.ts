@@ -8,7 +8,7 @@ import { enqueuePublish } from '../shared/queue/enqueue-publish.js';
 import { JOB_DEFAULTS } from '../shared/queue/job-options.js';
 import { distillJobId, type DistillJob } from '../shared/queue/job-payloads.js';
 import type { RunStore } from '../shared/runs/run-store.js';
-import { readJsonlInput } from './jsonl-input.js';
+import { readRunInput } from './run-input.js';
 
 export interface SubmitDeps {
   runs: RunStore;
@@ -56,7 +56,7 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
     enqueued += await enqueueBatch(spec, batch, deps);
     batch = [];
   };
-  for await (const entry of readJsonlInput(spec.input, { defaultAnswerType: spec.answerType })) {
+  for await (const entry of readRunInput(spec.input, { defaultAnswerType: spec.answerType })) {
     total += 1;
     if (entry.kind === 'reject') {
       if (await recordInputReject(runId, entry.result, deps)) rejectedAtInput += 1;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type OpenAI from 'openai';
-import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
+import { outputLocation, type ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../shared/artifacts/open-artifact-store.js';
 import { ItemResultStore } from '../shared/dataset/read-item-results.js';
@@ -64,7 +64,7 @@ export class RunContexts {
     const used: string[] = templatesUsedBy(spec.strategy, templates);
     if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
-    const store = openArtifactStore(spec.output.dir);
+    const store = openArtifactStore(outputLocation(spec), this.env);
     const apiKey = this.env[spec.model.apiKeyEnv];
     // Specs are stored as submitted; one stored by an older submitter has no limits yet.
     const limits = endpointLimitsSchema.parse((spec.model as { limits?: unknown }).limits ?? {});

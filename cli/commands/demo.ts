@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { readEnv } from '../../shared/config/env.js';
 import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
-import { runSpecSchema } from '../../shared/config/run-spec.js';
+import { outputLocation, runSpecSchema } from '../../shared/config/run-spec.js';
+import { datasetFolder, manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { parseManifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { datasetLabelAccuracy } from '../../shared/eval/dataset-label-accuracy.js';
@@ -18,14 +19,16 @@ import { formatDemoTable, type DemoSummary } from '../demo/demo-summary.js';
 import { evaluateBaselines } from '../demo/evaluate-baselines.js';
 import { prepareDemoInputs } from '../demo/prepare-demo-inputs.js';
 import { startEmbeddedServices } from '../demo/embedded-services.js';
+import { startDemoS3, type DemoS3 } from '../demo/demo-s3.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 
-export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--min-agreement F] [--out DIR]
+export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--min-agreement F] [--out DIR] [--s3]
   Distils 2-step Rephrase-and-Respond on the built-in last-letter and coin-flip tasks end to end:
   private redis-server (unless REDIS_URL), the LLM simulator (unless OPENAI_BASE_URL), N worker
   processes, a published dataset, then System 1 vs System 2 vs curated-label accuracy on held-out items.
   Defaults: 300 items and 200 held-out items per task, 2 workers, 8 samples, min agreement 0.5,
-  --out .s2d/demo.`;
+  --out .s2d/demo. --s3 publishes to s3://s2d-demo/datasets on a private local S3 server (s3rver)
+  and prints the s3:// URIs of the manifest and shards.`;
 
 function positiveInt(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
@@ -45,6 +48,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       samples: { type: 'string' },
       'min-agreement': { type: 'string' },
       out: { type: 'string' },
+      s3: { type: 'boolean' },
     },
     strict: true,
   });
@@ -68,7 +72,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const services = await startEmbeddedServices(env, say);
   const workers: WorkerProcess[] = [];
   let clients: QueueClients | undefined;
+  let demoS3: DemoS3 | undefined;
   try {
+    if (values.s3 === true) demoS3 = await startDemoS3(say);
     clients = await openQueueClients(services.redisUrl, env.S2D_PREFIX);
     const inputs = await prepareDemoInputs({ dir: resolve(outDir, 'inputs', runId), itemsPerTask, evalItemsPerTask });
     const spec = await resolveRunSpec(
@@ -81,7 +87,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
         model: { name: services.modelName, baseUrl: services.baseUrl },
         sampling: { samples, temperature: 0.8, maxTokens: 512, seed: 1 },
         curation: { minAgreement },
-        output: { dir: resolve(outDir, 'datasets'), validationFraction: 0.1 },
+        output: demoS3 === undefined ? { dir: resolve(outDir, 'datasets'), validationFraction: 0.1 } : { uri: demoS3.outputUri, validationFraction: 0.1 },
       }),
       { baseDir: outDir, defaultBaseUrl: services.baseUrl },
     );
@@ -92,12 +98,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
           REDIS_URL: services.redisUrl,
           S2D_PREFIX: env.S2D_PREFIX,
           S2D_LOG_LEVEL: env.S2D_LOG_LEVEL === 'info' ? 'warn' : env.S2D_LOG_LEVEL,
+          ...demoS3?.env,
         }),
       );
     }
     say(`distilling ${itemsPerTask * 2} items (rar2 × ${samples} samples) with ${workerCount} worker processes…`);
     const distillStarted = Date.now();
-    const store = openArtifactStore(spec.output.dir);
+    const store = openArtifactStore(outputLocation(spec));
     await submitRun(spec, {
       runs: clients.runs,
       distillQueue: clients.distillQueue,
@@ -121,17 +128,21 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const evalMs = Date.now() - evalStarted;
     await Promise.all(workers.map((worker) => worker.stop()));
 
-    const manifestPath = store.locate(`${runId}/manifest.json`);
-    const manifestBytes = await store.get(`${runId}/manifest.json`);
+    const folder = datasetFolder(spec.name, runId);
+    const manifestPath = store.locate(manifestKey(spec.name, runId));
+    const manifestBytes = await store.get(manifestKey(spec.name, runId));
     if (manifestBytes === null) throw new Error(`run ${runId} is published but ${manifestPath} is missing`);
     const manifest = parseManifest(JSON.parse(Buffer.from(manifestBytes).toString('utf8')));
-    const labels = await datasetLabelAccuracy(store, runId, await readLabels(inputs.train.labels));
+    const labels = await datasetLabelAccuracy(store, folder, await readLabels(inputs.train.labels));
     const run = await clients.runs.get(runId);
     const summary: DemoSummary = {
       runId,
       simulator: services.simulated,
       model: services.modelName,
-      datasetDir: store.locate(runId),
+      datasetDir: store.locate(folder),
+      ...(demoS3 === undefined
+        ? {}
+        : { shards: manifest.files.filter((f) => f.role === 'train' || f.role === 'validation').map((f) => store.locate(`${folder}/${f.path}`)) }),
       manifest: manifestPath,
       items: manifest.counts.inputs,
       accepted: manifest.counts.accepted,
@@ -167,6 +178,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   } finally {
     await Promise.all(workers.map((worker) => worker.stop(5_000)));
     await clients?.close();
+    await demoS3?.stop();
     await services.stop();
   }
 }

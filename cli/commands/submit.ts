@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { readEnv } from '../../shared/config/env.js';
 import { loadRunSpecFile, resolveRunSpec, specBaseDir } from '../../shared/config/load-run-spec.js';
+import { outputLocation } from '../../shared/config/run-spec.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { submitRun } from '../../producers/submit-run.js';
@@ -34,7 +35,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
       runs: clients.runs,
       distillQueue: clients.distillQueue,
       publishQueue: clients.publishQueue,
-      results: new ItemResultStore(openArtifactStore(spec.output.dir)),
+      results: new ItemResultStore(openArtifactStore(outputLocation(spec))),
       maxBacklog: env.S2D_MAX_BACKLOG,
     });
     if (values.json !== true) {

@@ -8,6 +8,8 @@ export interface DemoSummary {
   model: string;
   datasetDir: string;
   manifest: string;
+  /** With `--s3`: the s3:// URI of every train/validation shard. */
+  shards?: string[];
   items: number;
   accepted: number;
   rejected: number;
@@ -53,6 +55,7 @@ export function formatDemoTable(s: DemoSummary): string {
     `items ${s.items}: accepted ${s.accepted} (${pct(s.acceptanceRate)}), rejected ${s.rejected}, errored ${s.errored}; ${s.tokens.llmRequests} LLM requests`,
     `dataset  ${s.datasetDir}`,
     `manifest ${s.manifest}`,
+    ...(s.shards ?? []).map((uri) => `shard    ${uri}`),
     `time     distill ${(s.timingsMs.distill / 1000).toFixed(1)} s with ${s.workers} workers, eval ${(s.timingsMs.eval / 1000).toFixed(1)} s, total ${(s.timingsMs.total / 1000).toFixed(1)} s`,
     '',
   ].join('\n');

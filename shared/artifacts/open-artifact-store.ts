@@ -1,10 +1,23 @@
+import { readS3Settings } from '../config/s3-env.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { LocalDirStore } from './local-dir-store.js';
+import { S3ArtifactStore } from './s3-artifact-store.js';
+import { createS3Client } from './s3-client.js';
+import { isS3Uri, parseS3Uri } from './s3-uri.js';
 
-/** The artifact store a run's output location names. Today a local directory; S3 joins behind the same interface. */
-export function openArtifactStore(location: string): ArtifactStore {
+/**
+ * The artifact store an output location names: `s3://bucket[/prefix]` opens S3 (settings and credentials from the
+ * environment, see shared/config/s3-env.ts); anything without a scheme is a local directory.
+ */
+export function openArtifactStore(location: string, env: NodeJS.ProcessEnv = process.env): ArtifactStore {
+  if (isS3Uri(location)) {
+    const { bucket, key } = parseS3Uri(location);
+    const settings = readS3Settings(env);
+    const prefix = key.endsWith('/') ? key.slice(0, -1) : key;
+    return new S3ArtifactStore({ client: createS3Client(settings), bucket, prefix, settings });
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new Error(`output location ${location}: only local directories are supported in this version`);
+    throw new Error(`output location ${location}: only local directories and s3:// URIs are supported`);
   }
   return new LocalDirStore(location);
 }

@@ -4,6 +4,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { createS3Client, s3ErrorInfo } from '../artifacts/s3-client.js';
+import { listS3InputObjects, S3InputNotFoundError, type S3InputObject } from '../artifacts/s3-input-objects.js';
+import { isS3Uri } from '../artifacts/s3-uri.js';
+import { readS3Settings } from './s3-env.js';
 import { runSpecSchema, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
 
 /** A run spec that cannot be used; the message names the file, line and field and says what was expected. */
@@ -27,12 +31,18 @@ export async function loadRunSpecFile(path: string): Promise<RunSpec> {
     throw new RunSpecError(`${path} line ${line}: not valid YAML/JSON: ${firstError.message.split('\n')[0] ?? ''}`);
   }
   const parsed = runSpecSchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
   const lineOf = (path: PropertyKey[]): string => {
     const node: unknown = doc.getIn(path.map(String), true);
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     return range === undefined ? '' : ` line ${lineCounter.linePos(range[0]).line}`;
   };
+  if (parsed.success) {
+    // Only the file shows whether `dir` was written or defaulted: both written is ambiguous, so it is refused here.
+    if (doc.hasIn(['output', 'dir']) && doc.hasIn(['output', 'uri'])) {
+      throw new RunSpecError(`invalid run spec:\n  ${path}${lineOf(['output', 'uri'])}, field "output.uri": set output.dir (local) or output.uri (s3://), not both`);
+    }
+    return parsed.data;
+  }
   throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf));
 }
 
@@ -49,6 +59,23 @@ export interface ResolveOptions {
   baseDir: string;
   /** Base URL for specs that name none (OPENAI_BASE_URL, or the simulator the caller started). */
   defaultBaseUrl: string | undefined;
+  /** Environment for S3 settings and credentials when the input is an s3:// URI. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+async function listS3Input(uri: string, env: NodeJS.ProcessEnv): Promise<S3InputObject[]> {
+  const client = createS3Client(readS3Settings(env));
+  try {
+    return await listS3InputObjects(client, uri);
+  } catch (error) {
+    if (error instanceof S3InputNotFoundError) throw new RunSpecError(error.message);
+    // Endpoint unreachable, access denied, no such bucket: one line naming the input, not an SDK stack trace.
+    const { name } = s3ErrorInfo(error);
+    const why = error instanceof Error ? error.message : String(error);
+    throw new RunSpecError(`input ${uri}: cannot list it on S3 (${name ?? 'error'}: ${why})`, { cause: error });
+  } finally {
+    client.destroy();
+  }
 }
 
 /**
@@ -56,24 +83,30 @@ export interface ResolveOptions {
  * pure function of the spec and the input's content, so the same submission twice is the same run.
  */
 export async function resolveRunSpec(spec: RunSpec, options: ResolveOptions): Promise<ResolvedRunSpec> {
-  const input = isAbsolute(spec.input) ? spec.input : resolve(options.baseDir, spec.input);
+  const input = isS3Uri(spec.input) || isAbsolute(spec.input) ? spec.input : resolve(options.baseDir, spec.input);
+  // output.dir stays resolved even when output.uri wins, so the resolved spec is the same shape either way.
   const outDir = isAbsolute(spec.output.dir) ? spec.output.dir : resolve(options.baseDir, spec.output.dir);
   const baseUrl = spec.model.baseUrl ?? options.defaultBaseUrl;
   if (baseUrl === undefined) {
     throw new RunSpecError('the run spec names no model.baseUrl and OPENAI_BASE_URL is not set');
   }
   const withoutId = { ...spec, input, output: { ...spec.output, dir: outDir }, model: { ...spec.model, baseUrl } };
-  const runId = spec.runId ?? `${spec.name}-${(await fingerprint(withoutId, input)).slice(0, 12)}`;
+  const runId = spec.runId ?? `${spec.name}-${(await fingerprint(withoutId, input, options.env ?? process.env)).slice(0, 12)}`;
   return { ...withoutId, runId };
 }
 
-async function fingerprint(spec: object, inputPath: string): Promise<string> {
+async function fingerprint(spec: object, inputPath: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify(spec));
+  if (isS3Uri(inputPath)) {
+    // Keys, sizes and ETags identify S3 content without downloading it twice (the producer streams it once).
+    for (const object of await listS3Input(inputPath, env)) hash.update(`${object.key}\0${object.size}\0${object.etag}\n`);
+    return hash.digest('hex');
+  }
   try {
     await stat(inputPath);
   } catch {
     throw new RunSpecError(`input file not found: ${inputPath}`);
   }
-  const hash = createHash('sha256').update(JSON.stringify(spec));
   for await (const chunk of createReadStream(inputPath)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

@@ -5,6 +5,9 @@ import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { handoffSpecSchema } from './handoff-spec.js';
 import { CURATION_METHODS } from '../curation/curation-method.js';
 
+/** Default bound on a shard's size: 256 MiB. */
+export const DEFAULT_SHARD_MAX_BYTES = 256 * 1024 * 1024;
+
 const templateOverrides = z
   .object({
     system1: z.string().min(1),
@@ -42,7 +45,10 @@ export const runSpecSchema = z
       .optional(),
     /** Human name of the dataset; default "dataset". */
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('dataset'),
-    /** Path of a JSONL input file (resolved against the spec file's folder). Lines: {"id"?, "prompt", "answerType"?}. */
+    /**
+     * JSONL input: a local path (resolved against the spec file's folder), `s3://bucket/key.jsonl[.gz]`, or
+     * `s3://bucket/prefix/` (every object under it, in key order; `.gz` gunzipped). Lines: {"id"?, "prompt", "answerType"?}.
+     */
     input: z.string().min(1),
     /** Task type: how final answers are extracted and compared, for lines that do not name their own. */
     answerType: z.enum(ANSWER_TYPES),
@@ -103,17 +109,39 @@ export const runSpecSchema = z
       })
       .strict()
       .default({ minAgreement: 0.5 }),
-    output: z
-      .object({
-        /** Local directory the dataset is published under (`<dir>/<runId>/`). Default ./datasets. */
-        dir: z.string().min(1).default('datasets'),
-        /** Fraction of accepted items assigned to validation, by a stable hash of the item id. Default 0.1. */
-        validationFraction: z.number().min(0).max(0.5).default(0.1),
-        /** Maximum records per shard file. Default 50000. */
-        shardMaxRecords: z.number().int().positive().default(50_000),
-      })
-      .strict()
-      .default({ dir: 'datasets', validationFraction: 0.1, shardMaxRecords: 50_000 }),
+    output:
+      z
+        .object({
+          /** Local directory the dataset is published under (`<dir>/<name>/<runId>/`). Default ./datasets. */
+          dir: z.string().min(1).default('datasets'),
+          /**
+           * Object-store location instead of a local directory: `s3://bucket[/prefix]`; the dataset goes to
+           * `<uri>/<name>/<runId>/`. S3 settings and credentials come from the environment (README, "S3").
+           * When set it wins over `dir` (which keeps its default so resolved specs round-trip); a spec file that
+           * sets both is refused by loadRunSpecFile.
+           */
+          uri: z
+            .string()
+            .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^/]+)*\/?$/, 'expected s3://<bucket>[/<prefix>]')
+            .refine((uri) => !/\/\.\.?(\/|$)/.test(uri.slice(5)) && !uri.includes('\\'), 'no "." or ".." segments or "\\" in the prefix')
+            .optional(),
+          /** Fraction of accepted items assigned to validation, by a stable hash of the item id. Default 0.1. */
+          validationFraction: z.number().min(0).max(0.5).default(0.1),
+          /** Maximum records per shard file. Default 50000. */
+          shardMaxRecords: z.number().int().positive().default(50_000),
+          /** Maximum bytes per shard file (a shard closes before a line would cross it; one line never splits). Default 256 MiB. */
+          shardMaxBytes: z.number().int().min(1024).default(DEFAULT_SHARD_MAX_BYTES),
+          /** Write `<root>/<name>/_LATEST` (the newest published run of the dataset) after the manifest. Default true. */
+          latestPointer: z.boolean().default(true),
+        })
+        .strict()
+        .default({
+          dir: 'datasets',
+          validationFraction: 0.1,
+          shardMaxRecords: 50_000,
+          shardMaxBytes: DEFAULT_SHARD_MAX_BYTES,
+          latestPointer: true,
+        }),
     /** Per-run template overrides (see README, "Templates"). */
     templates: templateOverrides.default({}),
     /** Attempts per item before it is recorded as errored. Default 3. */
@@ -131,5 +159,9 @@ export const runSpecSchema = z
 
 export type RunSpecInput = z.input<typeof runSpecSchema>;
 export type RunSpec = z.output<typeof runSpecSchema>;
+/** Where a run's artifacts go: `output.uri` when set, else the local `output.dir`. */
+export function outputLocation(spec: Pick<RunSpec, 'output'>): string {
+  return spec.output.uri ?? spec.output.dir;
+}
 /** A spec after submit: runId decided, paths absolute, base URL decided. */
 export type ResolvedRunSpec = RunSpec & { runId: string; model: RunSpec['model'] & { baseUrl: string } };

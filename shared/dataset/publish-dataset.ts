@@ -12,6 +12,7 @@ import {
   type Manifest,
   type ManifestFile,
 } from './manifest.js';
+import { datasetFolder, updateLatestPointer } from './dataset-layout.js';
 import { assignSplit, type Split } from './split.js';
 
 /** Inputs of {@link publishDataset}. */
@@ -74,16 +75,21 @@ export interface RejectRecord {
   attempts: number | undefined;
 }
 
-/** The dataset files of a run: `<runId>/` + these names. */
+/** The dataset files of a run: `<name>/<runId>/` + these names (see dataset-layout.ts). */
 export const shardName = (split: Split, shard: number): string => `${split}-${String(shard).padStart(5, '0')}.jsonl`;
 export const PROVENANCE_FILE = 'provenance.jsonl';
 export const REJECTS_FILE = 'rejects.jsonl';
 const SHARD_FILE = /^(train|validation)-\d{5,}\.jsonl$/;
 
 /**
- * Publishes a run's dataset under `<runId>/` in the store: chat-format shards `train-NNNNN.jsonl` and
- * `validation-NNNNN.jsonl` (at most `spec.output.shardMaxRecords` lines each; an empty split still gets one empty
- * shard), `provenance.jsonl`, `rejects.jsonl`, and finally `manifest.json`, written create-only as the commit marker.
+ * Publishes a run's dataset under `<name>/<runId>/` in the store: chat-format shards `train-NNNNN.jsonl` and
+ * `validation-NNNNN.jsonl` (at most `spec.output.shardMaxRecords` lines and `shardMaxBytes` bytes each; an empty
+ * split still gets one empty shard), `provenance.jsonl`, `rejects.jsonl`, and finally `manifest.json`, written
+ * create-only as the commit marker; then, if `spec.output.latestPointer`, `<name>/_LATEST`.
+ *
+ * Shard keys are a pure function of the results (split + sequence number), so a retry after a crash overwrites the
+ * same keys (and removes shards beyond what it needs): one publication, never duplicate shards. Until the manifest
+ * exists, readers must ignore the folder.
  *
  * One pass over `results` feeds all files at once, each through `putStream`, so memory stays flat. Idempotent: an
  * existing manifest is returned untouched (created=false); a retry after a crash rewrites the same bytes; when a
@@ -93,12 +99,16 @@ const SHARD_FILE = /^(train|validation)-\d{5,}\.jsonl$/;
 export async function publishDataset(options: PublishDatasetOptions): Promise<PublishDatasetResult> {
   const { store, spec, runId } = options;
   if (spec.runId !== runId) throw new Error(`publishDataset: spec.runId "${spec.runId}" differs from runId "${runId}"`);
-  const manifestKey = `${runId}/${MANIFEST_FILE_NAME}`;
+  const folder = datasetFolder(spec.name, runId);
+  const manifestKey = `${folder}/${MANIFEST_FILE_NAME}`;
   const existing = await readManifest(store, manifestKey);
-  if (existing !== null) return { manifest: existing, created: false };
+  if (existing !== null) {
+    await pointLatest(store, spec, existing, manifestKey);
+    return { manifest: existing, created: false };
+  }
 
-  const written = await writeFiles(store, spec, runId, options.results());
-  await removeStaleShards(store, runId, written.files);
+  const written = await writeFiles(store, spec, folder, options.results());
+  await removeStaleShards(store, folder, written.files);
   const tokens = written.tokens;
   const manifest = buildManifest({
     schemaVersion: 1,
@@ -118,12 +128,26 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     },
     files: written.files,
   });
-  if (await store.putIfAbsent(manifestKey, serializeManifest(manifest))) return { manifest, created: true };
+  if (await store.putIfAbsent(manifestKey, serializeManifest(manifest))) {
+    await pointLatest(store, spec, manifest, manifestKey);
+    return { manifest, created: true };
+  }
+  // A concurrent publisher of the same run committed first: its shards are the same bytes under the same keys
+  // (results are final once stored), so its manifest describes what is in the folder and the publication succeeded.
   const winner = await readManifest(store, manifestKey);
   if (winner === null) {
     throw new Error(`publishDataset: ${store.locate(manifestKey)} vanished after a concurrent publish`);
   }
+  if (winner.runId !== runId) {
+    throw new Error(`publishDataset: ${store.locate(manifestKey)} belongs to run ${winner.runId}, not ${runId}`);
+  }
+  await pointLatest(store, spec, winner, manifestKey);
   return { manifest: winner, created: false };
+}
+
+async function pointLatest(store: ArtifactStore, spec: ResolvedRunSpec, manifest: Manifest, key: string): Promise<void> {
+  if (!spec.output.latestPointer) return;
+  await updateLatestPointer(store, spec.name, { runId: manifest.runId, manifest: store.locate(key), createdAt: manifest.createdAt });
 }
 
 async function readManifest(store: ArtifactStore, key: string): Promise<Manifest | null> {
@@ -140,16 +164,16 @@ interface Written {
 async function writeFiles(
   store: ArtifactStore,
   spec: ResolvedRunSpec,
-  runId: string,
+  folder: string,
   results: AsyncIterable<ItemResult>,
 ): Promise<Written> {
-  const maxRecords = spec.output.shardMaxRecords;
+  const bounds = { records: spec.output.shardMaxRecords, bytes: spec.output.shardMaxBytes };
   const shards = {
-    train: new ShardSeries(store, runId, 'train', maxRecords),
-    validation: new ShardSeries(store, runId, 'validation', maxRecords),
+    train: new ShardSeries(store, folder, 'train', bounds),
+    validation: new ShardSeries(store, folder, 'validation', bounds),
   };
-  const provenance = new StreamedFile(store, runId, PROVENANCE_FILE, 'provenance');
-  const rejects = new StreamedFile(store, runId, REJECTS_FILE, 'rejects');
+  const provenance = new StreamedFile(store, folder, PROVENANCE_FILE, 'provenance');
+  const rejects = new StreamedFile(store, folder, REJECTS_FILE, 'rejects');
   const counts = { inputs: 0, accepted: 0, rejected: 0, errored: 0, train: 0, validation: 0 };
   const rejectReasons: Partial<Record<RejectCode, number>> = {};
   const tokens = { prompt: 0, completion: 0, calls: 0 };
@@ -200,22 +224,30 @@ async function writeFiles(
   }
 }
 
-/** Train or validation shards of one run: a new file every `maxRecords` lines, at least one file. */
+/**
+ * Train or validation shards of one run: a new file when the next line would pass `bounds.records` lines or
+ * `bounds.bytes` bytes (a line longer than the byte bound gets a shard of its own), at least one file.
+ */
 class ShardSeries {
   readonly #done: ManifestFile[] = [];
   #current: StreamedFile | null = null;
 
   constructor(
     private readonly store: ArtifactStore,
-    private readonly runId: string,
+    private readonly folder: string,
     private readonly split: Split,
-    private readonly maxRecords: number,
+    private readonly bounds: { records: number; bytes: number },
   ) {}
 
   /** Appends one line; returns the name of the shard that holds it. */
   async writeLine(line: string): Promise<string> {
-    if (this.#current !== null && this.#current.records >= this.maxRecords) {
-      this.#done.push(await this.#current.finish());
+    const current = this.#current;
+    if (
+      current !== null &&
+      (current.records >= this.bounds.records ||
+        (current.records > 0 && current.bytes + Buffer.byteLength(line) + 1 > this.bounds.bytes))
+    ) {
+      this.#done.push(await current.finish());
       this.#current = null;
     }
     this.#current ??= this.#next();
@@ -235,7 +267,7 @@ class ShardSeries {
   }
 
   #next(): StreamedFile {
-    return new StreamedFile(this.store, this.runId, shardName(this.split, this.#done.length), this.split);
+    return new StreamedFile(this.store, this.folder, shardName(this.split, this.#done.length), this.split);
   }
 }
 
@@ -250,6 +282,8 @@ const MAX_QUEUED_CHUNKS = 4;
  */
 class StreamedFile {
   records = 0;
+  /** UTF-8 bytes written so far. */
+  bytes = 0;
   #buffer = '';
   readonly #queue: string[] = [];
   #closed = false;
@@ -260,11 +294,11 @@ class StreamedFile {
 
   constructor(
     store: ArtifactStore,
-    runId: string,
+    folder: string,
     readonly name: string,
     private readonly role: FileRole,
   ) {
-    this.#upload = store.putStream(`${runId}/${name}`, this.#chunks());
+    this.#upload = store.putStream(`${folder}/${name}`, this.#chunks());
     // A store failure must release a writer waiting for queue space; the error also surfaces from finish().
     this.#upload.catch((error: unknown) => {
       this.#fail(error);
@@ -274,6 +308,7 @@ class StreamedFile {
   async writeLine(line: string): Promise<void> {
     this.#buffer += `${line}\n`;
     this.records++;
+    this.bytes += Buffer.byteLength(line) + 1;
     if (this.#buffer.length >= CHUNK_CHARS) await this.#push();
   }
 
@@ -331,11 +366,11 @@ class StreamedFile {
 }
 
 /** Shards a previous attempt wrote beyond what this one needs (only if the results changed in between). */
-async function removeStaleShards(store: ArtifactStore, runId: string, files: ManifestFile[]): Promise<void> {
+async function removeStaleShards(store: ArtifactStore, folder: string, files: ManifestFile[]): Promise<void> {
   const keep = new Set(files.map((f) => f.path));
   const stale: string[] = [];
-  for await (const key of store.list(`${runId}/`)) {
-    const name = key.slice(runId.length + 1);
+  for await (const key of store.list(`${folder}/`)) {
+    const name = key.slice(folder.length + 1);
     if (SHARD_FILE.test(name) && !keep.has(name)) stale.push(key);
   }
   for (const key of stale) await store.delete(key);

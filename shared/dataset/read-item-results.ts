@@ -36,6 +36,12 @@ export class ItemResultStore {
   /**
    * Stores the item's result unless one is already stored, and returns the one that is: the first durable outcome
    * of an item is final, so two executions of the same item (a lapsed lock) cannot replace a counted result.
+   *
+   * "Create-only" is as strong as the store's putIfAbsent: atomic on the local store and on AWS S3 (If-None-Match);
+   * on an S3-compatible server that ignores If-None-Match (s3rver) it is a HEAD then PUT, so two executions racing
+   * within that window can both store, the later object replacing the earlier. Either is a complete result of the
+   * item, the Redis done bit still counts the item once, and the manifest's counts come from the objects published,
+   * so nothing is lost or doubled; only which of two valid outcomes is kept is then not "the first".
    */
   async putOnce(runId: string, result: ItemResultInput): Promise<ItemResult> {
     const parsed = itemResultSchema.parse(result);

@@ -19,11 +19,12 @@ export interface LabelAccuracy {
  */
 export async function datasetLabelAccuracy(
   store: ArtifactStore,
-  runId: string,
+  /** The dataset's folder key, `<name>/<runId>` (see dataset-layout.ts). */
+  folder: string,
   labels: ReadonlyMap<string, { answer: string; task: string; variant?: string }>,
 ): Promise<LabelAccuracy> {
-  const bytes = await store.get(`${runId}/${PROVENANCE_FILE}`);
-  if (bytes === null) throw new Error(`${store.locate(`${runId}/${PROVENANCE_FILE}`)} is missing`);
+  const bytes = await store.get(`${folder}/${PROVENANCE_FILE}`);
+  if (bytes === null) throw new Error(`${store.locate(`${folder}/${PROVENANCE_FILE}`)} is missing`);
   const byTask: LabelAccuracy['byTask'] = {};
   const byVariant: LabelAccuracy['byVariant'] = {};
   let accepted = 0;

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../shared/dataset/manifest.js';
+import { useTestS3 } from '../helpers/test-s3.js';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/s2d.mjs', import.meta.url).pathname;
@@ -45,6 +46,31 @@ describe('s2d demo (CLI, end to end: private redis-server, simulator, 2 worker p
         for (const line of lines) expect(Object.keys(JSON.parse(line) as object)).toEqual(['messages']);
       }
     }
+  });
+
+  it('--s3 publishes the dataset to s3:// and prints the manifest and shard URIs, which hold what the manifest says', { timeout: 180_000 }, async () => {
+    const s3 = useTestS3();
+    const out = await mkdtemp(join(tmpdir(), 's2d-demo-s3-e2e-'));
+    // S2D_S3_ENDPOINT points the demo at the test server (as REDIS_URL would for Redis), so the objects outlive it.
+    const env = { ...process.env, ...s3.env, REDIS_URL: '', OPENAI_BASE_URL: '' };
+    const args = [BIN, 'demo', '--s3', '--json', '--out', out, '--items', '15', '--eval-items', '5', '--workers', '1', '--samples', '3'];
+    const { stdout } = await run(process.execPath, args, { env, maxBuffer: 10_000_000 });
+    const summary = JSON.parse(stdout) as { runId: string; datasetDir: string; manifest: string; shards: string[]; items: number; accepted: number };
+    const folder = `demo/${summary.runId}`;
+    expect(summary.datasetDir).toBe(`s3://s2d-demo/datasets/${folder}`);
+    expect(summary.manifest).toBe(`s3://s2d-demo/datasets/${folder}/manifest.json`);
+    const store = s3.store('s2d-demo', 'datasets');
+    const manifest = parseManifest(Buffer.from((await store.get(`${folder}/manifest.json`)) ?? new Uint8Array()).toString('utf8'));
+    expect(manifest.counts.inputs).toBe(30);
+    const shardFiles = manifest.files.filter((f) => f.role === 'train' || f.role === 'validation');
+    expect(summary.shards).toEqual(shardFiles.map((f) => `s3://s2d-demo/datasets/${folder}/${f.path}`));
+    let records = 0;
+    for (const file of shardFiles) {
+      const bytes = (await store.get(`${folder}/${file.path}`)) ?? new Uint8Array();
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+      records += file.records;
+    }
+    expect(records).toBe(summary.accepted);
   });
 
   it('says in one line what to do when redis-server is missing', async () => {

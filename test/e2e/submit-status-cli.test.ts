@@ -46,7 +46,7 @@ describe('s2d submit / status (CLI)', () => {
     expect(submitted).toMatchObject({ created: true, enqueued: 30, total: 30 });
     expect(submitted.runId).toMatch(/^coins-[0-9a-f]{12}$/);
     expect(submitted.status.state).toBe('published');
-    expect(submitted.status.manifest).toBe(join(dir, 'out', submitted.runId, 'manifest.json'));
+    expect(submitted.status.manifest).toBe(join(dir, 'out', 'coins', submitted.runId, 'manifest.json'));
 
     const status = JSON.parse((await s2d('status', submitted.runId, '--json')).stdout) as {
       items: { total: number; done: number; accepted: number; rejected: number; errored: number }; strategy: string; paid: { requests: number };

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openQueueClients, type QueueClients } from '../../cli/queue-clients.js';
@@ -6,7 +6,9 @@ import { writeTaskFiles } from '../../producers/write-task-files.js';
 import { submitRun, type SubmitDeps, type SubmitOutcome } from '../../producers/submit-run.js';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
-import { runSpecSchema, type ResolvedRunSpec, type RunSpecInput } from '../../shared/config/run-spec.js';
+import { outputLocation, runSpecSchema, type ResolvedRunSpec, type RunSpecInput } from '../../shared/config/run-spec.js';
+import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
+import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import type { TaskName } from '../../shared/tasks/task-family.js';
@@ -19,6 +21,8 @@ export interface RunFixture {
   clients: QueueClients;
   /** Input lines the producer must reject (bad JSON etc.) appended after the generated items. */
   badLines: number;
+  /** The run's artifact store (local directory or S3, per the spec's output). */
+  store: ArtifactStore;
   submit(overrides?: Partial<SubmitDeps>): Promise<SubmitOutcome>;
   readDataset(): Promise<PublishedDataset>;
 }
@@ -71,7 +75,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
     { baseDir: dir, defaultBaseUrl: options.baseUrl },
   );
   const clients = await openQueueClients(options.redisUrl, prefix);
-  const store = openArtifactStore(spec.output.dir);
+  const store = openArtifactStore(outputLocation(spec));
   return {
     dir,
     prefix,
@@ -87,11 +91,18 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
         maxBacklog: 1_000,
         ...overrides,
       }),
+    store,
     readDataset: async () => {
-      const folder = join(spec.output.dir, spec.runId);
-      const manifest = parseManifest(JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')));
+      // Read through the store, so the same helper checks local and S3 publications.
+      const folder = datasetFolder(spec.name, spec.runId);
+      const text = async (name: string): Promise<string> => {
+        const bytes = await store.get(`${folder}/${name}`);
+        if (bytes === null) throw new Error(`${store.locate(`${folder}/${name}`)} is missing`);
+        return Buffer.from(bytes).toString('utf8');
+      };
+      const manifest = parseManifest(await text('manifest.json'));
       const jsonl = async <T>(name: string): Promise<T[]> =>
-        (await readFile(join(folder, name), 'utf8'))
+        (await text(name))
           .split('\n')
           .filter((line) => line !== '')
           .map((line) => JSON.parse(line) as T);

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { handoffOf } from '../../shared/config/handoff-spec.js';
 import type { Logger } from '../../shared/logger.js';
+import { manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { publishDataset } from '../../shared/dataset/publish-dataset.js';
 import { MANIFEST_FILE_NAME, parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { publishJobSchema } from '../../shared/queue/job-payloads.js';
@@ -59,7 +60,7 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
       throw error;
     }
     const { manifest, created } = published;
-    const manifestLocation = context.store.locate(`${runId}/${MANIFEST_FILE_NAME}`);
+    const manifestLocation = context.store.locate(manifestKey(context.spec.name, runId));
     await deps.runs.markPublished(runId, manifestLocation);
     deps.logger.info(
       { runId, created, accepted: manifest.counts.accepted, rejected: manifest.counts.rejected, errored: manifest.counts.errored },

@@ -23,10 +23,21 @@ describe('run spec files', () => {
       strategy: 'rar2',
       sampling: { samples: 8, temperature: 0.8, maxTokens: 512, seed: 1 },
       curation: { minAgreement: 0.5 },
-      output: { dir: 'datasets', validationFraction: 0.1, shardMaxRecords: 50_000 },
+      output: { dir: 'datasets', validationFraction: 0.1, shardMaxRecords: 50_000, shardMaxBytes: 256 * 1024 * 1024, latestPointer: true },
       model: { name: 'm', apiKeyEnv: 'OPENAI_API_KEY', timeoutMs: 60_000, useN: 'auto' },
       maxAttempts: 3,
     });
+  });
+
+  it('accepts an s3:// output.uri, keeps it unresolved, and refuses output.dir and output.uri together', async () => {
+    const spec = await loadRunSpecFile(await write('s3.yaml', 'input: in.jsonl\nanswerType: letters\nmodel: { name: m }\noutput: { uri: "s3://my-bucket/datasets" }\n'));
+    expect(spec.output).toMatchObject({ uri: 's3://my-bucket/datasets', dir: 'datasets' });
+    const resolved = await resolveRunSpec(spec, { baseDir: dir, defaultBaseUrl: 'http://127.0.0.1:1/v1' });
+    expect(resolved.output.uri).toBe('s3://my-bucket/datasets');
+    const both = await write('both.yaml', 'input: in.jsonl\nanswerType: letters\nmodel: { name: m }\noutput:\n  dir: out\n  uri: s3://my-bucket/x\n');
+    await expect(loadRunSpecFile(both)).rejects.toThrow(/field "output.uri": set output.dir \(local\) or output.uri \(s3:\/\/\), not both/);
+    const bad = await write('bad-uri.yaml', 'input: in.jsonl\nanswerType: letters\nmodel: { name: m }\noutput: { uri: "s3://A_B/x" }\n');
+    await expect(loadRunSpecFile(bad)).rejects.toThrow(/field "output.uri": expected s3:\/\/<bucket>/);
   });
 
   it('names the file, line and field of every problem in YAML', async () => {

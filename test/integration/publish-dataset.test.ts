@@ -1,20 +1,58 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ArtifactStore } from '../../../shared/artifacts/artifact-store.js';
-import { LocalDirStore } from '../../../shared/artifacts/local-dir-store.js';
-import { runSpecSchema, type ResolvedRunSpec } from '../../../shared/config/run-spec.js';
-import type { ItemResult } from '../../../shared/dataset/item-result.js';
-import { parseManifest } from '../../../shared/dataset/manifest.js';
-import { publishDataset, type PublishDatasetOptions } from '../../../shared/dataset/publish-dataset.js';
-import { assignSplit } from '../../../shared/dataset/split.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
+import { LocalDirStore } from '../../shared/artifacts/local-dir-store.js';
+import { runSpecSchema, type ResolvedRunSpec } from '../../shared/config/run-spec.js';
+import type { ItemResult } from '../../shared/dataset/item-result.js';
+import { parseManifest } from '../../shared/dataset/manifest.js';
+import { publishDataset, type PublishDatasetOptions } from '../../shared/dataset/publish-dataset.js';
+import { assignSplit } from '../../shared/dataset/split.js';
+import { RecordingStore } from '../helpers/recording-store.js';
+import { useTestS3 } from '../helpers/test-s3.js';
 
 const RUN = 'run-abc';
+/** The run's dataset folder: `<name>/<runId>` (the spec's name defaults to "dataset"). */
+const FOLDER = `dataset/${RUN}`;
+const s3 = useTestS3();
+let bucket = '';
+const tempDirs: string[] = [];
+
+interface StoreCase {
+  name: string;
+  /** A fresh, empty store; `slot` only labels it. */
+  open(slot: string): Promise<ArtifactStore>;
+  /** Whether concurrent create-only writes have exactly one winner (S3: only where If-None-Match is enforced). */
+  exclusiveCreate(): Promise<boolean>;
+}
+const testId = (): string => Math.random().toString(36).slice(2, 10);
+const cases: StoreCase[] = [
+  {
+    name: 'local directory',
+    open: async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 's2d-publish-'));
+      tempDirs.push(dir);
+      return new LocalDirStore(dir);
+    },
+    exclusiveCreate: () => Promise.resolve(true),
+  },
+  {
+    name: 'S3 (s3rver over HTTP)',
+    open: (slot) => Promise.resolve(s3.store(bucket, `${slot}-${testId()}`)),
+    exclusiveCreate: () => s3.enforcesIfNoneMatch(bucket),
+  },
+];
+beforeAll(async () => {
+  bucket = await s3.freshBucket('publish');
+});
+afterAll(async () => {
+  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+});
 const NOW = (): Date => new Date('2025-06-01T12:00:00.000Z');
 
-function makeSpec(output: { validationFraction: number; shardMaxRecords: number }): ResolvedRunSpec {
+function makeSpec(output: { validationFraction: number; shardMaxRecords: number; shardMaxBytes?: number; latestPointer?: boolean }): ResolvedRunSpec {
   const spec = runSpecSchema.parse({ input: 'in.jsonl', answerType: 'number', model: { name: 'llama' }, output: { dir: 'out', ...output } });
   return { ...spec, runId: RUN, model: { ...spec.model, baseUrl: 'http://127.0.0.1:9/v1' } };
 }
@@ -53,79 +91,21 @@ const factory = (items: ItemResult[]) => (): AsyncIterable<ItemResult> =>
     yield* items;
   })();
 
-type Op = { op: 'put' | 'putIfAbsent' | 'putStream:start' | 'putStream:end' | 'delete'; key: string };
-
-/** Delegates to a real store, records every write, and can fail putStream calls after a number of them completed. */
-class RecordingStore implements ArtifactStore {
-  readonly ops: Op[] = [];
-  failStreamsAfter = Infinity;
-  #completedStreams = 0;
-  constructor(private readonly inner: ArtifactStore) {}
-  get location(): string {
-    return this.inner.location;
-  }
-  getStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {
-    return this.inner.getStream(key);
-  }
-  locate(key: string): string {
-    return this.inner.locate(key);
-  }
-  async put(key: string, body: string | Uint8Array): Promise<void> {
-    this.ops.push({ op: 'put', key });
-    await this.inner.put(key, body);
-  }
-  async putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean> {
-    this.ops.push({ op: 'putIfAbsent', key });
-    return this.inner.putIfAbsent(key, body);
-  }
-  async putStream(key: string, chunks: AsyncIterable<string | Uint8Array>): Promise<{ bytes: number; sha256: string }> {
-    this.ops.push({ op: 'putStream:start', key });
-    const crashed = (): boolean => this.#completedStreams >= this.failStreamsAfter;
-    const guarded = async function* (): AsyncGenerator<string | Uint8Array> {
-      for await (const chunk of chunks) {
-        if (crashed()) throw new Error(`simulated crash while writing ${key}`);
-        yield chunk;
-      }
-    };
-    const result = await this.inner.putStream(key, guarded());
-    this.#completedStreams++;
-    this.ops.push({ op: 'putStream:end', key });
-    return result;
-  }
-  get(key: string): Promise<Uint8Array | null> {
-    return this.inner.get(key);
-  }
-  exists(key: string): Promise<boolean> {
-    return this.inner.exists(key);
-  }
-  list(prefix: string): AsyncIterable<string> {
-    return this.inner.list(prefix);
-  }
-  async delete(key: string): Promise<void> {
-    this.ops.push({ op: 'delete', key });
-    await this.inner.delete(key);
-  }
-}
-
-async function filesOf(dir: string): Promise<Record<string, string>> {
+/** Every object under `folder/` (what is really in the store), keyed by its name relative to the folder. */
+async function filesOf(store: ArtifactStore, folder: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) out[path.relative(dir, path.join(e.parentPath, e.name))] = await readFile(path.join(e.parentPath, e.name), 'utf8');
+  for await (const key of store.list(`${folder}/`)) {
+    out[key.slice(folder.length + 1)] = Buffer.from((await store.get(key)) ?? new Uint8Array()).toString('utf8');
   }
   return out;
 }
 
 const jsonl = (text: string): unknown[] => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
 
-describe('publishDataset', () => {
-  let root: string;
-  let store: LocalDirStore;
+describe.each(cases)('publishDataset to $name', (c) => {
+  let store: ArtifactStore;
   beforeEach(async () => {
-    root = await mkdtemp(path.join(tmpdir(), 's2d-publish-'));
-    store = new LocalDirStore(path.join(root, 'a'));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
+    store = await c.open('a');
   });
 
   const options = (s: ArtifactStore, items: ItemResult[], spec = makeSpec({ validationFraction: 0.3, shardMaxRecords: 4 })): PublishDatasetOptions => ({
@@ -162,7 +142,7 @@ describe('publishDataset', () => {
     expect(manifest.model).toEqual({ name: 'llama', baseUrl: 'http://127.0.0.1:9/v1' });
     expect(manifest.strategy).toEqual({ name: 'rar2', templateVersions: { rar2Rephrase: 'v1', rar2Answer: 'v1' } });
 
-    const onDisk = await filesOf(path.join(store.location, RUN));
+    const onDisk = await filesOf(store, FOLDER);
     expect(Object.keys(onDisk).sort()).toEqual([...manifest.files.map((f) => f.path), 'manifest.json'].sort());
     for (const file of manifest.files) {
       const text = onDisk[file.path] ?? '';
@@ -193,16 +173,20 @@ describe('publishDataset', () => {
     const { manifest } = await publishDataset(options(store, makeResults(6), makeSpec({ validationFraction: 0, shardMaxRecords: 100 })));
     const validation = manifest.files.filter((f) => f.role === 'validation');
     expect(validation).toEqual([{ path: 'validation-00000.jsonl', role: 'validation', records: 0, bytes: 0, sha256: createHash('sha256').digest('hex') }]);
-    expect(await store.exists(`${RUN}/validation-00000.jsonl`)).toBe(true);
+    expect(await store.exists(`${FOLDER}/validation-00000.jsonl`)).toBe(true);
   });
 
   it('writes the manifest last, create-only, after every data file is complete', async () => {
     const recording = new RecordingStore(store);
     await publishDataset(options(recording, makeResults(40)));
-    const last = recording.ops.at(-1);
-    expect(last).toEqual({ op: 'putIfAbsent', key: `${RUN}/manifest.json` });
-    const starts = recording.ops.filter((o) => o.op === 'putStream:start').length;
-    expect(recording.ops.filter((o) => o.op === 'putStream:end')).toHaveLength(starts);
+    // The manifest is the last dataset write (only the _LATEST pointer follows it), after every stream has ended.
+    const commit = recording.ops.findIndex((o) => o.op === 'putIfAbsent' && o.key === `${FOLDER}/manifest.json`);
+    expect(commit).toBeGreaterThan(0);
+    expect(recording.ops.slice(commit + 1)).toEqual([{ op: 'put', key: 'dataset/_LATEST' }]);
+    const beforeCommit = recording.ops.slice(0, commit);
+    const starts = beforeCommit.filter((o) => o.op === 'putStream:start').length;
+    expect(starts).toBeGreaterThanOrEqual(4);
+    expect(beforeCommit.filter((o) => o.op === 'putStream:end')).toHaveLength(starts);
     expect(recording.ops.filter((o) => o.key.endsWith('manifest.json'))).toHaveLength(1);
   });
 
@@ -219,41 +203,46 @@ describe('publishDataset', () => {
     const crashing = new RecordingStore(store);
     crashing.failStreamsAfter = 1; // once the first shard is complete, every stream dies at its next chunk
     await expect(publishDataset(options(crashing, items))).rejects.toThrow('simulated crash');
-    expect(await store.exists(`${RUN}/manifest.json`)).toBe(false);
-    const completed = crashing.ops.filter((o) => o.op === 'putStream:end').map((o) => o.key.slice(RUN.length + 1));
+    expect(await store.exists(`${FOLDER}/manifest.json`)).toBe(false);
+    const completed = crashing.ops.filter((o) => o.op === 'putStream:end').map((o) => o.key.slice(FOLDER.length + 1));
     // Usually one shard; a second may slip through if its last chunk was taken before the first one finished.
     expect(completed.length).toBeGreaterThanOrEqual(1);
     expect(completed).not.toContain('provenance.jsonl');
     // Exactly the completed shards are on disk: no partial file, no temp file.
-    expect(Object.keys(await filesOf(path.join(store.location, RUN))).sort()).toEqual(completed.sort());
+    expect(Object.keys(await filesOf(store, FOLDER)).sort()).toEqual(completed.sort());
 
     const retry = await publishDataset(options(store, items));
     expect(retry.created).toBe(true);
-    const clean = new LocalDirStore(path.join(root, 'clean'));
+    const clean = await c.open('clean');
     const reference = await publishDataset(options(clean, items));
     expect(retry.manifest).toEqual(reference.manifest);
-    expect(await filesOf(path.join(store.location, RUN))).toEqual(await filesOf(path.join(clean.location, RUN)));
+    expect(await filesOf(store, FOLDER)).toEqual(await filesOf(clean, FOLDER));
   });
 
   it('removes shards a previous attempt wrote beyond the final set', async () => {
-    await store.put(`${RUN}/train-00009.jsonl`, 'stale');
+    await store.put(`${FOLDER}/train-00009.jsonl`, 'stale');
     const { manifest } = await publishDataset(options(store, makeResults(10)));
-    expect(await store.exists(`${RUN}/train-00009.jsonl`)).toBe(false);
-    expect(Object.keys(await filesOf(path.join(store.location, RUN))).sort()).toEqual([...manifest.files.map((f) => f.path), 'manifest.json'].sort());
+    expect(await store.exists(`${FOLDER}/train-00009.jsonl`)).toBe(false);
+    expect(Object.keys(await filesOf(store, FOLDER)).sort()).toEqual([...manifest.files.map((f) => f.path), 'manifest.json'].sort());
   });
 
   it('lets one of two concurrent publishers commit and gives both the same manifest', async () => {
     const items = makeResults(30);
     const [a, b] = await Promise.all([publishDataset(options(store, items)), publishDataset(options(store, items))]);
-    expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
+    // Where the store cannot refuse the second create (a server ignoring If-None-Match), both may report created;
+    // what must hold everywhere: one manifest, equal for both, describing exactly the files in the folder.
+    if (await c.exclusiveCreate()) expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
     expect(a.manifest).toEqual(b.manifest);
+    const stored = parseManifest(Buffer.from((await store.get(`${FOLDER}/manifest.json`)) ?? new Uint8Array()).toString('utf8'));
+    expect(stored).toEqual(a.manifest);
+    expect(Object.keys(await filesOf(store, FOLDER)).sort()).toEqual([...a.manifest.files.map((f) => f.path), 'manifest.json'].sort());
   });
 
   it('refuses results out of index order or with a gap, and commits nothing', async () => {
     const items = makeResults(10);
     const gap = [...items.slice(0, 4), ...items.slice(5)];
     await expect(publishDataset(options(store, gap))).rejects.toThrow('expected index 4, got 5');
-    expect(await store.exists(`${RUN}/manifest.json`)).toBe(false);
+    expect(await store.exists(`${FOLDER}/manifest.json`)).toBe(false);
     await expect(publishDataset({ ...options(store, items), runId: 'other' })).rejects.toThrow('differs from runId');
   });
 
@@ -264,5 +253,48 @@ describe('publishDataset', () => {
     expect(train.map((f) => f.path)).toEqual(['train-00000.jsonl', 'train-00001.jsonl', 'train-00002.jsonl', 'train-00003.jsonl']);
     expect(train.slice(0, 3).every((f) => f.records === 1000)).toBe(true);
     expect(manifest.counts.inputs).toBe(5000);
+  });
+
+  it('closes a shard before a line would take it past shardMaxBytes, never splitting a line', async () => {
+    const items = makeResults(200);
+    const spec = makeSpec({ validationFraction: 0, shardMaxRecords: 1000, shardMaxBytes: 2048 });
+    const { manifest } = await publishDataset(options(store, items, spec));
+    const train = manifest.files.filter((f) => f.role === 'train');
+    expect(train.length).toBeGreaterThan(3);
+    const onDisk = await filesOf(store, FOLDER);
+    for (const file of train) {
+      expect(file.bytes, file.path).toBeLessThanOrEqual(2048);
+      expect(jsonl(onDisk[file.path] ?? '')).toHaveLength(file.records);
+    }
+    expect(train.reduce((sum, f) => sum + f.records, 0)).toBe(manifest.counts.train);
+  });
+
+  it('points <name>/_LATEST at the newest published run, never back at an older one', async () => {
+    const older = await publishDataset({ ...options(store, makeResults(5)), now: () => new Date('2025-01-01T00:00:00Z') });
+    const latest = async (): Promise<unknown> => JSON.parse(Buffer.from((await store.get('dataset/_LATEST')) ?? new Uint8Array()).toString('utf8'));
+    expect(await latest()).toEqual({ runId: RUN, manifest: store.locate(`${FOLDER}/manifest.json`), createdAt: older.manifest.createdAt });
+    const newerSpec = { ...makeSpec({ validationFraction: 0.3, shardMaxRecords: 4 }), runId: 'run-newer' };
+    await publishDataset({ ...options(store, makeResults(5), newerSpec), runId: 'run-newer', now: () => new Date('2025-02-01T00:00:00Z') });
+    expect(await latest()).toMatchObject({ runId: 'run-newer' });
+    // A late retry of the older run (its manifest exists) leaves the pointer on the newer run.
+    await publishDataset(options(store, makeResults(5)));
+    expect(await latest()).toMatchObject({ runId: 'run-newer' });
+    const withoutPointer = await c.open('nopointer');
+    await publishDataset(options(withoutPointer, makeResults(5), makeSpec({ validationFraction: 0.3, shardMaxRecords: 4, latestPointer: false })));
+    expect(await withoutPointer.exists('dataset/_LATEST')).toBe(false);
+  });
+
+  it('after a crash and two racing retries leaves one manifest and exactly the manifest\'s files', async () => {
+    const items = makeResults(60);
+    const crashing = new RecordingStore(store);
+    crashing.failStreamsAfter = 2;
+    await expect(publishDataset(options(crashing, items))).rejects.toThrow('simulated crash');
+    const [a, b] = await Promise.all([publishDataset(options(store, items)), publishDataset(options(store, items))]);
+    expect(a.manifest).toEqual(b.manifest);
+    const onDisk = await filesOf(store, FOLDER);
+    expect(Object.keys(onDisk).sort()).toEqual([...a.manifest.files.map((f) => f.path), 'manifest.json'].sort());
+    const records = a.manifest.files.filter((f) => f.role === 'train' || f.role === 'validation').reduce((sum, f) => sum + jsonl(onDisk[f.path] ?? '').length, 0);
+    expect(records).toBe(a.manifest.counts.accepted);
+    expect(a.manifest.counts.accepted + a.manifest.counts.rejected + a.manifest.counts.errored).toBe(60);
   });
 });

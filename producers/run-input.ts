@@ -1,0 +1,32 @@
+import { listS3InputObjects } from '../shared/artifacts/s3-input-objects.js';
+import { createS3Client } from '../shared/artifacts/s3-client.js';
+import { isS3Uri } from '../shared/artifacts/s3-uri.js';
+import { readS3Settings } from '../shared/config/s3-env.js';
+import { readJsonlInput, readJsonlSources, type InputEvent, type JsonlInputOptions } from './jsonl-input.js';
+import { s3InputSource } from './s3-input.js';
+
+/**
+ * A run's input, whatever it names: a local JSONL file, one S3 object (`s3://bucket/key.jsonl[.gz]`) or every
+ * object under an S3 prefix (`s3://bucket/prefix/`, in key order). Every line goes through the same validation and
+ * becomes an item or a reject naming its file (path or s3:// URI), line and field.
+ */
+export async function* readRunInput(
+  input: string,
+  options: JsonlInputOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): AsyncGenerator<InputEvent> {
+  if (!isS3Uri(input)) {
+    yield* readJsonlInput(input, options);
+    return;
+  }
+  const client = createS3Client(readS3Settings(env));
+  try {
+    const objects = await listS3InputObjects(client, input);
+    yield* readJsonlSources(
+      objects.map((object) => s3InputSource(client, object)),
+      options,
+    );
+  } finally {
+    client.destroy();
+  }
+}
