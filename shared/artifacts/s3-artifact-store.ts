@@ -150,13 +150,10 @@ export class S3ArtifactStore implements ArtifactStore {
       throw error;
     }
     const body = out.Body;
-    if (body === undefined) return (async function* () {})();
     // In Node the SDK's body is a Readable (an async iterable of Buffers); anything else is read whole.
     if (body instanceof Readable) return body as AsyncIterable<Uint8Array>;
-    const bytes = await body.transformToByteArray();
-    return (async function* () {
-      yield bytes;
-    })();
+    const bytes = body === undefined ? new Uint8Array() : await body.transformToByteArray();
+    return Readable.from([bytes]) as AsyncIterable<Uint8Array>;
   }
 
   async exists(key: string): Promise<boolean> {

@@ -60,7 +60,7 @@ export function finetuneJobId(runId: string): string {
 
 /**
  * Builds the message from a committed manifest. Pure: `locate` turns a dataset-folder path into a locator
- * (`store.locate(`${runId}/${path}`)`).
+ * (`store.locate(`<name>/<runId>/${path}`)`).
  */
 export function buildFinetunePayload(input: {
   manifest: Manifest;

@@ -6,6 +6,7 @@ import type { Manifest } from '../../shared/dataset/manifest.js';
 import type { HandoffStatus } from '../../shared/runs/handoff-status.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import { ShardMismatchError, uploadSplit } from './upload-split.js';
+import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 
 /** Metadata key that ties a provider's fine-tuning job to its s2d run (and finds it again after a crash). */
 export const RUN_ID_METADATA_KEY = 's2d_run_id';
@@ -44,16 +45,17 @@ export async function findOrCreateFinetuneJob(input: CreateFinetuneJobInput): Pr
   if (claimed === null) return null;
 
   if (input.manifest.counts.train === 0) throw new ShardMismatchError('the dataset has no training examples; nothing to fine-tune on');
+  const folder = datasetFolder(input.manifest.name, runId);
   const shards = (role: 'train' | 'validation') => input.manifest.files.filter((f) => f.role === role);
   let trainFileId = input.recorded?.trainFileId ?? null;
   if (trainFileId === null) {
-    trainFileId = await uploadSplit({ client, store: input.store, runId, shards: shards('train'), fileName: `${runId}-train.jsonl` });
+    trainFileId = await uploadSplit({ client, store: input.store, folder, shards: shards('train'), fileName: `${runId}-train.jsonl` });
     await runs.updateHandoff(runId, { trainFileId });
   }
   let validationFileId = input.recorded?.validationFileId ?? null;
   // An empty validation split is not uploaded: providers refuse empty files.
   if (validationFileId === null && input.manifest.counts.validation > 0) {
-    validationFileId = await uploadSplit({ client, store: input.store, runId, shards: shards('validation'), fileName: `${runId}-validation.jsonl` });
+    validationFileId = await uploadSplit({ client, store: input.store, folder, shards: shards('validation'), fileName: `${runId}-validation.jsonl` });
     await runs.updateHandoff(runId, { validationFileId });
   }
   const { epochs, learningRateMultiplier, batchSize } = handoff.hyperparameters;

@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { handoffOf } from '../../shared/config/handoff-spec.js';
-import { MANIFEST_FILE_NAME, parseManifest } from '../../shared/dataset/manifest.js';
+import { parseManifest } from '../../shared/dataset/manifest.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
 import { createOpenAiClient } from '../../shared/llm/openai-sampler.js';
 import type { Logger } from '../../shared/logger.js';
@@ -11,6 +11,7 @@ import type { RunStore } from '../../shared/runs/run-store.js';
 import type { RunContexts } from '../run-context.js';
 import { findOrCreateFinetuneJob } from './create-finetune-job.js';
 import { ShardMismatchError } from './upload-split.js';
+import { manifestKey } from '../../shared/dataset/dataset-layout.js';
 
 /** Payload of a `handoff` job. */
 export const handoffJobSchema = z.object({ runId: z.string().min(1) });
@@ -52,9 +53,9 @@ export function createHandoffProcessor(deps: HandoffDeps): (job: Job, token?: st
     try {
       let jobId = run.handoff?.jobId ?? null;
       if (jobId === null) {
-        const manifestKey = `${runId}/${MANIFEST_FILE_NAME}`;
-        const bytes = await context.store.get(manifestKey);
-        if (bytes === null) throw new ShardMismatchError(`${context.store.locate(manifestKey)} is missing`);
+        const key = manifestKey(context.spec.name, runId);
+        const bytes = await context.store.get(key);
+        if (bytes === null) throw new ShardMismatchError(`${context.store.locate(key)} is missing`);
         jobId = await findOrCreateFinetuneJob({
           client,
           redis: deps.redis,
@@ -62,7 +63,7 @@ export function createHandoffProcessor(deps: HandoffDeps): (job: Job, token?: st
           runs: deps.runs,
           store: context.store,
           runId,
-          manifest: parseManifest(bytes, context.store.locate(manifestKey)),
+          manifest: parseManifest(bytes, context.store.locate(key)),
           handoff,
           recorded: run.handoff,
         });

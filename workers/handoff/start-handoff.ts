@@ -8,6 +8,7 @@ import { QUEUES } from '../../shared/queue/queue-names.js';
 import type { QueueRegistry } from '../../shared/queue/queue-registry.js';
 import { FINAL_HANDOFF_STATES } from '../../shared/runs/handoff-status.js';
 import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
+import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 
 /**
  * How long a delivered finetune message (and a finished hand-off job) stays in Redis, s. While it is there its
@@ -47,7 +48,7 @@ export async function startHandoff(input: StartHandoffInput): Promise<'none' | '
     const payload = buildFinetunePayload({
       manifest: input.manifest,
       manifestUri: input.manifestLocation,
-      locate: (path) => input.store.locate(`${runId}/${path}`),
+      locate: (path) => input.store.locate(`${datasetFolder(spec.name, runId)}/${path}`),
       baseModel: handoff.baseModel,
       hyperparameters: handoff.hyperparameters,
     });

@@ -18,11 +18,12 @@ export class ShardMismatchError extends Error {
 export async function uploadSplit(options: {
   client: OpenAI;
   store: ArtifactStore;
-  runId: string;
+  /** The dataset's folder in the store (`<name>/<runId>`); shard paths are relative to it. */
+  folder: string;
   shards: readonly ManifestFile[];
   fileName: string;
 }): Promise<string> {
-  const { client, store, runId, shards } = options;
+  const { client, store, folder, shards } = options;
   // The client reports a body that failed mid-stream as a connection error; this keeps the real reason.
   const problem: { error: ShardMismatchError | null } = { error: null };
   function fail(message: string): never {
@@ -31,7 +32,7 @@ export async function uploadSplit(options: {
   }
   async function* concatenated(): AsyncGenerator<Uint8Array> {
     for (const shard of shards) {
-      const key = `${runId}/${shard.path}`;
+      const key = `${folder}/${shard.path}`;
       const stream = await store.getStream(key);
       if (stream === null) fail(`${store.locate(key)} is missing; cannot upload it for fine-tuning`);
       const hash = createHash('sha256');

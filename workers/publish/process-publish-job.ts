@@ -3,7 +3,7 @@ import { handoffOf } from '../../shared/config/handoff-spec.js';
 import type { Logger } from '../../shared/logger.js';
 import { manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { publishDataset } from '../../shared/dataset/publish-dataset.js';
-import { MANIFEST_FILE_NAME, parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
+import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { publishJobSchema } from '../../shared/queue/job-payloads.js';
 import type { QueueRegistry } from '../../shared/queue/queue-registry.js';
 import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
@@ -32,7 +32,7 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
       if (handoffOf(run.spec).kind !== 'none') {
         const context = await deps.contexts.get(runId);
         const manifest = await readManifest(context, runId);
-        await handOff(deps, job, run, context, manifest, run.manifestLocation ?? context.store.locate(`${runId}/${MANIFEST_FILE_NAME}`));
+        await handOff(deps, job, run, context, manifest, run.manifestLocation ?? context.store.locate(manifestKey(context.spec.name, runId)));
       }
       return 'already-published';
     }
@@ -102,7 +102,7 @@ function isLastAttempt(job: Job): boolean {
 }
 
 async function readManifest(context: RunContext, runId: string): Promise<Manifest> {
-  const key = `${runId}/${MANIFEST_FILE_NAME}`;
+  const key = manifestKey(context.spec.name, runId);
   const bytes = await context.store.get(key);
   if (bytes === null) throw new Error(`run ${runId} is published but ${context.store.locate(key)} is missing`);
   return parseManifest(bytes, context.store.locate(key));
