@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
+import { bsmSpecSchema, judgeTemplateOverrides, perturbationSpecSchema, withBsmSamplingDefaults } from './judge-spec.js';
 
 const templateOverrides = z
   .object({
@@ -9,11 +10,14 @@ const templateOverrides = z
     rar1: z.string().min(1),
     rar2Rephrase: z.string().min(1),
     rar2Answer: z.string().min(1),
+    ...judgeTemplateOverrides,
     answerFormat: z.object({
       letters: z.string(),
       'yes-no': z.string(),
       number: z.string(),
       text: z.string(),
+      verdict: z.string(),
+      option: z.string(),
     }).partial().strict(),
   })
   .partial()
@@ -23,7 +27,7 @@ const templateOverrides = z
  * A run spec: everything a batch job needs, validated once at the edge (`s2d submit`) and stored with the run.
  * Secrets are never part of it: the API key is read by workers from the environment variable it names.
  */
-export const runSpecSchema = z
+export const runSpecObjectSchema = z
   .object({
     /** Run id; default: `<name>-<12 hex of sha256(spec + input content)>`, so the same run submitted twice is one run. */
     runId: z
@@ -100,10 +104,17 @@ export const runSpecSchema = z
     templates: templateOverrides.default({}),
     /** Attempts per item before it is recorded as errored. Default 3. */
     maxAttempts: z.number().int().min(1).max(20).default(3),
+    /** Branch-Solve-Merge settings (strategy `bsm`). */
+    bsm: bsmSpecSchema.prefault({}),
+    /** Input-perturbation consistency (README, "Perturbations"); absent: none. */
+    perturbations: perturbationSpecSchema.optional(),
   })
   .strict();
 
-export type RunSpecInput = z.input<typeof runSpecSchema>;
-export type RunSpec = z.output<typeof runSpecSchema>;
+/** The run spec schema: {@link runSpecObjectSchema} with the strategy-dependent sampling defaults filled in first. */
+export const runSpecSchema = z.preprocess(withBsmSamplingDefaults, runSpecObjectSchema);
+
+export type RunSpecInput = z.input<typeof runSpecObjectSchema>;
+export type RunSpec = z.output<typeof runSpecObjectSchema>;
 /** A spec after submit: runId decided, paths absolute, base URL decided. */
 export type ResolvedRunSpec = RunSpec & { runId: string; model: RunSpec['model'] & { baseUrl: string } };

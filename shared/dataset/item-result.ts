@@ -7,6 +7,7 @@ export const REJECT_CODES = [
   'no-extractable-answer', // no sample produced an answer that extraction could read
   'tie', // two or more answers share the top vote count
   'weak-majority', // the winner's share of all samples is below curation.minAgreement
+  'perturbation-inconsistent', // the original and its perturbed variants do not all agree (after mapping back)
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
@@ -14,6 +15,16 @@ const usageSchema = z.object({ promptTokens: z.number().int().min(0), completion
 
 export const voteSchema = z.object({ answer: z.string(), count: z.number().int().min(1) });
 export type Vote = z.infer<typeof voteSchema>;
+
+/** One input-perturbation variant's outcome: its voted answer, that answer in the original's terms, its votes. */
+export const variantRecordSchema = z.object({
+  name: z.string(),
+  answer: z.string().nullable(),
+  mapped: z.string().nullable(),
+  votes: z.array(voteSchema),
+  code: z.string().optional(),
+});
+export type VariantRecord = z.infer<typeof variantRecordSchema>;
 
 const base = {
   index: z.number().int().min(0),
@@ -32,6 +43,8 @@ const base = {
   /** LLM completions used (cached or paid) and their usage. */
   calls: z.number().int().min(0).default(0),
   usage: usageSchema.default({ promptTokens: 0, completionTokens: 0 }),
+  /** Input-perturbation runs: the original's and every variant's answers (original first). */
+  variants: z.array(variantRecordSchema).optional(),
   /** Wall time the worker spent on the item, ms. */
   elapsedMs: z.number().min(0).default(0),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runSpecSchema } from '../config/run-spec.js';
+import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { REJECT_CODES } from './item-result.js';
 
@@ -12,9 +12,9 @@ export type FileRole = (typeof FILE_ROLES)[number];
 const count = z.number().int().min(0);
 
 /** The spec as submitted, with runId and base URL decided. It holds no secret, only the NAME of the key variable. */
-const resolvedRunSpecSchema = runSpecSchema.extend({
+const resolvedRunSpecSchema = runSpecObjectSchema.extend({
   runId: z.string().min(1),
-  model: runSpecSchema.shape.model.extend({ baseUrl: z.url() }),
+  model: runSpecObjectSchema.shape.model.extend({ baseUrl: z.url() }),
 });
 
 const manifestFileSchema = z

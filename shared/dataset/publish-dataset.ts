@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { AnswerType } from '../core-types.js';
 import { buildChatRecord, serializeChatRecord } from './chat-record.js';
-import type { ItemResult, RejectCode, Vote } from './item-result.js';
+import type { ItemResult, RejectCode, VariantRecord, Vote } from './item-result.js';
 import {
   buildManifest,
   MANIFEST_FILE_NAME,
@@ -55,6 +55,8 @@ export interface ProvenanceRecord {
   /** The curated answer (the training line's assistant turn), so evaluation can score labels by id. */
   target: string;
   answerType: AnswerType | undefined;
+  /** Input-perturbation runs: each variant's answer and what it means for the original. */
+  variants?: VariantRecord[];
 }
 
 /** One line of rejects.jsonl: an input line that did not become training data, and why. */
@@ -355,6 +357,7 @@ function provenanceOf(r: Extract<ItemResult, { status: 'accepted' }>, split: Spl
     tokens: { prompt: r.usage.promptTokens, completion: r.usage.completionTokens },
     target: r.target,
     answerType: r.answerType,
+    ...(r.variants === undefined ? {} : { variants: r.variants }),
   };
 }
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ANSWER_TYPES, type AnswerType } from '../core-types.js';
 import type { RunSpec } from '../config/run-spec.js';
+import { bsmStrategy } from './bsm.js';
 import { cotStrategy } from './cot.js';
+import { JUDGE_TEMPLATE_NAMES } from './judge-template-names.js';
 import { rar1Strategy } from './rar1.js';
 import { rar2Strategy } from './rar2.js';
 import type { Strategy, StrategyName } from './strategy.js';
@@ -13,6 +15,7 @@ const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = Object.freeze({
   cot: cotStrategy,
   rar1: rar1Strategy,
   rar2: rar2Strategy,
+  bsm: bsmStrategy,
 });
 
 const STEP_TEMPLATES: Readonly<Record<StrategyName, readonly TemplateName[]>> = Object.freeze({
@@ -20,9 +23,10 @@ const STEP_TEMPLATES: Readonly<Record<StrategyName, readonly TemplateName[]>> = 
   cot: ['cot'],
   rar1: ['rar1'],
   rar2: ['rar2Rephrase', 'rar2Answer'],
+  bsm: ['bsmBranch', 'bsmSolve', 'bsmMerge'],
 });
 
-const TEMPLATE_NAMES: readonly TemplateName[] = ['system1', 'cot', 'rar1', 'rar2Rephrase', 'rar2Answer'];
+const TEMPLATE_NAMES: readonly TemplateName[] = ['system1', 'cot', 'rar1', 'rar2Rephrase', 'rar2Answer', ...JUDGE_TEMPLATE_NAMES];
 
 /** Run-spec template overrides, as validated by the run spec schema. */
 export type TemplateOverrides = RunSpec['templates'];

@@ -1,7 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
-import { curateItem } from '../../shared/curation/curate-item.js';
 import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
@@ -13,6 +12,7 @@ import { itemCacheKey } from '../../shared/runs/run-keys.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import type { RunContext, RunContexts } from '../run-context.js';
 import type { FinishItem } from './finish-item.js';
+import { runItemProgram } from './run-item-program.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -66,15 +66,7 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     onRequest: (usage) => deps.runs.countRequest(payload.runId, usage),
   });
   try {
-    const chains = await context.strategy.run({
-      prompt: payload.prompt,
-      answerType: payload.answerType,
-      templates: context.templates,
-      samples: spec.sampling.samples,
-      params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
-      sampler,
-    });
-    const curated = curateItem(chains, payload.answerType, spec.curation.minAgreement);
+    const curated = await runItemProgram(context, payload, sampler);
     return { ...base, ...curated, elapsedMs: Date.now() - started };
   } catch (error) {
     const failure = classifyLlmError(error);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANSWER_TYPES } from '../../../shared/core-types.js';
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateName } from '../../../shared/strategies/templates.js';
+import type { JudgeTemplateSet } from '../../../shared/strategies/judge-templates.js';
 import { detectReasoningMode, type ReasoningMode } from '../../../infra/simulator/reasoning-mode.js';
 
 const QUESTIONS = [
@@ -10,14 +11,14 @@ const QUESTIONS = [
 ];
 
 describe('detectReasoningMode on the default templates', () => {
-  const expected: Record<TemplateName, ReasoningMode> = {
+  const expected: Record<Exclude<TemplateName, keyof JudgeTemplateSet>, ReasoningMode> = {
     system1: 'direct',
     cot: 'cot',
     rar1: 'rar1',
     rar2Rephrase: 'rar2-rephrase',
     rar2Answer: 'rar2-answer',
   };
-  for (const [name, mode] of Object.entries(expected) as [TemplateName, ReasoningMode][]) {
+  for (const [name, mode] of Object.entries(expected) as [Exclude<TemplateName, keyof JudgeTemplateSet>, ReasoningMode][]) {
     it(`${name} -> ${mode}`, () => {
       for (const question of QUESTIONS) {
         for (const answerType of ANSWER_TYPES) {

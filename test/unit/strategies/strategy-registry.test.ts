@@ -22,6 +22,12 @@ describe('resolveTemplates', () => {
       rar1: DEFAULT_TEMPLATE_VERSION,
       rar2Rephrase: DEFAULT_TEMPLATE_VERSION,
       rar2Answer: DEFAULT_TEMPLATE_VERSION,
+      judge: DEFAULT_TEMPLATE_VERSION,
+      choice: DEFAULT_TEMPLATE_VERSION,
+      bsmBranch: DEFAULT_TEMPLATE_VERSION,
+      bsmSolve: DEFAULT_TEMPLATE_VERSION,
+      bsmMerge: DEFAULT_TEMPLATE_VERSION,
+      verdictTarget: DEFAULT_TEMPLATE_VERSION,
       answerFormat: DEFAULT_TEMPLATE_VERSION,
     });
   });

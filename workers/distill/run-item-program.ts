@@ -1,0 +1,55 @@
+import type { CuratedItem } from '../../shared/curation/curate-item.js';
+import { curateItem } from '../../shared/curation/curate-item.js';
+import { curatePerturbed } from '../../shared/curation/curate-perturbed.js';
+import { formatTarget } from '../../shared/curation/format-target.js';
+import type { VariantRecord } from '../../shared/dataset/item-result.js';
+import type { Sampler } from '../../shared/llm/sampler.js';
+import { buildVariants } from '../../shared/perturbation/perturbation.js';
+import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
+import type { DistillJob } from '../../shared/queue/job-payloads.js';
+import type { StructuredInput } from '../../shared/core-types.js';
+import type { RunContext } from '../run-context.js';
+
+export type ProgramOutcome = CuratedItem & { variants?: VariantRecord[] };
+
+/**
+ * The strategy program of one item, curated: N samples and a vote, and with `perturbations` in the spec the same
+ * again on every perturbed variant (concurrently, through the same sampler and call cache: a variant's prompts
+ * differ, so its calls have their own cache keys), each variant's answer mapped back and the item kept only if all
+ * agree. An accepted verdict becomes the bare System 1 judge verdict (`verdictTarget`).
+ */
+export async function runItemProgram(context: RunContext, payload: DistillJob, sampler: Sampler): Promise<ProgramOutcome> {
+  const { spec, templates } = context;
+  const curateRun = async (prompt: string, structured: StructuredInput | undefined): Promise<CuratedItem> =>
+    curateItem(
+      await context.strategy.run({
+        prompt,
+        answerType: payload.answerType,
+        templates,
+        samples: spec.sampling.samples,
+        params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
+        sampler,
+        structured,
+        bsm: spec.bsm,
+      }),
+      payload.answerType,
+      spec.curation.minAgreement,
+    );
+  const perturbations = spec.perturbations;
+  let outcome: ProgramOutcome;
+  if (perturbations === undefined) {
+    outcome = await curateRun(payload.prompt, payload.structured);
+  } else {
+    if (payload.structured === undefined) throw new Error(`item ${payload.id} has no structured input to perturb`);
+    const variants = buildVariants(payload.structured, perturbations.kinds, perturbations.variants, [spec.sampling.seed, payload.id]);
+    const [original, ...curated] = await Promise.all([
+      curateRun(payload.prompt, payload.structured),
+      ...variants.map((variant) => curateRun(renderStructuredPrompt(variant.input, templates), variant.input)),
+    ]);
+    outcome = curatePerturbed(
+      original,
+      variants.map((variant, i) => ({ name: variant.name, mapBack: variant.mapBack, curated: curated[i] ?? original })),
+    );
+  }
+  return outcome.status === 'accepted' ? { ...outcome, target: formatTarget(outcome.target, payload.answerType, templates) } : outcome;
+}
