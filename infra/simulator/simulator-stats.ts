@@ -17,7 +17,7 @@ export interface SimulatorStats {
   requestsByMode: Record<ReasoningMode, number>;
   choicesByMode: Record<ReasoningMode, number>;
   /** Successful requests per recognised task family. */
-  requestsByTask: Record<TaskName | 'unrecognised', number>;
+  requestsByTask: Record<TaskName | 'pairwise-judge' | 'unrecognised', number>;
   /** Faults injected (by header or by rate). */
   faults: Record<FaultKind, number>;
   /** Choices cut at max_tokens (finish_reason "length"). */
@@ -44,7 +44,7 @@ export function emptyCounters(): StatsCounters {
     completionTokens: 0,
     requestsByMode: perMode(),
     choicesByMode: perMode(),
-    requestsByTask: { 'last-letter': 0, 'coin-flip': 0, unrecognised: 0 },
+    requestsByTask: { 'last-letter': 0, 'coin-flip': 0, 'pairwise-judge': 0, unrecognised: 0 },
     faults: { '429': 0, '500': 0, '503': 0, slow: 0 },
     truncatedChoices: 0,
   };
