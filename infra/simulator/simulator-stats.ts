@@ -1,5 +1,6 @@
 import type { TaskName } from '../../shared/tasks/task-family.js';
 import type { FaultKind } from './fault-injection.js';
+import { JUDGE_MODES, type JudgeMode } from './judge-mode.js';
 import { REASONING_MODES, type ReasoningMode } from './reasoning-mode.js';
 
 /** Counters of everything the simulator served, so tests and benchmarks can count the LLM calls a run paid for. */
@@ -14,8 +15,8 @@ export interface SimulatorStats {
   promptTokens: number;
   completionTokens: number;
   /** Successful requests / returned choices per detected reasoning mode. */
-  requestsByMode: Record<ReasoningMode, number>;
-  choicesByMode: Record<ReasoningMode, number>;
+  requestsByMode: Record<ReasoningMode | JudgeMode, number>;
+  choicesByMode: Record<ReasoningMode | JudgeMode, number>;
   /** Successful requests per recognised task family. */
   requestsByTask: Record<TaskName | 'pairwise-judge' | 'unrecognised', number>;
   /** Faults injected (by header or by rate). */
@@ -32,8 +33,8 @@ export interface SimulatorStats {
 
 export type StatsCounters = Omit<SimulatorStats, 'activeSequences' | 'maxConcurrentSequences' | 'queuedSequences' | 'maxQueuedSequences'>;
 
-const perMode = (): Record<ReasoningMode, number> =>
-  Object.fromEntries(REASONING_MODES.map((m) => [m, 0])) as Record<ReasoningMode, number>;
+const perMode = (): Record<ReasoningMode | JudgeMode, number> =>
+  Object.fromEntries([...REASONING_MODES, ...JUDGE_MODES].map((m) => [m, 0])) as Record<ReasoningMode | JudgeMode, number>;
 
 export function emptyCounters(): StatsCounters {
   return {

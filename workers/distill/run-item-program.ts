@@ -18,7 +18,11 @@ export type ProgramOutcome = CuratedItem & { variants?: VariantRecord[] };
  * differ, so its calls have their own cache keys), each variant's answer mapped back and the item kept only if all
  * agree. An accepted verdict becomes the bare System 1 judge verdict (`verdictTarget`).
  */
-export async function runItemProgram(context: RunContext, payload: DistillJob, sampler: Sampler): Promise<ProgramOutcome> {
+export async function runItemProgram(
+  context: Pick<RunContext, 'spec' | 'strategy' | 'templates'>,
+  payload: DistillJob,
+  sampler: Sampler,
+): Promise<ProgramOutcome> {
   const { spec, templates } = context;
   const curateRun = async (prompt: string, structured: StructuredInput | undefined): Promise<CuratedItem> =>
     curateItem(
