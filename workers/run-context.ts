@@ -8,6 +8,7 @@ import type { RunStore } from '../shared/runs/run-store.js';
 import type { Strategy } from '../shared/strategies/strategy.js';
 import { getStrategy, resolveTemplates, templatesUsedBy } from '../shared/strategies/strategy-registry.js';
 import type { TemplateSet } from '../shared/strategies/templates.js';
+import { templatesForAnswerType } from '../shared/strategies/judge-template-names.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
 export interface RunContext {
@@ -50,7 +51,7 @@ export class RunContexts {
     if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
     const { templates, versions } = resolveTemplates(spec.templates);
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
-    const used = templatesUsedBy(spec.strategy, templates);
+    const used = [...templatesUsedBy(spec.strategy, templates), ...templatesForAnswerType(spec.answerType)];
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(spec.output.dir);
     return {

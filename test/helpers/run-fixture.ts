@@ -13,6 +13,8 @@ import { isolatedPrefix } from './isolated-prefix.js';
 
 export interface RunFixture {
   dir: string;
+  /** The gold labels file (only evaluation reads it). */
+  labelsPath: string;
   prefix: string;
   spec: ResolvedRunSpec;
   clients: QueueClients;
@@ -38,13 +40,15 @@ export interface FixtureOptions {
   /** Append lines that cannot be read, to check they land in the rejects and the counts reconcile. */
   withBadLines?: boolean;
   spec?: Partial<RunSpecInput>;
+  /** Built-in task of the generated items. Default last-letter. */
+  family?: 'last-letter' | 'pairwise-judge';
 }
 
 /** A run of last-letter items against the simulator, with its own temp directory and Redis prefix. */
 export async function createRunFixture(options: FixtureOptions): Promise<RunFixture> {
   const dir = await mkdtemp(join(tmpdir(), `s2d-${options.label}-`));
   const prefix = isolatedPrefix(options.label);
-  const files = await writeTaskFiles({ family: 'last-letter', count: options.items, seed: 11, dir, name: 'items' });
+  const files = await writeTaskFiles({ family: options.family ?? 'last-letter', count: options.items, seed: 11, dir, name: 'items' });
   let badLines = 0;
   if (options.withBadLines === true) {
     await appendFile(files.inputsPath, '{"id": "broken", "prompt": \n{"id": "no-prompt"}\n\n[1, 2]\n');
@@ -68,6 +72,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
   const store = openArtifactStore(spec.output.dir);
   return {
     dir,
+    labelsPath: files.labelsPath,
     prefix,
     spec,
     clients,

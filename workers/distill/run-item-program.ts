@@ -4,6 +4,7 @@ import { curatePerturbed } from '../../shared/curation/curate-perturbed.js';
 import { formatTarget } from '../../shared/curation/format-target.js';
 import type { VariantRecord } from '../../shared/dataset/item-result.js';
 import type { Sampler } from '../../shared/llm/sampler.js';
+import { SharedCallsSampler } from '../../shared/llm/shared-calls-sampler.js';
 import { buildVariants } from '../../shared/perturbation/perturbation.js';
 import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
 import type { DistillJob } from '../../shared/queue/job-payloads.js';
@@ -24,7 +25,7 @@ export async function runItemProgram(
   sampler: Sampler,
 ): Promise<ProgramOutcome> {
   const { spec, templates } = context;
-  const curateRun = async (prompt: string, structured: StructuredInput | undefined): Promise<CuratedItem> =>
+  const curateRun = async (prompt: string, structured: StructuredInput | undefined, via: Sampler = sampler): Promise<CuratedItem> =>
     curateItem(
       await context.strategy.run({
         prompt,
@@ -32,7 +33,7 @@ export async function runItemProgram(
         templates,
         samples: spec.sampling.samples,
         params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
-        sampler,
+        sampler: via,
         structured,
         bsm: spec.bsm,
       }),
@@ -45,10 +46,11 @@ export async function runItemProgram(
     outcome = await curateRun(payload.prompt, payload.structured);
   } else {
     if (payload.structured === undefined) throw new Error(`item ${payload.id} has no structured input to perturb`);
+    const shared = new SharedCallsSampler(sampler);
     const variants = buildVariants(payload.structured, perturbations.kinds, perturbations.variants, [spec.sampling.seed, payload.id]);
     const [original, ...curated] = await Promise.all([
-      curateRun(payload.prompt, payload.structured),
-      ...variants.map((variant) => curateRun(renderStructuredPrompt(variant.input, templates), variant.input)),
+      curateRun(payload.prompt, payload.structured, shared),
+      ...variants.map((variant) => curateRun(renderStructuredPrompt(variant.input, templates), variant.input, shared)),
     ]);
     outcome = curatePerturbed(
       original,
