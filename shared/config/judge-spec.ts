@@ -32,6 +32,11 @@ export const perturbationSpecSchema = z
     kinds: z.array(z.enum(PERTURBATION_KINDS)).min(1),
     /** Variants per kind that has a choice (shuffle-options); swap-ab always has exactly one. Default 1. */
     variants: z.number().int().min(1).max(8).default(1),
+    /**
+     * Also emit each accepted item's perturbed inputs as extra training lines, with the target in their terms
+     * (swap-ab: the verdict flipped), so the distilled judge sees both orders. Default false.
+     */
+    emitSwapped: z.boolean().default(false),
   })
   .strict()
   .refine((p) => !(p.kinds.includes('swap-ab') && p.kinds.includes('shuffle-options')), {

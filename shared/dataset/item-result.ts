@@ -57,6 +57,11 @@ export const itemResultSchema = z.discriminatedUnion('status', [
     target: z.string().min(1),
     /** Winner's votes / all samples. */
     voteShare: z.number().min(0).max(1),
+    /**
+     * Extra training lines from the same item (`perturbations.emitSwapped`): a perturbed input with the target in
+     * that input's terms. They go to the item's split, so no item straddles train and validation.
+     */
+    augmented: z.array(z.object({ variant: z.string(), prompt: z.string().min(1), target: z.string().min(1) })).optional(),
   }),
   z.object({
     ...base,

@@ -150,7 +150,7 @@ async function writeFiles(
   };
   const provenance = new StreamedFile(store, runId, PROVENANCE_FILE, 'provenance');
   const rejects = new StreamedFile(store, runId, REJECTS_FILE, 'rejects');
-  const counts = { inputs: 0, accepted: 0, rejected: 0, errored: 0, train: 0, validation: 0 };
+  const counts = { inputs: 0, accepted: 0, rejected: 0, errored: 0, train: 0, validation: 0, augmented: 0 };
   const rejectReasons: Partial<Record<RejectCode, number>> = {};
   const tokens = { prompt: 0, completion: 0, calls: 0 };
   try {
@@ -171,6 +171,11 @@ async function writeFiles(
         counts[split]++;
         const shard = await shards[split].writeLine(serializeChatRecord(buildChatRecord(r.prompt, r.target)));
         await provenance.writeLine(JSON.stringify(provenanceOf(r, split, shard)));
+        for (const extra of r.augmented ?? []) {
+          counts.augmented++;
+          counts[split]++;
+          await shards[split].writeLine(serializeChatRecord(buildChatRecord(extra.prompt, extra.target)));
+        }
       } else {
         if (r.status === 'rejected') {
           counts.rejected++;
@@ -187,7 +192,8 @@ async function writeFiles(
       await provenance.finish(),
       await rejects.finish(),
     ];
-    return { files, counts: { ...counts, rejectReasons }, tokens };
+    const { augmented, ...itemCounts } = counts;
+    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens };
   } catch (error) {
     // Stop every upload still open so no temp object lingers, then report the first failure.
     await Promise.all([

@@ -25,14 +25,14 @@ interface JudgeRunResult {
   requests: number;
 }
 
-async function judgeRun(baseUrl: string, strategy: 'bsm' | 'system1', label: string): Promise<JudgeRunResult> {
+async function judgeRun(baseUrl: string, strategy: 'bsm' | 'system1', label: string, emitSwapped = false): Promise<JudgeRunResult> {
   const run = await createRunFixture({
     label,
     redisUrl,
     baseUrl,
     items: ITEMS,
     family: 'pairwise-judge',
-    spec: { strategy, answerType: 'verdict', sampling: { samples: 1, temperature: 0 }, perturbations: { kinds: ['swap-ab'] } },
+    spec: { strategy, answerType: 'verdict', sampling: { samples: 1, temperature: 0 }, perturbations: { kinds: ['swap-ab'], emitSwapped } },
   });
   await run.submit();
   const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
@@ -133,6 +133,30 @@ describe('pairwise judging with swap-ab consistency, through BullMQ on a real re
       expect(system1.requests).toBe(2 * ITEMS);
     } finally {
       await system1.run.clients.close();
+    }
+  });
+
+  it('emitSwapped: each accepted item also yields its swapped input with the verdict flipped, in the same split; counts reconcile', async () => {
+    const bsm = await judgeRun(simulator.baseUrl, 'bsm', 'bsm-emit', true);
+    try {
+      const dataset = await bsm.run.readDataset();
+      const { counts } = dataset.manifest;
+      expect(counts.accepted).toBeGreaterThan(0);
+      expect(counts.augmented).toBe(counts.accepted);
+      expect(counts.train + counts.validation).toBe(2 * counts.accepted);
+      expect(dataset.chatLines).toHaveLength(2 * counts.accepted);
+      const flip: Record<string, string> = { '[[A]]': '[[B]]', '[[B]]': '[[A]]', '[[C]]': '[[C]]' };
+      const byPrompt = new Map(dataset.chatLines.map((line) => [line.messages[0]?.content ?? '', line.messages[1]?.content ?? '']));
+      for (const result of bsm.results.filter((r) => r.status === 'accepted')) {
+        if (result.status !== 'accepted') continue;
+        const [extra] = result.augmented ?? [];
+        expect(extra?.variant).toBe('swap-ab');
+        expect(byPrompt.get(result.prompt)).toBe(result.target);
+        expect(byPrompt.get(extra?.prompt ?? '')).toBe(flip[result.target]);
+        expect(extra?.prompt).not.toBe(result.prompt);
+      }
+    } finally {
+      await bsm.run.clients.close();
     }
   });
 });

@@ -11,7 +11,11 @@ import type { DistillJob } from '../../shared/queue/job-payloads.js';
 import type { StructuredInput } from '../../shared/core-types.js';
 import type { RunContext } from '../run-context.js';
 
-export type ProgramOutcome = CuratedItem & { variants?: VariantRecord[] };
+export type ProgramOutcome = CuratedItem & {
+  variants?: VariantRecord[];
+  /** Extra training lines (perturbations.emitSwapped), accepted items only. */
+  augmented?: { variant: string; prompt: string; target: string }[];
+};
 
 /**
  * The strategy program of one item, curated: N samples and a vote, and with `perturbations` in the spec the same
@@ -56,6 +60,15 @@ export async function runItemProgram(
       original,
       variants.map((variant, i) => ({ name: variant.name, mapBack: variant.mapBack, curated: curated[i] ?? original })),
     );
+    if (outcome.status === 'accepted' && perturbations.emitSwapped) {
+      // Every variant agreed, so each one's own voted answer is the target for its own input.
+      const augmented = variants.flatMap((variant, i) => {
+        const own = curated[i];
+        if (own?.status !== 'accepted') return [];
+        return [{ variant: variant.name, prompt: renderStructuredPrompt(variant.input, templates), target: formatTarget(own.target, payload.answerType, templates) }];
+      });
+      outcome = { ...outcome, augmented };
+    }
   }
   return outcome.status === 'accepted' ? { ...outcome, target: formatTarget(outcome.target, payload.answerType, templates) } : outcome;
 }
