@@ -147,7 +147,7 @@ describe('pairwise judging with swap-ab consistency, through BullMQ on a real re
       expect(dataset.chatLines).toHaveLength(2 * counts.accepted);
       const flip: Record<string, string> = { '[[A]]': '[[B]]', '[[B]]': '[[A]]', '[[C]]': '[[C]]' };
       const byPrompt = new Map(dataset.chatLines.map((line) => [line.messages[0]?.content ?? '', line.messages[1]?.content ?? '']));
-      for (const result of bsm.results.filter((r) => r.status === 'accepted')) {
+      for (const result of bsm.results) {
         if (result.status !== 'accepted') continue;
         const [extra] = result.augmented ?? [];
         expect(extra?.variant).toBe('swap-ab');
