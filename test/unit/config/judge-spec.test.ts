@@ -13,7 +13,7 @@ describe('run spec: bsm and perturbations', () => {
   });
 
   it('validates perturbations', () => {
-    expect(runSpecSchema.parse({ ...base, perturbations: { kinds: ['swap-ab'] } }).perturbations).toEqual({ kinds: ['swap-ab'], variants: 1 });
+    expect(runSpecSchema.parse({ ...base, perturbations: { kinds: ['swap-ab'] } }).perturbations).toEqual({ kinds: ['swap-ab'], variants: 1, emitSwapped: false });
     expect(runSpecSchema.safeParse({ ...base, perturbations: { kinds: [] } }).success).toBe(false);
     expect(runSpecSchema.safeParse({ ...base, perturbations: { kinds: ['rotate'] } }).success).toBe(false);
     const both = runSpecSchema.safeParse({ ...base, perturbations: { kinds: ['swap-ab', 'shuffle-options'] } });
