@@ -27,18 +27,18 @@ export function swapAb(input: StructuredInput): Variant {
 const letter = (index: number): string => String.fromCharCode(65 + index);
 
 /**
- * A seeded permutation of n positions that moves at least one (for n >= 2): `order[i]` is the original index shown
- * at position i.
+ * A seeded derangement of n positions (for n >= 2 no option stays where it was, so a model that always picks the
+ * same position is caught by any one variant): `order[i]` is the original index shown at position i.
  */
 export function seededPermutation(n: number, seedParts: readonly (string | number)[]): number[] {
   const identity = Array.from({ length: n }, (_unused, i) => i);
   if (n < 2) return identity;
   const rng = createRng('s2d-shuffle-options', ...seedParts);
-  for (let attempt = 0; attempt < 16; attempt++) {
+  // About 1 shuffle in e is a derangement, so 64 tries all failing has odds below 1e-12; a rotation keeps it total.
+  for (let attempt = 0; attempt < 64; attempt++) {
     const order = rng.shuffle(identity);
-    if (order.some((value, i) => value !== i)) return order;
+    if (order.every((value, i) => value !== i)) return order;
   }
-  // Sixteen identities in a row cannot happen for n >= 2 in practice; a rotation keeps the function total.
   return identity.map((i) => (i + 1) % n);
 }
 
