@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { ANSWER_TYPES, type AnswerType, type InputItem } from '../shared/core-types.js';
+import { ANSWER_TYPES, type AnswerType, type InputItem, type StructuredInput } from '../shared/core-types.js';
+import { readStructured } from './structured-line.js';
 import type { ItemResult } from '../shared/dataset/item-result.js';
 
 /** What the reader yields per non-blank line: an item to enqueue, or the reject result of a line it cannot use. */
@@ -17,6 +18,10 @@ export interface JsonlInputOptions {
    * rejected, so one runaway line (a file with no newlines) cannot exhaust memory. Default 16 Mi characters.
    */
   maxLineChars?: number;
+  /** Renders the prompt of a structured line (`pair`, or `prompt` + `options`). Default: the default templates. */
+  renderPrompt?: (input: StructuredInput) => string;
+  /** The structured form every line must have (the strategy's or the perturbations' need); a line without it is rejected. */
+  requires?: StructuredInput['kind'];
 }
 
 /** A file-level problem: the input cannot be opened or read at all (as opposed to a bad line). */
@@ -128,8 +133,12 @@ function toEvent(text: string, ctx: LineContext, early: Problem | undefined): In
   }
   const obj = value as Record<string, unknown>;
   const problems: Problem[] = [];
-  const { prompt, id, answerType } = obj;
-  if (typeof prompt !== 'string' || prompt.trim() === '') {
+  const { id, answerType } = obj;
+  const structured = readStructured(obj, ctx.options, problems);
+  const prompt = structured === undefined ? obj.prompt : structured.prompt;
+  if (structured?.prompt === '') {
+    // readStructured has named the problem.
+  } else if (typeof prompt !== 'string' || prompt.trim() === '') {
     problems.push({ field: 'prompt', message: `expected a non-empty string, got ${describe(prompt)}` });
   } else if (ctx.options.maxPromptChars !== undefined && prompt.length > ctx.options.maxPromptChars) {
     const message = `expected at most ${ctx.options.maxPromptChars} characters, got ${prompt.length}`;
@@ -153,6 +162,7 @@ function toEvent(text: string, ctx: LineContext, early: Problem | undefined): In
       // The prompt exactly as given: it becomes the user turn of the training line.
       prompt,
       answerType: isAnswerType(answerType) ? answerType : ctx.options.defaultAnswerType,
+      ...(structured?.input === undefined ? {} : { structured: structured.input }),
     },
   };
 }

@@ -9,6 +9,7 @@ import { JOB_DEFAULTS } from '../shared/queue/job-options.js';
 import { distillJobId, type DistillJob } from '../shared/queue/job-payloads.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import { readRunInput } from './run-input.js';
+import { structuredInputOptions } from './structured-input-options.js';
 
 export interface SubmitDeps {
   runs: RunStore;
@@ -56,7 +57,7 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
     enqueued += await enqueueBatch(spec, batch, deps);
     batch = [];
   };
-  for await (const entry of readRunInput(spec.input, { defaultAnswerType: spec.answerType })) {
+  for await (const entry of readRunInput(spec.input, { defaultAnswerType: spec.answerType, ...structuredInputOptions(spec) })) {
     total += 1;
     if (entry.kind === 'reject') {
       if (await recordInputReject(runId, entry.result, deps)) rejectedAtInput += 1;
@@ -83,7 +84,15 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
   await deps.distillQueue.addBulk(
     jobs.map((item) => ({
       name: 'item',
-      data: { runId: spec.runId, index: item.index, line: item.line, id: item.id, prompt: item.prompt, answerType: item.answerType } satisfies DistillJob,
+      data: {
+        runId: spec.runId,
+        index: item.index,
+        line: item.line,
+        id: item.id,
+        prompt: item.prompt,
+        answerType: item.answerType,
+        ...(item.structured === undefined ? {} : { structured: item.structured }),
+      } satisfies DistillJob,
       opts: {
         ...JOB_DEFAULTS,
         jobId: distillJobId(spec.runId, item.index),

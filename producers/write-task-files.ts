@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { createRng } from '../shared/random/seeded-random.js';
 import { generateTask, getTaskFamily, type AnyTaskFamily } from '../shared/tasks/task-registry.js';
 import type { TaskName } from '../shared/tasks/task-family.js';
+import { PAIRWISE_JUDGE, pairwiseJudgeFamily } from '../shared/tasks/pairwise-judge.js';
 
 export interface WriteTaskFilesOptions {
   /** The family, by name or as the object from TASK_FAMILIES. */
-  family: TaskName | AnyTaskFamily;
+  family: TaskName | AnyTaskFamily | typeof PAIRWISE_JUDGE;
   /** Number of items. */
   count: number;
   /** Base seed; item i is generated from (seed, family, k, i), so a longer run extends a shorter one. */
@@ -28,7 +29,7 @@ export interface WrittenTaskFiles {
 }
 
 /** Ids sort in generation order: `last-letter-000042`. */
-export function taskItemId(family: TaskName, index: number): string {
+export function taskItemId(family: TaskName | typeof PAIRWISE_JUDGE, index: number): string {
   return `${family}-${String(index).padStart(6, '0')}`;
 }
 
@@ -49,7 +50,7 @@ async function finish(stream: WriteStream): Promise<void> {
  */
 export async function writeTaskFiles(options: WriteTaskFilesOptions): Promise<WrittenTaskFiles> {
   const { count, seed, dir, name } = options;
-  const family = getTaskFamily(typeof options.family === 'string' ? options.family : options.family.name).name;
+  const family = options.family === PAIRWISE_JUDGE ? PAIRWISE_JUDGE : getTaskFamily(typeof options.family === 'string' ? options.family : options.family.name).name;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new RangeError(`invalid file stem "${name}"`);
   // Arithmetic's default draws 3 to 5 operations per problem; the other families default to the paper's 2.
@@ -65,10 +66,22 @@ export async function writeTaskFiles(options: WriteTaskFilesOptions): Promise<Wr
   });
   const work = (async () => {
     for (let i = 0; i < count; i++) {
-      const item = generateTask(family, createRng('s2d-task', family, seed, k ?? 'mixed', i), k === undefined ? {} : { k });
+      const rng = createRng('s2d-task', family, seed, k ?? 'mixed', i);
       const id = taskItemId(family, i);
-      await writeLine(inputs, JSON.stringify({ id, prompt: item.prompt, answerType: item.answerType }));
-      await writeLine(labels, JSON.stringify({ id, answer: item.answer, task: family, ...item.labelFields }));
+      let answer: string;
+      let labelFields: Record<string, string> | undefined;
+      if (family === PAIRWISE_JUDGE) {
+        // A structured item is written as its parts: the prompt is rendered from the run's judge template.
+        const item = pairwiseJudgeFamily.generate(rng);
+        answer = item.answer;
+        await writeLine(inputs, JSON.stringify({ id, pair: item.instance, answerType: pairwiseJudgeFamily.answerType }));
+      } else {
+        const item = generateTask(family, rng, k === undefined ? {} : { k });
+        answer = item.answer;
+        labelFields = item.labelFields;
+        await writeLine(inputs, JSON.stringify({ id, prompt: item.prompt, answerType: item.answerType }));
+      }
+      await writeLine(labels, JSON.stringify({ id, answer, task: family, ...labelFields }));
     }
     await Promise.all([finish(inputs), finish(labels)]);
   })();

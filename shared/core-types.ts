@@ -4,7 +4,8 @@
  * - run:        one batch job — a run spec plus an input source — identified by a deterministic `runId`.
  * - item:       one non-blank input line of a run, addressed by its 0-based `index` in the input and by its `id`
  *               (the line's own `id` field, or `line-<n>` when it has none).
- * - answer type: how final answers are extracted and compared (`letters`, `yes-no`, `number`, `text`).
+ * - answer type: how final answers are extracted and compared (`letters`, `yes-no`, `number`, `text`, `verdict`,
+ *               `option`).
  * - strategy:   a small program of LLM calls (System 1 or a System 2 method) that turns one item into one
  *               final text per sample chain.
  * - sample:     one independent execution of a strategy's program for an item (sample index 0..N-1).
@@ -13,7 +14,7 @@
  * - publication: the dataset of a run written to the artifact store, manifest last.
  */
 
-export const ANSWER_TYPES = ['letters', 'yes-no', 'number', 'text'] as const;
+export const ANSWER_TYPES = ['letters', 'yes-no', 'number', 'text', 'verdict', 'option'] as const;
 export type AnswerType = (typeof ANSWER_TYPES)[number];
 
 export type ChatRole = 'system' | 'user' | 'assistant';
@@ -30,7 +31,18 @@ export interface InputItem {
   id: string;
   prompt: string;
   answerType: AnswerType;
+  /** The line's structured form (a pair to judge, or options to choose from), from which `prompt` was rendered. */
+  structured?: StructuredInput | undefined;
 }
+
+/**
+ * Structured inputs: the parts of a prompt an input perturbation rearranges. `pair`: a user question with two
+ * candidate responses to judge (answer type `verdict`); `options`: a question with multiple-choice options
+ * (answer type `option`, the letter of the chosen option). The prompt is rendered from them by a template.
+ */
+export type StructuredInput =
+  | { kind: 'pair'; question: string; responseA: string; responseB: string }
+  | { kind: 'options'; question: string; options: string[] };
 
 /** Token usage of LLM calls, summed. */
 export interface TokenUsage {

@@ -13,6 +13,7 @@ import type { Strategy } from '../shared/strategies/strategy.js';
 import { curationMethodOf } from '../shared/curation/curation-method.js';
 import { getStrategy, resolveTemplates, templatesUsedBy } from '../shared/strategies/strategy-registry.js';
 import type { TemplateSet } from '../shared/strategies/templates.js';
+import { templatesForAnswerType } from '../shared/strategies/judge-template-names.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
 export interface RunContext {
@@ -61,7 +62,7 @@ export class RunContexts {
     if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
     const { templates, versions } = resolveTemplates(spec.templates);
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
-    const used: string[] = templatesUsedBy(spec.strategy, templates);
+    const used: string[] = [...templatesUsedBy(spec.strategy, templates), ...templatesForAnswerType(spec.answerType)];
     if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(outputLocation(spec), this.env);

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { createRng } from '../../shared/random/seeded-random.js';
 import { recogniseTask, type RecognisedTask } from '../../shared/tasks/task-registry.js';
 import type { SimpleMessage } from './chat-request.js';
+import { detectJudgeRequest, type JudgeMode } from './judge-mode.js';
+import { writeJudgeReply } from './judge-replies.js';
 import { detectReasoningMode, type ReasoningMode } from './reasoning-mode.js';
 import { writeReply } from './reply-writer.js';
 import type { SimulatorOptions } from './simulator-options.js';
@@ -29,8 +31,10 @@ export interface PlannedChoice {
 
 /** Everything a chat request will return, decided before any waiting (generation is instant, latency simulated). */
 export interface CompletionPlan {
-  mode: ReasoningMode;
+  mode: ReasoningMode | JudgeMode;
   task: RecognisedTask | null;
+  /** True for a pairwise-judging call (System 1 judge or a BSM step). */
+  judging: boolean;
   choices: PlannedChoice[];
   promptTokens: number;
   completionTokens: number;
@@ -47,8 +51,10 @@ function requestKey(model: string, messages: readonly SimpleMessage[]): string {
 export function planCompletion(request: PlanRequest, messages: readonly SimpleMessage[], options: SimulatorOptions): CompletionPlan {
   const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const instructions = [...messages.filter((m) => m.role === 'system' || m.role === 'developer').map((m) => m.content), lastUser].join('\n\n');
-  const mode = detectReasoningMode(instructions);
-  const task = recogniseTask(lastUser);
+  const judge = detectJudgeRequest(lastUser);
+  const reasoningMode = detectReasoningMode(instructions);
+  const mode = judge?.mode ?? reasoningMode;
+  const task = judge === null ? recogniseTask(lastUser) : null;
   const temperature = request.temperature ?? 1;
   const n = options.honourN ? (request.n ?? 1) : 1;
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
@@ -60,13 +66,17 @@ export function planCompletion(request: PlanRequest, messages: readonly SimpleMe
       temperature === 0
         ? createRng(options.seed, 'greedy', key)
         : createRng(options.seed, 'sample', key, temperature, request.seed ?? 'unseeded', i);
-    const reply = writeReply({ mode, task, prompt: lastUser, sampleRng, distilled }, options);
-    const cut = truncateToTokens(reply.text, maxTokens);
+    const text =
+      judge === null
+        ? writeReply({ mode: reasoningMode, task, prompt: lastUser, sampleRng, distilled }, options).text
+        : writeJudgeReply(judge, lastUser, sampleRng, options);
+    const cut = truncateToTokens(text, maxTokens);
     choices.push({ text: cut.text, completionTokens: cut.tokens, finishReason: cut.truncated ? 'length' : 'stop' });
   }
   return {
     mode,
     task,
+    judging: judge !== null,
     choices,
     promptTokens: countPromptTokens(messages),
     completionTokens: choices.reduce((sum, c) => sum + c.completionTokens, 0),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { judgeOptionsSchema } from './judge-options.js';
 
 const rate = z.number().min(0).max(1);
 
@@ -182,6 +183,8 @@ export const simulatorOptionsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Pairwise judging (System 1 judge, BSM); see judge-replies.ts. */
+    judge: judgeOptionsSchema,
   })
   .strict();
 

@@ -169,7 +169,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         counters.completionTokens += plan.completionTokens;
         counters.requestsByMode[plan.mode]++;
         counters.choicesByMode[plan.mode] += plan.choices.length;
-        counters.requestsByTask[plan.task?.family ?? 'unrecognised']++;
+        counters.requestsByTask[plan.judging ? 'pairwise-judge' : (plan.task?.family ?? 'unrecognised')]++;
         counters.truncatedChoices += plan.choices.filter((c) => c.finishReason === 'length').length;
         reply(200, completionBody(request.model, plan, id));
       } finally {

@@ -1,5 +1,6 @@
 import { TASK_NAMES, type TaskName } from '../../shared/tasks/task-family.js';
 import type { FaultKind } from './fault-injection.js';
+import { JUDGE_MODES, type JudgeMode } from './judge-mode.js';
 import { REASONING_MODES, type ReasoningMode } from './reasoning-mode.js';
 
 /** Counters of everything the simulator served, so tests and benchmarks can count the LLM calls a run paid for. */
@@ -14,10 +15,10 @@ export interface SimulatorStats {
   promptTokens: number;
   completionTokens: number;
   /** Successful requests / returned choices per detected reasoning mode. */
-  requestsByMode: Record<ReasoningMode, number>;
-  choicesByMode: Record<ReasoningMode, number>;
+  requestsByMode: Record<ReasoningMode | JudgeMode, number>;
+  choicesByMode: Record<ReasoningMode | JudgeMode, number>;
   /** Successful requests per recognised task family. */
-  requestsByTask: Record<TaskName | 'unrecognised', number>;
+  requestsByTask: Record<TaskName | 'pairwise-judge' | 'unrecognised', number>;
   /** Faults injected (by header or by rate). */
   faults: Record<FaultKind, number>;
   /** Choices cut at max_tokens (finish_reason "length"). */
@@ -40,8 +41,8 @@ export type StatsCounters = Omit<
   'activeSequences' | 'maxConcurrentSequences' | 'queuedSequences' | 'maxQueuedSequences' | 'activeRequests' | 'maxActiveRequests'
 >;
 
-const perMode = (): Record<ReasoningMode, number> =>
-  Object.fromEntries(REASONING_MODES.map((m) => [m, 0])) as Record<ReasoningMode, number>;
+const perMode = (): Record<ReasoningMode | JudgeMode, number> =>
+  Object.fromEntries([...REASONING_MODES, ...JUDGE_MODES].map((m) => [m, 0])) as Record<ReasoningMode | JudgeMode, number>;
 
 export function emptyCounters(): StatsCounters {
   return {
@@ -52,7 +53,7 @@ export function emptyCounters(): StatsCounters {
     completionTokens: 0,
     requestsByMode: perMode(),
     choicesByMode: perMode(),
-    requestsByTask: Object.fromEntries([...TASK_NAMES, 'unrecognised'].map((t) => [t, 0])) as Record<TaskName | 'unrecognised', number>,
+    requestsByTask: Object.fromEntries([...TASK_NAMES, 'pairwise-judge', 'unrecognised'].map((t) => [t, 0])) as Record<TaskName | 'pairwise-judge' | 'unrecognised', number>,
     faults: { '429': 0, '500': 0, '503': 0, slow: 0, poison: 0 },
     truncatedChoices: 0,
     stormRejections: 0,

@@ -4,6 +4,7 @@ import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { handoffSpecSchema } from './handoff-spec.js';
 import { CURATION_METHODS } from '../curation/curation-method.js';
+import { bsmSpecSchema, judgeTemplateOverrides, perturbationSpecSchema, withBsmSamplingDefaults } from './judge-spec.js';
 
 /** Default bound on a shard's size: 256 MiB. */
 export const DEFAULT_SHARD_MAX_BYTES = 256 * 1024 * 1024;
@@ -22,11 +23,14 @@ const templateOverrides = z
       .refine((t) => t.includes('{{rewritten}}'), 'must contain {{rewritten}}')
       .refine((t) => !t.includes('{{question}}'), 'must not contain {{question}}: S2A answers from the rewrite alone'),
     uscSelect: z.string().refine((t) => t.includes('{{responses}}'), 'must contain {{responses}}'),
+    ...judgeTemplateOverrides,
     answerFormat: z.object({
       letters: z.string(),
       'yes-no': z.string(),
       number: z.string(),
       text: z.string(),
+      verdict: z.string(),
+      option: z.string(),
     }).partial().strict(),
   })
   .partial()
@@ -36,7 +40,7 @@ const templateOverrides = z
  * A run spec: everything a batch job needs, validated once at the edge (`s2d submit`) and stored with the run.
  * Secrets are never part of it: the API key is read by workers from the environment variable it names.
  */
-export const runSpecSchema = z
+export const runSpecObjectSchema = z
   .object({
     /** Run id; default: `<name>-<12 hex of sha256(spec + input content)>`, so the same run submitted twice is one run. */
     runId: z
@@ -154,11 +158,18 @@ export const runSpecSchema = z
     retryBackoffMs: z.number().int().min(0).max(600_000).default(1_000),
     /** What happens once the dataset is published: nothing (default), a `finetune` queue message, or an OpenAI-compatible fine-tuning job. */
     handoff: handoffSpecSchema,
+    /** Branch-Solve-Merge settings (strategy `bsm`). */
+    bsm: bsmSpecSchema.prefault({}),
+    /** Input-perturbation consistency (README, "Perturbations"); absent: none. */
+    perturbations: perturbationSpecSchema.optional(),
   })
   .strict();
 
-export type RunSpecInput = z.input<typeof runSpecSchema>;
-export type RunSpec = z.output<typeof runSpecSchema>;
+/** The run spec schema: {@link runSpecObjectSchema} with the strategy-dependent sampling defaults filled in first. */
+export const runSpecSchema = z.preprocess(withBsmSamplingDefaults, runSpecObjectSchema);
+
+export type RunSpecInput = z.input<typeof runSpecObjectSchema>;
+export type RunSpec = z.output<typeof runSpecObjectSchema>;
 /** Where a run's artifacts go: `output.uri` when set, else the local `output.dir`. */
 export function outputLocation(spec: Pick<RunSpec, 'output'>): string {
   return spec.output.uri ?? spec.output.dir;

@@ -8,6 +8,7 @@ export const REJECT_CODES = [
   'tie', // two or more answers share the top vote count
   'weak-majority', // the winner's share of all samples is below curation.minAgreement
   'invalid-selection', // USC: the selection call's reply names no response, or one out of range
+  'perturbation-inconsistent', // the original and its perturbed variants do not all agree (after mapping back)
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
@@ -15,6 +16,16 @@ const usageSchema = z.object({ promptTokens: z.number().int().min(0), completion
 
 export const voteSchema = z.object({ answer: z.string(), count: z.number().int().min(1) });
 export type Vote = z.infer<typeof voteSchema>;
+
+/** One input-perturbation variant's outcome: its voted answer, that answer in the original's terms, its votes. */
+export const variantRecordSchema = z.object({
+  name: z.string(),
+  answer: z.string().nullable(),
+  mapped: z.string().nullable(),
+  votes: z.array(voteSchema),
+  code: z.string().optional(),
+});
+export type VariantRecord = z.infer<typeof variantRecordSchema>;
 
 const base = {
   index: z.number().int().min(0),
@@ -42,6 +53,8 @@ const base = {
       uscCall: z.boolean().optional(),
     })
     .optional(),
+  /** Input-perturbation runs: the original's and every variant's answers (original first). */
+  variants: z.array(variantRecordSchema).optional(),
   /** Wall time the worker spent on the item, ms. */
   elapsedMs: z.number().min(0).default(0),
 };
@@ -54,6 +67,11 @@ export const itemResultSchema = z.discriminatedUnion('status', [
     target: z.string().min(1),
     /** Winner's votes / all samples. */
     voteShare: z.number().min(0).max(1),
+    /**
+     * Extra training lines from the same item (`perturbations.emitSwapped`): a perturbed input with the target in
+     * that input's terms. They go to the item's split, so no item straddles train and validation.
+     */
+    augmented: z.array(z.object({ variant: z.string(), prompt: z.string().min(1), target: z.string().min(1) })).optional(),
   }),
   z.object({
     ...base,

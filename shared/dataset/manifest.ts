@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runSpecSchema } from '../config/run-spec.js';
+import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { REJECT_CODES } from './item-result.js';
 
@@ -12,9 +12,9 @@ export type FileRole = (typeof FILE_ROLES)[number];
 const count = z.number().int().min(0);
 
 /** The spec as submitted, with runId and base URL decided. It holds no secret, only the NAME of the key variable. */
-const resolvedRunSpecSchema = runSpecSchema.extend({
+const resolvedRunSpecSchema = runSpecObjectSchema.extend({
   runId: z.string().min(1),
-  model: runSpecSchema.shape.model.extend({ baseUrl: z.url() }),
+  model: runSpecObjectSchema.shape.model.extend({ baseUrl: z.url() }),
 });
 
 const manifestFileSchema = z
@@ -60,9 +60,11 @@ const manifestObjectSchema = z
         accepted: count,
         rejected: count,
         errored: count,
-        /** accepted = train + validation. */
+        /** accepted + augmented = train + validation (training lines). */
         train: count,
         validation: count,
+        /** Extra training lines from perturbed inputs (`perturbations.emitSwapped`); absent when there are none. */
+        augmented: count.optional(),
         /** Rejected items per reject code; sums to `rejected`. */
         rejectReasons: z.partialRecord(z.enum(REJECT_CODES), count),
       })
@@ -87,9 +89,11 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
     const parts = `accepted ${c.accepted} + rejected ${c.rejected} + errored ${c.errored}`;
     problem(['counts', 'inputs'], `is ${c.inputs} but ${parts} = ${sum}`);
   }
-  if (c.accepted !== c.train + c.validation) {
+  const augmented = c.augmented ?? 0;
+  if (c.accepted + augmented !== c.train + c.validation) {
     const sum = c.train + c.validation;
-    problem(['counts', 'accepted'], `is ${c.accepted} but train ${c.train} + validation ${c.validation} = ${sum}`);
+    const lines = augmented === 0 ? `${c.accepted}` : `${c.accepted} (+ ${augmented} augmented lines)`;
+    problem(['counts', 'accepted'], `is ${lines} but train ${c.train} + validation ${c.validation} = ${sum}`);
   }
   const reasons = Object.values(c.rejectReasons).reduce((sum, n) => sum + n, 0);
   if (reasons !== c.rejected) problem(['counts', 'rejectReasons'], `sum to ${reasons} but rejected is ${c.rejected}`);

@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { AnswerType } from '../core-types.js';
 import { buildChatRecord, serializeChatRecord } from './chat-record.js';
-import type { ItemResult, RejectCode, Vote } from './item-result.js';
+import type { ItemResult, RejectCode, VariantRecord, Vote } from './item-result.js';
 import {
   buildManifest,
   MANIFEST_FILE_NAME,
@@ -58,6 +58,8 @@ export interface ProvenanceRecord {
   answerType: AnswerType | undefined;
   /** Which curation method decided (vote / usc) and, for USC, the selected sample. */
   curation: ItemResult['curation'];
+  /** Input-perturbation runs: each variant's answer and what it means for the original. */
+  variants?: VariantRecord[];
 }
 
 /** One line of rejects.jsonl: an input line that did not become training data, and why. */
@@ -174,7 +176,7 @@ async function writeFiles(
   };
   const provenance = new StreamedFile(store, folder, PROVENANCE_FILE, 'provenance');
   const rejects = new StreamedFile(store, folder, REJECTS_FILE, 'rejects');
-  const counts = { inputs: 0, accepted: 0, rejected: 0, errored: 0, train: 0, validation: 0 };
+  const counts = { inputs: 0, accepted: 0, rejected: 0, errored: 0, train: 0, validation: 0, augmented: 0 };
   const rejectReasons: Partial<Record<RejectCode, number>> = {};
   const tokens = { prompt: 0, completion: 0, calls: 0 };
   try {
@@ -195,6 +197,11 @@ async function writeFiles(
         counts[split]++;
         const shard = await shards[split].writeLine(serializeChatRecord(buildChatRecord(r.prompt, r.target)));
         await provenance.writeLine(JSON.stringify(provenanceOf(r, split, shard)));
+        for (const extra of r.augmented ?? []) {
+          counts.augmented++;
+          counts[split]++;
+          await shards[split].writeLine(serializeChatRecord(buildChatRecord(extra.prompt, extra.target)));
+        }
       } else {
         if (r.status === 'rejected') {
           counts.rejected++;
@@ -211,7 +218,8 @@ async function writeFiles(
       await provenance.finish(),
       await rejects.finish(),
     ];
-    return { files, counts: { ...counts, rejectReasons }, tokens };
+    const { augmented, ...itemCounts } = counts;
+    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens };
   } catch (error) {
     // Stop every upload still open so no temp object lingers, then report the first failure.
     await Promise.all([
@@ -393,6 +401,7 @@ function provenanceOf(r: Extract<ItemResult, { status: 'accepted' }>, split: Spl
     target: r.target,
     answerType: r.answerType,
     curation: r.curation,
+    ...(r.variants === undefined ? {} : { variants: r.variants }),
   };
 }
 

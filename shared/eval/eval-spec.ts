@@ -6,7 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
 import { formatIssues, RunSpecError } from '../config/load-run-spec.js';
-import { runSpecSchema } from '../config/run-spec.js';
+import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 
 /**
@@ -36,7 +36,7 @@ export const evalSpecSchema = z
     strategy: z.enum(STRATEGY_NAMES).default('system1'),
     /** Column label in reports (e.g. "distilled"); default: the strategy's name. */
     label: z.string().min(1).max(40).optional(),
-    model: runSpecSchema.shape.model,
+    model: runSpecObjectSchema.shape.model,
     sampling: z
       .object({
         /** Samples per item; with more than 1 the predicted answer is the plurality of their answers. Default 1. */
@@ -58,7 +58,7 @@ export const evalSpecSchema = z
       })
       .strict()
       .default({ dir: 'datasets' }),
-    templates: runSpecSchema.shape.templates,
+    templates: runSpecObjectSchema.shape.templates,
     /** Attempts per item before it is recorded as errored. Default 3. */
     maxAttempts: z.number().int().min(1).max(20).default(3),
   })

@@ -133,6 +133,14 @@ function extract(text: string, answerType: AnswerType): ExtractionResult {
   return { ok: false, reason: 'no final answer line and the reply is not a bare answer' };
 }
 
+function lastBracketed(text: string, answerType: AnswerType): ExtractionResult | null {
+  const markers = [...text.matchAll(/\[\[\s*([A-Za-z]{1,3})\s*\]\]/gu)];
+  const last = markers.at(-1);
+  if (last === undefined) return null;
+  const answer = normaliseAnswer(last[0], answerType);
+  return answer === null ? null : { ok: true, answer, raw: last[0] };
+}
+
 /**
  * Finds the final answer in a model reply and normalises it for `answerType`. Never throws: an unreadable reply
  * is an ordinary outcome (the sample simply casts no vote), reported with a reason fit for a rejects file.
@@ -140,7 +148,9 @@ function extract(text: string, answerType: AnswerType): ExtractionResult {
 export function extractAnswer(text: string, answerType: AnswerType): ExtractionResult {
   if (typeof text !== 'string') return { ok: false, reason: 'the reply is not text' };
   try {
-    return extract(text, answerType);
+    // A judge states its verdict in brackets ("[[A]]"), usually after its explanation: the last one is final.
+    const bracketed = answerType === 'verdict' || answerType === 'option' ? lastBracketed(text, answerType) : null;
+    return bracketed ?? extract(text, answerType);
   } catch (error) {
     // Defensive only: extraction is pure string work, but one odd reply must never fail a whole item.
     return { ok: false, reason: `extraction failed: ${error instanceof Error ? error.message : String(error)}` };

@@ -1,4 +1,5 @@
 import type { AnswerType } from '../core-types.js';
+import { normaliseOption, normaliseVerdict } from './normalise-verdict.js';
 
 /**
  * Canonical forms of final answers, one rule per answer type. Two samples agree exactly when their normalised
@@ -128,6 +129,7 @@ function normaliseText(value: string): string | null {
  *   remarks after the number are ignored, a second number makes it unreadable; a short lead-in ending in "is",
  *   "=", ":" ("the final amount is 16") is dropped.
  * - `text`: trimmed, whitespace collapsed, surrounding quotes and trailing punctuation dropped, lower-cased.
+ * - `verdict`: `A`, `B` or `tie` (`[[A]]`, `Response B`, `[[C]]`/`tie`); `option`: the upper-case option letter.
  */
 export function normaliseAnswer(raw: string, answerType: AnswerType): string | null {
   switch (answerType) {
@@ -139,5 +141,9 @@ export function normaliseAnswer(raw: string, answerType: AnswerType): string | n
       return normaliseNumber(raw);
     case 'text':
       return normaliseText(raw);
+    case 'verdict':
+      return normaliseVerdict(raw);
+    case 'option':
+      return normaliseOption(raw);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
+import { structuredInputSchema } from '../perturbation/structured-input.js';
 
 /** Payload of a `distill` job: one item, self-contained so a worker needs no other read to start it. */
 export const distillJobSchema = z.object({
@@ -9,6 +10,8 @@ export const distillJobSchema = z.object({
   id: z.string(),
   prompt: z.string().min(1),
   answerType: z.enum(ANSWER_TYPES),
+  /** The structured form the prompt was rendered from (pair / options), for strategies and perturbations. */
+  structured: structuredInputSchema.optional(),
 });
 export type DistillJob = z.infer<typeof distillJobSchema>;
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ANSWER_TYPES, type AnswerType } from '../core-types.js';
 import type { RunSpec } from '../config/run-spec.js';
+import { bsmStrategy } from './bsm.js';
 import { cotStrategy } from './cot.js';
+import { JUDGE_TEMPLATE_NAMES } from './judge-template-names.js';
 import { rar1Strategy } from './rar1.js';
 import { rar2Strategy } from './rar2.js';
 import { s2aStrategy } from './s2a.js';
@@ -15,6 +17,7 @@ const STRATEGIES: Readonly<Record<StrategyName, Strategy>> = Object.freeze({
   rar1: rar1Strategy,
   rar2: rar2Strategy,
   s2a: s2aStrategy,
+  bsm: bsmStrategy,
 });
 
 const STEP_TEMPLATES: Readonly<Record<StrategyName, readonly TemplateName[]>> = Object.freeze({
@@ -23,9 +26,10 @@ const STEP_TEMPLATES: Readonly<Record<StrategyName, readonly TemplateName[]>> = 
   rar1: ['rar1'],
   rar2: ['rar2Rephrase', 'rar2Answer'],
   s2a: ['s2aRewrite', 's2aAnswer'],
+  bsm: ['bsmBranch', 'bsmSolve', 'bsmMerge'],
 });
 
-const TEMPLATE_NAMES: readonly TemplateName[] = ['system1', 'cot', 'rar1', 'rar2Rephrase', 'rar2Answer', 's2aRewrite', 's2aAnswer', 'uscSelect'];
+const TEMPLATE_NAMES: readonly TemplateName[] = ['system1', 'cot', 'rar1', 'rar2Rephrase', 'rar2Answer', 's2aRewrite', 's2aAnswer', 'uscSelect', ...JUDGE_TEMPLATE_NAMES];
 
 /** Run-spec template overrides, as validated by the run spec schema. */
 export type TemplateOverrides = RunSpec['templates'];

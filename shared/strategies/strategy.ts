@@ -1,8 +1,8 @@
-import type { AnswerType, TokenUsage } from '../core-types.js';
+import type { AnswerType, StructuredInput, TokenUsage } from '../core-types.js';
 import type { Sampler, SamplingParams } from '../llm/sampler.js';
 import type { TemplateSet } from './templates.js';
 
-export const STRATEGY_NAMES = ['system1', 'cot', 'rar1', 'rar2', 's2a'] as const;
+export const STRATEGY_NAMES = ['system1', 'cot', 'rar1', 'rar2', 's2a', 'bsm'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export interface StrategyContext {
@@ -14,6 +14,18 @@ export interface StrategyContext {
   samples: number;
   params: SamplingParams;
   sampler: Sampler;
+  /** The input's structured form, when it has one (BSM needs a `pair`). */
+  structured?: StructuredInput | undefined;
+  /** BSM settings (run spec `bsm`); defaults apply when absent. */
+  bsm?: BsmOptions;
+}
+
+/** Branch-Solve-Merge settings. */
+export interface BsmOptions {
+  /** Most criteria the branch step may propose and solve. Default 5 (the method's setting). */
+  maxCriteria: number;
+  /** `sum`: add up the scores, equal totals are a tie. `llm`: one more call merges the evaluations. Default `sum`. */
+  merge: 'sum' | 'llm';
 }
 
 /** The outcome of one sample chain: the text that holds its final answer, and what the chain cost. */
@@ -36,5 +48,7 @@ export interface Strategy {
   name: StrategyName;
   /** Whether the program spends intermediate tokens before its final answer. */
   system: 1 | 2;
+  /** The structured input every item must carry (checked by the producer, so a bad line is an input reject). */
+  requires?: StructuredInput['kind'];
   run(ctx: StrategyContext): Promise<SampleChain[]>;
 }

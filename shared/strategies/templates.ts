@@ -1,5 +1,6 @@
 import type { AnswerType } from '../core-types.js';
 import { S2A_ANSWER_TEMPLATE, S2A_REWRITE_TEMPLATE, USC_SELECT_TEMPLATE } from './s2a-templates.js';
+import { DEFAULT_JUDGE_TEMPLATES, type JudgeTemplateSet } from './judge-templates.js';
 
 /**
  * Prompt templates, in s2d's own words. Placeholders: `{{question}}` (the original input exactly as given),
@@ -7,7 +8,7 @@ import { S2A_ANSWER_TEMPLATE, S2A_REWRITE_TEMPLATE, USC_SELECT_TEMPLATE } from '
  * below). A run spec may override any template; the manifest records the version of every template used, and an
  * overridden template's version is `custom-<sha256 prefix>` so datasets stay traceable.
  */
-export interface TemplateSet {
+export interface TemplateSet extends JudgeTemplateSet {
   system1: string;
   cot: string;
   rar1: string;
@@ -55,7 +56,10 @@ export const DEFAULT_TEMPLATES: Readonly<TemplateSet> = Object.freeze({
     'yes-no': 'The answer is yes or no.',
     number: 'The answer is a single number.',
     text: 'The answer is a short phrase.',
+    verdict: 'The answer is [[A]] if response A is better, [[B]] if response B is better, [[C]] for a tie.',
+    option: 'The answer is the letter of the correct option, in the form [[X]].',
   }),
+  ...DEFAULT_JUDGE_TEMPLATES,
 });
 
 export interface TemplateVars {

@@ -16,6 +16,8 @@ import { isolatedPrefix } from './isolated-prefix.js';
 
 export interface RunFixture {
   dir: string;
+  /** The gold labels file (only evaluation reads it). */
+  labelsPath: string;
   prefix: string;
   spec: ResolvedRunSpec;
   clients: QueueClients;
@@ -46,7 +48,7 @@ export interface FixtureOptions {
   extraLines?: string[];
   spec?: Partial<RunSpecInput>;
   /** Built-in task the items come from. Default last-letter. */
-  family?: TaskName;
+  family?: TaskName | 'pairwise-judge';
 }
 
 /** A run of last-letter (or `family`) items against the simulator, with its own temp directory and Redis prefix. */
@@ -78,6 +80,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
   const store = openArtifactStore(outputLocation(spec));
   return {
     dir,
+    labelsPath: files.labelsPath,
     prefix,
     spec,
     clients,

@@ -1,8 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
-import { curateChains } from '../../shared/curation/curate-chains.js';
-import { curationMethodOf } from '../../shared/curation/curation-method.js';
 import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
@@ -15,6 +13,7 @@ import type { RunStore } from '../../shared/runs/run-store.js';
 import type { RunContext, RunContexts } from '../run-context.js';
 import type { FinishItem } from './finish-item.js';
 import { handleLlmFailure } from './handle-llm-failure.js';
+import { runItemProgram } from './run-item-program.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -71,24 +70,7 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     onRequest: (usage) => deps.runs.countRequest(payload.runId, usage),
   });
   try {
-    const chains = await context.strategy.run({
-      prompt: payload.prompt,
-      answerType: payload.answerType,
-      templates: context.templates,
-      samples: spec.sampling.samples,
-      params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
-      sampler,
-    });
-    const curated = await curateChains({
-      method: curationMethodOf(spec),
-      chains,
-      answerType: payload.answerType,
-      prompt: payload.prompt,
-      minAgreement: spec.curation.minAgreement,
-      sampler,
-      uscTemplate: context.templates.uscSelect,
-      maxTokens: spec.sampling.maxTokens,
-    });
+    const curated = await runItemProgram(context, payload, sampler);
     return { ...base, ...curated, elapsedMs: Date.now() - started };
   } catch (error) {
     const failure = classifyLlmError(error);

@@ -78,8 +78,8 @@ describe('readJsonlInput', () => {
       ['input.jsonl line 7, field "prompt": expected a non-empty string, got an empty string', 'prompt'],
       ['input.jsonl line 8, field "prompt": expected a non-empty string, got number', 'prompt'],
       ['input.jsonl line 9, field "id": expected a non-empty string, got number', 'id'],
-      ['input.jsonl line 10, field "answerType": expected one of "letters", "yes-no", "number", "text", got "multiple-choice"', 'answerType'],
-      ['input.jsonl line 11, field "answerType": expected one of "letters", "yes-no", "number", "text", got null', 'answerType'],
+      ['input.jsonl line 10, field "answerType": expected one of "letters", "yes-no", "number", "text", "verdict", "option", got "multiple-choice"', 'answerType'],
+      ['input.jsonl line 11, field "answerType": expected one of "letters", "yes-no", "number", "text", "verdict", "option", got null', 'answerType'],
       [
         'input.jsonl line 12, field "prompt": expected a non-empty string, got an array; input.jsonl line 12, field "id": expected a non-empty string, got boolean',
         'prompt',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANSWER_TYPES } from '../../../shared/core-types.js';
 import { DEFAULT_TEMPLATES, renderTemplate, type TemplateName } from '../../../shared/strategies/templates.js';
+import type { JudgeTemplateSet } from '../../../shared/strategies/judge-templates.js';
 import { detectReasoningMode, type ReasoningMode } from '../../../infra/simulator/reasoning-mode.js';
 
 const QUESTIONS = [
@@ -10,15 +11,15 @@ const QUESTIONS = [
 ];
 
 describe('detectReasoningMode on the default templates', () => {
-  // The S2A and USC templates have placeholders of their own; test/unit/simulator/biased-qa-sim.test.ts covers them.
-  const expected: Record<Exclude<TemplateName, 's2aRewrite' | 's2aAnswer' | 'uscSelect'>, ReasoningMode> = {
+  // The S2A, USC and judge templates have placeholders of their own; their own simulator tests cover them.
+  const expected: Record<Exclude<TemplateName, 's2aRewrite' | 's2aAnswer' | 'uscSelect' | keyof JudgeTemplateSet>, ReasoningMode> = {
     system1: 'direct',
     cot: 'cot',
     rar1: 'rar1',
     rar2Rephrase: 'rar2-rephrase',
     rar2Answer: 'rar2-answer',
   };
-  for (const [name, mode] of Object.entries(expected) as [TemplateName, ReasoningMode][]) {
+  for (const [name, mode] of Object.entries(expected) as [Exclude<TemplateName, keyof JudgeTemplateSet>, ReasoningMode][]) {
     it(`${name} -> ${mode}`, () => {
       for (const question of QUESTIONS) {
         for (const answerType of ANSWER_TYPES) {

@@ -25,6 +25,12 @@ describe('resolveTemplates', () => {
       s2aRewrite: DEFAULT_TEMPLATE_VERSION,
       s2aAnswer: DEFAULT_TEMPLATE_VERSION,
       uscSelect: DEFAULT_TEMPLATE_VERSION,
+      judge: DEFAULT_TEMPLATE_VERSION,
+      choice: DEFAULT_TEMPLATE_VERSION,
+      bsmBranch: DEFAULT_TEMPLATE_VERSION,
+      bsmSolve: DEFAULT_TEMPLATE_VERSION,
+      bsmMerge: DEFAULT_TEMPLATE_VERSION,
+      verdictTarget: DEFAULT_TEMPLATE_VERSION,
       answerFormat: DEFAULT_TEMPLATE_VERSION,
     });
   });

@@ -1,0 +1,80 @@
+import type { CuratedItem } from '../../shared/curation/curate-item.js';
+import { curateChains } from '../../shared/curation/curate-chains.js';
+import { curationMethodOf } from '../../shared/curation/curation-method.js';
+import { curatePerturbed } from '../../shared/curation/curate-perturbed.js';
+import { formatTarget } from '../../shared/curation/format-target.js';
+import type { VariantRecord } from '../../shared/dataset/item-result.js';
+import type { Sampler } from '../../shared/llm/sampler.js';
+import { SharedCallsSampler } from '../../shared/llm/shared-calls-sampler.js';
+import { buildVariants } from '../../shared/perturbation/perturbation.js';
+import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
+import type { DistillJob } from '../../shared/queue/job-payloads.js';
+import type { StructuredInput } from '../../shared/core-types.js';
+import type { RunContext } from '../run-context.js';
+
+export type ProgramOutcome = CuratedItem & {
+  variants?: VariantRecord[];
+  /** Extra training lines (perturbations.emitSwapped), accepted items only. */
+  augmented?: { variant: string; prompt: string; target: string }[];
+};
+
+/**
+ * The strategy program of one item, curated: N samples and a vote, and with `perturbations` in the spec the same
+ * again on every perturbed variant (concurrently, through the same sampler and call cache: a variant's prompts
+ * differ, so its calls have their own cache keys), each variant's answer mapped back and the item kept only if all
+ * agree. An accepted verdict becomes the bare System 1 judge verdict (`verdictTarget`).
+ */
+export async function runItemProgram(
+  context: Pick<RunContext, 'spec' | 'strategy' | 'templates'>,
+  payload: DistillJob,
+  sampler: Sampler,
+): Promise<ProgramOutcome> {
+  const { spec, templates } = context;
+  const curateRun = async (prompt: string, structured: StructuredInput | undefined, via: Sampler = sampler): Promise<CuratedItem> =>
+    curateChains({
+      method: curationMethodOf(spec),
+      chains: await context.strategy.run({
+        prompt,
+        answerType: payload.answerType,
+        templates,
+        samples: spec.sampling.samples,
+        params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
+        sampler: via,
+        structured,
+        bsm: spec.bsm,
+      }),
+      answerType: payload.answerType,
+      prompt,
+      minAgreement: spec.curation.minAgreement,
+      sampler: via,
+      uscTemplate: templates.uscSelect,
+      maxTokens: spec.sampling.maxTokens,
+    });
+  const perturbations = spec.perturbations;
+  let outcome: ProgramOutcome;
+  if (perturbations === undefined) {
+    outcome = await curateRun(payload.prompt, payload.structured);
+  } else {
+    if (payload.structured === undefined) throw new Error(`item ${payload.id} has no structured input to perturb`);
+    const shared = new SharedCallsSampler(sampler);
+    const variants = buildVariants(payload.structured, perturbations.kinds, perturbations.variants, [spec.sampling.seed, payload.id]);
+    const [original, ...curated] = await Promise.all([
+      curateRun(payload.prompt, payload.structured, shared),
+      ...variants.map((variant) => curateRun(renderStructuredPrompt(variant.input, templates), variant.input, shared)),
+    ]);
+    outcome = curatePerturbed(
+      original,
+      variants.map((variant, i) => ({ name: variant.name, mapBack: variant.mapBack, curated: curated[i] ?? original })),
+    );
+    if (outcome.status === 'accepted' && perturbations.emitSwapped) {
+      // Every variant agreed, so each one's own voted answer is the target for its own input.
+      const augmented = variants.flatMap((variant, i) => {
+        const own = curated[i];
+        if (own?.status !== 'accepted') return [];
+        return [{ variant: variant.name, prompt: renderStructuredPrompt(variant.input, templates), target: formatTarget(own.target, payload.answerType, templates) }];
+      });
+      outcome = { ...outcome, augmented };
+    }
+  }
+  return outcome.status === 'accepted' ? { ...outcome, target: formatTarget(outcome.target, payload.answerType, templates) } : outcome;
+}
