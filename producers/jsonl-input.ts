@@ -1,25 +1,24 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
-import { ANSWER_TYPES, type AnswerType, type InputItem } from '../shared/core-types.js';
-import type { ItemResult } from '../shared/dataset/item-result.js';
+import type { AnswerType } from '../shared/core-types.js';
+import { InputLineChecker, type InputEvent } from './check-input-line.js';
+import { splitLines } from './split-lines.js';
 
-/** What the reader yields per non-blank line: an item to enqueue, or the reject result of a line it cannot use. */
-export type InputEvent = { kind: 'item'; item: InputItem } | { kind: 'reject'; result: ItemResult };
+export type { InputEvent } from './check-input-line.js';
 
 /** Options of {@link readJsonlInput}. */
 export interface JsonlInputOptions {
   /** Answer type of lines that do not name their own (the run spec's `answerType`). */
   defaultAnswerType: AnswerType;
-  /** Longest accepted prompt, in UTF-16 characters; longer prompts are rejected. Default: no limit. */
+  /** Longest accepted prompt, in UTF-16 code units; longer prompts are rejected. Default: no limit. */
   maxPromptChars?: number;
   /**
-   * Longest line read into memory, in UTF-16 characters; the rest of a longer line is skipped and the line is
-   * rejected, so one runaway line (a file with no newlines) cannot exhaust memory. Default 16 Mi characters.
+   * Longest line read into memory, in bytes; a longer line is skipped as it streams past and rejected, so one
+   * runaway line (a file with no newlines) cannot exhaust memory. Default 16 MiB.
    */
-  maxLineChars?: number;
+  maxLineBytes?: number;
 }
 
-/** A file-level problem: the input cannot be opened or read at all (as opposed to a bad line). */
+/** A file-level problem: the input cannot be opened or read at all, or holds nothing (as opposed to a bad line). */
 export class InputFileError extends Error {
   constructor(
     readonly file: string,
@@ -30,15 +29,17 @@ export class InputFileError extends Error {
   }
 }
 
-const DEFAULT_MAX_LINE_CHARS = 16 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Streams a JSONL input file. Every non-blank line gets the next item index (0-based) and yields either an item or
- * an `invalid-input` reject whose reason names file, line and field; blank lines are skipped but still counted as
- * line numbers. Lines are `{"id"?: string, "prompt": string, "answerType"?: AnswerType}`; other fields are ignored.
- * A missing id becomes `line-<n>`.
+ * a `rejected` result whose code says what is wrong and whose reason names file, line and field (see
+ * {@link InputLineChecker}); blank lines are skipped but still counted as line numbers. Lines are
+ * `{"id"?: string, "prompt": string, "answerType"?: AnswerType}`; other fields are ignored. A missing id becomes
+ * `line-<n>`.
  *
- * @throws {InputFileError} when the file cannot be opened or read (one error for the file, not one per line).
+ * @throws {InputFileError} when the file cannot be opened or read, is a directory, is UTF-16, or holds no
+ * non-blank line (one error for the file, not one per line; thrown before any event when the file is empty).
  */
 export async function* readJsonlInput(file: string, options: JsonlInputOptions): AsyncGenerator<InputEvent> {
   let handle: FileHandle;
@@ -49,171 +50,31 @@ export async function* readJsonlInput(file: string, options: JsonlInputOptions):
   }
   try {
     // Any non-directory is fine: a FIFO or /dev/stdin lets `s2d submit` read a stream that is still being written.
-    if ((await handle.stat()).isDirectory()) throw new Error('it is a directory');
+    if ((await handle.stat()).isDirectory()) throw new Error('it is a directory, not a JSONL file');
   } catch (error) {
     await handle.close();
     throw new InputFileError(file, error);
   }
-  const name = path.basename(file);
-  let index = 0;
-  const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
-  for await (const { text, line, truncated } of readLines(handle, file, maxLineChars)) {
-    // Only line 1 can carry the byte-order mark; a BOM elsewhere is content.
-    const content = line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
-    if (content.trim() === '') continue;
-    const problem = truncated ? { field: undefined, message: `line longer than ${maxLineChars} characters` } : undefined;
-    yield toEvent(content, { file, name, line, index: index++, options }, problem);
-  }
-}
-
-interface LineContext {
-  file: string;
-  name: string;
-  line: number;
-  index: number;
-  options: JsonlInputOptions;
-}
-
-interface Problem {
-  field: string | undefined;
-  message: string;
-}
-
-function toEvent(text: string, ctx: LineContext, early: Problem | undefined): InputEvent {
-  if (early !== undefined) return reject(ctx, undefined, [early]);
-  let value: unknown;
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const checker = new InputLineChecker(file, { ...options, maxLineBytes });
+  const stream = handle.createReadStream();
   try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return reject(ctx, undefined, [{ field: undefined, message: `malformed JSON (${why})` }]);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return reject(ctx, undefined, [{ field: undefined, message: `expected a JSON object, got ${describe(value)}` }]);
-  }
-  const obj = value as Record<string, unknown>;
-  const problems: Problem[] = [];
-  const { prompt, id, answerType } = obj;
-  if (typeof prompt !== 'string' || prompt.trim() === '') {
-    problems.push({ field: 'prompt', message: `expected a non-empty string, got ${describe(prompt)}` });
-  } else if (ctx.options.maxPromptChars !== undefined && prompt.length > ctx.options.maxPromptChars) {
-    const message = `expected at most ${ctx.options.maxPromptChars} characters, got ${prompt.length}`;
-    problems.push({ field: 'prompt', message });
-  }
-  if (id !== undefined && (typeof id !== 'string' || id === '')) {
-    problems.push({ field: 'id', message: `expected a non-empty string, got ${describe(id)}` });
-  }
-  if (answerType !== undefined && !isAnswerType(answerType)) {
-    const allowed = ANSWER_TYPES.map((t) => `"${t}"`).join(', ');
-    problems.push({ field: 'answerType', message: `expected one of ${allowed}, got ${describe(answerType)}` });
-  }
-  const goodId = typeof id === 'string' && id !== '' ? id : `line-${ctx.line}`;
-  if (problems.length > 0 || typeof prompt !== 'string') return reject(ctx, goodId, problems);
-  return {
-    kind: 'item',
-    item: {
-      index: ctx.index,
-      line: ctx.line,
-      id: goodId,
-      // The prompt exactly as given: it becomes the user turn of the training line.
-      prompt,
-      answerType: isAnswerType(answerType) ? answerType : ctx.options.defaultAnswerType,
-    },
-  };
-}
-
-/** The `invalid-input` result of a line; its reason lists every problem, `field` is the first one's. */
-function reject(ctx: LineContext, id: string | undefined, problems: Problem[]): InputEvent {
-  const reason = problems
-    .map((p) => `${ctx.name} line ${ctx.line}${p.field === undefined ? '' : `, field "${p.field}"`}: ${p.message}`)
-    .join('; ');
-  const field = problems.find((p) => p.field !== undefined)?.field;
-  const result: ItemResult = {
-    status: 'rejected',
-    code: 'invalid-input',
-    reason,
-    file: ctx.file,
-    ...(field === undefined ? {} : { field }),
-    index: ctx.index,
-    line: ctx.line,
-    id: id ?? `line-${ctx.line}`,
-    prompt: '',
-    samples: 0,
-    votes: [],
-    unextractable: 0,
-    calls: 0,
-    usage: { promptTokens: 0, completionTokens: 0 },
-    elapsedMs: 0,
-  };
-  return { kind: 'reject', result };
-}
-
-function isAnswerType(value: unknown): value is AnswerType {
-  return typeof value === 'string' && (ANSWER_TYPES as readonly string[]).includes(value);
-}
-
-/** A value's JSON type for messages; strings are quoted (short ones whole) so a wrong enum value is visible. */
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') {
-    if (value === '') return 'an empty string';
-    if (value.trim() === '') return 'a blank string';
-    return value.length <= 40 ? JSON.stringify(value) : 'a string';
-  }
-  return typeof value;
-}
-
-interface RawLine {
-  text: string;
-  /** 1-based line number. */
-  line: number;
-  /** The line was longer than the limit; `text` holds only its start. */
-  truncated: boolean;
-}
-
-/**
- * Splits the stream on "\n" only (stripping one "\r" before it), unlike readline, which also breaks at a lone "\r"
- * and would then disagree with `wc -l`, editors and the line numbers a user sees. Scans each chunk once, so a
- * very long line costs linear time.
- */
-async function* readLines(handle: FileHandle, file: string, maxLineChars: number): AsyncGenerator<RawLine> {
-  const stream = handle.createReadStream({ encoding: 'utf8' });
-  // The unfinished line: its pieces so far, their length, and whether pieces were dropped past the limit.
-  const pending = { parts: [] as string[], length: 0, truncated: false };
-  let line = 0;
-  const take = (): RawLine => {
-    const joined = pending.parts.join('');
-    const text = joined.endsWith('\r') ? joined.slice(0, -1) : joined;
-    const raw = { text, line: ++line, truncated: pending.truncated };
-    pending.parts = [];
-    pending.length = 0;
-    pending.truncated = false;
-    return raw;
-  };
-  const keep = (piece: string): void => {
-    const room = maxLineChars - pending.length;
-    if (piece.length > room) pending.truncated = true;
-    const kept = piece.length > room ? piece.slice(0, Math.max(0, room)) : piece;
-    if (kept !== '') pending.parts.push(kept);
-    pending.length += kept.length;
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      let start = 0;
-      for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
-        keep(chunk.slice(start, nl));
-        yield take();
-        start = nl + 1;
+    for await (const raw of splitLines(stream as AsyncIterable<Buffer>, maxLineBytes)) {
+      if (raw.line === 1 && isUtf16(raw.bytes)) {
+        throw new Error('it is UTF-16 (it starts with a UTF-16 byte-order mark); s2d reads UTF-8 JSONL: convert it, e.g. iconv -f UTF-16 -t UTF-8');
       }
-      keep(chunk.slice(start));
+      const event = checker.check(raw);
+      if (event !== null) yield event;
     }
+    if (checker.count === 0) throw new Error('it holds no items (it is empty, or has only blank lines)');
   } catch (error) {
-    throw new InputFileError(file, error);
+    throw error instanceof InputFileError ? error : new InputFileError(file, error);
   } finally {
     stream.destroy();
     await handle.close().catch(() => undefined);
   }
-  if (pending.length > 0 || pending.truncated) yield take();
+}
+
+function isUtf16(bytes: Buffer): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
 }

@@ -42,9 +42,14 @@ export interface SubmitOutcome {
  */
 export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promise<SubmitOutcome> {
   const { runId } = spec;
+  const events = readJsonlInput(spec.input, { defaultAnswerType: spec.answerType, ...spec.inputLimits })[Symbol.asyncIterator]();
+  // The first line is read before the run exists, so a file-level problem (missing, a directory, empty) fails the
+  // submission with one message and leaves no half-registered run behind.
+  const first = await events.next();
   const created = await deps.runs.register(spec);
   const existing = await deps.runs.get(runId);
   if (existing?.state === 'published') {
+    await events.return(undefined);
     return { runId, created, enqueued: 0, rejectedAtInput: 0, total: existing.total ?? 0, state: 'published' };
   }
   const batchSize = deps.batchSize ?? 200;
@@ -56,7 +61,8 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
     enqueued += await enqueueBatch(spec, batch, deps);
     batch = [];
   };
-  for await (const entry of readJsonlInput(spec.input, { defaultAnswerType: spec.answerType })) {
+  for (let next = first; next.done !== true; next = await events.next()) {
+    const entry = next.value;
     total += 1;
     if (entry.kind === 'reject') {
       if (await recordInputReject(runId, entry.result, deps)) rejectedAtInput += 1;

@@ -4,7 +4,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { runSpecSchema, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
+import { explainSpecIssue } from './explain-spec-issue.js';
+import { runSpecSchema, specKeysAt, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
 
 /** A run spec that cannot be used; the message names the file, line and field and says what was expected. */
 export class RunSpecError extends Error {
@@ -29,17 +30,29 @@ export async function loadRunSpecFile(path: string): Promise<RunSpec> {
   const parsed = runSpecSchema.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
   const lineOf = (path: PropertyKey[]): string => {
-    const node: unknown = doc.getIn(path.map(String), true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    return range === undefined ? '' : ` line ${lineCounter.linePos(range[0]).line}`;
+    // A missing field is reported at the nearest enclosing field that is there.
+    for (let depth = path.length; depth > 0; depth--) {
+      const node: unknown = doc.getIn(path.slice(0, depth).map(String), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range !== undefined) return ` line ${lineCounter.linePos(range[0]).line}`;
+    }
+    return '';
   };
-  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf));
+  const submitted: unknown = doc.toJS();
+  const valueAt = (at: PropertyKey[]): unknown =>
+    at.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined), submitted);
+  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf, valueAt));
 }
 
-export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], lineOf: (path: PropertyKey[]) => string = () => ''): string {
-  const lines = issues.map((issue) => {
-    const field = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
-    return `${file}${lineOf(issue.path)}, field "${field}": ${issue.message}`;
+export function formatIssues(
+  file: string,
+  issues: readonly z.core.$ZodIssue[],
+  lineOf: (path: PropertyKey[]) => string = () => '',
+  valueAt: (path: PropertyKey[]) => unknown = () => undefined,
+): string {
+  const lines = issues.flatMap((issue) => explainSpecIssue(issue, valueAt, specKeysAt)).map((problem) => {
+    const field = problem.path.length === 0 ? '(top level)' : problem.path.map(String).join('.');
+    return `${file}${lineOf(problem.path)}, field "${field}": ${problem.message}`;
   });
   return `invalid run spec:\n  ${lines.join('\n  ')}`;
 }
@@ -69,12 +82,17 @@ export async function resolveRunSpec(spec: RunSpec, options: ResolveOptions): Pr
 
 async function fingerprint(spec: object, inputPath: string): Promise<string> {
   try {
-    await stat(inputPath);
-  } catch {
+    if ((await stat(inputPath)).isDirectory()) throw new RunSpecError(`input ${inputPath} is a directory, not a JSONL file`);
+  } catch (error) {
+    if (error instanceof RunSpecError) throw error;
     throw new RunSpecError(`input file not found: ${inputPath}`);
   }
   const hash = createHash('sha256').update(JSON.stringify(spec));
-  for await (const chunk of createReadStream(inputPath)) hash.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(inputPath)) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw new RunSpecError(`cannot read input file ${inputPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   return hash.digest('hex');
 }
 
