@@ -8,6 +8,7 @@ import { enqueuePublish } from '../shared/queue/enqueue-publish.js';
 import { JOB_DEFAULTS } from '../shared/queue/job-options.js';
 import { distillJobId, type DistillJob } from '../shared/queue/job-payloads.js';
 import type { RunStore } from '../shared/runs/run-store.js';
+import { isStoppedResult, stoppedResult } from '../shared/dataset/stopped-result.js';
 import { readJsonlInput } from './jsonl-input.js';
 
 export interface SubmitDeps {
@@ -31,6 +32,8 @@ export interface SubmitOutcome {
   enqueued: number;
   /** Lines rejected while reading the input (recorded as rejects by this call). */
   rejectedAtInput: number;
+  /** Items not enqueued because the run had stopped (recorded as `cancelled` / `budget-exhausted` rejects). */
+  stopped: number;
   /** Items in the input. */
   total: number;
   state: string;
@@ -50,15 +53,18 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
   const existing = await deps.runs.get(runId);
   if (existing?.state === 'published') {
     await events.return(undefined);
-    return { runId, created, enqueued: 0, rejectedAtInput: 0, total: existing.total ?? 0, state: 'published' };
+    return { runId, created, enqueued: 0, rejectedAtInput: 0, stopped: 0, total: existing.total ?? 0, state: 'published' };
   }
   const batchSize = deps.batchSize ?? 200;
   let batch: InputItem[] = [];
   let enqueued = 0;
+  let stopped = 0;
   let rejectedAtInput = 0;
   let total = 0;
   const flush = async (): Promise<void> => {
-    enqueued += await enqueueBatch(spec, batch, deps);
+    const outcome = await enqueueBatch(spec, batch, deps);
+    enqueued += outcome.enqueued;
+    stopped += outcome.stopped;
     batch = [];
   };
   for (let next = first; next.done !== true; next = await events.next()) {
@@ -71,7 +77,7 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
     batch.push(entry.item);
     if (batch.length >= batchSize) {
       await flush();
-      await waitForBacklog(deps);
+      await waitForBacklog(runId, deps);
     }
   }
   await flush();
@@ -79,13 +85,20 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
     await enqueuePublish(deps.publishQueue, runId);
   }
   const state = (await deps.runs.get(runId))?.state ?? 'running';
-  return { runId, created, enqueued, rejectedAtInput, total, state };
+  return { runId, created, enqueued, rejectedAtInput, stopped, total, state };
 }
 
-async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], deps: SubmitDeps): Promise<number> {
+async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], deps: SubmitDeps): Promise<{ enqueued: number; stopped: number }> {
   const fresh = new Set(await deps.runs.unclaimed(spec.runId, items.map((item) => item.index)));
   const jobs = items.filter((item) => fresh.has(item.index));
-  if (jobs.length === 0) return 0;
+  if (jobs.length === 0) return { enqueued: 0, stopped: 0 };
+  const run = await deps.runs.get(spec.runId);
+  if (run?.state === 'cancelled') {
+    // The run stopped: the items it never started are accounted for as stopped rejects instead of being enqueued.
+    const reason = run.stopReason ?? 'cancelled';
+    await Promise.all(jobs.map((item) => recordStopped(spec.runId, stoppedResult(item, reason, run.stopDetail), deps)));
+    return { enqueued: 0, stopped: jobs.length };
+  }
   await deps.distillQueue.addBulk(
     jobs.map((item) => ({
       name: 'item',
@@ -100,7 +113,7 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
   // Marked only after the add: a crash in between leaves them unmarked, and the next submission's add is deduplicated
   // by job id.
   await deps.runs.markEnqueued(spec.runId, jobs.map((item) => item.index));
-  return jobs.length;
+  return { enqueued: jobs.length, stopped: 0 };
 }
 
 /** A line that could not be read is a result of its own, so the manifest's counts reconcile. */
@@ -111,8 +124,15 @@ async function recordInputReject(runId: string, result: ItemResult, deps: Submit
   return first;
 }
 
-async function waitForBacklog(deps: SubmitDeps): Promise<void> {
+async function recordStopped(runId: string, result: ItemResult, deps: SubmitDeps): Promise<void> {
+  const stored = await deps.results.putOnce(runId, result);
+  await deps.runs.markDone(runId, stored.index, stored.status, stored.usage, isStoppedResult(stored));
+}
+
+async function waitForBacklog(runId: string, deps: SubmitDeps): Promise<void> {
   for (;;) {
+    // A stopped run's remaining items are not enqueued, so they need no room in the queue.
+    if ((await deps.runs.getState(runId)) === 'cancelled') return;
     const counts = await deps.distillQueue.getJobCounts('wait', 'prioritized', 'delayed', 'paused');
     const waiting = Object.values(counts).reduce((sum, count) => sum + count, 0);
     if (waiting < deps.maxBacklog) return;

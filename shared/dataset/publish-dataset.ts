@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { AnswerType } from '../core-types.js';
 import { buildChatRecord, serializeChatRecord } from './chat-record.js';
-import type { ItemResult, RejectCode, Vote } from './item-result.js';
+import { STOP_REJECT_CODES, type ItemResult, type RejectCode, type Vote } from './item-result.js';
 import {
   buildManifest,
   MANIFEST_FILE_NAME,
@@ -108,6 +108,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     model: { name: spec.model.name, baseUrl: spec.model.baseUrl },
     strategy: { name: spec.strategy, templateVersions: options.templateVersions },
     counts: written.counts,
+    ...stoppedFields(written.counts.rejectReasons),
     tokens: {
       prompt: tokens.prompt,
       completion: tokens.completion,
@@ -122,6 +123,16 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     throw new Error(`publishDataset: ${store.locate(manifestKey)} vanished after a concurrent publish`);
   }
   return { manifest: winner, created: false };
+}
+
+/** `partial` and `stopped` of a run some of whose items were never processed (none for a complete run). */
+function stoppedFields(reasons: Partial<Record<RejectCode, number>>): Pick<Manifest, 'partial' | 'stopped'> {
+  for (const reason of STOP_REJECT_CODES) {
+    const items = reasons[reason] ?? 0;
+    // A run stops once, for one reason, so at most one stop code has items.
+    if (items > 0) return { partial: true, stopped: { reason, items } };
+  }
+  return {};
 }
 
 async function readManifest(store: ArtifactStore, key: string): Promise<Manifest | null> {

@@ -13,6 +13,7 @@ import { itemCacheKey } from '../../shared/runs/run-keys.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import type { RunContext, RunContexts } from '../run-context.js';
 import type { FinishItem } from './finish-item.js';
+import { applyRunControl } from './run-control-gate.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -21,17 +22,19 @@ export interface DistillDeps {
   contexts: RunContexts;
   finish: FinishItem;
   logger: Logger;
+  /** Park time of a paused run's item, ms (see run-control-gate). */
+  parkMs?: number;
 }
 
-export type DistillOutcome = 'done' | 'already-done' | 'run-published';
+export type DistillOutcome = 'done' | 'already-done' | 'run-published' | 'stopped';
 
 /**
  * One item: strategy -> extraction -> vote -> durable result -> done bit -> (last item) publish job.
  * Safe to run more than once for the same item: LLM calls come from the per-item cache, the first stored result is
  * final (later executions adopt it), and the done bit counts the item once.
  */
-export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise<DistillOutcome> {
-  return async (job) => {
+export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: string) => Promise<DistillOutcome> {
+  return async (job, token) => {
     const payload = distillJobSchema.parse(job.data);
     const { runId, index } = payload;
     const run = await deps.runs.get(runId);
@@ -43,6 +46,8 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job) => Promise
       await deps.finish(payload, 'accepted', ZERO_USAGE);
       return 'already-done';
     }
+    // Paused: parked without using an attempt; cancelled: recorded as a stopped reject without an LLM call.
+    if ((await applyRunControl(run, payload, job, token, deps)) === 'stopped') return 'stopped';
     const context = await deps.contexts.get(runId);
     // An earlier execution may have stored its result and died before counting it: that result stands.
     const result = (await context.results.get(runId, index)) ?? (await context.results.putOnce(runId, await computeResult(deps, context, payload, job)));
@@ -63,7 +68,10 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     useN: spec.model.useN,
     nSupport: context.nSupport,
     cache: new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
-    onRequest: (usage) => deps.runs.countRequest(payload.runId, usage),
+    // Counted atomically with the run's budget check: the request that reaches the budget stops the run.
+    onRequest: async (usage) => {
+      await deps.runs.countRequest(payload.runId, usage, spec.budget);
+    },
   });
   try {
     const chains = await context.strategy.run({
