@@ -45,7 +45,7 @@ describe('Redis production settings check (real redis-server processes)', () => 
     const { server } = await connect({ maxmemoryPolicy: 'volatile-lru' });
     const worker = spawnWorkerProcess(workerEnv(server.url, isolatedPrefix('redis-check')));
     try {
-      while (!/maxmemory-policy is \\"volatile-lru\\"/.test(worker.stderrTail())) {
+      while (!worker.stderrTail().includes(String.raw`maxmemory-policy is \"volatile-lru\"`)) {
         if (worker.child.exitCode !== null) throw new Error(`worker exited: ${worker.stderrTail()}`);
         await sleep(50);
       }
