@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startLocalRedis } from '../../infra/redis/local-redis.js';
@@ -46,5 +48,12 @@ describe('local servers bind to loopback by default', () => {
       await redis.quit();
       await server.stop();
     }
+  });
+
+  it('compose publishes every port on the loopback of the host only (containers listen on 0.0.0.0 inside their network)', async () => {
+    const compose = parse(await readFile(new URL('../../infra/compose.yaml', import.meta.url), 'utf8')) as { services: Record<string, { ports?: string[] }> };
+    const ports = Object.values(compose.services).flatMap((service) => service.ports ?? []);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
   });
 });
