@@ -9,6 +9,7 @@ import { demoCommand, demoUsage } from './commands/demo.js';
 import { evalCommand, evalUsage } from './commands/eval.js';
 import { reportCommand, reportUsage } from './commands/report.js';
 import { generateCommand, generateUsage } from './commands/generate.js';
+import { cancelCommand, cancelUsage, pauseCommand, pauseUsage, resumeCommand, resumeUsage } from './commands/run-control.js';
 import { simCommand, simUsage } from './commands/sim.js';
 import { statusCommand, statusUsage } from './commands/status.js';
 import { submitCommand, submitUsage } from './commands/submit.js';
@@ -18,6 +19,9 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   demo: { run: demoCommand, usage: demoUsage },
   submit: { run: submitCommand, usage: submitUsage },
   status: { run: statusCommand, usage: statusUsage },
+  cancel: { run: cancelCommand, usage: cancelUsage },
+  pause: { run: pauseCommand, usage: pauseUsage },
+  resume: { run: resumeCommand, usage: resumeUsage },
   worker: { run: workerCommand, usage: workerUsage },
   sim: { run: simCommand, usage: simUsage },
   generate: { run: generateCommand, usage: generateUsage },

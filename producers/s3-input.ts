@@ -5,7 +5,7 @@ import type { S3InputObject } from '../shared/artifacts/s3-input-objects.js';
 import type { InputSource } from './jsonl-input.js';
 
 /**
- * An S3 object as an input source, streamed (never downloaded whole) and gunzipped on the fly when its key ends
+ * An S3 object as an input source, streamed as bytes (never downloaded whole) and gunzipped on the fly when its key ends
  * `.gz`. The GET is conditional on the ETag the listing saw, so an object replaced while the input is being read
  * fails the read (412) instead of mixing two versions' lines into one run.
  */
@@ -13,7 +13,7 @@ export function s3InputSource(client: S3Client, object: S3InputObject): InputSou
   return {
     file: object.uri,
     name: object.uri,
-    async *text() {
+    async *bytes() {
       const out = await client.send(
         new GetObjectCommand({ Bucket: object.bucket, Key: object.key, ...(object.etag === '' ? {} : { IfMatch: object.etag }) }),
       );
@@ -24,9 +24,8 @@ export function s3InputSource(client: S3Client, object: S3InputObject): InputSou
       const stream = object.key.endsWith('.gz')
         ? pipeline(body, createGunzip(), () => undefined)
         : body;
-      stream.setEncoding('utf8');
       try {
-        yield* stream as AsyncIterable<string>;
+        yield* stream as AsyncIterable<Buffer>;
       } finally {
         stream.destroy();
         body.destroy();

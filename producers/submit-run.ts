@@ -8,6 +8,7 @@ import { enqueuePublish } from '../shared/queue/enqueue-publish.js';
 import { JOB_DEFAULTS } from '../shared/queue/job-options.js';
 import { distillJobId, type DistillJob } from '../shared/queue/job-payloads.js';
 import type { RunStore } from '../shared/runs/run-store.js';
+import { isStoppedResult, stoppedResult } from '../shared/dataset/stopped-result.js';
 import { readRunInput } from './run-input.js';
 import { structuredInputOptions } from './structured-input-options.js';
 
@@ -32,6 +33,8 @@ export interface SubmitOutcome {
   enqueued: number;
   /** Lines rejected while reading the input (recorded as rejects by this call). */
   rejectedAtInput: number;
+  /** Items not enqueued because the run had stopped (recorded as `cancelled` / `budget-exhausted` rejects). */
+  stopped: number;
   /** Items in the input. */
   total: number;
   state: string;
@@ -43,21 +46,30 @@ export interface SubmitOutcome {
  */
 export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promise<SubmitOutcome> {
   const { runId } = spec;
+  const events = readRunInput(spec.input, { defaultAnswerType: spec.answerType, ...spec.inputLimits, ...structuredInputOptions(spec) })[Symbol.asyncIterator]();
+  // The first line is read before the run exists, so a file-level problem (missing, a directory, empty) fails the
+  // submission with one message and leaves no half-registered run behind.
+  const first = await events.next();
   const created = await deps.runs.register(spec);
   const existing = await deps.runs.get(runId);
   if (existing?.state === 'published') {
-    return { runId, created, enqueued: 0, rejectedAtInput: 0, total: existing.total ?? 0, state: 'published' };
+    await events.return(undefined);
+    return { runId, created, enqueued: 0, rejectedAtInput: 0, stopped: 0, total: existing.total ?? 0, state: 'published' };
   }
   const batchSize = deps.batchSize ?? 200;
   let batch: InputItem[] = [];
   let enqueued = 0;
+  let stopped = 0;
   let rejectedAtInput = 0;
   let total = 0;
   const flush = async (): Promise<void> => {
-    enqueued += await enqueueBatch(spec, batch, deps);
+    const outcome = await enqueueBatch(spec, batch, deps);
+    enqueued += outcome.enqueued;
+    stopped += outcome.stopped;
     batch = [];
   };
-  for await (const entry of readRunInput(spec.input, { defaultAnswerType: spec.answerType, ...structuredInputOptions(spec) })) {
+  for (let next = first; next.done !== true; next = await events.next()) {
+    const entry = next.value;
     total += 1;
     if (entry.kind === 'reject') {
       if (await recordInputReject(runId, entry.result, deps)) rejectedAtInput += 1;
@@ -66,7 +78,7 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
     batch.push(entry.item);
     if (batch.length >= batchSize) {
       await flush();
-      await waitForBacklog(deps);
+      await waitForBacklog(runId, deps);
     }
   }
   await flush();
@@ -74,13 +86,20 @@ export async function submitRun(spec: ResolvedRunSpec, deps: SubmitDeps): Promis
     await enqueuePublish(deps.publishQueue, runId);
   }
   const state = (await deps.runs.get(runId))?.state ?? 'running';
-  return { runId, created, enqueued, rejectedAtInput, total, state };
+  return { runId, created, enqueued, rejectedAtInput, stopped, total, state };
 }
 
-async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], deps: SubmitDeps): Promise<number> {
+async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], deps: SubmitDeps): Promise<{ enqueued: number; stopped: number }> {
   const fresh = new Set(await deps.runs.unclaimed(spec.runId, items.map((item) => item.index)));
   const jobs = items.filter((item) => fresh.has(item.index));
-  if (jobs.length === 0) return 0;
+  if (jobs.length === 0) return { enqueued: 0, stopped: 0 };
+  const run = await deps.runs.get(spec.runId);
+  if (run?.state === 'cancelled') {
+    // The run stopped: the items it never started are accounted for as stopped rejects instead of being enqueued.
+    const reason = run.stopReason ?? 'cancelled';
+    await Promise.all(jobs.map((item) => recordStopped(spec.runId, stoppedResult(item, reason, run.stopDetail), deps)));
+    return { enqueued: 0, stopped: jobs.length };
+  }
   await deps.distillQueue.addBulk(
     jobs.map((item) => ({
       name: 'item',
@@ -104,7 +123,7 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
   // Marked only after the add: a crash in between leaves them unmarked, and the next submission's add is deduplicated
   // by job id.
   await deps.runs.markEnqueued(spec.runId, jobs.map((item) => item.index));
-  return jobs.length;
+  return { enqueued: jobs.length, stopped: 0 };
 }
 
 /** A line that could not be read is a result of its own, so the manifest's counts reconcile. */
@@ -115,8 +134,15 @@ async function recordInputReject(runId: string, result: ItemResult, deps: Submit
   return first;
 }
 
-async function waitForBacklog(deps: SubmitDeps): Promise<void> {
+async function recordStopped(runId: string, result: ItemResult, deps: SubmitDeps): Promise<void> {
+  const stored = await deps.results.putOnce(runId, result);
+  await deps.runs.markDone(runId, stored.index, stored.status, stored.usage, isStoppedResult(stored));
+}
+
+async function waitForBacklog(runId: string, deps: SubmitDeps): Promise<void> {
   for (;;) {
+    // A stopped run's remaining items are not enqueued, so they need no room in the queue.
+    if ((await deps.runs.getState(runId)) === 'cancelled') return;
     const counts = await deps.distillQueue.getJobCounts('wait', 'prioritized', 'delayed', 'paused');
     const waiting = Object.values(counts).reduce((sum, count) => sum + count, 0);
     if (waiting < deps.maxBacklog) return;

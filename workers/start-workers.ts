@@ -5,6 +5,7 @@ import { QUEUES } from '../shared/queue/queue-names.js';
 import { queueOptions } from '../shared/queue/queue-options.js';
 import { QueueRegistry } from '../shared/queue/queue-registry.js';
 import { createRedisConnection } from '../shared/queue/redis-connection.js';
+import { checkRedisSettings } from '../shared/queue/check-redis-settings.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { createFinishItem } from './distill/finish-item.js';
 import { createDistillProcessor } from './distill/process-distill-job.js';
@@ -119,6 +120,12 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   sweep();
   const sweeper = setInterval(sweep, options.stalledIntervalMs);
   logger.info({ prefix, concurrency: options.concurrency }, 'worker started');
+  void checkRedisSettings(redis).then(
+    (warnings) => {
+      for (const warning of warnings) logger.warn(warning);
+    },
+    () => undefined,
+  );
   return {
     close: async (force) => {
       clearInterval(sweeper);

@@ -37,25 +37,51 @@ export function statusJson(run: RunRecord): Record<string, unknown> {
     submittedAt: run.submittedAt,
     publishedAt: run.publishedAt,
     manifest: run.manifestLocation,
-    items: { total: run.total, done: run.done, accepted: run.accepted, rejected: run.rejected, errored: run.errored },
+    items: { total: run.total, done: run.done, accepted: run.accepted, rejected: run.rejected, errored: run.errored, cancelled: run.cancelled },
     tokens: { prompt: run.promptTokens, completion: run.completionTokens },
     paid: { requests: run.llmRequests, promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens },
     strategy: run.spec.strategy,
     model: run.spec.model.name,
     error: run.error,
     handoff: run.handoff,
+    stop: run.stopReason === null ? null : { reason: run.stopReason, at: run.stoppedAt, detail: run.stopDetail },
+    resumeState: run.resumeState,
+    budget: budgetJson(run),
+  };
+}
+
+/** The run's budget and what it has used so far (null without a budget). */
+function budgetJson(run: RunRecord): { maxTokens: number | null; usedTokens: number; maxCostUsd: number | null; usedCostUsd: number | null } | null {
+  const budget = run.spec.budget;
+  if (budget === undefined) return null;
+  const prices = budget.prices;
+  return {
+    maxTokens: budget.maxTokens ?? null,
+    usedTokens: run.paidPromptTokens + run.paidCompletionTokens,
+    maxCostUsd: budget.maxCostUsd ?? null,
+    usedCostUsd: prices === undefined ? null : (run.paidPromptTokens * prices.promptUsdPerMTok + run.paidCompletionTokens * prices.completionUsdPerMTok) / 1e6,
   };
 }
 
 function formatStatus(run: RunRecord): string {
   const lines = [
     `run        ${run.runId}`,
-    `state      ${run.state}`,
+    `state      ${run.state}${run.resumeState === null ? '' : ` (resumes to ${run.resumeState}; s2d resume ${run.runId})`}`,
     `strategy   ${run.spec.strategy} × ${run.spec.sampling.samples} samples, model ${run.spec.model.name}`,
     `items      ${run.done}/${run.total ?? '?'} done: accepted ${run.accepted}, rejected ${run.rejected}, errored ${run.errored}`,
     `tokens     prompt ${run.promptTokens}, completion ${run.completionTokens} (paid requests ${run.llmRequests})`,
     `submitted  ${run.submittedAt}`,
   ];
+  if (run.stopReason !== null) {
+    lines.push(`stopped    ${run.stopReason} at ${run.stoppedAt ?? '?'}${run.stopDetail === null ? '' : `: ${run.stopDetail}`}; ${run.cancelled} items never started (partial dataset)`);
+  }
+  const budget = budgetJson(run);
+  if (budget !== null) {
+    const { maxTokens, usedTokens, maxCostUsd, usedCostUsd } = budget;
+    const tokens = maxTokens === null ? '' : `tokens ${usedTokens}/${maxTokens}`;
+    const cost = maxCostUsd === null || usedCostUsd === null ? '' : `cost $${usedCostUsd.toFixed(4)}/$${maxCostUsd}`;
+    lines.push(`budget     ${[tokens, cost].filter((part) => part !== '').join(', ')}`);
+  }
   if (run.manifestLocation !== null) lines.push(`manifest   ${run.manifestLocation}`);
   if (run.error !== null) lines.push(`error      ${run.error}`);
   if (run.handoff !== null) lines.push(`handoff    ${formatHandoff(run.handoff)}`);

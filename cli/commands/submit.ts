@@ -4,6 +4,7 @@ import { readEnv } from '../../shared/config/env.js';
 import { loadRunSpecFile, resolveRunSpec, specBaseDir } from '../../shared/config/load-run-spec.js';
 import { outputLocation } from '../../shared/config/run-spec.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
+import { checkRedisSettings } from '../../shared/queue/check-redis-settings.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { CliError } from '../cli-error.js';
@@ -31,6 +32,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
   });
   const clients = await openQueueClients(requireRedisUrl(env, 'submit'), env.S2D_PREFIX);
   try {
+    for (const warning of await checkRedisSettings(clients.redis)) process.stderr.write(`s2d submit: warning: ${warning}\n`);
     const outcome = await submitRun(spec, {
       runs: clients.runs,
       distillQueue: clients.distillQueue,

@@ -19,6 +19,10 @@ export interface LocalRedisOptions {
   persistence?: boolean;
   /** Working directory (for persistence across restarts). Default: a fresh temp directory, removed on stop. */
   dir?: string;
+  /** Eviction policy. Default noeviction (the only one BullMQ is safe with; others are for tests of the check). */
+  maxmemoryPolicy?: string;
+  /** More redis-server arguments (tests: e.g. `--rename-command CONFIG ""`). */
+  extraArgs?: string[];
 }
 
 /**
@@ -34,9 +38,10 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--dir', dir,
-    '--maxmemory-policy', 'noeviction',
+    '--maxmemory-policy', options.maxmemoryPolicy ?? 'noeviction',
     '--save', '',
     '--appendonly', options.persistence === true ? 'yes' : 'no',
+    ...(options.extraArgs ?? []),
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitUntilReady(child, port);

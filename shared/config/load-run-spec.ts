@@ -7,8 +7,9 @@ import type { z } from 'zod';
 import { createS3Client, s3ErrorInfo } from '../artifacts/s3-client.js';
 import { listS3InputObjects, S3InputNotFoundError, type S3InputObject } from '../artifacts/s3-input-objects.js';
 import { isS3Uri } from '../artifacts/s3-uri.js';
+import { explainSpecIssue } from './explain-spec-issue.js';
 import { readS3Settings } from './s3-env.js';
-import { runSpecSchema, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
+import { runSpecSchema, specKeysAt, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
 
 /** A run spec that cannot be used; the message names the file, line and field and says what was expected. */
 export class RunSpecError extends Error {
@@ -32,9 +33,13 @@ export async function loadRunSpecFile(path: string): Promise<RunSpec> {
   }
   const parsed = runSpecSchema.safeParse(doc.toJS());
   const lineOf = (path: PropertyKey[]): string => {
-    const node: unknown = doc.getIn(path.map(String), true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    return range === undefined ? '' : ` line ${lineCounter.linePos(range[0]).line}`;
+    // A missing field is reported at the nearest enclosing field that is there.
+    for (let depth = path.length; depth > 0; depth--) {
+      const node: unknown = doc.getIn(path.slice(0, depth).map(String), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range !== undefined) return ` line ${lineCounter.linePos(range[0]).line}`;
+    }
+    return '';
   };
   if (parsed.success) {
     // Only the file shows whether `dir` was written or defaulted: both written is ambiguous, so it is refused here.
@@ -43,13 +48,21 @@ export async function loadRunSpecFile(path: string): Promise<RunSpec> {
     }
     return parsed.data;
   }
-  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf));
+  const submitted: unknown = doc.toJS();
+  const valueAt = (at: PropertyKey[]): unknown =>
+    at.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined), submitted);
+  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf, valueAt));
 }
 
-export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[], lineOf: (path: PropertyKey[]) => string = () => ''): string {
-  const lines = issues.map((issue) => {
-    const field = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
-    return `${file}${lineOf(issue.path)}, field "${field}": ${issue.message}`;
+export function formatIssues(
+  file: string,
+  issues: readonly z.core.$ZodIssue[],
+  lineOf: (path: PropertyKey[]) => string = () => '',
+  valueAt: (path: PropertyKey[]) => unknown = () => undefined,
+): string {
+  const lines = issues.flatMap((issue) => explainSpecIssue(issue, valueAt, specKeysAt)).map((problem) => {
+    const field = problem.path.length === 0 ? '(top level)' : problem.path.map(String).join('.');
+    return `${file}${lineOf(problem.path)}, field "${field}": ${problem.message}`;
   });
   return `invalid run spec:\n  ${lines.join('\n  ')}`;
 }
@@ -103,11 +116,16 @@ async function fingerprint(spec: object, inputPath: string, env: NodeJS.ProcessE
     return hash.digest('hex');
   }
   try {
-    await stat(inputPath);
-  } catch {
+    if ((await stat(inputPath)).isDirectory()) throw new RunSpecError(`input ${inputPath} is a directory, not a JSONL file`);
+  } catch (error) {
+    if (error instanceof RunSpecError) throw error;
     throw new RunSpecError(`input file not found: ${inputPath}`);
   }
-  for await (const chunk of createReadStream(inputPath)) hash.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(inputPath)) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw new RunSpecError(`cannot read input file ${inputPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   return hash.digest('hex');
 }
 

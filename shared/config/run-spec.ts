@@ -37,6 +37,34 @@ const templateOverrides = z
   .strict();
 
 /**
+ * A per-run spending limit, checked atomically in Redis on every LLM request the run's workers send. When a limit is
+ * reached the run stops: items not yet started become rejects with code `budget-exhausted` and the dataset is
+ * published as partial. Items already in flight finish, so spending may overshoot by at most their remaining calls.
+ */
+export const budgetSchema = z
+  .object({
+    /** Most tokens (prompt + completion, as the endpoint reports them, retries included) the run may use. */
+    maxTokens: z.number().int().positive().optional(),
+    /** Most US dollars the run may spend, priced with `prices`. */
+    maxCostUsd: z.number().positive().optional(),
+    /** Prices per million tokens in US dollars; required with maxCostUsd. */
+    prices: z
+      .object({
+        promptUsdPerMTok: z.number().min(0),
+        completionUsdPerMTok: z.number().min(0),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((b) => b.maxTokens !== undefined || b.maxCostUsd !== undefined, 'set maxTokens, maxCostUsd or both')
+  .refine((b) => b.maxCostUsd === undefined || b.prices !== undefined, {
+    error: 'maxCostUsd needs prices: { promptUsdPerMTok, completionUsdPerMTok }',
+    path: ['prices'],
+  });
+export type Budget = z.output<typeof budgetSchema>;
+
+/**
  * A run spec: everything a batch job needs, validated once at the edge (`s2d submit`) and stored with the run.
  * Secrets are never part of it: the API key is read by workers from the environment variable it names.
  */
@@ -148,6 +176,21 @@ export const runSpecObjectSchema = z
         }),
     /** Per-run template overrides (see README, "Templates"). */
     templates: templateOverrides.default({}),
+    /** Limits on input lines; a line over a limit becomes a reject record and the run goes on. */
+    inputLimits: z
+      .object({
+        /** Longest prompt, in characters (UTF-16 code units); longer prompts are rejected (`prompt-too-long`). Default 100000. */
+        maxPromptChars: z.number().int().positive().default(100_000),
+        /**
+         * Longest input line, in bytes; a longer line is skipped as it streams past and rejected (`line-too-long`),
+         * so the producer's memory stays bounded whatever the file holds. Default 16777216 (16 MiB).
+         */
+        maxLineBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+      })
+      .strict()
+      .default({ maxPromptChars: 100_000, maxLineBytes: 16 * 1024 * 1024 }),
+    /** Per-run spending limit (see {@link budgetSchema}); absent: no limit. */
+    budget: budgetSchema.optional(),
     /** Attempts per item before it is recorded as errored. Default 3. */
     maxAttempts: z.number().int().min(1).max(20).default(3),
     /**
@@ -176,3 +219,24 @@ export function outputLocation(spec: Pick<RunSpec, 'output'>): string {
 }
 /** A spec after submit: runId decided, paths absolute, base URL decided. */
 export type ResolvedRunSpec = RunSpec & { runId: string; model: RunSpec['model'] & { baseUrl: string } };
+
+/** Keys the run spec allows at a path (for "did you mean" hints); [] where the path is not an object. */
+export function specKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType = runSpecObjectSchema;
+  for (const key of [...path, null]) {
+    // Look through wrappers (default, optional, refinements) to the object underneath.
+    for (;;) {
+      const def = schema._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+      const inner = def.innerType ?? def.in;
+      if (inner === undefined) break;
+      schema = inner;
+    }
+    const shape = (schema._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape;
+    if (shape === undefined) return [];
+    if (key === null) return Object.keys(shape);
+    const next = shape[String(key)];
+    if (next === undefined) return [];
+    schema = next;
+  }
+  return [];
+}

@@ -1,7 +1,7 @@
-import type { RejectCode, Vote } from '../dataset/item-result.js';
+import type { InputRejectCode, RejectCode, StopRejectCode, Vote } from '../dataset/item-result.js';
 
-/** What a vote can reject an item for; `invalid-input` belongs to the producer, never to a vote. */
-export type VoteRejectCode = Exclude<RejectCode, 'invalid-input'>;
+/** What a vote can reject an item for; input and stop codes belong to the producer and run control, never to a vote. */
+export type VoteRejectCode = Exclude<RejectCode, InputRejectCode | StopRejectCode>;
 
 export type VoteDecision =
   | { status: 'accepted'; target: string; voteShare: number }

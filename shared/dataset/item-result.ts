@@ -1,15 +1,36 @@
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
 
+/** Line-level input problems the producer rejects (the rest of the run goes on); see README "Bad input". */
+export const INPUT_REJECT_CODES = [
+  'invalid-input', // a field is missing, has the wrong type, or a value not allowed (e.g. an unknown answerType)
+  'malformed-json', // the line is not JSON, or not a JSON object
+  'empty-prompt', // "prompt" is an empty or whitespace-only string
+  'prompt-too-long', // "prompt" is longer than inputLimits.maxPromptChars
+  'invalid-utf8', // the line's bytes are not valid UTF-8 (never silently replaced)
+  'nul-byte', // the line, or its prompt/id, holds a NUL character
+  'line-too-long', // the line is longer than inputLimits.maxLineBytes (it is skipped, never held whole)
+  'duplicate-id', // an earlier line already used this id; the reason names that line
+] as const;
+
+/** Items never started because their run stopped early (the dataset is then published as partial). */
+export const STOP_REJECT_CODES = [
+  'cancelled', // `s2d cancel`
+  'budget-exhausted', // the run's budget was reached
+] as const;
+
 /** Why an item did not become a training line. Data, not exceptions: every one ends in the rejects file. */
 export const REJECT_CODES = [
-  'invalid-input', // the producer could not read the line (bad JSON, missing or wrong-typed field)
+  ...INPUT_REJECT_CODES,
   'no-extractable-answer', // no sample produced an answer that extraction could read
   'tie', // two or more answers share the top vote count
   'weak-majority', // the winner's share of all samples is below curation.minAgreement
   'invalid-selection', // USC: the selection call's reply names no response, or one out of range
   'perturbation-inconsistent', // the original and its perturbed variants do not all agree (after mapping back)
+  ...STOP_REJECT_CODES,
 ] as const;
+export type InputRejectCode = (typeof INPUT_REJECT_CODES)[number];
+export type StopRejectCode = (typeof STOP_REJECT_CODES)[number];
 export type RejectCode = (typeof REJECT_CODES)[number];
 
 const usageSchema = z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) });

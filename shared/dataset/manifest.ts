@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
-import { REJECT_CODES } from './item-result.js';
+import { REJECT_CODES, STOP_REJECT_CODES } from './item-result.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_KIND = 's2d.dataset';
@@ -69,6 +69,21 @@ const manifestObjectSchema = z
         rejectReasons: z.partialRecord(z.enum(REJECT_CODES), count),
       })
       .strict(),
+    /**
+     * Present (and true) only when the run stopped early — `s2d cancel` or its budget — so some items were never
+     * processed: they are in rejects.jsonl with code `cancelled` / `budget-exhausted`, and `stopped` says how many.
+     * Absent for a complete run, whose manifest is then exactly what it always was.
+     */
+    partial: z.literal(true).optional(),
+    stopped: z
+      .object({
+        /** The stop reject code: `cancelled` (s2d cancel) or `budget-exhausted`. */
+        reason: z.enum(STOP_REJECT_CODES),
+        /** Items never processed; also counted in `rejected` and `rejectReasons`. */
+        items: count.min(1),
+      })
+      .strict()
+      .optional(),
     /** Usage of every LLM call of the run, accepted or not (the cost of the dataset). */
     tokens: z.object({ prompt: count, completion: count, total: count, calls: count }).strict(),
     files: z.array(manifestFileSchema).min(1),
@@ -97,6 +112,13 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   }
   const reasons = Object.values(c.rejectReasons).reduce((sum, n) => sum + n, 0);
   if (reasons !== c.rejected) problem(['counts', 'rejectReasons'], `sum to ${reasons} but rejected is ${c.rejected}`);
+  const stoppedItems = STOP_REJECT_CODES.reduce((sum, code) => sum + (c.rejectReasons[code] ?? 0), 0);
+  if (stoppedItems > 0 && (m.partial !== true || m.stopped?.items !== stoppedItems)) {
+    problem(['stopped'], `${stoppedItems} items were never processed, so partial must be true and stopped.items ${stoppedItems}`);
+  }
+  if (stoppedItems === 0 && (m.partial !== undefined || m.stopped !== undefined)) {
+    problem(['partial'], 'is set but no item was stopped (no cancelled / budget-exhausted rejects)');
+  }
   const t = m.tokens;
   if (t.total !== t.prompt + t.completion) {
     problem(['tokens', 'total'], `is ${t.total} but prompt + completion = ${t.prompt + t.completion}`);

@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { AnswerType } from '../core-types.js';
 import { buildChatRecord, serializeChatRecord } from './chat-record.js';
-import type { ItemResult, RejectCode, VariantRecord, Vote } from './item-result.js';
+import { STOP_REJECT_CODES, type ItemResult, type RejectCode, type VariantRecord, type Vote } from './item-result.js';
 import {
   buildManifest,
   MANIFEST_FILE_NAME,
@@ -122,6 +122,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     model: { name: spec.model.name, baseUrl: spec.model.baseUrl },
     strategy: { name: spec.strategy, templateVersions: options.templateVersions },
     counts: written.counts,
+    ...stoppedFields(written.counts.rejectReasons),
     tokens: {
       prompt: tokens.prompt,
       completion: tokens.completion,
@@ -150,6 +151,16 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
 async function pointLatest(store: ArtifactStore, spec: ResolvedRunSpec, manifest: Manifest, key: string): Promise<void> {
   if (!spec.output.latestPointer) return;
   await updateLatestPointer(store, spec.name, { runId: manifest.runId, manifest: store.locate(key), createdAt: manifest.createdAt });
+}
+
+/** `partial` and `stopped` of a run some of whose items were never processed (none for a complete run). */
+function stoppedFields(reasons: Partial<Record<RejectCode, number>>): Pick<Manifest, 'partial' | 'stopped'> {
+  for (const reason of STOP_REJECT_CODES) {
+    const items = reasons[reason] ?? 0;
+    // A run stops once, for one reason, so at most one stop code has items.
+    if (items > 0) return { partial: true, stopped: { reason, items } };
+  }
+  return {};
 }
 
 async function readManifest(store: ArtifactStore, key: string): Promise<Manifest | null> {

@@ -1,11 +1,16 @@
 import type { Redis } from 'ioredis';
-import type { ResolvedRunSpec } from '../config/run-spec.js';
+import type { Budget, ResolvedRunSpec } from '../config/run-spec.js';
 import type { TokenUsage } from '../core-types.js';
 import type { ItemStatus } from '../dataset/item-result.js';
 import { HANDOFF_FIELDS, handoffFromHash, handoffHashPatch, type HandoffPatch, type HandoffStatus } from './handoff-status.js';
 import { runKeys, type RunKeys } from './run-keys.js';
 
-export const RUN_STATES = ['producing', 'running', 'publishing', 'published', 'failed'] as const;
+/**
+ * producing -> running -> publishing -> published (or failed). `paused`: workers park the run's items until resume,
+ * which restores the state it came from. `cancelled`: stopping (by `s2d cancel`, or its budget) — items not yet
+ * started are recorded as stopped rejects, in-flight ones finish, then it publishes as partial.
+ */
+export const RUN_STATES = ['producing', 'running', 'paused', 'cancelled', 'publishing', 'published', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
 /** What `s2d status` shows: a run's spec, state and counters as Redis holds them. */
@@ -32,7 +37,21 @@ export interface RunRecord {
   error: string | null;
   /** The fine-tuning hand-off after publication (null: none configured, or not started yet). */
   handoff: HandoffStatus | null;
+  /** Items recorded as stopped (never started because the run was cancelled or its budget ran out); in `rejected` too. */
+  cancelled: number;
+  /** Why the run stopped early: `cancelled` (s2d cancel) or `budget`; null when it did not. */
+  stopReason: StopReason | null;
+  stoppedAt: string | null;
+  /** What stopped it, in words (e.g. which budget limit was reached). */
+  stopDetail: string | null;
+  /** The state a paused run resumes to. */
+  resumeState: RunState | null;
 }
+
+export type StopReason = 'cancelled' | 'budget';
+
+/** Outcome of pause/resume/cancel: done, already so, or refused because the run is in `state`. */
+export type ControlOutcome = { ok: true; already: boolean } | { ok: false; state: RunState | null };
 
 // Marks one item done exactly once: the bit flips and the counters move only for the first caller; every caller
 // learns whether the run is now complete, so a crashed caller's retry can still trigger publication.
@@ -43,6 +62,7 @@ local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
 if was == 0 then
   redis.call('HINCRBY', KEYS[1], 'done', 1)
   redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+  if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[5], 1) end
   redis.call('HINCRBY', KEYS[1], 'promptTokens', ARGV[3])
   redis.call('HINCRBY', KEYS[1], 'completionTokens', ARGV[4])
 end
@@ -81,11 +101,68 @@ redis.call('HSET', KEYS[1], 'total', ARGV[1])
 local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
 local complete = 0
 if tonumber(ARGV[1]) == done then complete = 1 end
-if redis.call('HGET', KEYS[1], 'state') == 'producing' then
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'producing' then
   if complete == 1 then redis.call('HSET', KEYS[1], 'state', 'publishing')
   else redis.call('HSET', KEYS[1], 'state', 'running') end
+elseif state == 'paused' and redis.call('HGET', KEYS[1], 'resumeState') == 'producing' then
+  redis.call('HSET', KEYS[1], 'resumeState', 'running')
 end
 return complete
+`;
+
+// Run control. Each returns 'ok', 'already', or the state that refuses the change; none touches a run that is
+// publishing or later, so a late command cannot reopen history.
+const PAUSE = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'paused' then return 'already' end
+if state ~= 'producing' and state ~= 'running' then return state or 'missing' end
+redis.call('HSET', KEYS[1], 'state', 'paused', 'resumeState', state)
+return 'ok'
+`;
+
+const RESUME = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'producing' or state == 'running' then return 'already' end
+if state ~= 'paused' then return state or 'missing' end
+redis.call('HSET', KEYS[1], 'state', redis.call('HGET', KEYS[1], 'resumeState') or 'running')
+redis.call('HDEL', KEYS[1], 'resumeState')
+return 'ok'
+`;
+
+// ARGV: reason, detail, now. The first stop wins: a budget stop after a cancel (or the reverse) changes nothing.
+const STOP = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'cancelled' then return 'already' end
+if state ~= 'producing' and state ~= 'running' and state ~= 'paused' then return state or 'missing' end
+redis.call('HSET', KEYS[1], 'state', 'cancelled', 'stopReason', ARGV[1], 'stopDetail', ARGV[2], 'stoppedAt', ARGV[3])
+redis.call('HDEL', KEYS[1], 'resumeState')
+return 'ok'
+`;
+
+// Counts one paid request and, when the run has a budget, stops the run once it is reached.
+// ARGV: promptTokens, completionTokens, maxTokens ('' = none), maxCostUsd ('' = none), prompt and completion USD per
+// million tokens, now. Returns 1 when this request stopped the run.
+const COUNT_REQUEST = `
+redis.call('HINCRBY', KEYS[1], 'llmRequests', 1)
+local p = redis.call('HINCRBY', KEYS[1], 'paidPromptTokens', ARGV[1])
+local c = redis.call('HINCRBY', KEYS[1], 'paidCompletionTokens', ARGV[2])
+local detail = nil
+if ARGV[3] ~= '' and p + c >= tonumber(ARGV[3]) then
+  detail = 'budget.maxTokens ' .. ARGV[3] .. ' reached (' .. (p + c) .. ' tokens paid)'
+end
+if detail == nil and ARGV[4] ~= '' then
+  local cost = (p * tonumber(ARGV[5]) + c * tonumber(ARGV[6])) / 1000000
+  if cost >= tonumber(ARGV[4]) then
+    detail = 'budget.maxCostUsd ' .. ARGV[4] .. ' reached (' .. string.format('%.4f', cost) .. ' USD paid)'
+  end
+end
+if detail == nil then return 0 end
+local state = redis.call('HGET', KEYS[1], 'state')
+if state ~= 'producing' and state ~= 'running' and state ~= 'paused' then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'cancelled', 'stopReason', 'budget', 'stopDetail', detail, 'stoppedAt', ARGV[7])
+redis.call('HDEL', KEYS[1], 'resumeState')
+return 1
 `;
 
 /** A run id already registered with a different spec. */
@@ -144,6 +221,11 @@ export class RunStore {
       manifestLocation: raw.manifestLocation ?? null,
       error: raw.error ?? null,
       handoff: handoffFromHash(raw),
+      cancelled: num('cancelled'),
+      stopReason: (raw.stopReason ?? null) as StopReason | null,
+      stoppedAt: raw.stoppedAt ?? null,
+      stopDetail: raw.stopDetail ?? null,
+      resumeState: (raw.resumeState ?? null) as RunState | null,
     };
   }
 
@@ -179,12 +261,15 @@ export class RunStore {
     return (await this.redis.getbit(this.keys(runId).done, index)) === 1;
   }
 
-  /** Records an item's durable result once; returns whether the run's last item is now done. */
-  async markDone(runId: string, index: number, status: ItemStatus, usage: TokenUsage): Promise<{ first: boolean; complete: boolean }> {
+  /**
+   * Records an item's durable result once; returns whether the run's last item is now done. `stopped` also counts it
+   * in `cancelled` (an item never started because the run stopped).
+   */
+  async markDone(runId: string, index: number, status: ItemStatus, usage: TokenUsage, stopped = false): Promise<{ first: boolean; complete: boolean }> {
     const keys = this.keys(runId);
     const [was, complete] = (await this.redis.eval(
       MARK_DONE, 2, keys.run, keys.done,
-      String(index), status, String(usage.promptTokens), String(usage.completionTokens),
+      String(index), status, String(usage.promptTokens), String(usage.completionTokens), stopped ? 'cancelled' : '',
     )) as [number, number];
     return { first: was === 0, complete: complete === 1 };
   }
@@ -196,15 +281,46 @@ export class RunStore {
     return complete === 1;
   }
 
-  /** Counts an LLM request actually sent (paid), with its usage. */
-  async countRequest(runId: string, usage: TokenUsage): Promise<void> {
-    const key = this.keys(runId).run;
-    await this.redis
-      .multi()
-      .hincrby(key, 'llmRequests', 1)
-      .hincrby(key, 'paidPromptTokens', usage.promptTokens)
-      .hincrby(key, 'paidCompletionTokens', usage.completionTokens)
-      .exec();
+  /**
+   * Counts an LLM request actually sent (paid), with its usage, in one atomic step with the budget check: the request
+   * that reaches the run's budget stops the run (state `cancelled`, reason `budget`). Returns whether it did.
+   */
+  async countRequest(runId: string, usage: TokenUsage, budget?: Budget, now = new Date()): Promise<boolean> {
+    const stopped = (await this.redis.eval(
+      COUNT_REQUEST, 1, this.keys(runId).run,
+      String(usage.promptTokens), String(usage.completionTokens),
+      budget?.maxTokens === undefined ? '' : String(budget.maxTokens),
+      budget?.maxCostUsd === undefined ? '' : String(budget.maxCostUsd),
+      String(budget?.prices?.promptUsdPerMTok ?? 0), String(budget?.prices?.completionUsdPerMTok ?? 0),
+      now.toISOString(),
+    )) as number;
+    return stopped === 1;
+  }
+
+  /** Pauses a producing or running run: workers park its items until {@link resume}. */
+  pause(runId: string): Promise<ControlOutcome> {
+    return this.control(PAUSE, runId);
+  }
+
+  /** Resumes a paused run to the state it was paused in. */
+  resume(runId: string): Promise<ControlOutcome> {
+    return this.control(RESUME, runId);
+  }
+
+  /** Stops a producing, running or paused run: state `cancelled` with the reason; the first stop wins. */
+  stop(runId: string, reason: StopReason, detail: string, now = new Date()): Promise<ControlOutcome> {
+    return this.control(STOP, runId, reason, detail, now.toISOString());
+  }
+
+  /** A run's state alone (cheap enough for every producer batch), or null when the run does not exist. */
+  async getState(runId: string): Promise<RunState | null> {
+    return (await this.redis.hget(this.keys(runId).run, 'state')) as RunState | null;
+  }
+
+  private async control(script: string, runId: string, ...args: string[]): Promise<ControlOutcome> {
+    const answer = (await this.redis.eval(script, 1, this.keys(runId).run, ...args)) as string;
+    if (answer === 'ok' || answer === 'already') return { ok: true, already: answer === 'already' };
+    return { ok: false, state: answer === 'missing' ? null : (answer as RunState) };
   }
 
   async setState(runId: string, state: RunState, extra: Record<string, string> = {}): Promise<void> {

@@ -7,8 +7,11 @@ import type { DistillJob } from '../../shared/queue/job-payloads.js';
 import { itemCacheKey } from '../../shared/runs/run-keys.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 
-/** Called once an item's result is durable. Safe to call again for the same item. */
-export type FinishItem = (item: Pick<DistillJob, 'runId' | 'index'>, status: ItemStatus, usage: TokenUsage) => Promise<void>;
+/**
+ * Called once an item's result is durable. Safe to call again for the same item. `stopped`: the result records an
+ * item never started because its run stopped (counted in `cancelled` too).
+ */
+export type FinishItem = (item: Pick<DistillJob, 'runId' | 'index'>, status: ItemStatus, usage: TokenUsage, stopped?: boolean) => Promise<void>;
 
 export interface FinishDeps {
   redis: Redis;
@@ -23,8 +26,8 @@ export interface FinishDeps {
  * caller that died after counting cannot leave the run unpublished.
  */
 export function createFinishItem(deps: FinishDeps): FinishItem {
-  return async ({ runId, index }, status, usage) => {
-    const { complete } = await deps.runs.markDone(runId, index, status, usage);
+  return async ({ runId, index }, status, usage, stopped = false) => {
+    const { complete } = await deps.runs.markDone(runId, index, status, usage, stopped);
     await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
     if (complete) {
       await enqueuePublish(deps.publishQueue, runId);

@@ -14,6 +14,7 @@ import type { RunContext, RunContexts } from '../run-context.js';
 import type { FinishItem } from './finish-item.js';
 import { handleLlmFailure } from './handle-llm-failure.js';
 import { runItemProgram } from './run-item-program.js';
+import { applyRunControl } from './run-control-gate.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -22,9 +23,11 @@ export interface DistillDeps {
   contexts: RunContexts;
   finish: FinishItem;
   logger: Logger;
+  /** Park time of a paused run's item, ms (see run-control-gate). */
+  parkMs?: number;
 }
 
-export type DistillOutcome = 'done' | 'already-done' | 'run-published' | 'run-failed';
+export type DistillOutcome = 'done' | 'already-done' | 'run-published' | 'run-failed' | 'stopped';
 
 /**
  * One item: strategy -> extraction -> vote -> durable result -> done bit -> (last item) publish job.
@@ -46,6 +49,8 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
       await deps.finish(payload, 'accepted', ZERO_USAGE);
       return 'already-done';
     }
+    // Paused: parked without using an attempt; cancelled: recorded as a stopped reject without an LLM call.
+    if ((await applyRunControl(run, payload, job, token, deps)) === 'stopped') return 'stopped';
     const context = await deps.contexts.get(runId);
     // An earlier execution may have stored its result and died before counting it: that result stands.
     const result = (await context.results.get(runId, index)) ?? (await context.results.putOnce(runId, await computeResult(deps, context, payload, job, token)));
@@ -67,7 +72,10 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     nSupport: context.nSupport,
     cache: new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
     ...(context.gate === undefined ? {} : { gate: context.gate }),
-    onRequest: (usage) => deps.runs.countRequest(payload.runId, usage),
+    // Counted atomically with the run's budget check: the request that reaches the budget stops the run.
+    onRequest: async (usage) => {
+      await deps.runs.countRequest(payload.runId, usage, spec.budget);
+    },
   });
   try {
     const curated = await runItemProgram(context, payload, sampler);

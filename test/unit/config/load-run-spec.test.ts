@@ -40,6 +40,21 @@ describe('run spec files', () => {
     await expect(loadRunSpecFile(bad)).rejects.toThrow(/field "output.uri": expected s3:\/\/<bucket>/);
   });
 
+  it('explains common mistakes: a typo in a key or a strategy, a quoted number, a budget without prices', async () => {
+    const path = await write('typos.yaml', [
+      'input: in.jsonl', 'answerType: letters', 'strategy: rar3', 'model: { name: m }', 'sampling:', '  samples: "8"',
+      '  temprature: 0.5', 'maxAtempts: 3', 'budget: { maxCostUsd: 5 }', '',
+    ].join('\n'));
+    const message = ((await loadRunSpecFile(path).catch((e: unknown) => e)) as Error).message;
+    expect(message.split('\n').slice(1).map((l) => l.trim())).toEqual([
+      `${path} line 3, field "strategy": expected one of "system1", "cot", "rar1", "rar2", got the string "rar3" (did you mean "rar1" or "rar2"?)`,
+      `${path} line 6, field "sampling.samples": expected number, got the string "8" (write the number without quotes)`,
+      `${path} line 7, field "sampling.temprature": unknown field (did you mean "temperature"?); allowed here: samples, temperature, maxTokens, seed`,
+      `${path} line 9, field "budget.prices": maxCostUsd needs prices: { promptUsdPerMTok, completionUsdPerMTok }`,
+      expect.stringMatching(/line 8, field "maxAtempts": unknown field \(did you mean "maxAttempts"\?\); allowed here: runId, .*budget, maxAttempts$/) as unknown,
+    ]);
+  });
+
   it('names the file, line and field of every problem in YAML', async () => {
     const path = await write('bad.yaml', ['input: in.jsonl', 'answerType: letters', 'model:', '  name: m', 'sampling:', '  samples: 0', 'colour: blue', ''].join('\n'));
     const error = await loadRunSpecFile(path).catch((e: unknown) => e);

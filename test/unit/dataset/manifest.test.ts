@@ -81,4 +81,15 @@ describe('manifest', () => {
       'files.0.sha256: must be 64 lower-case hex digits',
     ]);
   });
+
+  it('marks a stopped run partial: partial and stopped must match the cancelled / budget-exhausted rejects', () => {
+    const partial = { ...fields(), counts: { ...fields().counts, rejectReasons: { tie: 1, 'invalid-input': 1, cancelled: 1 } } };
+    expect(buildManifest({ ...partial, partial: true, stopped: { reason: 'cancelled', items: 1 } })).toMatchObject({ partial: true, stopped: { items: 1 } });
+    expect(issuesOf(() => buildManifest(partial))).toEqual(['stopped: 1 items were never processed, so partial must be true and stopped.items 1']);
+    expect(issuesOf(() => buildManifest({ ...fields(), partial: true, stopped: { reason: 'cancelled', items: 1 } }))).toEqual([
+      'partial: is set but no item was stopped (no cancelled / budget-exhausted rejects)',
+    ]);
+    // A complete run's manifest carries neither field, exactly as before.
+    expect(Object.keys(buildManifest(fields()))).not.toContain('partial');
+  });
 });

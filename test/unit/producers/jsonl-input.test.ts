@@ -87,18 +87,23 @@ describe('readJsonlInput', () => {
       ['input.jsonl line 13, field "prompt": expected a non-empty string, got a blank string', 'prompt'],
     ]);
     for (const r of rejects) {
-      expect(r).toMatchObject({ status: 'rejected', code: 'invalid-input', file, prompt: '', calls: 0, samples: 0 });
+      expect(r).toMatchObject({ status: 'rejected', file, prompt: '', calls: 0, samples: 0 });
     }
+    expect(rejects.map((r) => r.code)).toEqual([
+      'malformed-json', 'malformed-json', 'malformed-json', 'malformed-json',
+      'invalid-input', 'empty-prompt', 'invalid-input', 'invalid-input', 'invalid-input', 'invalid-input', 'invalid-input',
+      'empty-prompt',
+    ]);
     expect(rejects[4]?.id).toBe('x'); // a usable id is kept even when the line is rejected
     expect(rejects[7]?.id).toBe('line-9');
   });
 
-  it('rejects prompts over maxPromptChars and lines over maxLineChars without holding them', async () => {
+  it('rejects prompts over maxPromptChars and lines over maxLineBytes without holding them', async () => {
     await writeFile(file, ['{"prompt":"12345"}', '{"prompt":"123456"}', `{"prompt":"${'x'.repeat(500)}"}`, '{"prompt":"ok"}'].join('\n'));
-    const events = await readAll(file, { defaultAnswerType: 'text', maxPromptChars: 5, maxLineChars: 100 });
+    const events = await readAll(file, { defaultAnswerType: 'text', maxPromptChars: 5, maxLineBytes: 100 });
     expect(events[0]?.kind).toBe('item');
-    expect(rejectOf(events[1]).reason).toBe('input.jsonl line 2, field "prompt": expected at most 5 characters, got 6');
-    expect(rejectOf(events[2]).reason).toBe('input.jsonl line 3: line longer than 100 characters');
+    expect(rejectOf(events[1]).reason).toBe('input.jsonl line 2, field "prompt": expected at most 5 characters (inputLimits.maxPromptChars), got 6');
+    expect(rejectOf(events[2]).reason).toBe('input.jsonl line 3: line longer than 100 bytes (inputLimits.maxLineBytes)');
     expect(events[3]).toEqual({ kind: 'item', item: { index: 3, line: 4, id: 'line-4', prompt: 'ok', answerType: 'text' } });
   });
 
@@ -106,7 +111,7 @@ describe('readJsonlInput', () => {
     const missing = path.join(dir, 'nope.jsonl');
     await expect(readAll(missing)).rejects.toThrow(InputFileError);
     await expect(readAll(missing)).rejects.toThrow(`cannot read input file ${missing}: ENOENT`);
-    await expect(readAll(dir)).rejects.toThrow(`cannot read input file ${dir}: it is a directory`);
+    await expect(readAll(dir)).rejects.toThrow(`cannot read input file ${dir}: it is a directory, not a JSONL file`);
   });
 
   it('streams a large file with multi-byte text across chunk boundaries', async () => {

@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Checks the two Redis settings production depends on and returns one warning per problem (empty when all is well):
+ * `maxmemory-policy` must be `noeviction` — under any other policy Redis evicts BullMQ's keys under memory pressure
+ * and jobs vanish — and persistence (AOF or RDB snapshots) must be on, or a Redis restart loses every run in flight.
+ * Managed Redis often disables CONFIG; that is one warning saying what to verify by hand, never a failure.
+ */
+export async function checkRedisSettings(redis: Redis): Promise<string[]> {
+  let policy: string | undefined;
+  let appendonly: string | undefined;
+  let save: string | undefined;
+  try {
+    policy = await configGet(redis, 'maxmemory-policy');
+    appendonly = await configGet(redis, 'appendonly');
+    save = await configGet(redis, 'save');
+  } catch (error) {
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return [
+      `could not check the Redis settings (CONFIG GET refused: ${why}); make sure maxmemory-policy is noeviction and persistence (AOF or RDB) is on`,
+    ];
+  }
+  const warnings: string[] = [];
+  if (policy !== undefined && policy !== 'noeviction') {
+    warnings.push(
+      `Redis maxmemory-policy is "${policy}", not "noeviction": when memory runs short Redis evicts queue keys and jobs are lost; set maxmemory-policy noeviction`,
+    );
+  }
+  if (appendonly !== 'yes' && (save === undefined || save.trim() === '')) {
+    warnings.push('Redis persistence is off (appendonly no, no save points): a Redis restart loses every run in flight; set appendonly yes (or RDB save points)');
+  }
+  return warnings;
+}
+
+async function configGet(redis: Redis, name: string): Promise<string | undefined> {
+  // CONFIG GET answers [name, value] (or [] for an unknown name).
+  const reply = (await redis.call('CONFIG', 'GET', name)) as string[];
+  return reply[1];
+}

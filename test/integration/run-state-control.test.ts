@@ -1,0 +1,62 @@
+import { describe, expect, inject, it } from 'vitest';
+import { createRunFixture } from '../helpers/run-fixture.js';
+
+const redisUrl = inject('redisUrl');
+const NO_LLM = 'http://127.0.0.1:9/v1';
+const usage = (promptTokens: number, completionTokens: number) => ({ promptTokens, completionTokens });
+
+describe('run state control in Redis (Lua)', () => {
+  it('pause keeps the state to resume to, also across the producer finishing; cancel wins over pause; history is closed', async () => {
+    const run = await createRunFixture({ label: 'states', redisUrl, baseUrl: NO_LLM, items: 2 });
+    const { runs } = run.clients;
+    const id = run.spec.runId;
+    try {
+      await runs.register(run.spec);
+      expect(await runs.pause(id)).toEqual({ ok: true, already: false });
+      expect(await runs.pause(id)).toEqual({ ok: true, already: true });
+      expect(await runs.get(id)).toMatchObject({ state: 'paused', resumeState: 'producing' });
+      // The producer finishing while paused must not unpause the run; it changes what it resumes to.
+      expect(await runs.setTotal(id, 2)).toBe(false);
+      expect(await runs.get(id)).toMatchObject({ state: 'paused', resumeState: 'running' });
+      expect(await runs.resume(id)).toEqual({ ok: true, already: false });
+      expect(await runs.get(id)).toMatchObject({ state: 'running', resumeState: null });
+      expect(await runs.resume(id)).toEqual({ ok: true, already: true });
+      await runs.pause(id);
+      expect(await runs.stop(id, 'cancelled', 'by test')).toEqual({ ok: true, already: false });
+      expect(await runs.get(id)).toMatchObject({ state: 'cancelled', stopReason: 'cancelled', stopDetail: 'by test', resumeState: null });
+      // The first stop wins; a stopped run can be neither paused nor resumed.
+      expect(await runs.stop(id, 'budget', 'later')).toEqual({ ok: true, already: true });
+      expect(await runs.pause(id)).toEqual({ ok: false, state: 'cancelled' });
+      expect(await runs.resume(id)).toEqual({ ok: false, state: 'cancelled' });
+      // A stopped item counts as done, rejected and cancelled.
+      await runs.markDone(id, 0, 'rejected', usage(0, 0), true);
+      await runs.markDone(id, 1, 'accepted', usage(5, 5));
+      expect(await runs.get(id)).toMatchObject({ done: 2, rejected: 1, accepted: 1, cancelled: 1 });
+      await runs.markPublished(id, 'x');
+      expect(await runs.stop(id, 'cancelled', 'late')).toEqual({ ok: false, state: 'published' });
+      expect(await runs.pause('no-such-run')).toEqual({ ok: false, state: null });
+    } finally {
+      await run.clients.close();
+    }
+  });
+
+  it('a cost budget stops the run on the request that reaches it, atomically with counting it', async () => {
+    const run = await createRunFixture({ label: 'cost', redisUrl, baseUrl: NO_LLM, items: 2 });
+    const { runs } = run.clients;
+    const id = run.spec.runId;
+    // $1 per million prompt tokens, $2 per million completion tokens; stop at $0.01 = e.g. 4000 prompt + 3000 completion.
+    const budget = { maxCostUsd: 0.01, prices: { promptUsdPerMTok: 1, completionUsdPerMTok: 2 } };
+    try {
+      await runs.register(run.spec);
+      expect(await runs.countRequest(id, usage(2_000, 1_000), budget)).toBe(false); // $0.004
+      expect(await runs.countRequest(id, usage(2_000, 1_000), budget)).toBe(false); // $0.008
+      expect(await runs.countRequest(id, usage(0, 1_000), budget)).toBe(true); // $0.010
+      expect(await runs.get(id)).toMatchObject({ state: 'cancelled', stopReason: 'budget', stopDetail: 'budget.maxCostUsd 0.01 reached (0.0100 USD paid)', llmRequests: 3 });
+      // Requests still in flight are counted, but stop nothing more.
+      expect(await runs.countRequest(id, usage(10, 10), budget)).toBe(false);
+      expect(await runs.get(id)).toMatchObject({ llmRequests: 4, paidPromptTokens: 4_010, paidCompletionTokens: 3_010 });
+    } finally {
+      await run.clients.close();
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { DelayedError, type Job } from 'bullmq';
+import type { DistillJob } from '../../shared/queue/job-payloads.js';
+import { isStoppedResult, stoppedResult } from '../../shared/dataset/stopped-result.js';
+import type { RunRecord } from '../../shared/runs/run-store.js';
+import type { RunContexts } from '../run-context.js';
+import type { FinishItem } from './finish-item.js';
+
+/** How long a paused run's item is parked before a worker looks at it again; `s2d resume` promotes it sooner. */
+export const DEFAULT_PARK_MS = 60_000;
+
+export interface GateDeps {
+  contexts: RunContexts;
+  finish: FinishItem;
+  /** Park time of a paused run's item, ms. Default {@link DEFAULT_PARK_MS}. */
+  parkMs?: number;
+}
+
+/**
+ * Applies run control before an item starts. A paused run's item is parked in BullMQ's delayed set without using
+ * an attempt (`moveToDelayed` + DelayedError) and no LLM call is made. A cancelled run's item is recorded as a
+ * stopped reject (`cancelled` / `budget-exhausted`) — unless an earlier execution already stored a result, which
+ * then stands and is counted as usual. Returns 'stopped' when it settled the item, null when the item may run.
+ */
+export async function applyRunControl(run: RunRecord, payload: DistillJob, job: Job, token: string | undefined, deps: GateDeps): Promise<'stopped' | null> {
+  if (run.state === 'paused') {
+    await job.moveToDelayed(Date.now() + (deps.parkMs ?? DEFAULT_PARK_MS), token);
+    throw new DelayedError(`run ${run.runId} is paused`);
+  }
+  if (run.state !== 'cancelled') return null;
+  const context = await deps.contexts.get(run.runId);
+  const result = await context.results.putOnce(run.runId, stoppedResult(payload, run.stopReason ?? 'cancelled', run.stopDetail));
+  await deps.finish(payload, result.status, result.usage, isStoppedResult(result));
+  return 'stopped';
+}
