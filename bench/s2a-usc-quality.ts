@@ -21,6 +21,7 @@ import { startWorkers } from '../workers/start-workers.js';
 import { createRunFixture } from '../test/helpers/run-fixture.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { datasetFolder } from '../shared/dataset/dataset-layout.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
       }
       const { manifest } = await run.readDataset();
       const runLabels = await readLabels(join(run.dir, 'items.labels.jsonl'));
-      const accuracy = await datasetLabelAccuracy(openArtifactStore(run.spec.output.dir), run.spec.runId, runLabels);
+      const accuracy = await datasetLabelAccuracy(openArtifactStore(run.spec.output.dir), datasetFolder(run.spec.name, run.spec.runId), runLabels);
       const biased = Object.entries(accuracy.byVariant).filter(([variant]) => variant !== 'none').map(([, v]) => v);
       const biasedAccepted = biased.reduce((sum, v) => sum + v.accepted, 0);
       const biasedCorrect = biased.reduce((sum, v) => sum + v.correct, 0);

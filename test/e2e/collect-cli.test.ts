@@ -9,6 +9,7 @@ import { createLogger } from '../../shared/logger.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { startWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, type RunFixture } from '../helpers/run-fixture.js';
+import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 
 const exec = promisify(execFile);
 const BIN = new URL('../../bin/s2d.mjs', import.meta.url).pathname;
@@ -40,7 +41,7 @@ describe('s2d collect (CLI)', () => {
     const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
     await waitForPublication(run.clients.runs, run.spec.runId, false, 25);
     await workers.close(false);
-    datasetDir = join(run.spec.output.dir, run.spec.runId);
+    datasetDir = join(run.spec.output.dir, datasetFolder(run.spec.name, run.spec.runId));
   });
   afterAll(async () => {
     await run.clients.close();

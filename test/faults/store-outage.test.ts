@@ -1,8 +1,9 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
+import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../helpers/run-fixture.js';
 import { accountRun, reportScenario, SAMPLING, WorkerFleet } from './fault-harness.js';
@@ -22,11 +23,11 @@ describe('fault: the artifact store fails during publication', () => {
     const items = 60;
     const run = await createRunFixture({ label: 'fault-store', redisUrl, baseUrl: simulator.baseUrl, items, spec: { sampling: SAMPLING } });
     const fleet = WorkerFleet.forRun(redisUrl, run.prefix);
-    const datasetDir = join(run.spec.output.dir, run.spec.runId);
+    const datasetDir = join(run.spec.output.dir, datasetFolder(run.spec.name, run.spec.runId));
     try {
       // A plain file where the dataset folder must go: every write under it fails (ENOTDIR) as a real outage would,
       // while the per-item staging area elsewhere in the store keeps working.
-      await mkdir(run.spec.output.dir, { recursive: true });
+      await mkdir(dirname(datasetDir), { recursive: true });
       await writeFile(datasetDir, 'the store is down');
       fleet.spawn();
       const choicesBefore = simulator.stats().completionsReturned;

@@ -22,6 +22,7 @@ import { createPublishProcessor } from '../../workers/publish/process-publish-jo
 import { RunContexts } from '../../workers/run-context.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, type RunFixture } from '../helpers/run-fixture.js';
+import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 
 const redisUrl = inject('redisUrl');
 const silent = createLogger('silent');
@@ -194,7 +195,7 @@ describe('fine-tuning hand-off after publication', () => {
       await createPublishProcessor({ runs, contexts, logger: silent, queues })(publishJob(runId));
       expect((await queues.get(QUEUES.handoff).getJobs(['waiting'])).map((j) => j.id)).toEqual([`${runId}__handoff`]);
 
-      await appendFile(join(run.spec.output.dir, runId, 'train-00000.jsonl'), 'x');
+      await appendFile(join(run.spec.output.dir, datasetFolder(run.spec.name, runId), 'train-00000.jsonl'), 'x');
       const handoffJob = { data: { runId }, attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job;
       const handoff = createHandoffProcessor({ redis: run.clients.redis, prefix: run.prefix, runs, contexts, logger: silent });
       expect(await handoff(handoffJob)).toBe('error');

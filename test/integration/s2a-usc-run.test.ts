@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
 import { datasetLabelAccuracy } from '../../shared/eval/dataset-label-accuracy.js';
 import { readLabels } from '../../shared/eval/labelled-item.js';
 import { createLogger } from '../../shared/logger.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
+import { DEFAULT_TEMPLATE_VERSION as V } from '../../shared/strategies/templates.js';
 import { startWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, duplicateIndices, type RunFixture } from '../helpers/run-fixture.js';
 
@@ -35,6 +37,7 @@ const spec = (maxAttempts: number) => ({
   sampling: { samples: SAMPLES, temperature: 0.8, maxTokens: 256, seed: 5 },
   curation: { minAgreement: 0.5 },
   maxAttempts,
+  retryBackoffMs: 50,
 });
 
 describe('an S2A + USC run on biased QA through BullMQ', () => {
@@ -56,7 +59,7 @@ describe('an S2A + USC run on biased QA through BullMQ', () => {
     try {
       const results = await distil(run);
       const dataset = await run.readDataset();
-      expect(dataset.manifest.strategy).toEqual({ name: 's2a', templateVersions: { s2aRewrite: 'v1', s2aAnswer: 'v1', uscSelect: 'v1', answerFormat: 'v1' } });
+      expect(dataset.manifest.strategy).toEqual({ name: 's2a', templateVersions: { s2aRewrite: V, s2aAnswer: V, uscSelect: V, answerFormat: V } });
       expect(dataset.manifest.counts.inputs).toBe(ITEMS);
       expect(duplicateIndices(dataset)).toEqual([]);
 
@@ -80,7 +83,7 @@ describe('an S2A + USC run on biased QA through BullMQ', () => {
 
       // Gold labels are read only here, after publication.
       const labels = await readLabels(join(run.dir, 'items.labels.jsonl'));
-      const accuracy = await datasetLabelAccuracy(openArtifactStore(run.spec.output.dir), run.spec.runId, labels);
+      const accuracy = await datasetLabelAccuracy(openArtifactStore(run.spec.output.dir), datasetFolder(run.spec.name, run.spec.runId), labels);
       const biased = Object.entries(accuracy.byVariant).filter(([variant]) => variant !== 'none');
       const accepted = biased.reduce((sum, [, v]) => sum + v.accepted, 0);
       const correct = biased.reduce((sum, [, v]) => sum + v.correct, 0);

@@ -36,10 +36,10 @@ describe('s3:// run inputs (s3rver over HTTP)', () => {
     expect(events[0]).toEqual({ kind: 'item', item: { index: 0, line: 1, id: 'a', prompt: 'first', answerType: 'letters' } });
     expect(events[3]).toEqual({ kind: 'item', item: { index: 3, line: 5, id: 'line-5', prompt: 'last', answerType: 'number' } });
     const uri = `s3://${bucket}/single/items.jsonl`;
-    expect(events[1]).toMatchObject({ kind: 'reject', result: { index: 1, line: 3, file: uri, field: 'prompt', code: 'invalid-input' } });
+    expect(events[1]).toMatchObject({ kind: 'reject', result: { index: 1, line: 3, file: uri, field: 'prompt', code: 'empty-prompt' } });
     const reject = events[1]?.kind === 'reject' ? events[1].result : undefined;
     expect(reject !== undefined && 'reason' in reject ? reject.reason : undefined).toBe(`${uri} line 3, field "prompt": expected a non-empty string, got an empty string`);
-    expect(events[2]).toMatchObject({ kind: 'reject', result: { index: 2, line: 4, file: uri } });
+    expect(events[2]).toMatchObject({ kind: 'reject', result: { index: 2, line: 4, file: uri, code: 'malformed-json' } });
   });
 
   it('reads every object under a prefix in key order, gunzipping .gz, with indexes continuing across files', async () => {
