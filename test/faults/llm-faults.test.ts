@@ -16,14 +16,14 @@ describe('fault: the LLM endpoint misbehaves', () => {
     simulator = await startSimulator({
       seed: 24,
       latency: { ttftMs: 5, perTokenMs: 0.1, jitter: 0.2 },
-      faults: { rate500: 0.1, rate503: 0.05, rateSlow: 0.03, slowDelayMs: 3_000, poisonMarker: POISON },
+      faults: { rate500: 0.1, rate503: 0.05, rateSlow: 0.03, slowDelayMs: 6_000, poisonMarker: POISON },
     });
   });
   afterAll(async () => {
     await simulator.close();
   });
 
-  it('5xx and slow replies are retried, a poison item ends in the rejects with its last error, and the run completes', async () => {
+  it('5xx and slow replies are retried, a poison item ends in the rejects with its last error, and the run completes', { timeout: 120_000 }, async () => {
     const items = 100;
     const poisonLines = [
       JSON.stringify({ id: 'poison-1', prompt: `Take the last letter of each word in "${POISON} apple" and join them.` }),
@@ -36,7 +36,7 @@ describe('fault: the LLM endpoint misbehaves', () => {
       items,
       extraLines: poisonLines,
       // A short per-request timeout turns the slow replies into timeouts, which must retry like 5xx.
-      spec: { sampling: SAMPLING, model: { name: 'sim-llama-2-70b-chat', baseUrl: simulator.baseUrl, timeoutMs: 1_000 }, maxAttempts: MAX_ATTEMPTS, retryBackoffMs: 100 },
+      spec: { sampling: SAMPLING, model: { name: 'sim-llama-2-70b-chat', baseUrl: simulator.baseUrl, timeoutMs: 3_000 }, maxAttempts: MAX_ATTEMPTS, retryBackoffMs: 100 },
     });
     const fleet = WorkerFleet.forRun(redisUrl, run.prefix);
     try {
@@ -62,7 +62,7 @@ describe('fault: the LLM endpoint misbehaves', () => {
       expect(faults.slow).toBeGreaterThan(0);
       // The poison items, and only they, end errored, each with the endpoint's last error as its reason.
       const errored = dataset.rejects.filter((r) => r.status === 'errored');
-      expect(errored.map((r) => r.id).sort()).toEqual(['poison-1', 'poison-2']);
+      expect(errored.map((r) => `${r.id}: ${r.id.startsWith('poison') ? 'poison' : r.reason}`).sort()).toEqual(['poison-1: poison', 'poison-2: poison']);
       for (const reject of errored) expect(reject.reason).toMatch(/poison item|500/);
       // A poison item is tried once per attempt (the SDK retries nothing underneath), then given up.
       expect(faults.poison).toBe(poisonLines.length * MAX_ATTEMPTS);
