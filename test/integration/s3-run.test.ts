@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,6 +18,10 @@ import { useTestS3 } from '../helpers/test-s3.js';
 
 const redisUrl = inject('redisUrl');
 const s3 = useTestS3();
+const exec = promisify(execFile);
+const BIN = new URL('../../bin/s2d.mjs', import.meta.url).pathname;
+/** `s2d collect` as a user runs it, pointed at the test S3 server by environment only. */
+const s2dCollect = (...args: string[]) => exec(process.execPath, [BIN, 'collect', ...args], { env: { ...process.env, ...s3.env, S2D_LOG_LEVEL: 'warn' } });
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];
@@ -83,6 +89,27 @@ describe('a run from s3:// input to an s3:// dataset, through BullMQ and in-proc
       const latest = JSON.parse(Buffer.from((await run.store.get('s3run/_LATEST')) ?? new Uint8Array()).toString('utf8')) as { runId: string; manifest: string };
       expect(latest).toMatchObject({ runId: run.spec.runId, manifest: manifestUri });
       expect(await collect(run.store.list(`_staging/${run.spec.runId}/items/`))).toHaveLength(21);
+
+      // `s2d collect` downloads it from S3 and checks every file against the manifest...
+      const into = join(dir, 'collected');
+      const collected = JSON.parse((await s2dCollect(manifestUri, '--to', into, '--json')).stdout) as { verified: boolean; files: unknown[] };
+      expect(collected.verified).toBe(true);
+      expect(collected.files).toHaveLength(dataset.manifest.files.length);
+      const firstTrain = dataset.manifest.files.find((f) => f.role === 'train');
+      if (firstTrain === undefined) throw new Error('no train shard');
+      expect((await readFile(join(into, run.spec.runId, firstTrain.path))).length).toBe(firstTrain.bytes);
+      // ...and names the object that no longer matches it once one is changed in the bucket.
+      const shardKey = `datasets/${folder}/${firstTrain.path}`;
+      const original = Buffer.from((await run.store.get(`${folder}/${firstTrain.path}`)) ?? new Uint8Array());
+      const flipped = Buffer.from(original);
+      flipped[10] = (flipped[10] ?? 0) ^ 0x01;
+      await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: shardKey, Body: flipped }));
+      const failure = await s2dCollect(manifestUri, '--to', join(dir, 'corrupt')).then(
+        () => null,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toMatch(new RegExp(`${firstTrain.path}: sha256`));
     } finally {
       await run.clients.close();
     }
