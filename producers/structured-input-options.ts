@@ -6,9 +6,9 @@ import { getStrategy, resolveTemplates } from '../shared/strategies/strategy-reg
 /**
  * How a run reads structured lines: prompts rendered through the run's (possibly overridden) judge/choice
  * templates, and the structured form its strategy or perturbations need on every line, so a line without it is an
- * input reject naming the field rather than an errored item later.
+ * input reject naming the field rather than an errored item later. Evals read their lines the same way.
  */
-export function structuredInputOptions(spec: ResolvedRunSpec): {
+export function structuredInputOptions(spec: Pick<ResolvedRunSpec, 'templates' | 'strategy' | 'perturbations'>): {
   renderPrompt: (input: StructuredInput) => string;
   requires?: StructuredInput['kind'];
 } {

@@ -6,6 +6,7 @@ import type { ResolvedEvalSpec } from '../shared/eval/eval-spec.js';
 import { readEvalSet } from '../shared/eval/read-eval-set.js';
 import { JOB_DEFAULTS } from '../shared/queue/job-options.js';
 import type { EvalJob } from '../shared/queue/eval-job.js';
+import { structuredInputOptions } from './structured-input-options.js';
 
 export interface SubmitEvalDeps {
   evals: EvalRunStore;
@@ -29,7 +30,7 @@ export interface SubmitEvalOutcome {
  */
 export async function submitEval(spec: ResolvedEvalSpec, deps: SubmitEvalDeps): Promise<SubmitEvalOutcome> {
   const { evalId } = spec;
-  const set = await readEvalSet(spec.input, spec.labels, spec.answerType);
+  const set = await readEvalSet(spec.input, spec.labels, spec.answerType, structuredInputOptions(spec));
   const created = await deps.evals.register(spec);
   const existing = await deps.evals.get(evalId);
   if (existing?.state === 'finalised') {

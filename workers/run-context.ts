@@ -1,13 +1,12 @@
-import type { Redis } from 'ioredis';
 import type OpenAI from 'openai';
 import { outputLocation, type ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../shared/artifacts/open-artifact-store.js';
 import { ItemResultStore } from '../shared/dataset/read-item-results.js';
-import { EndpointLimiter, type RequestGate } from '../shared/limits/endpoint-limiter.js';
-import { endpointLimitsSchema, type EndpointLimits } from '../shared/limits/endpoint-limits.js';
-import { createOpenAiClient, type NSupport } from '../shared/llm/openai-sampler.js';
-import { registerSecret } from '../shared/redact-secrets.js';
+import type { RequestGate } from '../shared/limits/endpoint-limiter.js';
+import type { EndpointLimits } from '../shared/limits/endpoint-limits.js';
+import type { NSupport } from '../shared/llm/openai-sampler.js';
+import { endpointAccess, type LimiterStore } from './endpoint-access.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import type { Strategy } from '../shared/strategies/strategy.js';
 import { curationMethodOf } from '../shared/curation/curation-method.js';
@@ -41,7 +40,7 @@ export class RunContexts {
     private readonly runs: RunStore,
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
-    private readonly limiterStore?: { redis: Redis; prefix: string },
+    private readonly limiterStore?: LimiterStore,
   ) {}
 
   get(runId: string): Promise<RunContext> {
@@ -66,36 +65,13 @@ export class RunContexts {
     if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(outputLocation(spec), this.env);
-    const apiKey = this.env[spec.model.apiKeyEnv];
-    // Specs are stored as submitted; one stored by an older submitter has no limits yet.
-    const limits = endpointLimitsSchema.parse((spec.model as { limits?: unknown }).limits ?? {});
-    // Endpoints may echo the key in error text: from now on it is scrubbed from every log line and reject reason.
-    registerSecret(apiKey);
-    const gate =
-      this.limiterStore === undefined
-        ? undefined
-        : new EndpointLimiter({
-            ...this.limiterStore,
-            baseUrl: spec.model.baseUrl,
-            model: spec.model.name,
-            limits,
-            // The SDK does not retry (maxRetries 0), so a request lasts at most its timeout; the margin covers the
-            // Redis round trips around it.
-            leaseMs: spec.model.timeoutMs + 10_000,
-          });
+    const { client, gate, limits } = endpointAccess(spec.model, this.env, this.limiterStore);
     return {
       spec,
       strategy: getStrategy(spec.strategy),
       templates,
       templateVersions,
-      client: createOpenAiClient({
-        baseUrl: spec.model.baseUrl,
-        // Local endpoints (the simulator, vLLM, Ollama) take any key; the SDK insists on a non-empty one.
-        apiKey: apiKey ?? 'no-key',
-        timeoutMs: spec.model.timeoutMs,
-        // 429s belong to the limiter and the delayed re-queue, other transient faults to BullMQ attempts.
-        maxRetries: 0,
-      }),
+      client,
       ...(gate === undefined ? {} : { gate }),
       limits,
       nSupport: { honoured: undefined },

@@ -87,7 +87,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common, concurrency: 2 });
   // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
   const evals = new EvalRunStore(redis, prefix);
-  const evalContexts = new EvalContexts(evals);
+  const evalContexts = new EvalContexts(evals, process.env, options.endpointLimiter === false ? undefined : { redis, prefix });
   const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix));
   const evaluate = new Worker(EVAL_QUEUE, createEvalProcessor({ redis, prefix, evals, contexts: evalContexts, logger }), {
     ...common,

@@ -69,7 +69,7 @@ export function planCompletion(request: PlanRequest, messages: readonly SimpleMe
     const text =
       judge === null
         ? writeReply({ mode: reasoningMode, task, prompt: lastUser, sampleRng, distilled }, options).text
-        : writeJudgeReply(judge, lastUser, sampleRng, options);
+        : writeJudgeReply(judge, lastUser, sampleRng, options, distilled);
     const cut = truncateToTokens(text, maxTokens);
     choices.push({ text: cut.text, completionTokens: cut.tokens, finishReason: cut.truncated ? 'length' : 'stop' });
   }

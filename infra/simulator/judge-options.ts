@@ -33,6 +33,20 @@ export const judgeOptionsSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The System 1 judge of a model named as distilled (`distilledModels`): a STAND-IN for a judge fine-tuned on
+     * BSM's swap-consistent verdicts, which the simulator cannot be. Defaults give about the paper's distilled judge
+     * (72.4% agreement, 9.1% flipped under swap).
+     */
+    distilled: z
+      .object({
+        /** Share of items it judges right in both orders (the rest it misjudges in both). Default 0.76. */
+        correctItemShare: rate.default(0.76),
+        /** Per call: share that pick the first response whatever it says. Default 0.07. */
+        firstPositionShare: rate.default(0.07),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .prefault({});

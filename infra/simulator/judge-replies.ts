@@ -41,6 +41,14 @@ function directReply(better: Side | null, rng: Rng, tuning: Tuning): string {
   return rng.chance(0.85) ? `[[${verdict}]]` : `My verdict: [[${verdict}]]`;
 }
 
+/** The distilled stand-in's verdict: item-level (so both orders agree) apart from a small first-position habit. */
+function distilledReply(better: Side | null, item: Rng, rng: Rng, tuning: Tuning): string {
+  const { correctItemShare, firstPositionShare } = tuning.judge.distilled;
+  const right = item.chance(correctItemShare);
+  const verdict = rng.chance(firstPositionShare) ? 'A' : better === null ? 'C' : right ? better : other(better);
+  return `[[${verdict}]]`;
+}
+
 function solveScores(better: Side | null, misjudged: boolean, rng: Rng, tuning: Tuning): { a: number; b: number } {
   const { criterionAccuracy, criterionTieShare, firstPositionShare } = tuning.judge.bsm;
   const high = 3 + rng.int(3);
@@ -74,10 +82,11 @@ function mergeReply(prompt: string, rng: Rng): string {
 }
 
 /** The text of one judging reply (labelled simulator behaviour; see README "Simulator knobs"). */
-export function writeJudgeReply(req: JudgeRequest, prompt: string, rng: Rng, tuning: Tuning): string {
+export function writeJudgeReply(req: JudgeRequest, prompt: string, rng: Rng, tuning: Tuning, distilled = false): string {
   const { question, responseA, responseB } = req.parts;
   if (req.mode === 'bsm-branch' || question === null || responseA === null || responseB === null) return branchReply(req, prompt, rng);
   const better = betterResponse(question, responseA, responseB);
+  if (req.mode === 'judge-direct' && distilled) return distilledReply(better, itemRng(tuning, question, responseA, responseB), rng, tuning);
   if (req.mode === 'judge-direct') return directReply(better, rng, tuning);
   if (req.mode === 'bsm-merge') return mergeReply(prompt, rng);
   return solveReply(req, prompt, better, itemRng(tuning, question, responseA, responseB), rng, tuning);

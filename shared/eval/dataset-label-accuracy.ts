@@ -34,8 +34,11 @@ export async function datasetLabelAccuracy(
     const record = JSON.parse(line) as { id: string; target: string; answerType?: AnswerType };
     const label = labels.get(record.id);
     if (label === undefined) throw new Error(`no gold label for accepted item ${record.id}`);
-    const gold = normaliseAnswer(label.answer, record.answerType ?? 'text');
-    const right = gold !== null && gold === record.target;
+    const answerType = record.answerType ?? 'text';
+    const gold = normaliseAnswer(label.answer, answerType);
+    // A verdict's (or option's) target is written in the judge's format (`verdictTarget`, e.g. `[[A]]`): read it back.
+    const target = answerType === 'verdict' || answerType === 'option' ? normaliseAnswer(record.target, answerType) : record.target;
+    const right = gold !== null && gold === target;
     accepted += 1;
     if (right) correct += 1;
     const task = (byTask[label.task] ??= { accepted: 0, correct: 0, accuracy: 0 });

@@ -6,6 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
 import { formatIssues, RunSpecError } from '../config/load-run-spec.js';
+import { bsmSpecSchema, perturbationSpecSchema } from '../config/judge-spec.js';
 import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 
@@ -59,6 +60,14 @@ export const evalSpecSchema = z
       .strict()
       .default({ dir: 'datasets' }),
     templates: runSpecObjectSchema.shape.templates,
+    /** Branch-Solve-Merge settings (strategy `bsm`), as in the run spec. */
+    bsm: bsmSpecSchema.prefault({}),
+    /**
+     * Input perturbations, as in the run spec (e.g. `{kinds: [swap-ab]}` for judges): each item also runs on its
+     * variants, and the result reports the share of items whose answer changes (`metrics.inconsistency`). The
+     * predicted answer stays the original input's; tokens count every variant's calls. Absent: none.
+     */
+    perturbations: perturbationSpecSchema.optional(),
     /** Attempts per item before it is recorded as errored. Default 3. */
     maxAttempts: z.number().int().min(1).max(20).default(3),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
+import { structuredInputSchema } from '../perturbation/structured-input.js';
 
 /** Queue of eval items, worked by `s2d worker` beside `distill` and `publish`. */
 export const EVAL_QUEUE = 'eval';
@@ -15,6 +16,10 @@ export const evalJobSchema = z
     id: z.string(),
     prompt: z.string().min(1),
     answerType: z.enum(ANSWER_TYPES),
+    /** The structured form the prompt was rendered from (pair / options), for BSM and perturbations. */
+    structured: structuredInputSchema.optional(),
+    /** 429 re-queues so far (workers/llm-failure-policy.ts writes it; never set by the submitter). */
+    rateLimitRequeues: z.number().int().min(0).optional(),
   })
   .strict();
 export type EvalJob = z.infer<typeof evalJobSchema>;

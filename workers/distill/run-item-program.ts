@@ -5,8 +5,7 @@ import { curatePerturbed } from '../../shared/curation/curate-perturbed.js';
 import { formatTarget } from '../../shared/curation/format-target.js';
 import type { VariantRecord } from '../../shared/dataset/item-result.js';
 import type { Sampler } from '../../shared/llm/sampler.js';
-import { SharedCallsSampler } from '../../shared/llm/shared-calls-sampler.js';
-import { buildVariants } from '../../shared/perturbation/perturbation.js';
+import { runOnVariants } from '../../shared/perturbation/run-on-variants.js';
 import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
 import type { DistillJob } from '../../shared/queue/job-payloads.js';
 import type { StructuredInput } from '../../shared/core-types.js';
@@ -56,21 +55,23 @@ export async function runItemProgram(
     outcome = await curateRun(payload.prompt, payload.structured);
   } else {
     if (payload.structured === undefined) throw new Error(`item ${payload.id} has no structured input to perturb`);
-    const shared = new SharedCallsSampler(sampler);
-    const variants = buildVariants(payload.structured, perturbations.kinds, perturbations.variants, [spec.sampling.seed, payload.id]);
-    const [original, ...curated] = await Promise.all([
-      curateRun(payload.prompt, payload.structured, shared),
-      ...variants.map((variant) => curateRun(renderStructuredPrompt(variant.input, templates), variant.input, shared)),
-    ]);
+    const { original, variants } = await runOnVariants({
+      prompt: payload.prompt,
+      input: payload.structured,
+      perturbations,
+      seedParts: [spec.sampling.seed, payload.id],
+      sampler,
+      renderPrompt: (input) => renderStructuredPrompt(input, templates),
+      run: (prompt, structured, via) => curateRun(prompt, structured, via),
+    });
     outcome = curatePerturbed(
       original,
-      variants.map((variant, i) => ({ name: variant.name, mapBack: variant.mapBack, curated: curated[i] ?? original })),
+      variants.map(({ variant, outcome: curated }) => ({ name: variant.name, mapBack: variant.mapBack, curated })),
     );
     if (outcome.status === 'accepted' && perturbations.emitSwapped) {
       // Every variant agreed, so each one's own voted answer is the target for its own input.
-      const augmented = variants.flatMap((variant, i) => {
-        const own = curated[i];
-        if (own?.status !== 'accepted') return [];
+      const augmented = variants.flatMap(({ variant, outcome: own }) => {
+        if (own.status !== 'accepted') return [];
         return [{ variant: variant.name, prompt: renderStructuredPrompt(variant.input, templates), target: formatTarget(own.target, payload.answerType, templates) }];
       });
       outcome = { ...outcome, augmented };

@@ -3,10 +3,13 @@ import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
 import type { ResolvedEvalSpec } from '../../shared/eval/eval-spec.js';
-import { createOpenAiClient, type NSupport } from '../../shared/llm/openai-sampler.js';
+import type { RequestGate } from '../../shared/limits/endpoint-limiter.js';
+import type { EndpointLimits } from '../../shared/limits/endpoint-limits.js';
+import type { NSupport } from '../../shared/llm/openai-sampler.js';
 import type { Strategy } from '../../shared/strategies/strategy.js';
 import { getStrategy, resolveTemplates } from '../../shared/strategies/strategy-registry.js';
 import type { TemplateSet } from '../../shared/strategies/templates.js';
+import { endpointAccess, type LimiterStore } from '../endpoint-access.js';
 
 /** What a worker derives from an eval's spec, once per eval and process. */
 export interface EvalContext {
@@ -14,6 +17,9 @@ export interface EvalContext {
   strategy: Strategy;
   templates: TemplateSet;
   client: OpenAI;
+  /** The fleet-wide limiter of the eval's endpoint + model (shared with distill runs on it); absent without Redis. */
+  gate?: RequestGate;
+  limits: EndpointLimits;
   nSupport: NSupport;
   store: ArtifactStore;
 }
@@ -26,6 +32,8 @@ export class EvalContexts {
   constructor(
     private readonly evals: EvalRunStore,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
+    private readonly limiterStore?: LimiterStore,
   ) {}
 
   get(evalId: string): Promise<EvalContext> {
@@ -43,17 +51,20 @@ export class EvalContexts {
   private async build(evalId: string): Promise<EvalContext> {
     const spec = await this.evals.getSpec(evalId);
     if (spec === null) throw new Error(`eval ${evalId} is not registered in this Redis/prefix`);
-    return buildEvalContext(spec, this.env);
+    return buildEvalContext(spec, this.env, this.limiterStore);
   }
 }
 
-export function buildEvalContext(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv = process.env): EvalContext {
+export function buildEvalContext(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv = process.env, limiterStore?: LimiterStore): EvalContext {
+  const { client, gate, limits } = endpointAccess(spec.model, env, limiterStore);
   return {
     spec,
     strategy: getStrategy(spec.strategy),
     templates: resolveTemplates(spec.templates).templates,
-    client: createOpenAiClient({ baseUrl: spec.model.baseUrl, apiKey: env[spec.model.apiKeyEnv] ?? 'no-key', timeoutMs: spec.model.timeoutMs }),
+    client,
+    ...(gate === undefined ? {} : { gate }),
+    limits,
     nSupport: { honoured: undefined },
-    store: openArtifactStore(spec.output.dir),
+    store: openArtifactStore(spec.output.dir, env),
   };
 }

@@ -1,17 +1,22 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { addUsage, ZERO_USAGE, type TokenUsage } from '../../shared/core-types.js';
+import { addUsage, ZERO_USAGE, type StructuredInput, type TokenUsage } from '../../shared/core-types.js';
 import { majorityVote } from '../../shared/curation/majority-vote.js';
 import { evalItemRecordSchema, type EvalItemRecord } from '../../shared/eval/eval-item-record.js';
 import { evalItemCacheKey, evalItemKey } from '../../shared/eval/eval-keys.js';
 import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
-import { itemConsistency } from '../../shared/eval/item-consistency.js';
+import { itemConsistency, withVariantTexts } from '../../shared/eval/item-consistency.js';
 import { extractAnswer } from '../../shared/extraction/extract-answer.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
 import { OpenAiSampler } from '../../shared/llm/openai-sampler.js';
+import type { Sampler } from '../../shared/llm/sampler.js';
+import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
+import { runOnVariants } from '../../shared/perturbation/run-on-variants.js';
 import type { Logger } from '../../shared/logger.js';
 import { evalJobSchema, type EvalJob } from '../../shared/queue/eval-job.js';
+import type { SampleChain } from '../../shared/strategies/strategy.js';
+import { decideLlmFailure } from '../llm-failure-policy.js';
 import type { EvalContext, EvalContexts } from './eval-contexts.js';
 import { finaliseEval } from './finalise-eval.js';
 
@@ -27,13 +32,13 @@ export interface EvalDeps {
  * One eval item: strategy -> extraction -> plurality -> durable record (first write final) -> done bit -> (last
  * item) finalisation. The job carries no label, so nothing here can put one in a prompt.
  */
-export function createEvalProcessor(deps: EvalDeps): (job: Job) => Promise<'done' | 'already-done'> {
-  return async (job) => {
+export function createEvalProcessor(deps: EvalDeps): (job: Job, token?: string) => Promise<'done' | 'already-done'> {
+  return async (job, token) => {
     const payload = evalJobSchema.parse(job.data);
     const context = await deps.contexts.get(payload.evalId);
     const key = evalItemKey(payload.evalId, payload.index);
     const stored = await context.store.get(key);
-    const record = stored !== null ? parseRecord(stored) : await computeRecord(deps, context, payload, job);
+    const record = stored !== null ? parseRecord(stored) : await computeRecord(deps, context, payload, job, token);
     return (await finishEvalItem(deps, context, payload, record)) ? 'done' : 'already-done';
   };
 }
@@ -81,7 +86,7 @@ export function erroredRecord(payload: Pick<EvalJob, 'index' | 'id' | 'answerTyp
   };
 }
 
-async function computeRecord(deps: EvalDeps, context: EvalContext, payload: EvalJob, job: Job): Promise<EvalItemRecord> {
+async function computeRecord(deps: EvalDeps, context: EvalContext, payload: EvalJob, job: Job, token: string | undefined): Promise<EvalItemRecord> {
   const { spec } = context;
   const started = performance.now();
   const base = { index: payload.index, id: payload.id, answerType: payload.answerType };
@@ -92,16 +97,10 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
     useN: spec.model.useN,
     nSupport: context.nSupport,
     cache: new RedisItemCallCache(deps.redis, evalItemCacheKey(deps.prefix, payload.evalId, payload.index)),
+    ...(context.gate === undefined ? {} : { gate: context.gate }),
   });
   try {
-    const chains = await context.strategy.run({
-      prompt: payload.prompt,
-      answerType: payload.answerType,
-      templates: context.templates,
-      samples: spec.sampling.samples,
-      params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
-      sampler,
-    });
+    const { chains, extra } = await runEvalProgram(context, payload, sampler);
     const ordered = [...chains].sort((a, b) => a.sampleIndex - b.sampleIndex);
     const answers = ordered.map((chain) => {
       const extraction = extractAnswer(chain.finalText, payload.answerType);
@@ -109,7 +108,9 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
     });
     // minAgreement 0: evaluation reports the plurality answer; a tie is broken by the vote order (deterministic).
     const vote = majorityVote(answers, 0);
-    const usage = ordered.reduce<TokenUsage>((sum, chain) => addUsage(sum, chain.usage), { ...ZERO_USAGE });
+    // Cost counts every call of every input the item ran on (the original and each perturbed variant).
+    const all = [...ordered, ...extra];
+    const usage = all.reduce<TokenUsage>((sum, chain) => addUsage(sum, chain.usage), { ...ZERO_USAGE });
     const consistent = itemConsistency(ordered, payload.answerType);
     return {
       ...base,
@@ -118,17 +119,64 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
       votes: vote.votes,
       samples: vote.samples,
       unextractable: vote.unextractable,
-      calls: ordered.reduce((sum, chain) => sum + chain.calls, 0),
+      calls: all.reduce((sum, chain) => sum + chain.calls, 0),
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
       latencyMs: Math.round(performance.now() - started),
       ...(consistent === undefined ? {} : { consistent }),
     };
   } catch (error) {
-    const failure = classifyLlmError(error);
     const attempts = job.attemptsMade + 1;
-    if (failure.kind === 'retry' && attempts < (job.opts.attempts ?? 1)) throw error;
-    deps.logger.warn({ evalId: payload.evalId, index: payload.index, attempts, reason: failure.reason }, 'eval item errored');
-    return erroredRecord(payload, failure.reason, Math.round(performance.now() - started));
+    // The fleet's one failure policy: a 429 re-queues without using an attempt (throws DelayedError).
+    const decision = await decideLlmFailure({
+      job,
+      token,
+      failure: classifyLlmError(error),
+      maxRateLimitRequeues: context.limits.maxRateLimitRequeues,
+      logger: deps.logger,
+      logFields: { evalId: payload.evalId, index: payload.index },
+    });
+    if (decision.action === 'retry') throw error;
+    deps.logger.warn({ evalId: payload.evalId, index: payload.index, attempts, reason: decision.reason }, 'eval item errored');
+    return erroredRecord(payload, decision.reason, Math.round(performance.now() - started));
   }
+}
+
+/**
+ * The strategy on the item, and with `perturbations` on each perturbed variant too (built and run exactly as the
+ * distill worker does): the original's chains carry the variants' answers, mapped back, in `variantTexts`; the
+ * variants' own chains come back as `extra`, for cost only.
+ */
+async function runEvalProgram(context: EvalContext, payload: EvalJob, sampler: Sampler): Promise<{ chains: SampleChain[]; extra: SampleChain[] }> {
+  const { spec, templates } = context;
+  const run = (prompt: string, structured: StructuredInput | undefined, via: Sampler): Promise<SampleChain[]> =>
+    context.strategy.run({
+      prompt,
+      answerType: payload.answerType,
+      templates,
+      samples: spec.sampling.samples,
+      params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
+      sampler: via,
+      structured,
+      bsm: spec.bsm,
+    });
+  const perturbations = spec.perturbations;
+  if (perturbations === undefined) return { chains: await run(payload.prompt, payload.structured, sampler), extra: [] };
+  if (payload.structured === undefined) throw new Error(`eval item ${payload.id} has no structured input to perturb`);
+  const { original, variants } = await runOnVariants({
+    prompt: payload.prompt,
+    input: payload.structured,
+    perturbations,
+    seedParts: [spec.sampling.seed, payload.id],
+    sampler,
+    renderPrompt: (input) => renderStructuredPrompt(input, templates),
+    run,
+  });
+  const chains = withVariantTexts(
+    original,
+    variants.map(({ variant, outcome }) => ({ mapBack: variant.mapBack, chains: outcome })),
+    payload.answerType,
+    templates,
+  );
+  return { chains, extra: variants.flatMap(({ outcome }) => outcome) };
 }

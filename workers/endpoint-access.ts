@@ -1,0 +1,57 @@
+import type { Redis } from 'ioredis';
+import type OpenAI from 'openai';
+import { EndpointLimiter, type RequestGate } from '../shared/limits/endpoint-limiter.js';
+import { endpointLimitsSchema, type EndpointLimits } from '../shared/limits/endpoint-limits.js';
+import { createOpenAiClient } from '../shared/llm/openai-sampler.js';
+import { registerSecret } from '../shared/redact-secrets.js';
+
+/** Where the endpoint limiters keep their shared state. */
+export interface LimiterStore {
+  redis: Redis;
+  prefix: string;
+}
+
+export interface EndpointAccess {
+  client: OpenAI;
+  /** The fleet-wide limiter of the endpoint + model; absent without a limiter store (requests are then not limited). */
+  gate?: RequestGate;
+  /** The endpoint limits (defaults filled in for specs stored before limits existed). */
+  limits: EndpointLimits;
+}
+
+/**
+ * The client and fleet-wide request gate of a spec's model, the same for distill and eval jobs: one limiter per
+ * endpoint + model in Redis, so a distillation run and an evaluation against the same endpoint share its budget.
+ */
+export function endpointAccess(
+  model: { name: string; baseUrl: string; apiKeyEnv: string; timeoutMs: number; limits?: unknown },
+  env: NodeJS.ProcessEnv,
+  limiterStore: LimiterStore | undefined,
+): EndpointAccess {
+  const apiKey = env[model.apiKeyEnv];
+  // Specs are stored as submitted; one stored by an older submitter has no limits yet.
+  const limits = endpointLimitsSchema.parse(model.limits ?? {});
+  // Endpoints may echo the key in error text: from now on it is scrubbed from every log line and reject reason.
+  registerSecret(apiKey);
+  const gate =
+    limiterStore === undefined
+      ? undefined
+      : new EndpointLimiter({
+          ...limiterStore,
+          baseUrl: model.baseUrl,
+          model: model.name,
+          limits,
+          // The SDK does not retry (maxRetries 0), so a request lasts at most its timeout; the margin covers the
+          // Redis round trips around it.
+          leaseMs: model.timeoutMs + 10_000,
+        });
+  const client = createOpenAiClient({
+    baseUrl: model.baseUrl,
+    // Local endpoints (the simulator, vLLM, Ollama) take any key; the SDK insists on a non-empty one.
+    apiKey: apiKey ?? 'no-key',
+    timeoutMs: model.timeoutMs,
+    // 429s belong to the limiter and the delayed re-queue, other transient faults to BullMQ attempts.
+    maxRetries: 0,
+  });
+  return gate === undefined ? { client, limits } : { client, gate, limits };
+}

@@ -1,0 +1,66 @@
+import { DelayedError, type Job } from 'bullmq';
+import type { LlmFailure } from '../shared/llm/classify-llm-error.js';
+import type { Logger } from '../shared/logger.js';
+
+/** Job-data field counting an item's 429 re-queues (the payload schemas ignore or allow unknown fields). */
+export const REQUEUES_FIELD = 'rateLimitRequeues';
+
+export type FailureDecision =
+  /** Give the error back to BullMQ: one attempt used, retried with exponential backoff. */
+  | { action: 'retry' }
+  /** Record the item as errored now with this reason. */
+  | { action: 'record'; reason: string };
+
+export interface FailurePolicyContext {
+  job: Job;
+  /** The worker's lock token of the job (second argument of the processor). */
+  token: string | undefined;
+  failure: LlmFailure;
+  /** Re-queues after a 429 before the item falls back to ordinary attempts (endpoint limits). */
+  maxRateLimitRequeues: number;
+  logger: Logger;
+  /** Ids for log lines (runId or evalId, index). */
+  logFields: Record<string, string | number>;
+  /** What a `fatal-run` failure does besides recording the item (distill: fail the run). */
+  onFatalRun?: (reason: string) => Promise<void>;
+}
+
+/**
+ * The fleet's one policy for an LLM failure of a queued item, used by distill and eval workers alike. A 429
+ * re-queues the job with a delay and throws DelayedError, which BullMQ treats as "moved, not failed": no attempt is
+ * used (moveToDelayed skips the attempt counter), up to `maxRateLimitRequeues` times. Completions already paid for
+ * in this attempt stay in the item's call cache, so the next execution pays only for what is missing. Transient
+ * faults use BullMQ attempts; fatal ones are recorded at once.
+ */
+export async function decideLlmFailure(context: FailurePolicyContext): Promise<FailureDecision> {
+  const { job, failure, logger, logFields } = context;
+  const attempts = job.attemptsMade + 1;
+  const maxAttempts = job.opts.attempts ?? 1;
+  switch (failure.kind) {
+    case 'rate-limited': {
+      const requeues = requeuesOf(job);
+      if (requeues < context.maxRateLimitRequeues) {
+        await job.updateData({ ...(job.data as object), [REQUEUES_FIELD]: requeues + 1 });
+        // Up to a quarter more than the server asked, so delayed items do not all return in the same millisecond.
+        const delayMs = Math.round(failure.retryAfterMs * (1 + Math.random() * 0.25));
+        await job.moveToDelayed(Date.now() + delayMs, context.token);
+        logger.debug({ ...logFields, requeues: requeues + 1, delayMs }, 'item re-queued after a 429');
+        throw new DelayedError();
+      }
+      const reason = `${failure.reason} (still rate limited after ${requeues} re-queues)`;
+      return attempts < maxAttempts ? { action: 'retry' } : { action: 'record', reason };
+    }
+    case 'retry':
+      return attempts < maxAttempts ? { action: 'retry' } : { action: 'record', reason: failure.reason };
+    case 'fatal-item':
+      return { action: 'record', reason: failure.reason };
+    case 'fatal-run':
+      await context.onFatalRun?.(failure.reason);
+      return { action: 'record', reason: failure.reason };
+  }
+}
+
+function requeuesOf(job: Job): number {
+  const value: unknown = (job.data as Record<string, unknown>)[REQUEUES_FIELD];
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
