@@ -28,7 +28,7 @@ export interface LocalS3 {
  */
 const CHILD_SCRIPT = `
 const S3rver = require(process.argv[1]);
-const server = new S3rver({ address: '127.0.0.1', port: 0, directory: process.argv[2], silent: true });
+const server = new S3rver({ address: '127.0.0.1', port: Number(process.argv[3] || 0), directory: process.argv[2], silent: true });
 server.run().then((address) => process.stdout.write(JSON.stringify({ port: address.port }) + '\\n'), (error) => {
   process.stderr.write(String(error && error.stack || error) + '\\n');
   process.exit(1);
@@ -39,6 +39,14 @@ process.stdin.resume();
 process.on('SIGTERM', stop);
 `;
 
+export interface LocalS3Options {
+  /** Loopback port to listen on. Default: a free one. */
+  port?: number;
+  /** Where the objects live; kept by `close`, so a server restarted on it finds them again (fault tests). Default: a
+   * fresh temp directory that `close` removes. */
+  directory?: string;
+}
+
 /**
  * Starts s3rver, an S3-compatible server (a dev dependency, for tests and `s2d demo --s3`), as a child process on
  * a free loopback port with a fresh temp directory that `close` removes. It speaks the S3 REST API over real HTTP
@@ -48,15 +56,16 @@ process.on('SIGTERM', stop);
  * OpenSSL 3 only offers with `--openssl-legacy-provider`; without it every truncated listing fails with
  * InternalError. The flag is confined to the test server's process.
  */
-export async function startLocalS3(): Promise<LocalS3> {
+export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
   let entry: string;
   try {
     entry = createRequire(import.meta.url).resolve('s3rver');
   } catch (error) {
     throw new Error(`the local S3 server needs the s3rver package (a dev dependency; run npm install): ${String(error)}`);
   }
-  const directory = await mkdtemp(join(tmpdir(), 's2d-s3-'));
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD_SCRIPT, entry, directory], {
+  const ownDirectory = options.directory === undefined;
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 's2d-s3-')));
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', CHILD_SCRIPT, entry, directory, String(options.port ?? 0)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -80,7 +89,7 @@ export async function startLocalS3(): Promise<LocalS3> {
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
-    await rm(directory, { recursive: true, force: true });
+    if (ownDirectory) await rm(directory, { recursive: true, force: true });
     throw error;
   }
   const endpoint = `http://127.0.0.1:${port}`;
@@ -109,7 +118,7 @@ export async function startLocalS3(): Promise<LocalS3> {
         child.kill('SIGTERM');
         await exited;
       }
-      await rm(directory, { recursive: true, force: true });
+      if (ownDirectory) await rm(directory, { recursive: true, force: true });
     },
   };
 }
