@@ -5,7 +5,7 @@ const queueName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" only, 1-64 characters')
   // s2d's own queues: a message there would be taken for one of their jobs.
-  .refine((name) => !['distill', 'publish', 'handoff'].includes(name), 'must not be one of s2d\'s own queues (distill, publish, handoff)');
+  .refine((name) => !['distill', 'publish', 'handoff', 'eval'].includes(name), 'must not be one of s2d\'s own queues (distill, publish, handoff, eval)');
 
 /**
  * Suggested training hyperparameters, passed to the fine-tuning API (openai) or in the queue message (queue).

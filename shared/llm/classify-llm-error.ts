@@ -25,7 +25,9 @@ const FATAL_ITEM_STATUSES = new Set([400, 413, 422]);
 const FATAL_RUN_STATUSES = new Set([401, 403, 404]);
 
 function isQuotaExhausted(code: unknown, type: unknown, message: string): boolean {
-  return code === 'insufficient_quota' || type === 'insufficient_quota' || /quota/i.test(message);
+  // Only the billing kind of quota: some providers word an ordinary per-minute 429 as "quota exceeded", and that one
+  // must back off, not fail the run.
+  return code === 'insufficient_quota' || type === 'insufficient_quota' || /insufficient[_ ]quota|exceeded your current quota/i.test(message);
 }
 
 export function classifyLlmError(error: unknown, nowMs: number = Date.now()): LlmFailure {

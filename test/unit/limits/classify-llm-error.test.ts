@@ -31,6 +31,8 @@ describe('classifyLlmError', () => {
     });
     expect(classifyLlmError(apiError(429, { message: 'You exceeded your current plan.', code: 'insufficient_quota' })).kind).toBe('fatal-run');
     expect(classifyLlmError(apiError(429, { message: 'You exceeded your current quota, please check billing' })).kind).toBe('fatal-run');
+    // A per-minute limit worded as a quota is still an ordinary rate limit.
+    expect(classifyLlmError(apiError(429, { message: 'Quota exceeded for requests per minute. Try again later.' })).kind).toBe('rate-limited');
   });
 
   it('connection errors and timeouts are retried', () => {
