@@ -111,6 +111,33 @@ describe('fine-tuning hand-off after publication', () => {
     }
   });
 
+  it('a partial dataset (cancelled run) is published but not handed off: the hand-off is recorded as skipped', async () => {
+    const run = await createRunFixture({
+      label: 'ftpartial',
+      redisUrl,
+      baseUrl: sim.baseUrl,
+      items: 6,
+      spec: { handoff: { kind: 'queue', baseModel: 'llama-3-8b', hyperparameters: {} } },
+    });
+    const queues = new QueueRegistry(run.clients.redis, run.prefix);
+    try {
+      await run.submit(); // no worker yet: every item is still to start when the run is cancelled
+      expect(await run.clients.runs.stop(run.spec.runId, 'cancelled', 'test')).toEqual({ ok: true, already: false });
+      const w = workers(run);
+      await waitForPublication(run.clients.runs, run.spec.runId, false, 25);
+      const handoff = await handoffEnded(run.clients.runs, run.spec.runId);
+      await w.close(false);
+      expect((await run.readDataset()).manifest).toMatchObject({ partial: true, stopped: { reason: 'cancelled', items: 6 } });
+      expect(handoff).toMatchObject({ kind: 'queue', state: 'skipped' });
+      expect(handoff.error).toMatch(/partial/);
+      const finetune = queues.get('finetune');
+      expect(await finetune.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).toEqual([]);
+    } finally {
+      await queues.close();
+      await run.clients.close();
+    }
+  });
+
   it('openai: uploads both splits, creates one job, polls it to succeeded, and a retried hand-off creates no second job', async () => {
     const run = await createRunFixture({
       label: 'ftopenai',
