@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import { RunFailedError } from '../../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../helpers/run-fixture.js';
 
 const redisUrl = inject('redisUrl');
@@ -81,6 +82,21 @@ describe('run state control in Redis (Lua)', () => {
       expect(await stopped.clients.runs.fail(stopped.spec.runId, 'late')).toEqual({ ok: false, state: 'published' });
       expect(await stopped.clients.runs.get(stopped.spec.runId)).toMatchObject({ state: 'published', error: null });
       await stopped.clients.close();
+    } finally {
+      await run.clients.close();
+    }
+  });
+
+  it('the producer enqueues nothing more for a failed run: the submission fails with the run\'s reason', async () => {
+    const run = await createRunFixture({ label: 'fail-produce', redisUrl, baseUrl: NO_LLM, items: 5 });
+    const { runs } = run.clients;
+    try {
+      await runs.register(run.spec);
+      await runs.fail(run.spec.runId, 'the LLM endpoint refuses this run: 401');
+      const error = await run.submit().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RunFailedError);
+      expect((error as Error).message).toMatch(/refuses this run: 401.*new runId/);
+      expect(await run.clients.distillQueue.count()).toBe(0);
     } finally {
       await run.clients.close();
     }
