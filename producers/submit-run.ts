@@ -8,6 +8,7 @@ import { enqueuePublish } from '../shared/queue/enqueue-publish.js';
 import { JOB_DEFAULTS } from '../shared/queue/job-options.js';
 import { distillJobId, type DistillJob } from '../shared/queue/job-payloads.js';
 import type { RunStore } from '../shared/runs/run-store.js';
+import { RunFailedError } from '../shared/runs/wait-for-publication.js';
 import { isStoppedResult, stoppedResult } from '../shared/dataset/stopped-result.js';
 import { readRunInput } from './run-input.js';
 import { structuredInputOptions } from './structured-input-options.js';
@@ -94,6 +95,10 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
   const jobs = items.filter((item) => fresh.has(item.index));
   if (jobs.length === 0) return { enqueued: 0, stopped: 0 };
   const run = await deps.runs.get(spec.runId);
+  if (run?.state === 'failed') {
+    // Workers skip a failed run's items without running them, so enqueuing the rest of the input would only fill Redis.
+    throw new RunFailedError(spec.runId, `${run.error ?? 'no reason recorded'}; its remaining items are not enqueued (a failed run runs no more items: submit it again under a new runId)`);
+  }
   if (run?.state === 'cancelled') {
     // The run stopped: the items it never started are accounted for as stopped rejects instead of being enqueued.
     const reason = run.stopReason ?? 'cancelled';

@@ -67,6 +67,8 @@ function collectJson(summary: DatasetSummary, source: string, downloaded: Awaite
     files: downloaded.manifest.files.map((f) => ({ path: f.path, role: f.role, records: f.records, bytes: f.bytes, sha256: f.sha256 })),
     totals: { files: summary.files + 1, records: summary.records, bytes: summary.bytes },
     counts: summary.counts,
+    partial: summary.stopped !== null,
+    stopped: summary.stopped,
   };
 }
 
@@ -80,6 +82,7 @@ function formatCollect(summary: DatasetSummary, source: string, dir: string): st
     `files      ${summary.files} + manifest.json (${roles}), ${summary.bytes} bytes, ${summary.records} lines: sizes and sha256 match the manifest`,
     `records    train ${c.train}, validation ${c.validation}`,
     `counts     inputs ${c.inputs} = accepted ${c.accepted} + rejected ${c.rejected} + errored ${c.errored}`,
+    ...(summary.stopped === null ? [] : [`partial    ${summary.stopped.items} items never processed (${summary.stopped.reason}); rejects.jsonl lists them to submit again`]),
     '',
   ].join('\n');
 }

@@ -1,11 +1,17 @@
 import { z } from 'zod';
+import { EVAL_QUEUE } from '../queue/eval-job.js';
+import { QUEUES } from '../queue/queue-names.js';
+
+// s2d's queues, and the namespaces of its own keys under the prefix (`<prefix>:run:<runId>`…): a queue of that name
+// would put BullMQ's keys (`<prefix>:<queue>:<jobId>`, `…:meta`) among them.
+const S2D_QUEUES: readonly string[] = [...Object.values(QUEUES), EVAL_QUEUE, 'run', 'runs', 'cache', 'evalrun', 'evals', 'evalcache', 'limits', 'handoff-claim'];
 
 /** BullMQ queue names: no ':' (BullMQ's key separator), 1-64 characters. */
 const queueName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" only, 1-64 characters')
   // s2d's own queues: a message there would be taken for one of their jobs.
-  .refine((name) => !['distill', 'publish', 'handoff', 'eval'].includes(name), 'must not be one of s2d\'s own queues (distill, publish, handoff, eval)');
+  .refine((name) => !S2D_QUEUES.includes(name), `must not be one of s2d's own queues or key names (${S2D_QUEUES.join(', ')})`);
 
 /**
  * Suggested training hyperparameters, passed to the fine-tuning API (openai) or in the queue message (queue).

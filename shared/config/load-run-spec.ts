@@ -92,6 +92,16 @@ async function listS3Input(uri: string, env: NodeJS.ProcessEnv): Promise<S3Input
 }
 
 /**
+ * The spec's own `model.baseUrl` is refused with credentials in it by the schema; the submitter's OPENAI_BASE_URL
+ * default gets the same check, as the resolved URL is stored in Redis and in the published manifest.
+ */
+export function checkDefaultBaseUrl(fromSpec: string | undefined, resolved: string): void {
+  if (fromSpec === undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(resolved)) {
+    throw new RunSpecError('OPENAI_BASE_URL must not carry credentials (user:password@); put the key in OPENAI_API_KEY');
+  }
+}
+
+/**
  * Makes a spec self-contained for workers on other machines: absolute paths, a base URL, and a run id that is a
  * pure function of the spec and the input's content, so the same submission twice is the same run.
  */
@@ -103,6 +113,7 @@ export async function resolveRunSpec(spec: RunSpec, options: ResolveOptions): Pr
   if (baseUrl === undefined) {
     throw new RunSpecError('the run spec names no model.baseUrl and OPENAI_BASE_URL is not set');
   }
+  checkDefaultBaseUrl(spec.model.baseUrl, baseUrl);
   const withoutId = { ...spec, input, output: { ...spec.output, dir: outDir }, model: { ...spec.model, baseUrl } };
   const runId = spec.runId ?? `${spec.name}-${(await fingerprint(withoutId, input, options.env ?? process.env)).slice(0, 12)}`;
   return { ...withoutId, runId };

@@ -19,7 +19,7 @@ const resolvedRunSpecSchema = runSpecObjectSchema.extend({
 
 const manifestFileSchema = z
   .object({
-    /** Relative to the dataset folder (`<runId>/`), `/`-separated. */
+    /** Relative to the dataset folder (`<name>/<runId>/`), `/`-separated. */
     path: z
       .string()
       .min(1)

@@ -52,6 +52,8 @@ export interface DatasetSummary {
   /** Files per role, e.g. { train: 2, validation: 1, provenance: 1, rejects: 1 }. */
   filesByRole: Record<string, number>;
   counts: Manifest['counts'];
+  /** A partial dataset (its run was cancelled or ran out of budget): why, and how many items were never processed. */
+  stopped: NonNullable<Manifest['stopped']> | null;
 }
 
 export function summariseDataset(manifest: Manifest): DatasetSummary {
@@ -65,6 +67,7 @@ export function summariseDataset(manifest: Manifest): DatasetSummary {
     records: manifest.files.reduce((sum, f) => sum + f.records, 0),
     filesByRole,
     counts: manifest.counts,
+    stopped: manifest.stopped ?? null,
   };
 }
 

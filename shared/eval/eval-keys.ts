@@ -32,7 +32,9 @@ export interface EvalRedisKeys {
 }
 
 export function evalRedisKeys(prefix: string, evalId: string): EvalRedisKeys {
-  return { eval: `${prefix}:eval:${evalId}`, done: `${prefix}:eval:${evalId}:done`, index: `${prefix}:evals` };
+  // Not `<prefix>:eval:…`: that is the eval queue's namespace in BullMQ (job hashes, `meta`, `id`, `wait`…), where an
+  // eval id like `meta` or another eval's job id would land on one of its keys.
+  return { eval: `${prefix}:evalrun:${evalId}`, done: `${prefix}:evalrun:${evalId}:done`, index: `${prefix}:evals` };
 }
 
 /** Call cache of one eval item; deleted once its record is durable. */

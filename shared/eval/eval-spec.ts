@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
-import { formatIssues, RunSpecError } from '../config/load-run-spec.js';
+import { checkDefaultBaseUrl, formatIssues, RunSpecError } from '../config/load-run-spec.js';
 import { bsmSpecSchema, perturbationSpecSchema } from '../config/judge-spec.js';
 import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
@@ -106,6 +106,7 @@ export async function resolveEvalSpec(spec: EvalSpec, options: { baseDir: string
   const abs = (path: string): string => (isAbsolute(path) ? path : resolve(options.baseDir, path));
   const baseUrl = spec.model.baseUrl ?? options.defaultBaseUrl;
   if (baseUrl === undefined) throw new RunSpecError('the eval spec names no model.baseUrl and OPENAI_BASE_URL is not set');
+  checkDefaultBaseUrl(spec.model.baseUrl, baseUrl);
   const withoutId = {
     ...spec,
     input: abs(spec.input),

@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { AnswerType } from '../core-types.js';
-import { ANSWER_TYPES } from '../core-types.js';
+import { ANSWER_TYPES, type AnswerType } from '../core-types.js';
 
 /** An evaluation item: the unlabeled input joined with its gold label, which only evaluation ever reads. */
 export interface LabelledItem {

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ANSWER_TYPES, type AnswerType } from '../core-types.js';
-import type { StructuredInput } from '../core-types.js';
+import { ANSWER_TYPES, type AnswerType, type StructuredInput } from '../core-types.js';
 import { readStructured, type Problem } from '../perturbation/structured-line.js';
 import type { EvalJob } from '../queue/eval-job.js';
 import type { EvalLabel } from './eval-metrics.js';

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../core-types.js';
+import { ZERO_USAGE, type ChatMessage } from '../core-types.js';
 import type { Completion, Sampler, SamplingParams } from './sampler.js';
 
 /**
@@ -16,8 +16,9 @@ export class SharedCallsSampler implements Sampler {
     const key = JSON.stringify([messages.map((m) => [m.role, m.content]), sampleIndices, params.temperature, params.maxTokens]);
     const existing = this.inFlight.get(key);
     if (existing !== undefined) {
-      // The second asker did not pay: its completions are marked cached, like a call-cache hit.
-      return existing.then((completions) => completions.map((completion) => ({ ...completion, cached: true })));
+      // The second asker did not pay: its completions are marked cached and carry no usage, since the first asker's
+      // chain already counts those tokens in the same item (otherwise item and manifest totals count them twice).
+      return existing.then((completions) => completions.map((completion) => ({ ...completion, usage: { ...ZERO_USAGE }, cached: true })));
     }
     const call = this.inner.sample(messages, sampleIndices, params);
     this.inFlight.set(key, call);

@@ -6,6 +6,8 @@
  * - `validating_files`, `queued`, `running`: (openai) the provider's status of the fine-tuning job, as last polled.
  * - `succeeded`, `failed`, `cancelled`: (openai) the job's end state; `succeeded` carries `fineTunedModel`.
  * - `error`: s2d could not hand the dataset off (the reason is in `error`); the dataset itself stays published.
+ * - `skipped`: the dataset is partial (its run was cancelled or ran out of budget), so it was not handed off; the
+ *   reason is in `error`. Fine-tuning on what a stopped run left is a person's decision, not an automatic one.
  */
 export const HANDOFF_STATES = [
   'enqueued',
@@ -17,11 +19,12 @@ export const HANDOFF_STATES = [
   'failed',
   'cancelled',
   'error',
+  'skipped',
 ] as const;
 export type HandoffState = (typeof HANDOFF_STATES)[number];
 
 /** States after which nothing more happens to a hand-off. */
-export const FINAL_HANDOFF_STATES: ReadonlySet<HandoffState> = new Set(['enqueued', 'succeeded', 'failed', 'cancelled', 'error']);
+export const FINAL_HANDOFF_STATES: ReadonlySet<HandoffState> = new Set(['enqueued', 'succeeded', 'failed', 'cancelled', 'error', 'skipped']);
 
 export interface HandoffStatus {
   kind: 'queue' | 'openai';

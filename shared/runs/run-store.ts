@@ -140,6 +140,17 @@ redis.call('HDEL', KEYS[1], 'resumeState')
 return 'ok'
 `;
 
+// ARGV: error. An endpoint that refuses a run (credentials, model, quota) fails it while it is live. A stopped run is
+// left to publish what it has (its unstarted items cost no call), and publishing or later is history.
+const FAIL = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'failed' then return 'already' end
+if state ~= 'producing' and state ~= 'running' and state ~= 'paused' then return state or 'missing' end
+redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[1])
+redis.call('HDEL', KEYS[1], 'resumeState')
+return 'ok'
+`;
+
 // Counts one paid request and, when the run has a budget, stops the run once it is reached.
 // ARGV: promptTokens, completionTokens, maxTokens ('' = none), maxCostUsd ('' = none), prompt and completion USD per
 // million tokens, now. Returns 1 when this request stopped the run.
@@ -310,6 +321,11 @@ export class RunStore {
   /** Stops a producing, running or paused run: state `cancelled` with the reason; the first stop wins. */
   stop(runId: string, reason: StopReason, detail: string, now = new Date()): Promise<ControlOutcome> {
     return this.control(STOP, runId, reason, detail, now.toISOString());
+  }
+
+  /** Fails a producing, running or paused run with the reason (see FAIL); the first failure's reason stays. */
+  fail(runId: string, error: string): Promise<ControlOutcome> {
+    return this.control(FAIL, runId, error);
   }
 
   /** A run's state alone (cheap enough for every producer batch), or null when the run does not exist. */

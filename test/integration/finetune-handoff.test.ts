@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { appendFile, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -111,6 +113,33 @@ describe('fine-tuning hand-off after publication', () => {
     }
   });
 
+  it('a partial dataset (cancelled run) is published but not handed off: the hand-off is recorded as skipped', async () => {
+    const run = await createRunFixture({
+      label: 'ftpartial',
+      redisUrl,
+      baseUrl: sim.baseUrl,
+      items: 6,
+      spec: { handoff: { kind: 'queue', baseModel: 'llama-3-8b', hyperparameters: {} } },
+    });
+    const queues = new QueueRegistry(run.clients.redis, run.prefix);
+    try {
+      await run.submit(); // no worker yet: every item is still to start when the run is cancelled
+      expect(await run.clients.runs.stop(run.spec.runId, 'cancelled', 'test')).toEqual({ ok: true, already: false });
+      const w = workers(run);
+      await waitForPublication(run.clients.runs, run.spec.runId, false, 25);
+      const handoff = await handoffEnded(run.clients.runs, run.spec.runId);
+      await w.close(false);
+      expect((await run.readDataset()).manifest).toMatchObject({ partial: true, stopped: { reason: 'cancelled', items: 6 } });
+      expect(handoff).toMatchObject({ kind: 'queue', state: 'skipped' });
+      expect(handoff.error).toMatch(/partial/);
+      const finetune = queues.get('finetune');
+      expect(await finetune.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).toEqual([]);
+    } finally {
+      await queues.close();
+      await run.clients.close();
+    }
+  });
+
   it('openai: uploads both splits, creates one job, polls it to succeeded, and a retried hand-off creates no second job', async () => {
     const run = await createRunFixture({
       label: 'ftopenai',
@@ -209,6 +238,47 @@ describe('fine-tuning hand-off after publication', () => {
       // Ended for good: running the step again does nothing.
       expect(await handoff(handoffJob)).toBe('error');
     } finally {
+      await queues.close();
+      await run.clients.close();
+    }
+  });
+
+  it('openai: a fine-tuning API that echoes its own key (apiKeyEnv) in a 401 never gets it into the hand-off status', async () => {
+    const key = 'ft-key-not-a-known-shape-0123456789';
+    // A real HTTP endpoint that refuses every request and quotes the key it was sent, as some servers do.
+    const echo = createServer((req, res) => {
+      req.resume();
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')}`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const port = (echo.address() as AddressInfo).port;
+    const run = await createRunFixture({
+      label: 'ftkey',
+      redisUrl,
+      baseUrl: sim.baseUrl,
+      items: 1,
+      spec: { handoff: { kind: 'openai', baseUrl: `http://127.0.0.1:${port}/v1`, apiKeyEnv: 'S2D_API_KEY_FT', baseModel: 'sim-base' }, output: { validationFraction: 0 } },
+    });
+    const queues = new QueueRegistry(run.clients.redis, run.prefix);
+    try {
+      const { runs } = run.clients;
+      const { runId } = run.spec;
+      await runs.register(run.spec);
+      const results = new ItemResultStore(openArtifactStore(run.spec.output.dir));
+      await results.putOnce(runId, itemResultSchema.parse({ index: 0, line: 1, id: 'i0', prompt: 'q', status: 'accepted', target: 'ab', voteShare: 1 }));
+      await runs.markDone(runId, 0, 'accepted', { promptTokens: 0, completionTokens: 0 });
+      await runs.setTotal(runId, 1);
+      const contexts = new RunContexts(runs);
+      await createPublishProcessor({ runs, contexts, logger: silent, queues })(publishJob(runId));
+      const handoffJob = { data: { runId }, attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job;
+      const handoff = createHandoffProcessor({ redis: run.clients.redis, prefix: run.prefix, runs, contexts, logger: silent, env: { S2D_API_KEY_FT: key } });
+      expect(await handoff(handoffJob)).toBe('error');
+      const error = (await runs.get(runId))?.handoff?.error ?? '';
+      expect(error).toMatch(/401.*Incorrect API key provided: \[redacted\]/);
+      expect(error).not.toContain(key);
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
       await queues.close();
       await run.clients.close();
     }

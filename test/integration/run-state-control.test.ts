@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import { RunFailedError } from '../../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../helpers/run-fixture.js';
 
 const redisUrl = inject('redisUrl');
@@ -55,6 +56,47 @@ describe('run state control in Redis (Lua)', () => {
       // Requests still in flight are counted, but stop nothing more.
       expect(await runs.countRequest(id, usage(10, 10), budget)).toBe(false);
       expect(await runs.get(id)).toMatchObject({ llmRequests: 4, paidPromptTokens: 4_010, paidCompletionTokens: 3_010 });
+    } finally {
+      await run.clients.close();
+    }
+  });
+
+  it('an endpoint that refuses the run fails it only while it is live: a stopped run still publishes its partial dataset, history is never rewritten', async () => {
+    const run = await createRunFixture({ label: 'fail', redisUrl, baseUrl: NO_LLM, items: 2 });
+    const { runs } = run.clients;
+    const id = run.spec.runId;
+    try {
+      await runs.register(run.spec);
+      await runs.pause(id);
+      expect(await runs.fail(id, 'refused')).toEqual({ ok: true, already: false });
+      expect(await runs.get(id)).toMatchObject({ state: 'failed', error: 'refused', resumeState: null });
+      expect(await runs.fail(id, 'again')).toEqual({ ok: true, already: true });
+      expect((await runs.get(id))?.error).toBe('refused');
+
+      const stopped = await createRunFixture({ label: 'fail-stopped', redisUrl, baseUrl: NO_LLM, items: 2 });
+      await stopped.clients.runs.register(stopped.spec);
+      await stopped.clients.runs.stop(stopped.spec.runId, 'cancelled', 'by test');
+      expect(await stopped.clients.runs.fail(stopped.spec.runId, 'refused')).toEqual({ ok: false, state: 'cancelled' });
+      await stopped.clients.runs.markPublished(stopped.spec.runId, 'x');
+      // A late duplicate execution after publication must not turn a published run into a failed one.
+      expect(await stopped.clients.runs.fail(stopped.spec.runId, 'late')).toEqual({ ok: false, state: 'published' });
+      expect(await stopped.clients.runs.get(stopped.spec.runId)).toMatchObject({ state: 'published', error: null });
+      await stopped.clients.close();
+    } finally {
+      await run.clients.close();
+    }
+  });
+
+  it('the producer enqueues nothing more for a failed run: the submission fails with the run\'s reason', async () => {
+    const run = await createRunFixture({ label: 'fail-produce', redisUrl, baseUrl: NO_LLM, items: 5 });
+    const { runs } = run.clients;
+    try {
+      await runs.register(run.spec);
+      await runs.fail(run.spec.runId, 'the LLM endpoint refuses this run: 401');
+      const error = await run.submit().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RunFailedError);
+      expect((error as Error).message).toMatch(/refuses this run: 401.*new runId/);
+      expect(await run.clients.distillQueue.count()).toBe(0);
     } finally {
       await run.clients.close();
     }

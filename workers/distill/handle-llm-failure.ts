@@ -22,7 +22,7 @@ export interface FailureContext {
  * A distill item's LLM failure, through the fleet's policy (`workers/llm-failure-policy.ts`). What is particular
  * to distillation is `fatal-run`: credentials, permissions, the model or the account's quota — every other item
  * would fail the same way, one request each — so the run fails now with the reason and workers skip its remaining
- * items without calling the LLM.
+ * items without calling the LLM. A run already stopped (cancel, budget) is not failed: it publishes what it has.
  */
 export function handleLlmFailure(context: FailureContext): Promise<FailureDecision> {
   const { runId, index, logger } = context;
@@ -34,8 +34,8 @@ export function handleLlmFailure(context: FailureContext): Promise<FailureDecisi
     logger,
     logFields: { runId, index },
     onFatalRun: async (reason) => {
-      await context.runs.setState(runId, 'failed', { error: `the LLM endpoint refuses this run: ${reason}` });
-      logger.error({ runId, index, reason }, 'run failed: the LLM endpoint refuses it');
+      const outcome = await context.runs.fail(runId, `the LLM endpoint refuses this run: ${reason}`);
+      if (outcome.ok && !outcome.already) logger.error({ runId, index, reason }, 'run failed: the LLM endpoint refuses it');
     },
   });
 }

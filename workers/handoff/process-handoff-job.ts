@@ -12,6 +12,7 @@ import type { RunContexts } from '../run-context.js';
 import { findOrCreateFinetuneJob } from './create-finetune-job.js';
 import { ShardMismatchError } from './upload-split.js';
 import { manifestKey } from '../../shared/dataset/dataset-layout.js';
+import { registerSecret } from '../../shared/redact-secrets.js';
 
 /** Payload of a `handoff` job. */
 export const handoffJobSchema = z.object({ runId: z.string().min(1) });
@@ -44,6 +45,8 @@ export function createHandoffProcessor(deps: HandoffDeps): (job: Job, token?: st
     if (handoff.kind !== 'openai') return `no openai hand-off for run ${runId}`;
     if (run.handoff !== null && FINAL_HANDOFF_STATES.has(run.handoff.state)) return run.handoff.state;
     const context = await deps.contexts.get(runId);
+    // The hand-off may use its own key (apiKeyEnv): an API that echoes it in an error must not get it into the status.
+    registerSecret(env[handoff.apiKeyEnv]);
     const client = createOpenAiClient({
       baseUrl: handoff.baseUrl ?? run.spec.model.baseUrl,
       apiKey: env[handoff.apiKeyEnv] ?? 'no-key',

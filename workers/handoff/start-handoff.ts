@@ -36,14 +36,26 @@ export interface StartHandoffInput {
 /**
  * Starts a published run's hand-off, once. Safe to call again (a retried or repeated publish job): a hand-off in an
  * end state is left alone, and every add uses a deterministic job id, so a crash between the add and the record
- * adds nothing new. Returns what it did.
+ * adds nothing new. A partial dataset (the run was cancelled or its budget ran out) is not handed off: a training
+ * job on what a stopped run left costs money and is rarely what the person who stopped it wants, so the hand-off is
+ * recorded as `skipped` with the reason. Returns what it did.
  */
-export async function startHandoff(input: StartHandoffInput): Promise<'none' | 'already-started' | 'enqueued' | 'handoff-job-added'> {
+export async function startHandoff(input: StartHandoffInput): Promise<'none' | 'already-started' | 'skipped' | 'enqueued' | 'handoff-job-added'> {
   const { run, spec, runs, queues } = input;
   const handoff = handoffOf(spec);
   if (handoff.kind === 'none') return 'none';
   if (run.handoff !== null && FINAL_HANDOFF_STATES.has(run.handoff.state)) return 'already-started';
   const runId = spec.runId;
+  if (input.manifest.partial === true) {
+    const stopped = input.manifest.stopped;
+    const why = stopped === undefined ? 'the run stopped early' : `${stopped.items} items were never processed (${stopped.reason})`;
+    await runs.updateHandoff(runId, {
+      kind: handoff.kind,
+      state: 'skipped',
+      error: `not handed off: the dataset is partial, ${why}; collect it with s2d collect and fine-tune by hand if it is enough`,
+    });
+    return 'skipped';
+  }
   if (handoff.kind === 'queue') {
     const payload = buildFinetunePayload({
       manifest: input.manifest,

@@ -100,4 +100,11 @@ describe('run spec files', () => {
     await expect(resolveRunSpec(spec, { baseDir: dir, defaultBaseUrl: undefined })).rejects.toThrow(/no model.baseUrl and OPENAI_BASE_URL is not set/);
     await expect(resolveRunSpec(spec, { baseDir: dir, defaultBaseUrl: 'http://x/v1' })).rejects.toThrow(/input file not found: .*nowhere\.jsonl/);
   });
+
+  it('refuses a default base URL (OPENAI_BASE_URL) that carries credentials: it would be stored in Redis and the manifest', async () => {
+    const spec = await loadRunSpecFile(await write('creds.yaml', 'input: nowhere.jsonl\nanswerType: letters\nmodel: { name: m }\n'));
+    const error = await resolveRunSpec(spec, { baseDir: dir, defaultBaseUrl: 'https://user:sk-secret@llm.example/v1' }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/OPENAI_BASE_URL must not carry credentials/);
+    expect((error as Error).message).not.toContain('sk-secret');
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../shared/config/run-spec.js';
 import { buildManifest, ManifestError, parseManifest, serializeManifest, type ManifestInput } from '../../../shared/dataset/manifest.js';
+import { summariseDataset } from '../../../shared/dataset/verify-dataset.js';
 
 const sha = 'a'.repeat(64);
 
@@ -91,5 +92,8 @@ describe('manifest', () => {
     ]);
     // A complete run's manifest carries neither field, exactly as before.
     expect(Object.keys(buildManifest(fields()))).not.toContain('partial');
+    // s2d collect says so: a partial dataset is not handed off, so the person collecting it must know.
+    expect(summariseDataset(buildManifest({ ...partial, partial: true, stopped: { reason: 'cancelled', items: 1 } })).stopped).toEqual({ reason: 'cancelled', items: 1 });
+    expect(summariseDataset(buildManifest(fields())).stopped).toBeNull();
   });
 });

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
 import { COMMANDS } from '../../../cli/main.js';
+import { EVAL_QUEUE } from '../../../shared/queue/eval-job.js';
+import { QUEUES } from '../../../shared/queue/queue-names.js';
 
 const read = (path: string): Promise<string> => readFile(new URL(`../../../${path}`, import.meta.url), 'utf8');
 
@@ -39,6 +41,15 @@ describe('deployment files', () => {
     expect(pod.containers[0]?.args).toEqual(['worker']);
     const deadlineMs = Number(pod.containers[0]?.env.find((e) => e.name === 'S2D_SHUTDOWN_DEADLINE_MS')?.value);
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(deadlineMs);
+  });
+
+  it('KEDA: scales on the backlog of every queue a worker serves, and keeps one worker for delayed jobs to come due', async () => {
+    const scaled = parse(await read('infra/k8s/keda-scaledobject.yaml')) as {
+      spec: { minReplicaCount: number; triggers: { type: string; metadata: { listName: string } }[] };
+    };
+    const lists = scaled.spec.triggers.filter((t) => t.type === 'redis').map((t) => t.metadata.listName).sort();
+    expect(lists).toEqual([...Object.values(QUEUES), EVAL_QUEUE].map((queue) => `s2d:${queue}:wait`).sort());
+    expect(scaled.spec.minReplicaCount).toBeGreaterThanOrEqual(1);
   });
 
   it('Dockerfile: Node 20, installs from the lock file, and starts the s2d launcher', async () => {

@@ -46,7 +46,7 @@ describe('perturbation consistency through the worker program, any strategy', ()
 });
 
 describe('SharedCallsSampler', () => {
-  it('pays once for identical concurrent calls and marks the shared copy cached; different calls are separate', async () => {
+  it('pays once for identical concurrent calls and marks the shared copy cached, with no usage of its own; different calls are separate', async () => {
     const inner = new RecordingSampler((prompt, index) => `${prompt}#${index}`);
     const shared = new SharedCallsSampler(inner);
     const params = { temperature: 0, maxTokens: 10 };
@@ -56,6 +56,9 @@ describe('SharedCallsSampler', () => {
     expect(second[0]?.text).toBe(first[0]?.text);
     expect(first[0]?.cached).toBe(false);
     expect(second[0]?.cached).toBe(true);
+    // The tokens were paid once, by the first asker: item and manifest token totals must not count them twice.
+    expect(first[0]?.usage.promptTokens).toBeGreaterThan(0);
+    expect(second[0]?.usage).toEqual({ promptTokens: 0, completionTokens: 0 });
     expect(other[0]?.text).toBe('same#1');
   });
 });
