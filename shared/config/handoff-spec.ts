@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyEnvSchema, endpointBaseUrlSchema } from './endpoint-fields.js';
 import { EVAL_QUEUE } from '../queue/eval-job.js';
 import { QUEUES } from '../queue/queue-names.js';
 
@@ -53,15 +54,9 @@ export const handoffSpecSchema = z
       .object({
         kind: z.literal('openai'),
         /** Base URL of the fine-tuning API (…/v1). Default: the run's `model.baseUrl`. No credentials in it. */
-        baseUrl: z
-          .url()
-          .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(url), 'must not carry credentials; put the key in the apiKeyEnv variable')
-          .optional(),
+        baseUrl: endpointBaseUrlSchema.optional(),
         /** Variable holding the key on workers: OPENAI_API_KEY (default) or S2D_API_KEY_<NAME> (see model.apiKeyEnv). */
-        apiKeyEnv: z
-          .string()
-          .regex(/^(OPENAI_API_KEY|S2D_API_KEY_[A-Z0-9_]+)$/, 'must be OPENAI_API_KEY or S2D_API_KEY_<NAME>')
-          .default('OPENAI_API_KEY'),
+        apiKeyEnv: apiKeyEnvSchema,
         /** Model to fine-tune, e.g. gpt-4o-mini-2024-07-18. */
         baseModel: z.string().min(1),
         /** Added to the fine-tuned model's name (max 64 characters). Default: the dataset name, cut to 64. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiKeyEnvSchema, endpointBaseUrlSchema } from './endpoint-fields.js';
 import { ANSWER_TYPES } from '../core-types.js';
 import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
@@ -91,19 +92,13 @@ export const runSpecObjectSchema = z
         /** Model name sent to the endpoint. */
         name: z.string().min(1),
         /** OpenAI-compatible base URL (…/v1). Default: OPENAI_BASE_URL of the submitter. No credentials in it. */
-        baseUrl: z
-          .url()
-          .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(url), 'must not carry credentials; put the key in the apiKeyEnv variable')
-          .optional(),
+        baseUrl: endpointBaseUrlSchema.optional(),
         /**
          * Name of the environment variable that holds the API key on workers: OPENAI_API_KEY (default) or
          * S2D_API_KEY_<NAME>. Only these, because the key is sent to the spec's base URL: a spec must not be able to
          * send a worker's other secrets (REDIS_URL, cloud credentials) to a server of the submitter's choosing.
          */
-        apiKeyEnv: z
-          .string()
-          .regex(/^(OPENAI_API_KEY|S2D_API_KEY_[A-Z0-9_]+)$/, 'must be OPENAI_API_KEY or S2D_API_KEY_<NAME>')
-          .default('OPENAI_API_KEY'),
+        apiKeyEnv: apiKeyEnvSchema,
         /** Per-request timeout in ms (the SDK default of 10 minutes is too long for batch work). Default 60000. */
         timeoutMs: z.number().int().positive().default(60_000),
         /** Send `n` to get all samples of a step in one request: auto (detect), always, never. Default auto. */

@@ -52,3 +52,27 @@ export interface Strategy {
   requires?: StructuredInput['kind'];
   run(ctx: StrategyContext): Promise<SampleChain[]>;
 }
+
+/** The parts of a run or eval spec a strategy run depends on. */
+export interface StrategySettings {
+  sampling: { samples: number; temperature: number; maxTokens: number };
+  bsm: BsmOptions;
+}
+
+/** The context of one strategy run on one input (or one perturbed variant of it), the same for distillation and eval. */
+export function strategyContext(
+  settings: StrategySettings,
+  templates: TemplateSet,
+  input: { prompt: string; answerType: AnswerType; structured: StructuredInput | undefined },
+  sampler: Sampler,
+): StrategyContext {
+  const { sampling } = settings;
+  return {
+    ...input,
+    templates,
+    samples: sampling.samples,
+    params: { temperature: sampling.temperature, maxTokens: sampling.maxTokens },
+    sampler,
+    bsm: settings.bsm,
+  };
+}

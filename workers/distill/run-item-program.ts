@@ -10,6 +10,7 @@ import { renderStructuredPrompt } from '../../shared/perturbation/structured-inp
 import type { DistillJob } from '../../shared/queue/job-payloads.js';
 import type { StructuredInput } from '../../shared/core-types.js';
 import type { RunContext } from '../run-context.js';
+import { strategyContext } from '../../shared/strategies/strategy.js';
 
 export type ProgramOutcome = CuratedItem & {
   variants?: VariantRecord[];
@@ -32,16 +33,7 @@ export async function runItemProgram(
   const curateRun = async (prompt: string, structured: StructuredInput | undefined, via: Sampler = sampler): Promise<CuratedItem> =>
     curateChains({
       method: curationMethodOf(spec),
-      chains: await context.strategy.run({
-        prompt,
-        answerType: payload.answerType,
-        templates,
-        samples: spec.sampling.samples,
-        params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
-        sampler: via,
-        structured,
-        bsm: spec.bsm,
-      }),
+      chains: await context.strategy.run(strategyContext(spec, templates, { prompt, answerType: payload.answerType, structured }, via)),
       answerType: payload.answerType,
       prompt,
       minAgreement: spec.curation.minAgreement,

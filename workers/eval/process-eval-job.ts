@@ -19,6 +19,7 @@ import type { SampleChain } from '../../shared/strategies/strategy.js';
 import { decideLlmFailure } from '../llm-failure-policy.js';
 import type { EvalContext, EvalContexts } from './eval-contexts.js';
 import { finaliseEval } from './finalise-eval.js';
+import { strategyContext } from '../../shared/strategies/strategy.js';
 
 export interface EvalDeps {
   redis: Redis;
@@ -150,16 +151,7 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
 async function runEvalProgram(context: EvalContext, payload: EvalJob, sampler: Sampler): Promise<{ chains: SampleChain[]; extra: SampleChain[] }> {
   const { spec, templates } = context;
   const run = (prompt: string, structured: StructuredInput | undefined, via: Sampler): Promise<SampleChain[]> =>
-    context.strategy.run({
-      prompt,
-      answerType: payload.answerType,
-      templates,
-      samples: spec.sampling.samples,
-      params: { temperature: spec.sampling.temperature, maxTokens: spec.sampling.maxTokens },
-      sampler: via,
-      structured,
-      bsm: spec.bsm,
-    });
+    context.strategy.run(strategyContext(spec, templates, { prompt, answerType: payload.answerType, structured }, via));
   const perturbations = spec.perturbations;
   if (perturbations === undefined) return { chains: await run(payload.prompt, payload.structured, sampler), extra: [] };
   if (payload.structured === undefined) throw new Error(`eval item ${payload.id} has no structured input to perturb`);
