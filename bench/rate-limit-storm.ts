@@ -5,8 +5,7 @@
  */
 import { spawnWorkerProcess } from '../cli/spawn-worker-process.js';
 import { startSimulator } from '../infra/simulator/simulator-server.js';
-import { EndpointLimiter } from '../shared/limits/endpoint-limiter.js';
-import { endpointLimitsSchema } from '../shared/limits/endpoint-limits.js';
+import { limiterTrajectory } from '../test/helpers/limiter-trajectory.js';
 import { waitForPublication } from '../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../test/helpers/run-fixture.js';
 
@@ -70,14 +69,6 @@ export async function measureStorm(options: StormOptions): Promise<StormResult> 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const stats = simulator.stats();
     const { manifest } = await run.readDataset();
-    const limiter = new EndpointLimiter({
-      redis: run.clients.redis,
-      prefix: run.prefix,
-      baseUrl: run.spec.model.baseUrl,
-      model: run.spec.model.name,
-      limits: endpointLimitsSchema.parse({}),
-      leaseMs: 1_000,
-    });
     return {
       limiter: options.limiter,
       seconds,
@@ -87,7 +78,7 @@ export async function measureStorm(options: StormOptions): Promise<StormResult> 
       rateLimited: stats.byStatus['429'] ?? 0,
       errored: manifest.counts.errored,
       peakInFlight: stats.maxActiveRequests,
-      trajectory: (await limiter.snapshot()).trajectory,
+      trajectory: await limiterTrajectory(run),
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.stop()));

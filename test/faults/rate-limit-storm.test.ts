@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
-import { EndpointLimiter } from '../../shared/limits/endpoint-limiter.js';
-import { endpointLimitsSchema } from '../../shared/limits/endpoint-limits.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../helpers/run-fixture.js';
 import { accountRun, CHOICES_PER_ITEM, reportScenario, SAMPLING, waitForDone, WorkerFleet } from './fault-harness.js';
+import { limiterTrajectory } from '../helpers/limiter-trajectory.js';
 
 const redisUrl = inject('redisUrl');
 const SERVER_CAPACITY = 6;
@@ -37,15 +36,7 @@ describe('fault: a 429 storm on worker processes, one of them SIGKILLed', () => 
       victim?.child.kill('SIGKILL');
       await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
       const after = simulator.stats();
-      const limiter = new EndpointLimiter({
-        redis: run.clients.redis,
-        prefix: run.prefix,
-        baseUrl: run.spec.model.baseUrl,
-        model: run.spec.model.name,
-        limits: endpointLimitsSchema.parse({}),
-        leaseMs: 1_000,
-      });
-      const { trajectory } = await limiter.snapshot();
+      const trajectory = await limiterTrajectory(run);
       const caps = trajectory.map((t) => t.cap);
       const cuts = trajectory.filter((t, i) => i > 0 && t.cap < (trajectory[i - 1]?.cap ?? Infinity)).length;
       const requests = after.requests - before.requests;

@@ -4,12 +4,11 @@ import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } fro
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import type { RunSpecInput } from '../../shared/config/run-spec.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
-import { EndpointLimiter } from '../../shared/limits/endpoint-limiter.js';
-import { endpointLimitsSchema } from '../../shared/limits/endpoint-limits.js';
 import { createLogger } from '../../shared/logger.js';
 import { RunFailedError, waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { startWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, duplicateIndices, type RunFixture } from '../helpers/run-fixture.js';
+import { limiterTrajectory } from '../helpers/limiter-trajectory.js';
 
 const redisUrl = inject('redisUrl');
 // Workers read the key from the variable the spec names; the simulator echoes a wrong key back in its 401 text.
@@ -102,15 +101,7 @@ describe('LLM faults in a distillation run (BullMQ, real redis-server, simulator
     expect(record?.llmRequests).toBe(items * (1 + 4));
     expect(stats.byStatus['200']).toBe(items * (1 + 4));
 
-    const limiter = new EndpointLimiter({
-      redis: run.clients.redis,
-      prefix: run.prefix,
-      baseUrl: run.spec.model.baseUrl,
-      model: run.spec.model.name,
-      limits: endpointLimitsSchema.parse({}),
-      leaseMs: 1_000,
-    });
-    const { trajectory } = await limiter.snapshot();
+    const trajectory = await limiterTrajectory(run);
     expect(trajectory.filter((step) => step.why === '429').length).toBeGreaterThan(0);
     expect(Math.min(...trajectory.map((step) => step.cap))).toBeLessThanOrEqual(3);
   });
