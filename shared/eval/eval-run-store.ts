@@ -13,6 +13,8 @@ export interface EvalRecord {
   done: number;
   errored: number;
   resultLocation: string | null;
+  /** Why the endpoint refused this eval (bad key, unknown model, no quota); its remaining items make no call. */
+  refusedBy: string | null;
 }
 
 // Counts an item once; returns {first, complete}.
@@ -83,7 +85,17 @@ export class EvalRunStore {
       done: Number(raw.done ?? 0),
       errored: Number(raw.errored ?? 0),
       resultLocation: raw.resultLocation ?? null,
+      refusedBy: raw.refusedBy ?? null,
     };
+  }
+
+  /** Records that the endpoint refuses the eval (the first reason stands). */
+  async markRefused(evalId: string, reason: string): Promise<void> {
+    await this.redis.hsetnx(evalRedisKeys(this.prefix, evalId).eval, 'refusedBy', reason);
+  }
+
+  async refusedBy(evalId: string): Promise<string | null> {
+    return this.redis.hget(evalRedisKeys(this.prefix, evalId).eval, 'refusedBy');
   }
 
   async getSpec(evalId: string): Promise<ResolvedEvalSpec | null> {

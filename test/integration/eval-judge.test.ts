@@ -121,3 +121,27 @@ describe('eval workers in a 429 storm use the fleet limiter and re-queue without
     expect(result.metrics.callsPerItem).toBe(2);
   });
 });
+
+describe('an eval the endpoint refuses (bad key) fails fast', () => {
+  let bench: Awaited<ReturnType<typeof evalBench>>;
+  beforeAll(async () => {
+    process.env.S2D_API_KEY_EVALWRONG = 'sk-wrong-eval-key-0123456789';
+    bench = await evalBench('eval-refused', { seed: 9, apiKey: 'sk-the-right-key', latency: { ttftMs: 20, perTokenMs: 0.2, jitter: 0.2 } }, 'arithmetic', 60);
+  });
+  afterAll(async () => {
+    await bench.close();
+  });
+
+  it('records every item errored with the reason after a handful of refused requests, not one per item', async () => {
+    const before = bench.simulator.stats();
+    const spec = await bench.spec({ model: { name: 'sim-llama-2-70b-chat', baseUrl: bench.simulator.baseUrl, apiKeyEnv: 'S2D_API_KEY_EVALWRONG' } });
+    const result = await bench.evaluate(spec);
+    const refused = (bench.simulator.stats().byStatus['401'] ?? 0) - (before.byStatus['401'] ?? 0);
+    expect(result.metrics.items).toBe(60);
+    expect(result.metrics.errored).toBe(60);
+    // At most the items already in flight on the 8 worker slots when the first 401 came back.
+    expect(refused).toBeGreaterThan(0);
+    expect(refused).toBeLessThanOrEqual(16);
+    expect(JSON.stringify(result)).not.toContain('sk-wrong-eval-key-0123456789');
+  });
+});

@@ -39,7 +39,15 @@ export function createEvalProcessor(deps: EvalDeps): (job: Job, token?: string) 
     const context = await deps.contexts.get(payload.evalId);
     const key = evalItemKey(payload.evalId, payload.index);
     const stored = await context.store.get(key);
-    const record = stored !== null ? parseRecord(stored) : await computeRecord(deps, context, payload, job, token);
+    // Once the endpoint has refused the eval (bad key, unknown model, no quota), every other item would pay one
+    // refused request: they are recorded as errored with the reason instead, and the eval still completes.
+    const refused = stored === null ? await deps.evals.refusedBy(payload.evalId) : null;
+    const record =
+      stored !== null
+        ? parseRecord(stored)
+        : refused !== null
+          ? erroredRecord(payload, `not run: the endpoint refused this eval (${refused})`, 0)
+          : await computeRecord(deps, context, payload, job, token);
     return (await finishEvalItem(deps, context, payload, record)) ? 'done' : 'already-done';
   };
 }
@@ -136,6 +144,7 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
       maxRateLimitRequeues: context.limits.maxRateLimitRequeues,
       logger: deps.logger,
       logFields: { evalId: payload.evalId, index: payload.index },
+      onFatalRun: (reason) => deps.evals.markRefused(payload.evalId, reason),
     });
     if (decision.action === 'retry') throw error;
     deps.logger.warn({ evalId: payload.evalId, index: payload.index, attempts, reason: decision.reason }, 'eval item errored');
