@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type Dirent } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStore } from './artifact-store.js';
+import { HashingChunks } from './hashing-chunks.js';
 
 /**
  * Prefix of in-flight temp files. They live beside their final file (so `rename`/`link` never cross a filesystem),
@@ -76,31 +77,18 @@ export class LocalDirStore implements ArtifactStore {
     const file = this.#path(key);
     await mkdir(path.dirname(file), { recursive: true });
     const temp = tempPathFor(file);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    async function* hashed(): AsyncGenerator<Buffer> {
-      for await (const chunk of chunks) {
-        const buf =
-          typeof chunk === 'string'
-            ? Buffer.from(chunk, 'utf8')
-            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        if (buf.byteLength === 0) continue;
-        hash.update(buf);
-        bytes += buf.byteLength;
-        yield buf;
-      }
-    }
+    const source = new HashingChunks(chunks);
     try {
       // pipeline() pulls from the source only while the write stream is below its high-water mark (backpressure);
       // flush: true fsyncs before close so the rename below publishes durable bytes.
-      await pipeline(Readable.from(hashed()), createWriteStream(temp, { flags: 'wx', flush: true }));
+      await pipeline(Readable.from(source), createWriteStream(temp, { flags: 'wx', flush: true }));
       await rename(temp, file);
     } catch (error) {
       await unlinkQuietly(temp);
       throw error;
     }
     await syncDir(path.dirname(file));
-    return { bytes, sha256: hash.digest('hex') };
+    return source.result();
   }
 
   async get(key: string): Promise<Uint8Array | null> {

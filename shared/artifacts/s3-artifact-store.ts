@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
@@ -14,6 +13,7 @@ import type { ArtifactStore } from './artifact-store.js';
 import { validateKey } from './local-dir-store.js';
 import { isS3NotFound, listPages, s3ErrorInfo } from './s3-client.js';
 import { formatS3Uri } from './s3-uri.js';
+import { HashingChunks } from './hashing-chunks.js';
 
 /** What an {@link S3ArtifactStore} needs. */
 export interface S3ArtifactStoreOptions {
@@ -87,21 +87,11 @@ export class S3ArtifactStore implements ArtifactStore {
    * aborts the multipart upload, so no object (and no orphaned parts) appear.
    */
   async putStream(key: string, chunks: AsyncIterable<string | Uint8Array>): Promise<{ bytes: number; sha256: string }> {
-    const hash = createHash('sha256');
-    let bytes = 0;
+    const source = new HashingChunks(chunks);
     let sourceFailure: { error: unknown } | undefined;
     async function* hashed(): AsyncGenerator<Buffer> {
       try {
-        for await (const chunk of chunks) {
-          const buf =
-            typeof chunk === 'string'
-              ? Buffer.from(chunk, 'utf8')
-              : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-          if (buf.byteLength === 0) continue;
-          hash.update(buf);
-          bytes += buf.byteLength;
-          yield buf;
-        }
+        yield* source;
       } catch (error) {
         sourceFailure = { error };
         throw error;
@@ -127,7 +117,7 @@ export class S3ArtifactStore implements ArtifactStore {
       }
       throw error;
     }
-    return { bytes, sha256: hash.digest('hex') };
+    return source.result();
   }
 
   async get(key: string): Promise<Uint8Array | null> {
