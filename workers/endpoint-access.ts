@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type OpenAI from 'openai';
 import { EndpointLimiter, type RequestGate } from '../shared/limits/endpoint-limiter.js';
 import { endpointLimitsSchema, type EndpointLimits } from '../shared/limits/endpoint-limits.js';
-import { createOpenAiClient } from '../shared/llm/openai-sampler.js';
+import type { CallCache } from '../shared/llm/call-cache.js';
+import { createOpenAiClient, OpenAiSampler, type NSupport, type OpenAiSamplerOptions } from '../shared/llm/openai-sampler.js';
 import { registerSecret } from '../shared/redact-secrets.js';
 
 /** Where the endpoint limiters keep their shared state. */
@@ -54,4 +55,26 @@ export function endpointAccess(
     maxRetries: 0,
   });
   return gate === undefined ? { client, limits } : { client, gate, limits };
+}
+
+/** What a worker context holds to sample its model (run and eval contexts alike). */
+export interface SamplingContext {
+  spec: { model: { name: string; useN: 'auto' | 'always' | 'never' }; sampling: { seed: number } };
+  client: OpenAI;
+  gate?: RequestGate;
+  nSupport: NSupport;
+}
+
+/** The sampler of one item: the context's client and gate, behind the item's own call cache. */
+export function itemSampler(context: SamplingContext, cache: CallCache, onRequest?: OpenAiSamplerOptions['onRequest']): OpenAiSampler {
+  return new OpenAiSampler({
+    client: context.client,
+    model: context.spec.model.name,
+    seed: context.spec.sampling.seed,
+    useN: context.spec.model.useN,
+    nSupport: context.nSupport,
+    cache,
+    ...(context.gate === undefined ? {} : { gate: context.gate }),
+    ...(onRequest === undefined ? {} : { onRequest }),
+  });
 }

@@ -5,7 +5,6 @@ import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
-import { OpenAiSampler } from '../../shared/llm/openai-sampler.js';
 import { ZERO_USAGE } from '../../shared/core-types.js';
 import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloads.js';
 import { itemCacheKey } from '../../shared/runs/run-keys.js';
@@ -15,6 +14,7 @@ import type { FinishItem } from './finish-item.js';
 import { handleLlmFailure } from './handle-llm-failure.js';
 import { runItemProgram } from './run-item-program.js';
 import { applyRunControl } from './run-control-gate.js';
+import { itemSampler } from '../endpoint-access.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -64,18 +64,10 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
   const { spec } = context;
   const started = Date.now();
   const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy: spec.strategy };
-  const sampler = new OpenAiSampler({
-    client: context.client,
-    model: spec.model.name,
-    seed: spec.sampling.seed,
-    useN: spec.model.useN,
-    nSupport: context.nSupport,
-    cache: new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
-    ...(context.gate === undefined ? {} : { gate: context.gate }),
-    // Counted atomically with the run's budget check: the request that reaches the budget stops the run.
-    onRequest: async (usage) => {
-      await deps.runs.countRequest(payload.runId, usage, spec.budget);
-    },
+  // Each paid request is counted atomically with the run's budget check: the request that reaches the budget stops
+  // the run.
+  const sampler = itemSampler(context, new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)), async (usage) => {
+    await deps.runs.countRequest(payload.runId, usage, spec.budget);
   });
   try {
     const curated = await runItemProgram(context, payload, sampler);

@@ -9,7 +9,6 @@ import { itemConsistency, withVariantTexts } from '../../shared/eval/item-consis
 import { extractAnswer } from '../../shared/extraction/extract-answer.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
-import { OpenAiSampler } from '../../shared/llm/openai-sampler.js';
 import type { Sampler } from '../../shared/llm/sampler.js';
 import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
 import { runOnVariants } from '../../shared/perturbation/run-on-variants.js';
@@ -20,6 +19,7 @@ import { decideLlmFailure } from '../llm-failure-policy.js';
 import type { EvalContext, EvalContexts } from './eval-contexts.js';
 import { finaliseEval } from './finalise-eval.js';
 import { strategyContext } from '../../shared/strategies/strategy.js';
+import { itemSampler } from '../endpoint-access.js';
 
 export interface EvalDeps {
   redis: Redis;
@@ -96,18 +96,9 @@ export function erroredRecord(payload: Pick<EvalJob, 'index' | 'id' | 'answerTyp
 }
 
 async function computeRecord(deps: EvalDeps, context: EvalContext, payload: EvalJob, job: Job, token: string | undefined): Promise<EvalItemRecord> {
-  const { spec } = context;
   const started = performance.now();
   const base = { index: payload.index, id: payload.id, answerType: payload.answerType };
-  const sampler = new OpenAiSampler({
-    client: context.client,
-    model: spec.model.name,
-    seed: spec.sampling.seed,
-    useN: spec.model.useN,
-    nSupport: context.nSupport,
-    cache: new RedisItemCallCache(deps.redis, evalItemCacheKey(deps.prefix, payload.evalId, payload.index)),
-    ...(context.gate === undefined ? {} : { gate: context.gate }),
-  });
+  const sampler = itemSampler(context, new RedisItemCallCache(deps.redis, evalItemCacheKey(deps.prefix, payload.evalId, payload.index)));
   try {
     const { chains, extra } = await runEvalProgram(context, payload, sampler);
     const ordered = [...chains].sort((a, b) => a.sampleIndex - b.sampleIndex);
