@@ -1,5 +1,5 @@
 import { ANSWER_TYPES, type AnswerType, type InputItem, type StructuredInput } from '../shared/core-types.js';
-import type { InputRejectCode, ItemResult } from '../shared/dataset/item-result.js';
+import { noLlmWork, type InputRejectCode, type ItemResult } from '../shared/dataset/item-result.js';
 import { SeenIds } from './seen-ids.js';
 import type { RawLine } from './split-lines.js';
 import { readStructured } from './structured-line.js';
@@ -144,12 +144,7 @@ export class InputLineChecker {
       line,
       id: id ?? `line-${line}`,
       prompt: '',
-      samples: 0,
-      votes: [],
-      unextractable: 0,
-      calls: 0,
-      usage: { promptTokens: 0, completionTokens: 0 },
-      elapsedMs: 0,
+      ...noLlmWork(),
     };
     return { kind: 'reject', result };
   }

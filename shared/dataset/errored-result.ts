@@ -1,6 +1,6 @@
 import type { InputItem } from '../core-types.js';
 import { redactSecrets } from '../redact-secrets.js';
-import type { ItemResult } from './item-result.js';
+import { noLlmWork, type ItemResult } from './item-result.js';
 
 /** The result of an item that could not be processed: it goes to the rejects with its last error. */
 export function erroredResult(
@@ -18,11 +18,6 @@ export function erroredResult(
     // Reasons carry endpoint error text, which can echo credentials.
     reason: redactSecrets(details.reason),
     attempts: details.attempts,
-    samples: 0,
-    votes: [],
-    unextractable: 0,
-    calls: 0,
-    usage: { promptTokens: 0, completionTokens: 0 },
-    elapsedMs: details.elapsedMs ?? 0,
+    ...noLlmWork(details.elapsedMs),
   };
 }

@@ -115,3 +115,8 @@ export const itemResultSchema = z.discriminatedUnion('status', [
 export type ItemResult = z.infer<typeof itemResultSchema>;
 export type ItemResultInput = z.input<typeof itemResultSchema>;
 export type ItemStatus = ItemResult['status'];
+
+/** The curation counts of an item that made no LLM call (rejected at input, stopped, or errored before any answer). */
+export function noLlmWork(elapsedMs = 0): Pick<ItemResult, 'samples' | 'votes' | 'unextractable' | 'calls' | 'usage' | 'elapsedMs'> {
+  return { samples: 0, votes: [], unextractable: 0, calls: 0, usage: { promptTokens: 0, completionTokens: 0 }, elapsedMs };
+}

@@ -1,6 +1,6 @@
 import type { InputItem } from '../core-types.js';
 import type { StopReason } from '../runs/run-store.js';
-import { STOP_REJECT_CODES, type ItemResult, type StopRejectCode } from './item-result.js';
+import { noLlmWork, STOP_REJECT_CODES, type ItemResult, type StopRejectCode } from './item-result.js';
 
 /** The reject code of items a run never started because it stopped for `reason`. */
 export function stopRejectCode(reason: StopReason): StopRejectCode {
@@ -27,11 +27,6 @@ export function stoppedResult(item: InputItem, reason: StopReason, detail: strin
     status: 'rejected',
     code: stopRejectCode(reason),
     reason: why,
-    samples: 0,
-    votes: [],
-    unextractable: 0,
-    calls: 0,
-    usage: { promptTokens: 0, completionTokens: 0 },
-    elapsedMs: 0,
+    ...noLlmWork(),
   };
 }
