@@ -3,6 +3,7 @@ import { errorBody } from './chat-request.js';
 import { checkChatJsonl, type ChatJsonlCheck } from './chat-jsonl-check.js';
 import { multipartBoundary, MultipartError, parseMultipart } from './multipart-form.js';
 import type { SimulatorOptions } from './simulator-options.js';
+import { readBoundedBody } from './read-bounded-body.js';
 
 /** Every object the fine-tuning API returns says it is simulated. */
 const SIMULATED_ORG = 's2d-simulator';
@@ -258,16 +259,9 @@ function isStringRecord(value: unknown): value is Record<string, string> {
 }
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) tooLarge = true; // keep draining so the client sees the 413, not a reset
-    else chunks.push(chunk);
-  }
-  if (tooLarge) throw new ApiError(413, `Request body exceeds ${maxBytes} bytes`);
-  return Buffer.concat(chunks);
+  const body = await readBoundedBody(req, maxBytes);
+  if (body === null) throw new ApiError(413, `Request body exceeds ${maxBytes} bytes`);
+  return body;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -11,6 +11,7 @@ import { SequenceSlots } from './sequence-slots.js';
 import { StormGate } from './storm-gate.js';
 import { parseSimulatorOptions, type SimulatorOptions, type SimulatorOptionsInput } from './simulator-options.js';
 import { countStatus, emptyCounters, type SimulatorStats, type StatsCounters } from './simulator-stats.js';
+import { readBoundedBody } from './read-bounded-body.js';
 
 // One import point for launchers (`s2d sim`, the demo, tests): the server plus its options and stats types.
 export { parseSimulatorOptions, simulatorOptionsSchema, type SimulatorOptions, type SimulatorOptionsInput } from './simulator-options.js';
@@ -53,17 +54,10 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let tooLarge = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) tooLarge = true; // keep draining so the client sees the 413, not a reset
-    else chunks.push(chunk);
-  }
-  if (tooLarge) throw new HttpError(413, errorBody(`Request body exceeds ${maxBytes} bytes`, 'invalid_request_error'));
+  const body = await readBoundedBody(req, maxBytes);
+  if (body === null) throw new HttpError(413, errorBody(`Request body exceeds ${maxBytes} bytes`, 'invalid_request_error'));
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error'));
   }
