@@ -1,144 +1,106 @@
 import type { AnswerType } from '../core-types.js';
-import { normaliseAnswer } from './normalise-answer.js';
+import { boldInConclusion, lastLineAnswer, leadingYesNo, quotedInConclusion, type Found } from './answer-fallbacks.js';
+import { findStatements, type Statement } from './answer-statements.js';
+import { clip } from './answer-text.js';
+import { readAnswer } from './read-answer.js';
+import type { Reading } from './reading.js';
+import { plainText, replyBody } from './reply-text.js';
 
 /** A final answer found in a reply (`answer` normalised, `raw` as written), or why none could be read. */
 export type ExtractionResult = { ok: true; answer: string; raw: string } | { ok: false; reason: string };
 
 /**
- * Where a reply states its answer. Labelled statements ("Answer: ek", `\boxed{12}`) are deliberate, so they
- * outrank "the answer is …" phrases, which also turn up in reasoning ("the answer is not obvious yet") and in
- * sign-offs ("I hope this answer is helpful"). Within a rank the LAST statement wins: a reasoning reply revises
- * itself, and its final word is the one it commits to.
+ * How a reply is read, in order:
+ * 1. Reasoning blocks (`<think>…</think>`) are dropped; an unclosed one means no answer.
+ * 2. Statements (answer-statements.ts): the last readable labelled statement ("Answer:", `\boxed{}`, `[[A]]`)
+ *    wins, unless a later phrase ("the answer is …") follows a self-correction ("wait, actually …"); with no
+ *    readable labelled statement, the last readable phrase wins. An unreadable statement ("Answer: see above")
+ *    is passed over for an earlier readable one.
+ * 3. With no statement at all: a bold or quoted answer in the concluding sentences, a leading "Yes,"/"No,", a
+ *    last line that is only an answer.
+ * An ambiguous reading (two candidates, a list, a range, a hedge) ends the search without a vote: the reply
+ * named more than one answer, and choosing among them would be a guess.
  */
-interface Statement {
-  rank: 'labelled' | 'phrase';
-  position: number;
-  /** Text after the statement's marker up to the end of its line. */
-  value: string;
-  /** The statement's marker ends its line, so the value may sit on the next non-empty line. */
-  valueMayFollow: boolean;
+
+const SELF_CORRECTION = /\b(?:wait|actually|correction|mistake|oops|sorry|re-?check\w*|recount\w*|on\s+second\s+thought|let\s+me\s+(?:re-?)?(?:check|verify|look)|i\s+was\s+wrong|that'?s\s+(?:wrong|not\s+right|incorrect)|scratch\s+that|i\s+mis\w+|hmm|hold\s+on|no,\s+(?:that|it)|correcting)\b/iu;
+
+interface Read {
+  statement: Statement;
+  reading: Reading;
 }
 
-// "Answer: ek" at the start of a line (after list/quote/heading markers); an inline "…answer: x" is a phrase.
-const LABEL_LINE = /^[ \t]*(?:[-*•>#]+[ \t]*|\d+[.)][ \t]*)?(?:(?:the|my|final|correct)[ \t]+)*answer[ \t]*[:：=]/gimu;
-// A heading with nothing after it ("**Final Answer**", "Answer:"): the answer is on the next non-empty line.
-const HEADER_LINE = /^[ \t]*(?:#+[ \t]*)?(?:(?:the|my|final|correct)[ \t]+)*answer[ \t]*[:：]?[ \t]*$/gimu;
-const PHRASE = /\banswer(?:\s+(?:is|was|would\s+be|will\s+be|should\s+be)\b\s*:?|[ \t]*[:：=])/giu;
-const BOXED = /\\boxed\{([^{}]*)\}/gu;
-
-/** Drops markdown emphasis so `**Answer:** ek` and `The answer is **ek**` read like their plain forms. */
-function plainText(text: string): string {
-  return text
-    .replace(/<think>[\s\S]*?<\/think>/giu, '')
-    .replace(/\*\*|__/g, '')
-    // Single-asterisk emphasis (`*Answer*: ek`) hugs a word; arithmetic (`3 * 4`, `3*4`) does not match.
-    .replace(/(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])/gu, '')
-    .replace(/\r\n?/g, '\n');
+function readStatement(statement: Statement, answerType: AnswerType): Reading {
+  return readAnswer(statement.value, answerType);
 }
 
-function restOfLine(text: string, from: number): string {
-  const end = text.indexOf('\n', from);
-  return text.slice(from, end === -1 ? undefined : end);
+function lastOf(reads: readonly Read[], rank: Statement['rank']): Read | undefined {
+  return reads.filter((r) => r.statement.rank === rank).at(-1);
 }
 
-function findStatements(text: string): Statement[] {
-  const statements: Statement[] = [];
-  for (const match of text.matchAll(LABEL_LINE)) {
-    const value = restOfLine(text, match.index + match[0].length);
-    statements.push({ rank: 'labelled', position: match.index, value, valueMayFollow: value.trim() === '' });
+/** Two different `[[X]]` in the final one's sentence ("[[A]] or [[B]]", an echoed format) name no single verdict. */
+function bracketClash(text: string, chosen: Read, reads: readonly Read[]): boolean {
+  if (chosen.statement.bracketed !== true || chosen.reading.kind !== 'answer') return false;
+  const value = chosen.reading.answer;
+  return reads.some(
+    (r) =>
+      r.statement.bracketed === true &&
+      r.reading.kind === 'answer' &&
+      r.reading.answer !== value &&
+      !/\n|[.!?;]\s/u.test(
+        text.slice(Math.min(r.statement.position, chosen.statement.position), Math.max(r.statement.position, chosen.statement.position)),
+      ),
+  );
+}
+
+function choose(text: string, reads: readonly Read[]): Read | undefined {
+  const label = lastOf(reads, 'labelled');
+  const phrase = lastOf(reads, 'phrase');
+  if (label === undefined) return phrase;
+  if (phrase !== undefined && phrase.statement.position > label.statement.position) {
+    const between = text.slice(label.statement.position, phrase.statement.position);
+    if (SELF_CORRECTION.test(between)) return phrase;
   }
-  for (const match of text.matchAll(HEADER_LINE)) {
-    statements.push({ rank: 'labelled', position: match.index, value: '', valueMayFollow: true });
-  }
-  for (const match of text.matchAll(BOXED)) {
-    statements.push({ rank: 'labelled', position: match.index, value: match[1] ?? '', valueMayFollow: false });
-  }
-  for (const match of text.matchAll(PHRASE)) {
-    const value = restOfLine(text, match.index + match[0].length);
-    statements.push({ rank: 'phrase', position: match.index, value, valueMayFollow: value.trim() === '' });
-  }
-  return statements;
+  return label;
 }
 
-function lastOf(statements: Statement[], rank: Statement['rank']): Statement | undefined {
-  let best: Statement | undefined;
-  for (const statement of statements) {
-    if (statement.rank === rank && (best === undefined || statement.position >= best.position)) best = statement;
-  }
-  return best;
+function fromReading(reading: Reading, raw: string, answerType: AnswerType): ExtractionResult | null {
+  if (reading.kind === 'answer') return { ok: true, answer: reading.answer, raw: raw.trim() };
+  if (reading.kind === 'ambiguous') return { ok: false, reason: `ambiguous ${answerType} answer '${clip(raw)}': ${reading.why}` };
+  return null;
 }
 
-/** A later statement on the chosen one's line ("Answer: The answer is ek"), if any. */
-function laterOnSameLine(text: string, statements: Statement[], chosen: Statement): Statement | undefined {
-  let last: Statement | undefined;
-  for (const statement of statements) {
-    const between = text.slice(chosen.position, statement.position);
-    if (statement.position > (last ?? chosen).position && !between.includes('\n')) last = statement;
-  }
-  return last;
-}
-
-/** The statement's value, or the next non-empty line when the marker ends its line ("**Final answer:**\n\nek"). */
-function statementValue(text: string, statement: Statement): string {
-  if (!statement.valueMayFollow) return statement.value.trim();
-  const after = text.slice(statement.position).split('\n').slice(1);
-  return (after.find((line) => line.trim() !== '') ?? '').trim();
-}
-
-/**
- * Readings of a value from most to least literal: the whole value up to its sentence end, then the part before
- * a trailing justification ("ek, because …", "12 (three times four)").
- */
-function readings(value: string): string[] {
-  const sentence = value.split(/\.(?=\s)/u)[0] ?? value;
-  const head = sentence.split(/[,;(]|\s[-–—]\s|\s(?:because|since|as)\s/u)[0] ?? sentence;
-  return head === sentence ? [sentence] : [sentence, head];
-}
-
-function clip(value: string): string {
-  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
-}
-
-function readValue(value: string, answerType: AnswerType): ExtractionResult {
-  for (const reading of readings(value)) {
-    const answer = normaliseAnswer(reading, answerType);
-    if (answer !== null) return { ok: true, answer, raw: reading.trim() };
-  }
-  return { ok: false, reason: `answer '${clip(value)}' is not a valid ${answerType} answer` };
+function fallback(body: string, plain: string, answerType: AnswerType): Found | null {
+  return (
+    boldInConclusion(body, answerType) ??
+    quotedInConclusion(plain, answerType) ??
+    (answerType === 'yes-no' ? leadingYesNo(plain) : null) ??
+    lastLineAnswer(body, plain, answerType)
+  );
 }
 
 function extract(text: string, answerType: AnswerType): ExtractionResult {
-  const plain = plainText(text);
+  const body = replyBody(text);
+  if (!body.ok) return body;
+  const plain = plainText(body.text);
   if (plain.trim() === '') return { ok: false, reason: 'the reply is empty' };
-  const statements = findStatements(plain);
-  const chosen = lastOf(statements, 'labelled') ?? lastOf(statements, 'phrase');
+  const statements = findStatements(plain).sort((a, b) => a.position - b.position);
+  const reads = statements.map((statement) => ({ statement, reading: readStatement(statement, answerType) }));
+  const readable = reads.filter((r) => r.reading.kind !== 'none');
+  const chosen = choose(plain, readable);
   if (chosen !== undefined) {
-    const value = statementValue(plain, chosen);
-    if (value === '') return { ok: false, reason: 'final answer line is empty' };
-    const result = readValue(value, answerType);
-    // "Answer: The answer is ek" states it twice on one line: the inner statement is read only when the outer
-    // value is unreadable, so "Answer: yes - the answer is based on parity" still reads "yes".
-    const inner = result.ok ? undefined : laterOnSameLine(plain, statements, chosen);
-    const innerResult = inner === undefined ? undefined : readValue(statementValue(plain, inner), answerType);
-    return innerResult?.ok ? innerResult : result;
+    if (bracketClash(plain, chosen, readable)) return { ok: false, reason: `ambiguous ${answerType} answer: two different bracketed verdicts` };
+    const result = fromReading(chosen.reading, chosen.statement.value, answerType);
+    if (result !== null) return result;
   }
-  // No statement: only a reply that is nothing but the answer ("ek", "Yes.", "No, it is tails up.") is read.
-  // A longer reply's last line could be anything (a remark, a restated question), so guessing would add noise.
-  const lines = plain.split('\n').filter((line) => line.trim() !== '');
-  const only = lines.length === 1 ? lines[0] : undefined;
-  if (only !== undefined) {
-    const result = readValue(only, answerType);
-    if (result.ok) return result;
+  const found = fallback(body.text, plain, answerType);
+  const result = found === null ? null : fromReading(found.reading, found.raw, answerType);
+  if (result !== null) return result;
+  const lastLabel = statements.filter((s) => s.rank === 'labelled').at(-1);
+  if (lastLabel !== undefined) {
+    if (lastLabel.value.trim() === '') return { ok: false, reason: 'final answer line is empty' };
+    return { ok: false, reason: `answer '${clip(lastLabel.value)}' is not a valid ${answerType} answer` };
   }
-  return { ok: false, reason: 'no final answer line and the reply is not a bare answer' };
-}
-
-function lastBracketed(text: string, answerType: AnswerType): ExtractionResult | null {
-  const markers = [...text.matchAll(/\[\[\s*([A-Za-z]{1,3})\s*\]\]/gu)];
-  const last = markers.at(-1);
-  if (last === undefined) return null;
-  const answer = normaliseAnswer(last[0], answerType);
-  return answer === null ? null : { ok: true, answer, raw: last[0] };
+  return { ok: false, reason: 'no final answer found in the reply' };
 }
 
 /**
@@ -148,9 +110,7 @@ function lastBracketed(text: string, answerType: AnswerType): ExtractionResult |
 export function extractAnswer(text: string, answerType: AnswerType): ExtractionResult {
   if (typeof text !== 'string') return { ok: false, reason: 'the reply is not text' };
   try {
-    // A judge states its verdict in brackets ("[[A]]"), usually after its explanation: the last one is final.
-    const bracketed = answerType === 'verdict' || answerType === 'option' ? lastBracketed(text, answerType) : null;
-    return bracketed ?? extract(text, answerType);
+    return extract(text, answerType);
   } catch (error) {
     // Defensive only: extraction is pure string work, but one odd reply must never fail a whole item.
     return { ok: false, reason: `extraction failed: ${error instanceof Error ? error.message : String(error)}` };

@@ -65,7 +65,8 @@ describe('numeric normalisation', () => {
     ['Step 3 gives 16 and 4', null],
     ['17 - 3 = 14', '14'],
     ['x = 5', '5'],
-    ['twelve', null],
+    ['twelve', '12'],
+    ['a dozen', null],
     ['', null],
   ];
   for (const [raw, expected] of cases) {
