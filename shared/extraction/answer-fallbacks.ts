@@ -2,12 +2,15 @@ import type { AnswerType } from '../core-types.js';
 import { isLabelLine } from './answer-statements.js';
 import { QUOTE_CLASS } from './answer-text.js';
 import { readAnswer } from './read-answer.js';
-import type { Reading } from './reading.js';
+import { readNumber } from './read-number.js';
+import { POLAR_WORD } from './read-yes-no.js';
+import { ambiguous, type Reading } from './reading.js';
 
 /**
  * Where an answer can still be read when a reply has no statement of it: how chat models end a reply that ignored
- * the format instruction. Each looks only at the end of the reply (or, for yes/no, its first word), because
- * anything earlier may be reasoning the reply moved past.
+ * the format instruction. Each looks at the end of the reply (or, for yes/no, its committed polar words), because
+ * anything earlier may be reasoning the reply moved past. Two different candidates in the same place are
+ * ambiguous, never the first or the last of them.
  */
 
 export interface Found {
@@ -15,63 +18,144 @@ export interface Found {
   raw: string;
 }
 
-function lastParagraph(text: string): string {
-  const paragraphs = text.split(/\n\s*\n/u).filter((p) => p.trim() !== '');
-  return paragraphs.at(-1) ?? '';
+function paragraphs(text: string): string[] {
+  return text.split(/\n\s*\n/u).filter((p) => p.trim() !== '');
 }
 
-function lastReadable(candidates: readonly string[], answerType: AnswerType): Found | null {
-  for (const raw of [...candidates].reverse()) {
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?])\s+|\n/u).filter((s) => s.trim() !== '');
+}
+
+/** One answer from several candidates: none, the one they agree on, or ambiguous when they differ. */
+function agreed(candidates: readonly string[], answerType: AnswerType): Found | null {
+  const found: Found[] = [];
+  for (const raw of candidates) {
     const reading = readAnswer(raw, answerType);
-    if (reading.kind !== 'none') return { reading, raw };
+    if (reading.kind !== 'none') found.push({ reading, raw });
+  }
+  // Spelled-out single letters sit beside the joined answer ("'e' + 'k' gives 'ek'"): only the joined one counts.
+  const relevant = answerType === 'letters' && found.some((f) => f.reading.kind === 'answer' && f.reading.answer.length > 1)
+    ? found.filter((f) => f.reading.kind !== 'answer' || f.reading.answer.length > 1)
+    : found;
+  const answers = new Set(relevant.map((f) => (f.reading.kind === 'answer' ? f.reading.answer : '\u0000')));
+  const last = relevant.at(-1);
+  if (last === undefined) return null;
+  if (answers.size > 1) return { reading: ambiguous('different candidates in the conclusion'), raw: relevant.map((f) => f.raw).join(' / ') };
+  return last;
+}
+
+/** Bold spans in the last paragraphs ("… which gives **ek**.", "✅ **Yes**"). `text` still carries its markdown. */
+export function boldInConclusion(text: string, answerType: AnswerType): Found | null {
+  for (const paragraph of paragraphs(text).slice(-2).reverse()) {
+    const spans = [...paragraph.matchAll(/\*\*([^*\n]{1,80})\*\*|__([^_\n]{1,80})__/gu)].map((m) => m[1] ?? m[2] ?? '');
+    const found = agreed(spans, answerType);
+    if (found !== null) return found;
   }
   return null;
 }
 
-/** A bold span in the last paragraph ("… which gives **ek**."). `text` still carries its markdown. */
-export function boldInConclusion(text: string, answerType: AnswerType): Found | null {
-  const spans = [...lastParagraph(text).matchAll(/\*\*([^*\n]{1,80})\*\*|__([^_\n]{1,80})__/gu)].map((m) => m[1] ?? m[2] ?? '');
-  return lastReadable(spans, answerType);
-}
-
 // A conclusion sentence says it concludes; "the word 'Jordan' ends with 'n'" is a step, not a conclusion.
-const CONCLUDES = /\b(?:so|therefore|thus|hence|final|finally|result|resulting|answer|together|combin\w*|concatenat\w*|join\w*|put\w*|gives?|get|form\w*|makes?|spells?|obtain\w*|produc\w*|overall|conclusion|verdict|choose|pick|select)\b/iu;
+const CONCLUDES = /\b(?:so|therefore|thus|hence|finally|result|resulting|answer|together|combin\w*|concatenat\w*|join\w*|put\w*|gives?|get|form\w*|makes?|spells?|obtain\w*|produc\w*|overall|conclusion|verdict|choose|pick|select|single|say|total|sum|altogether|in\s+all)\b/iu;
+const HYPOTHETICAL = /\b(?:if|unless|otherwise|instead|would\s+have|mistake)\b/iu;
+const QUOTED = new RegExp(`${QUOTE_CLASS}([^"“”'‘’«»\`\\n]{1,60})${QUOTE_CLASS}`, 'gu');
 
-/** A quoted answer in the last paragraph's concluding sentences ("Putting them together we have 'ek.'"). */
+/** Quoted answers in the last paragraph's concluding sentences ("Putting them together we have 'ek.'"). */
 export function quotedInConclusion(text: string, answerType: AnswerType): Found | null {
-  const sentences = lastParagraph(text).split(/(?<=[.!?])\s+(?=\p{Lu})|\n/u).filter((s) => CONCLUDES.test(s));
-  const quoted = new RegExp(`${QUOTE_CLASS}([^"“”'‘’«»\`\\n]{1,60})${QUOTE_CLASS}`, 'gu');
-  const spans = sentences.flatMap((s) => [...s.matchAll(quoted)].map((m) => m[1] ?? ''));
-  return lastReadable(spans, answerType);
+  const concluding = sentences(paragraphs(text).at(-1) ?? '').filter((s) => CONCLUDES.test(s) && !HYPOTHETICAL.test(s));
+  const spans = concluding.flatMap((s) => [...s.replace(/(\p{L})['’](\p{L})/gu, '$1$2').matchAll(QUOTED)].map((m) => m[1] ?? ''));
+  if (answerType === 'letters' && spans.length > 1 && spans.every((s) => /^\s*\p{L}[.!?,]?\s*$/u.test(s))) {
+    return agreed([spans.join(' ')], answerType); // only single letters quoted: they spell the answer
+  }
+  return agreed(spans, answerType);
 }
 
-/** "No, the coin is tails up now. Here is why: …" — a yes/no reply that answers first and explains after. */
-export function leadingYesNo(text: string): Found | null {
-  const first = /^\s*(?:[#>*-]+\s*)?([\p{L}]+)\s*[,.!:;—–-]/u.exec(text);
-  if (first === null) return null;
-  const reading = readAnswer(first[0], 'yes-no');
-  return reading.kind === 'answer' ? { reading, raw: first[1] ?? '' } : null;
+/** "Label: value" as the reply's last line ("Joined: K + G = KG", "Together: O I", "As a single string: r e d p"). */
+export function labelledLastLine(text: string, answerType: AnswerType): Found | null {
+  const last = text.split('\n').filter((line) => line.trim() !== '').at(-1) ?? '';
+  const match = /^(.{1,60}?)[:：]\s*(\S.*)$/u.exec(last);
+  if (match === null || !CONCLUDES.test(match[1] ?? '')) return null;
+  const raw = match[2] ?? '';
+  const reading = readAnswer(raw, answerType);
+  return reading.kind === 'none' ? null : { reading, raw };
+}
+
+const POLAR = new RegExp(`(?<![\\p{L}'’-])(${POLAR_WORD})(?=\\s*(?:[,.!:;—–)\\]"”*]|$))`, 'gimu');
+/** "Yes, I can help with that!": a polite opener, not an answer. */
+const CHATTER = /^\s*[,!]\s*(?:I\b|let(?:'s|’s)?\b|here\b|of\s+course|sure|happy|absolutely|certainly|great|good\s+question)/iu;
+
+/**
+ * Yes/no words used as answers ("No, the coin is not heads up.", "but no, it isn't!", "I'd answer yes: …") in the
+ * first sentence and the last paragraph. One answering a question the reply asks itself ("Did Bob flip? No.") is
+ * a step of the reasoning. After a self-correction only the words after it count.
+ */
+export function polarWords(text: string, correctedFrom: number | null): Found | null {
+  const scope = correctedFrom === null ? text : text.slice(correctedFrom);
+  const firstSentence = correctedFrom === null ? (sentences(scope)[0] ?? '') : '';
+  if (readAnswer(firstSentence, 'yes-no').kind === 'ambiguous') return { reading: ambiguous('yes and no'), raw: firstSentence };
+  const lastParagraph = paragraphs(scope).at(-1) ?? '';
+  const region = `${firstSentence}\n${lastParagraph === firstSentence ? '' : lastParagraph}`
+    // An echoed instruction ("Answer yes or no.") names both and answers nothing.
+    .replace(new RegExp(`\\b${POLAR_WORD}\\s*(?:or|/)\\s*${POLAR_WORD}\\b`, 'giu'), ' ');
+  const words: string[] = [];
+  for (const match of region.matchAll(POLAR)) {
+    const before = region.slice(Math.max(0, match.index - 12), match.index);
+    if (/\?\s*["“*]*$/u.test(before) || /\b(?:not|n['’]t)\s*["“'‘]?$/iu.test(before)) continue;
+    if (CHATTER.test(region.slice(match.index + match[0].length))) continue;
+    words.push(match[1] ?? '');
+  }
+  return agreed(words, 'yes-no');
+}
+
+/**
+ * The number a prose conclusion states ("Therefore, John has 15 marbles now.", "so she makes 9 * 2 = $18"): the
+ * last sentence that holds a number, its result after "=" when it works something out. A sentence of working
+ * alone ("That's £3.50 + £3.50.") defers to the one before it; two unrelated numbers are no answer.
+ */
+export function numberInConclusion(text: string): Found | null {
+  const withNumbers = sentences(text).filter((s) => /\d/u.test(s.replace(/\b\d+(?:st|nd|rd|th)\b/gu, '')));
+  for (const sentence of withNumbers.slice(-2).reverse()) {
+    const clean = sentence.replace(/\([^()]*\)/gu, ' ').replace(/\b\d+(?:st|nd|rd|th)\b/gu, ' ');
+    const working = /\d\s*[-−+×x*·⋅/÷]\s*[$€£¥₹]?\d/u.test(clean);
+    if (working && !clean.includes('=')) continue;
+    const result = clean.includes('=') ? (clean.split('=').at(-1) ?? '') : clean;
+    const numbers = [...result.matchAll(/[-−]?[$€£¥₹]?\s?\d[\d,.\u00a0\u202f\u2009 ]*(?:\s*(?:thousand|million|billion|trillion)\b)?/gu)].map((m) => m[0].trim());
+    const values = new Set(numbers.flatMap((n) => {
+      const reading = readNumber(n);
+      return reading.kind === 'answer' ? [reading.answer] : [];
+    }));
+    if (values.size !== 1) return null;
+    const raw = numbers.at(-1) ?? '';
+    return { reading: readNumber(raw), raw };
+  }
+  return null;
 }
 
 /** How many words a bare answer line may have, per type ("e + k = ek", "$1,234 total", "the Eiffel Tower"). */
 const MAX_WORDS: Readonly<Record<AnswerType, number>> = { letters: 5, 'yes-no': 3, number: 3, text: 8, verdict: 3, option: 4 };
+const SIGN_OFF = /^(?:thanks|thank|cheers|enjoy|regards|best|bye|goodbye|done|hope|ok|okay|sure|hi|hello|hey|well|hmm+|um+|uh+|so|yes|no|right|really|indeed|exactly|great|nice|voila|tada|end)$/iu;
 
 /**
- * The reply's last line, when it is nothing but an answer ("ek", "**18**", "(B)"). Letter and text answers are
- * only taken from a line set apart by markup or quotes, or from a one-line reply: any closing remark ("Cheers!")
- * would otherwise read as a word.
+ * The reply's last line, when it is nothing but an answer ("ek", "**18**", "(B)"). A letter or text answer is only
+ * taken from a line set apart by markup or quotes, from a one-line reply, or from a single bare word that is not a
+ * sign-off; an option line under other option lines is the list of options, not a choice.
  */
 export function lastLineAnswer(text: string, plain: string, answerType: AnswerType): Found | null {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const last = lines.at(-1)?.trim() ?? '';
   if (last === '' || (last.length > 60 && lines.length > 1)) return null;
-  const setApart = lines.length === 1 || new RegExp(`^(?:\\*\\*|__|\`|${QUOTE_CLASS}|\\$)`, 'u').test(last);
-  if ((answerType === 'letters' || answerType === 'text') && !setApart) return null;
-  const plainLast = plain.split('\n').filter((line) => line.trim() !== '').at(-1) ?? '';
+  const plainLines = plain.split('\n').filter((line) => line.trim() !== '');
+  const plainLast = (plainLines.at(-1) ?? '').trim();
   if (isLabelLine(plainLast)) return null;
+  const setApart = lines.length === 1 || new RegExp(`^(?:\\*\\*|__|\`|${QUOTE_CLASS}|\\$)`, 'u').test(last);
+  // A lone word closing a letters reply ("…\nek") is its answer unless it is an interjection or a sign-off.
+  const oneWord = answerType === 'letters' && /^[\p{L}]+(?:[-–][\p{L}])*\.?$/u.test(plainLast) && !SIGN_OFF.test(plainLast.replace(/\.$/u, ''));
+  if ((answerType === 'letters' || answerType === 'text') && !setApart && !oneWord) return null;
+  if (plainLast.split(/\s+/u).length > MAX_WORDS[answerType]) return null;
+  if ((answerType === 'option' || answerType === 'verdict') && plainLines.length > 1) {
+    const previous = plainLines.at(-2) ?? '';
+    if (readAnswer(previous, answerType).kind === 'answer' && /^\s*[([]?[A-Za-z][.)\]]/u.test(previous)) return null;
+  }
   const reading = readAnswer(plainLast, answerType);
   if (reading.kind === 'none' || (reading.kind === 'ambiguous' && lines.length > 1)) return null;
-  // The whole line must be the answer: "12 apples were left" is a sentence, not a bare answer line.
-  if (plainLast.trim().split(/\s+/u).length > MAX_WORDS[answerType]) return null;
-  return { reading, raw: plainLast.trim() };
+  return { reading, raw: plainLast };
 }

@@ -20,26 +20,36 @@ export interface Statement {
 }
 
 const LABEL_WORDS =
-  '(?:(?:the|my|final|correct|short|direct|overall|best)[ \\t]+)*(?:answer|verdict|final[ \\t]+result|result|conclusion|respuesta(?:[ \\t]+final)?|réponse(?:[ \\t]+finale)?|antwort|risposta|resposta|答案|回答|ответ)(?:[ \\t]*\\([^)\\n]{0,40}\\))?';
+  '(?:(?:the|my|final|correct|short|direct|overall|best)[ \\t]+)*(?:answer|verdict|final[ \\t]+result|result|conclusion|winner|preferred[ \\t]+response|better[ \\t]+response|respuesta(?:[ \\t]+final)?|réponse(?:[ \\t]+finale)?|antwort|risposta|resposta|答案|答え|回答|ответ)(?:[ \\t]*\\([^)\\n]{0,40}\\))?';
 const LINE_LEAD = '^[ \\t]*(?:[-*•>#]+[ \\t]*|\\d+[.)][ \\t]*)?';
 const LABEL_LINE = new RegExp(`${LINE_LEAD}${LABEL_WORDS}[ \\t]*[:：=]`, 'gimu');
 const HEADER_LINE = new RegExp(`${LINE_LEAD}${LABEL_WORDS}[ \\t]*[:：]?[ \\t]*$`, 'gimu');
 /** GSM8K's own answer format, which models fine-tuned on it keep: "#### 18". */
 const HASH_LINE = /^[ \t]*####[ \t]+(?=\S)/gmu;
-const BRACKETED = /\[\[\s*([A-Za-z]|tie)\s*\]\]/gu;
+/** A judge's verdict, including Arena-Hard's graded form (`[[A>B]]`, `[[B>>A]]`, `[[A=B]]`). */
+export const BRACKETED = /\[\[\s*(?:[A-Za-z]|tie|[AB]\s*(?:>{1,2}|<{1,2}|=)\s*[AB])\s*\]\]/gu;
+/** Structured output: `{"answer": "Cairo"}`, `{"winner": "A"}`, `"answer": false`. */
+const JSON_FIELD = /"(?:final_?answer|answer|verdict|winner|choice|option|result)"\s*:\s*("(?:[^"\\\n]|\\.)*"|-?\d[\d.,]*|true|false)/giu;
 
 const PHRASES: readonly RegExp[] = [
   /\b(?:final\s+|correct\s+|right\s+|my\s+|short\s+)?answer\s+(?:is|was|would\s+be|will\s+be|should\s+be|must\s+be|remains|becomes|here\s+is)\b\s*:?|\banswer\s*[:：=]/giu,
   /\b(?:final\s+|resulting\s+|combined\s+|concatenated\s+|joined\s+|new\s+|correct\s+|right\s+|best\s+|my\s+|overall\s+)?(?:result|string|output|concatenation|combination|total|sum|verdict|choice|option|pick)\s+(?:is|would\s+be|will\s+be|=|:)(?!\s+(?:not|to|that|of|the\s+(?:last|first|final)\s+letter)\b)\s*:?/giu,
-  /\b(?:last|final|ending|end)\s+letters(?:\s+\([^)\n]{0,40}\))?\s+(?:are|were)\b\s*:?/giu,
+  /\b(?:last|final|ending|end)\s+letters\b[^.!?\n:]{0,30}?\s(?:are|were)\b\s*:?/giu,
   /\b(?:we|you|I)\s+(?:get|got|have|obtain|end\s+up\s+with|arrive\s+at|are\s+left\s+with)\b\s*:?/giu,
-  /\b(?:which|this|that|it|they|these|those|together(?:,)?\s+they|combined(?:,)?\s+they|joined(?:,)?\s+they|and)\s+(?:gives?|makes?|yields?|forms?|spells?(?:\s+out)?|produces?|results?\s+in|comes?\s+to|equals?|is\s+equal\s+to|becomes?)(?:\s+us)?\b\s*:?/giu,
+  /\b(?:gives?|makes?|yields?|forms?|spells?(?:\s+out)?|produces?|results?\s+in|comes?\s+to|equals?|is\s+equal\s+to|becomes?)(?:\s+us)?\b\s*:?/giu,
   /\b(?:giving|yielding|forming|resulting\s+in|producing|spelling)(?:\s+us)?\b\s*:?/giu,
-  /(?:^|[.!?:]\s+|\n)\s*(?:so|therefore|thus|hence|consequently|in\s+conclusion|in\s+summary|to\s+summari[sz]e|overall|in\s+short)\b\s*[,:]?/giu,
-  /\bI\s+(?:would\s+|will\s+|'d\s+)?(?:choose|pick|select|go\s+with|prefer|vote\s+for|conclude(?:\s+that)?|say)\b\s*:?/giu,
+  /(?:^|[.!?:,;]\s+|\n)\s*(?:so|therefore|thus|hence|consequently|in\s+conclusion|in\s+summary|to\s+summari[sz]e|overall|in\s+short)\b(?:\s+again|\s+once\s+more)?\s*[,:]?/giu,
+  /\bto\s+answer\s+(?:your|the)\s+question\s*[:,]?/giu,
+  /\bI(?:\s+would|\s+will|['’]d|['’]ll)?\s+(?:choose|pick|select|go\s+with|prefer|vote\s+for|conclude(?:\s+that)?|say|answer)\b\s*:?/giu,
+  // "That's choice C", "it is Response B": the named choice follows.
+  /\b(?:that|this|it)(?:['’]s|\s+is|\s+would\s+be)\s+(?=(?:the\s+)?(?:choice|option|answer|response|assistant|candidate)\s+\(?[A-Za-z]\b)/giu,
+  /\b(?:respuesta(?:\s+correcta)?|réponse(?:\s+correcte)?|antwort|risposta(?:\s+corretta)?|resposta(?:\s+correta)?)\s+(?:es|est|ist|è|é)\s*:?|答案(?:是|为|為)?\s*[:：]?|答えは\s*[:：]?/giu,
 ];
 /** Reversed phrases: the answer comes before them ("(B) is the correct answer", "Assistant A is better"). */
 const REVERSED = /\s+(?:is|was)\s+(?:(?:the|my)\s+)?(?:(?:correct|right|best|final|better|winning|preferred|clear\s+winner)\b(?:\s+(?:answer|option|choice|one|response|here))?|answer\b|winner\b)|\s+(?:wins|is\s+preferred|is\s+superior)\b/giu;
+/** Words that open a reversed clause without being part of its answer ("so I think Response B is better"). */
+const CLAUSE_INTRO = /^(?:(?:so|thus|therefore|hence|then|overall|clearly|again|yes|no|and|but|here|i\s+(?:think|believe|feel|would\s+say|['’]d\s+say|conclude)(?:\s+that)?|in\s+my\s+(?:view|opinion))\b\s*[,—–-]?\s*)+/iu;
+const PRONOUN_ONLY = /^(?:which|that|this|it|these|they|what|so|there|here)$/iu;
 
 /** A phrase inside a hypothetical or a negation is reasoning, not a conclusion. */
 const CONDITIONAL = /\b(?:if|unless|suppose|supposing|assuming|instead|otherwise|whether|might|could)\b/iu;
@@ -49,9 +59,10 @@ function restOfLine(text: string, from: number): string {
   return text.slice(from, end === -1 ? undefined : end);
 }
 
+/** The next line with content: code fences and bare markup lines ("```", "---") carry none. */
 function nextNonEmptyLine(text: string, from: number): string {
   const after = text.slice(from).split('\n').slice(1);
-  return after.find((line) => line.trim() !== '') ?? '';
+  return after.find((line) => line.replace(/```\w*|[-*_=>#~`]/gu, '').trim() !== '') ?? '';
 }
 
 function sentenceBefore(text: string, position: number): string {
@@ -93,7 +104,14 @@ function labelled(text: string): Statement[] {
     if (close !== -1) found.push({ rank: 'labelled', position: match.index, value: text.slice(open + 1, close) });
   }
   for (const match of text.matchAll(BRACKETED)) {
+    // A quoted "[[A]]" is the format instruction echoed back, not a verdict.
+    if (/["'“‘`]$/u.test(text.slice(Math.max(0, match.index - 1), match.index))) continue;
     found.push({ rank: 'labelled', position: match.index, value: match[0], bracketed: true });
+  }
+  for (const match of text.matchAll(JSON_FIELD)) {
+    const raw = match[1] ?? '';
+    const value = raw.startsWith('"') ? raw.slice(1, -1) : raw === 'true' ? 'yes' : raw === 'false' ? 'no' : raw;
+    found.push({ rank: 'labelled', position: match.index, value });
   }
   return found;
 }
@@ -109,9 +127,10 @@ function phrases(text: string): Statement[] {
     }
   }
   for (const match of text.matchAll(REVERSED)) {
-    const clause = sentenceBefore(text, match.index).split(/[,:;]\s+|\b(?:so|therefore|thus|hence|then)\s+/iu).at(-1) ?? '';
-    if (clause.trim() === '' || CONDITIONAL.test(clause)) continue;
-    found.push({ rank: 'phrase', position: match.index, value: clause.trim() });
+    const sentence = sentenceBefore(text, match.index);
+    const clause = (sentence.split(/[,:;]\s+|\s[—–-]\s|—/u).at(-1) ?? '').trim().replace(CLAUSE_INTRO, '');
+    if (clause === '' || PRONOUN_ONLY.test(clause) || CONDITIONAL.test(sentence)) continue;
+    found.push({ rank: 'phrase', position: match.index, value: clause });
   }
   return found;
 }

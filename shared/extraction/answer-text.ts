@@ -11,11 +11,16 @@ export function stripMarkup(value: string): string {
   let current = value;
   // Nested wrappers (`\boxed{\text{ek}}`) unwrap from the inside out.
   for (let i = 0; i < 4; i++) {
-    const next = current.replace(/\\(?:boxed|fbox|text|textbf|mathrm|mathbf|operatorname)\s*\{([^{}]*)\}/g, '$1');
+    const next = current.replace(
+      /\\(?:boxed|fbox|text|textbf|textit|texttt|textsf|mathrm|mathbf|mathit|mathtt|mathsf|operatorname|emph|underline)\s*\{([^{}]*)\}/g,
+      '$1',
+    );
     if (next === current) break;
     current = next;
   }
   return current
+    .replace(/\{,\}/g, ',') // LaTeX thousands: 9{,}500
+    .replace(/\\\$/g, '$')
     .replace(/\\[()[\]]/g, '') // \( … \) and \[ … \] math fences
     .replace(/\$+/g, (run, offset: number, whole: string) => (run.length > 1 || !/\d/.test(whole.charAt(offset + 1)) ? '' : run))
     .replace(/\\[,;!: ]/g, ' ') // LaTeX spacing commands
@@ -54,6 +59,19 @@ export function headOf(value: string): string {
 
 /** Words that hedge rather than answer: a reply ending on one has not committed to anything. */
 export const HEDGE = /^(?:maybe|perhaps|possibly|probably\s+not|unclear|unknown|uncertain|unsure|not\s+sure|undetermined|undecidable|indeterminate|n\/a|none|nothing|it\s+depends|depends|cannot\s+(?:be\s+)?(?:determined?|tell|say|know)|can(?:not|'t)\s+(?:determine|tell|say|know)|insufficient|not\s+enough|impossible\s+to\s+(?:tell|say|know)|i\s+(?:don't|do\s+not)\s+know)\b/iu;
+
+/** A second candidate offered as an alternative: "ek — or ke", "60 (or 65 if …)", "Paris, or maybe Lyon". */
+export const ALTERNATIVE = /(?:[—–(,;]|\s-)\s*or\b|\bor\s+(?:maybe|possibly|perhaps|else)\b|\beither\b[^.\n]{0,60}\bor\b/iu;
+
+/** The words after an alternative's "or", to tell a restatement ("o-l, or simply 'ol'") from a rival. */
+export function alternativeOf(line: string): string | null {
+  const match = /\bor\b\s*(?:simply|just|equivalently|in\s+other\s+words|written\s+together|as\s+one\s+string)?\s*[,:]?\s*/iu.exec(
+    line.slice(line.search(ALTERNATIVE)),
+  );
+  if (match === null) return null;
+  const start = line.search(ALTERNATIVE) + match.index + match[0].length;
+  return line.slice(start);
+}
 
 export function clip(value: string): string {
   const flat = value.replace(/\s+/g, ' ').trim();

@@ -1,5 +1,5 @@
 import type { AnswerType } from '../core-types.js';
-import { HEDGE, headOf, stripEdges, stripMarkup } from './answer-text.js';
+import { ALTERNATIVE, alternativeOf, HEDGE, headOf, stripEdges, stripMarkup } from './answer-text.js';
 import { readOption, readVerdict } from './read-choice.js';
 import { readLetters } from './read-letters.js';
 import { readNumber } from './read-number.js';
@@ -10,11 +10,26 @@ function readText(raw: string): Reading {
   const value = stripEdges(stripMarkup(headOf(raw))).replace(/\s+/gu, ' ').toLowerCase();
   if (value === '') return NONE;
   if (HEDGE.test(value)) return ambiguous('a hedge, not an answer');
+  // Free text has no shape to check, so "Lagos or Abuja" would otherwise be one confident answer.
+  if (/\bor\b/u.test(value) || /^either\b/u.test(value)) return ambiguous('two alternatives');
   return answer(value);
 }
 
 /** Reads the answer a statement's value starts with, for one answer type. Pure; never throws. */
 export function readAnswer(value: string, answerType: AnswerType): Reading {
+  const reading = readByType(value, answerType);
+  // Whatever the type, an answer followed by "— or …" / "(or …)" on its line was offered with an alternative.
+  if (reading.kind !== 'answer' || !ALTERNATIVE.test(firstLine(value))) return reading;
+  const alternative = alternativeOf(firstLine(value));
+  const rival = alternative === null ? null : readByType(alternative, answerType);
+  return rival?.kind === 'answer' && rival.answer === reading.answer ? reading : ambiguous('offered with an alternative');
+}
+
+function firstLine(value: string): string {
+  return value.split('\n', 1)[0] ?? value;
+}
+
+function readByType(value: string, answerType: AnswerType): Reading {
   switch (answerType) {
     case 'letters':
       return readLetters(value);

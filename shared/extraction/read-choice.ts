@@ -8,23 +8,25 @@ import { ambiguous, answer, NONE, type Reading } from './reading.js';
  */
 
 const TIE = /^(?:it'?s\s+a\s+|a\s+)?(?:tie|tied|draw|equal|even|equally\s+good|both(?:\s+(?:are|responses\s+are|answers\s+are))?\s+(?:equally\s+)?(?:good|bad|fine|strong|weak|equal|correct|helpful|accurate)|neither|\[\[c\]\]|c)(?=$|[\s.,;:!)])/iu;
-const NAMED = '(?:response|answer|assistant|candidate|output|option|choice|model)';
+const NAMED = '(?:response|answer|assistant|candidate|output|option|choice|model|opción|opcion|réponse|antwort|opzione)';
 /** A letter then what may follow it: end, punctuation, an explanation, or a verb saying it wins. */
 const LETTER_END = '(?=$|[\\s.,;:!?)\\]]|\\s+(?:is|was|seems|because|since|as|which|wins|—|–|-)\\b)';
 const JOINED_SECOND = /^\s*(?:[,/&]|\bor\b|\band\b|\bvs\.?|\bversus\b)\s*(?:(?:response|answer|assistant|candidate|output|option|choice|model)\s+)?[([]?[a-z][)\].]?(?=$|[\s.,;:!?)])/iu;
 
 function cleanValue(raw: string): string {
   return stripMarkup(raw)
+    .replace(/\[\[\s*([AB])\s*>{1,2}\s*[AB]\s*\]\]|\[\[\s*[AB]\s*<{1,2}\s*([AB])\s*\]\]/gu, '$1$2')
+    .replace(/\[\[\s*[AB]\s*=\s*[AB]\s*\]\]/gu, 'tie')
     .replace(/\[\[\s*([A-Za-z]|tie)\s*\]\]/gu, '$1')
     .replace(/\s+/gu, ' ')
     .trim()
     .replace(/^["'“”‘’]+/u, '')
-    .replace(/^(?:the\s+)?(?:(?:final|correct|right|best|better|winning|preferred|my)\s+)*(?:verdict|answer|choice|option|pick|response|one)?\s*(?:is|would\s+be|:)\s*/iu, '')
-    .replace(/^(?:that\s+|clearly\s+)/iu, '');
+    .replace(/^(?:(?:the|this|that|it|la|el|le)\s+)?(?:(?:final|correct|right|best|better|winning|preferred|my)\s+)*(?:verdict|answer|choice|option|pick|response|one)?\s*(?:is|would\s+be|:)\s*/iu, '')
+    .replace(/^(?:that\s+|clearly\s+|la\s+|el\s+|le\s+)/iu, '');
 }
 
 function readLetterChoice(value: string, letters: RegExp): { letter: string; rest: string } | null {
-  const match = new RegExp(`^(?:${NAMED}\\s+)?[([]?([a-z])[)\\]]?${LETTER_END}`, 'iu').exec(value);
+  const match = new RegExp(`^(?:${NAMED}\\s+)?[([]?([a-z])[)\\]]?(?:['’]s(?:\\s+(?:response|answer|reply|output))?)?${LETTER_END}`, 'iu').exec(value);
   const letter = match?.[1];
   if (match === null || letter === undefined || !letters.test(letter)) return null;
   // A bare lower-case "a" is usually the article ("a tie", "a good answer"), not option A.

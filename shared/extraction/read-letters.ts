@@ -7,7 +7,12 @@ import { ambiguous, answer, NONE, type Reading } from './reading.js';
  * 'ke'") are ambiguous. The candidate must end the clause: "ek, because …" reads, "not obvious yet" does not.
  */
 
-type Token = { kind: 'word'; text: string; quoted: boolean } | { kind: 'join' } | { kind: 'or' } | { kind: 'end' } | { kind: 'other' };
+type Token =
+  | { kind: 'word'; text: string; quoted: boolean }
+  | { kind: 'join'; comma: boolean }
+  | { kind: 'or' }
+  | { kind: 'end' }
+  | { kind: 'other' };
 
 const OPEN_TO_CLOSE: Readonly<Record<string, string>> = { '“': '”', '‘': '’', '«': '»', '„': '“', '‚': '‘', '‹': '›', '「': '」', '『': '』' };
 
@@ -15,7 +20,8 @@ const OPEN_TO_CLOSE: Readonly<Record<string, string>> = { '“': '”', '‘': '
 const FILLER = new Set(
   ('the a an final resulting combined concatenated joined new whole full complete lowercase lower-case lower case string word ' +
     'letters letter sequence result answer output concatenation combination of is are be would will just simply ' +
-    'we get you i obtain therefore thus so hence this that which gives give forms form makes make spells spell')
+    'we get you i obtain therefore thus so hence this that which gives give forms form makes make spells spell us ' +
+    'all together joined concatenated combined simply just')
     .split(' '),
 );
 const CLAUSE_END = /^(?:is|are|was|as|because|since|which|from|for|when|so|that|taken|formed|made|by|in|with|after|–|—|-)$/iu;
@@ -47,14 +53,14 @@ function tokenize(value: string): Token[] {
     if (word) {
       const lower = word[0].toLowerCase();
       if (lower === 'or') tokens.push({ kind: 'or' });
-      else if (lower === 'and' || lower === 'then' || lower === 'plus') tokens.push({ kind: 'join' });
+      else if (lower === 'and' || lower === 'then' || lower === 'plus') tokens.push({ kind: 'join', comma: false });
       else tokens.push({ kind: 'word', text: word[0], quoted: false });
       rest = rest.slice(word[0].length);
       continue;
     }
     if (/^(?:,|\+|&|->|→|-|–|·|\/)/u.test(rest)) {
       const sep = /^(?:,|\+|&|->|→|-|–|·|\/)/u.exec(rest)?.[0] ?? ',';
-      tokens.push(sep === '/' ? { kind: 'or' } : { kind: 'join' });
+      tokens.push(sep === '/' ? { kind: 'or' } : { kind: 'join', comma: sep === ',' });
       rest = rest.slice(sep.length);
       continue;
     }
@@ -108,7 +114,8 @@ function readFrom(tokens: readonly Token[]): Reading {
     if (other !== null && other !== items.join('')) return ambiguous('two different letter strings');
   }
   const joined = items.join('');
-  if (after === undefined || after.kind === 'end' || after.kind === 'join') return answer(joined);
+  // "ek, because …" ends the answer at the comma; "Larry → y" or "ek + ke" does not end it there.
+  if (after === undefined || after.kind === 'end' || (after.kind === 'join' && (after.comma || items.length > 1))) return answer(joined);
   if (after.kind === 'word' && !after.quoted && CLAUSE_END.test(after.text)) return answer(joined);
   return NONE;
 }
@@ -129,8 +136,40 @@ function readQuoted(tokens: readonly Token[]): Reading {
   return answer([...distinct][0] ?? '');
 }
 
+/** The value's working dropped: "e + k = ek" states its result after the last "=". */
+function resultOfWorking(value: string): string {
+  const parts = value.split(/=(?!=)/u);
+  const last = parts.at(-1) ?? value;
+  return parts.length > 1 && /\p{L}/u.test(last) ? last : value;
+}
+
+/** Another quoted string in the answer's sentence ("they give 'rt'; reversed, 'tr'") makes it one of two. */
+function rivalIn(tokens: readonly Token[], chosen: string): boolean {
+  let negated = false;
+  for (const token of tokens) {
+    if (token.kind === 'end') return false;
+    if (token.kind === 'word' && !token.quoted) negated = /^(?:not|rather|instead|than|nor)$/iu.test(token.text);
+    if (token.kind === 'word' && token.quoted) {
+      const letters = lettersOf(token.text);
+      if (letters !== null && letters.length > 1 && letters !== chosen && !negated) return true;
+    }
+  }
+  return false;
+}
+
 export function readLetters(raw: string): Reading {
-  const value = stripMarkup(raw.normalize('NFC')).replace(/\s+/gu, ' ').trim().replace(/^[([{]+\s*/u, '');
+  const reading = readLettersAt(raw);
+  if (reading.kind !== 'answer') return reading;
+  const sentence = stripMarkup(raw).split(/(?<=[.!?])\s/u)[0] ?? raw;
+  return rivalIn(tokenize(sentence), reading.answer) ? ambiguous('two different letter strings') : reading;
+}
+
+function readLettersAt(raw: string): Reading {
+  const wrapped = stripMarkup(raw.normalize('NFC')).replace(/\s+/gu, ' ').trim();
+  // A leading bracket wraps the answer ("(ek)"); later ones hold remarks ("'a' (from Ariana) and 'e'").
+  const value = resultOfWorking(
+    /^[([{]/u.test(wrapped) ? wrapped.replace(/^[([{]+\s*/u, '') : wrapped.replace(/\s*\([^()]*\)/gu, ''),
+  );
   if (HEDGE.test(value.replace(new RegExp(`^${QUOTE_CLASS}`, 'u'), ''))) return ambiguous('a hedge, not an answer');
   const tokens = tokenize(value);
   const direct = readFrom(tokens);

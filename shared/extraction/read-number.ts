@@ -73,7 +73,7 @@ const CURRENCY = /^(?:[$€£¥₹]|US\$|USD|EUR|GBP|INR|Rs\.?)\s*/iu;
 const LEAD_IN = /^[\p{L}'’ ]{0,60}?\b(?:is|are|was|were|be|equals?|makes|gives|comes\s+to|of|at|to)\b\s*[:=]?\s*|^[\p{L}'’ ]{0,60}?\s*[:=]\s*/iu;
 const RANGE_LEAD = /\b(?:between|either|from|somewhere)\b/iu;
 /** After the number: another number joined as a list, range or alternative. */
-const SECOND_NUMBER = /^\s*(?:[\p{L}%]+\s*){0,2}(?:,|;|&|\/|\+|\band\b|\bor\b|\bto\b|\bthrough\b|\bvs\.?|[-–—~]|\.\.\.?)\s*\(?\s*[-−+]?\s*[$€£¥₹]?\s*(?:\d|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)/iu;
+const SECOND_NUMBER = /^\s*(?:[\p{L}%°€$£¥₹]+\s*){0,2}\(?\s*(?:,|;|&|\/|\+|\band\b|\bor\b|\bto\b|\bthrough\b|\bvs\.?|[-–—~]|\.\.\.?)\s*\(?\s*[-−+]?\s*[$€£¥₹]?\s*(?:\d|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten)\b)/iu;
 
 interface Parsed {
   text: string;
@@ -134,7 +134,7 @@ function parseNumeral(value: string): Parsed | null {
 
 /** Drops a worked line's working: "17 - 3 = 14" states its result after the last "=". */
 function resultOfWorking(value: string): string {
-  if (!value.includes('=') || !/\d\s*[-+×x*/÷]\s*\d/u.test(value)) return value;
+  if (!value.includes('=') || !/\d\s*[-−+×x*·⋅/÷]\s*[$€£¥₹]?\d/u.test(value)) return value;
   const parts = value.split(/=(?!=)/u);
   const last = parts.at(-1) ?? value;
   return /\d|\\frac/.test(last) ? last : value;

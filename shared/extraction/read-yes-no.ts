@@ -7,8 +7,12 @@ import { ambiguous, answer, NONE, type Reading } from './reading.js';
  * "yes or no" (an echoed instruction) and "yes and no" are ambiguous.
  */
 
-const YES = new Set(['yes', 'true', 'yep', 'yeah', 'yup', 'sí', 'si', 'oui', 'ja', 'sim', 'да']);
-const NO = new Set(['no', 'false', 'nope', 'nah', 'non', 'nein', 'não', 'nao', 'нет']);
+const YES_WORDS = ['yes', 'true', 'yep', 'yeah', 'yup', 'sí', 'si', 'oui', 'ja', 'sim', 'да'];
+const NO_WORDS = ['no', 'false', 'nope', 'nah', 'non', 'nein', 'não', 'nao', 'нет'];
+const YES = new Set(YES_WORDS);
+const NO = new Set(NO_WORDS);
+/** Every word read as yes or no, for finding them in prose. */
+export const POLAR_WORD = `(?:${[...YES_WORDS, ...NO_WORDS].join('|')})`;
 const POLAR = /^(\p{L}+)(?![\p{L}\p{N}'’-])(.*)$/su;
 const BOTH = /^\s*(?:,\s*)?(?:or|\/|and|nor)\s*(?:yes|no|true|false)\b/iu;
 

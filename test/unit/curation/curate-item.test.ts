@@ -48,7 +48,7 @@ describe('curateItem', () => {
       code: 'no-extractable-answer',
       reason:
         'none of the 2 samples has an extractable answer ' +
-        '(sample 0: no final answer line and the reply is not a bare answer)',
+        '(sample 0: no final answer found in the reply)',
       samples: 2,
       votes: [],
       unextractable: 2,

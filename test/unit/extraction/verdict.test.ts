@@ -21,7 +21,9 @@ describe('verdict answers', () => {
   });
 
   it('extracts the LAST bracketed verdict of a reply, or an Answer line, or a bare verdict', () => {
-    expect(extractAnswer('Response A is wrong, so [[A]] is out. Final: [[B]]', 'verdict')).toMatchObject({ ok: true, answer: 'B' });
+    expect(extractAnswer('First guess: [[A]]. Wait, A has a factual error. Final: [[B]]', 'verdict')).toMatchObject({ ok: true, answer: 'B' });
+    // Two different verdicts with nothing saying which one stands name no verdict at all.
+    expect(extractAnswer('Verdict: [[A]]\n\nVerdict: [[B]]', 'verdict').ok).toBe(false);
     expect(extractAnswer('Scores summed.\nVerdict: [[C]]', 'verdict')).toMatchObject({ ok: true, answer: 'tie' });
     expect(extractAnswer('Answer: Response B', 'verdict')).toMatchObject({ ok: true, answer: 'B' });
     expect(extractAnswer('A', 'verdict')).toMatchObject({ ok: true, answer: 'A' });
