@@ -18,6 +18,12 @@ import { ANSWER_TYPES, type AnswerType } from '../../shared/core-types.js';
 
 export const REPLY_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'replies');
 
+/**
+ * The held-out corpus: the same schema, written apart from the extractor and the development corpus, so its score
+ * estimates how extraction does on replies nobody tuned it for.
+ */
+export const HELDOUT_REPLY_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'replies-heldout');
+
 /** Style tags of the corpus; a case with any other tag is rejected so typos do not create one-case styles. */
 export const REPLY_STYLES = [
   'terse', 'chatty', 'markdown', 'latex', 'think', 'restated', 'quoted', 'listed-then-joined', 'multilingual-number',
