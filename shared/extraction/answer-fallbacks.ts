@@ -2,7 +2,7 @@ import type { AnswerType } from '../core-types.js';
 import { isLabelLine } from './answer-statements.js';
 import { QUOTE_CLASS } from './answer-text.js';
 import { readAnswer } from './read-answer.js';
-import { readNumber } from './read-number.js';
+import { readNumber, SOLUTIONS, WORKING } from './read-number.js';
 import { POLAR_WORD } from './read-yes-no.js';
 import { ambiguous, type Reading } from './reading.js';
 
@@ -94,12 +94,19 @@ export function polarWords(text: string, correctedFrom: number | null): Found | 
   if (readAnswer(firstSentence, 'yes-no').kind === 'ambiguous') return { reading: ambiguous('yes and no'), raw: firstSentence };
   const lastParagraph = paragraphs(scope).at(-1) ?? '';
   const region = `${firstSentence}\n${lastParagraph === firstSentence ? '' : lastParagraph}`
+    // Remarks and warnings mention answers without giving them ("(A common mistake is to answer 'yes' …)").
+    .replace(/\([^()]*\)/gu, ' ')
+    .split(/(?<=[.!?])\s+/u)
+    .filter((sentence) => !/\b(?:mistake|wrongly|incorrectly|error)\b/iu.test(sentence))
+    .join(' ')
     // An echoed instruction ("Answer yes or no.") names both and answers nothing.
     .replace(new RegExp(`\\b${POLAR_WORD}\\s*(?:or|/)\\s*${POLAR_WORD}\\b`, 'giu'), ' ');
   const words: string[] = [];
   for (const match of region.matchAll(POLAR)) {
     const before = region.slice(Math.max(0, match.index - 12), match.index);
-    if (/\?\s*["“*]*$/u.test(before) || /\b(?:not|n['’]t)\s*["“'‘]?$/iu.test(before)) continue;
+    // "Did Bob flip? No." answers a step; only the reply's first line may answer the echoed question ("Heads up? Yes").
+    const answersStep = /\?\s*["“*]*$/u.test(before) && region.slice(0, match.index).includes('\n');
+    if (answersStep || /\b(?:not|n['’]t)\s*["“'‘]?$/iu.test(before)) continue;
     if (CHATTER.test(region.slice(match.index + match[0].length))) continue;
     words.push(match[1] ?? '');
   }
@@ -115,7 +122,8 @@ export function numberInConclusion(text: string): Found | null {
   const withNumbers = sentences(text).filter((s) => /\d/u.test(s.replace(/\b\d+(?:st|nd|rd|th)\b/gu, '')));
   for (const sentence of withNumbers.slice(-2).reverse()) {
     const clean = sentence.replace(/\([^()]*\)/gu, ' ').replace(/\b\d+(?:st|nd|rd|th)\b/gu, ' ');
-    const working = /\d\s*[-−+×x*·⋅/÷]\s*[$€£¥₹]?\d/u.test(clean);
+    if (SOLUTIONS.test(clean)) return null;
+    const working = WORKING.test(clean);
     if (working && !clean.includes('=')) continue;
     const result = clean.includes('=') ? (clean.split('=').at(-1) ?? '') : clean;
     const numbers = [...result.matchAll(/[-−]?[$€£¥₹]?\s?\d[\d,.\u00a0\u202f\u2009 ]*(?:\s*(?:thousand|million|billion|trillion)\b)?/gu)].map((m) => m[0].trim());

@@ -17,19 +17,23 @@ export interface Statement {
   value: string;
   /** A judge's `[[X]]`: several on one line with different letters name no single verdict. */
   bracketed?: boolean;
+  /** An outright "the answer is …" phrase: two of them that differ, uncorrected, name no single answer. */
+  committed?: boolean;
 }
 
 const LABEL_WORDS =
-  '(?:(?:the|my|final|correct|short|direct|overall|best)[ \\t]+)*(?:answer|verdict|final[ \\t]+result|result|conclusion|winner|preferred[ \\t]+response|better[ \\t]+response|respuesta(?:[ \\t]+final)?|réponse(?:[ \\t]+finale)?|antwort|risposta|resposta|答案|答え|回答|ответ)(?:[ \\t]*\\([^)\\n]{0,40}\\))?';
-const LINE_LEAD = '^[ \\t]*(?:[-*•>#]+[ \\t]*|\\d+[.)][ \\t]*)?';
+  '(?:(?:the|my|final|correct|short|direct|overall|best)[ \\t]+)*(?:answer|verdict|final[ \\t]+result|result|conclusion|winner|preferred[ \\t]+response|better[ \\t]+response|(?:respuesta|réponse|antwort|risposta|resposta)(?:[ \\t]+(?:final|finale|correcta|correcte|corretta|correta|richtige))?|(?:richtige|korrekte)[ \\t]+antwort|(?:所以)?答案|答え|回答|ответ)(?:[ \\t]*\\([^)\\n]{0,40}\\))?';
+const LINE_LEAD = '^[ \\t]*(?:(?:[-*•>#→✔☑]|👉|✅|\\uFE0F)+[ \\t]*|\\d+[.)][ \\t]*)*';
 const LABEL_LINE = new RegExp(`${LINE_LEAD}${LABEL_WORDS}[ \\t]*[:：=]`, 'gimu');
 const HEADER_LINE = new RegExp(`${LINE_LEAD}${LABEL_WORDS}[ \\t]*[:：]?[ \\t]*$`, 'gimu');
 /** GSM8K's own answer format, which models fine-tuned on it keep: "#### 18". */
 const HASH_LINE = /^[ \t]*####[ \t]+(?=\S)/gmu;
 /** A judge's verdict, including Arena-Hard's graded form (`[[A>B]]`, `[[B>>A]]`, `[[A=B]]`). */
 export const BRACKETED = /\[\[\s*(?:[A-Za-z]|tie|[AB]\s*(?:>{1,2}|<{1,2}|=)\s*[AB])\s*\]\]/gu;
+/** A sentence restating the requested format ("output [[A]] if response A is better", "in the form [[X]]"). */
+const FORMAT_ECHO = /\b(?:in\s+the\s+form|(?:the|this|that)\s+format|output\s+(?:only\s+|exactly\s+)?\[\[|if\s+(?:response|assistant|answer|model)\s+[AB]\b|for\s+a\s+tie|\[\[X\]\])/iu;
 /** Structured output: `{"answer": "Cairo"}`, `{"winner": "A"}`, `"answer": false`. */
-const JSON_FIELD = /"(?:final_?answer|answer|verdict|winner|choice|option|result)"\s*:\s*("(?:[^"\\\n]|\\.)*"|-?\d[\d.,]*|true|false)/giu;
+const JSON_FIELD = /"(?:final[_ ]?answer|answer|verdict|winner|better|preferred|choice|option|selected(?:_option)?|result)"\s*:\s*("(?:[^"\\\n]|\\.)*"|-?\d[\d.]*(?![\d.])|true|false)/giu;
 
 const PHRASES: readonly RegExp[] = [
   /\b(?:final\s+|correct\s+|right\s+|my\s+|short\s+)?answer\s+(?:is|was|would\s+be|will\s+be|should\s+be|must\s+be|remains|becomes|here\s+is)\b\s*:?|\banswer\s*[:：=]/giu,
@@ -42,8 +46,8 @@ const PHRASES: readonly RegExp[] = [
   /\bto\s+answer\s+(?:your|the)\s+question\s*[:,]?/giu,
   /\bI(?:\s+would|\s+will|['’]d|['’]ll)?\s+(?:choose|pick|select|go\s+with|prefer|vote\s+for|conclude(?:\s+that)?|say|answer)\b\s*:?/giu,
   // "That's choice C", "it is Response B": the named choice follows.
-  /\b(?:that|this|it)(?:['’]s|\s+is|\s+would\s+be)\s+(?=(?:the\s+)?(?:choice|option|answer|response|assistant|candidate)\s+\(?[A-Za-z]\b)/giu,
-  /\b(?:respuesta(?:\s+correcta)?|réponse(?:\s+correcte)?|antwort|risposta(?:\s+corretta)?|resposta(?:\s+correta)?)\s+(?:es|est|ist|è|é)\s*:?|答案(?:是|为|為)?\s*[:：]?|答えは\s*[:：]?/giu,
+  /\b(?:that|this|it)(?:['’]s|\s+is|\s+would\s+be)\s+(?=(?:the\s+)?(?:choice|option|answer|response|assistant|candidate)\s+\(?[A-Za-z]\b|an?\s+(?:tie|draw)\b)/giu,
+  /\b(?:respuesta(?:\s+correcta)?|réponse(?:\s+correcte)?|antwort|risposta(?:\s+corretta)?|resposta(?:\s+correta)?)\s+(?:es|est|ist|è|é)\s*:?|答案(?:是|为|為)?\s*[:：]?|答えは\s*[:：]?|答え\s*[:：]/giu,
 ];
 /** Reversed phrases: the answer comes before them ("(B) is the correct answer", "Assistant A is better"). */
 const REVERSED = /\s+(?:is|was)\s+(?:(?:the|my)\s+)?(?:(?:correct|right|best|final|better|winning|preferred|clear\s+winner)\b(?:\s+(?:answer|option|choice|one|response|here))?|answer\b|winner\b)|\s+(?:wins|is\s+preferred|is\s+superior)\b/giu;
@@ -63,6 +67,12 @@ function restOfLine(text: string, from: number): string {
 function nextNonEmptyLine(text: string, from: number): string {
   const after = text.slice(from).split('\n').slice(1);
   return after.find((line) => line.replace(/```\w*|[-*_=>#~`]/gu, '').trim() !== '') ?? '';
+}
+
+function sentenceAround(text: string, position: number): string {
+  const after = text.slice(position);
+  const end = after.search(/[.!?](?:\s|$)|\n/u);
+  return sentenceBefore(text, position) + (end === -1 ? after : after.slice(0, end));
 }
 
 function sentenceBefore(text: string, position: number): string {
@@ -106,6 +116,8 @@ function labelled(text: string): Statement[] {
   for (const match of text.matchAll(BRACKETED)) {
     // A quoted "[[A]]" is the format instruction echoed back, not a verdict.
     if (/["'“‘`]$/u.test(text.slice(Math.max(0, match.index - 1), match.index))) continue;
+    const leadIn = text.slice(Math.max(0, match.index - 40), match.index);
+    if (FORMAT_ECHO.test(sentenceAround(text, match.index)) && !/(?:verdict|answer|choice|decision|winner)\s*(?:is)?\s*[:：]?\s*$/iu.test(leadIn)) continue;
     found.push({ rank: 'labelled', position: match.index, value: match[0], bracketed: true });
   }
   for (const match of text.matchAll(JSON_FIELD)) {
@@ -116,16 +128,24 @@ function labelled(text: string): Statement[] {
   return found;
 }
 
+const TENTATIVE = /\b(?:thought|think|guess|initially|at\s+first|first\s+glance|seems?|looks?\s+like|maybe|perhaps|probably)\b/iu;
+
 function phrases(text: string): Statement[] {
   const found: Statement[] = [];
-  for (const pattern of PHRASES) {
+  PHRASES.forEach((pattern, index) => {
     for (const match of text.matchAll(pattern)) {
       const from = match.index + match[0].length;
-      if (CONDITIONAL.test(sentenceBefore(text, from))) continue;
+      const sentence = sentenceBefore(text, from);
+      if (CONDITIONAL.test(sentence)) continue;
       const value = restOfLine(text, from);
-      found.push({ rank: 'phrase', position: from, value: value.trim() === '' ? nextNonEmptyLine(text, from) : value });
+      found.push({
+        rank: 'phrase',
+        position: from,
+        value: value.trim() === '' ? nextNonEmptyLine(text, from) : value,
+        committed: index === 0 && !TENTATIVE.test(sentence) && !/^[^.!\n]{0,40}\?/u.test(value),
+      });
     }
-  }
+  });
   for (const match of text.matchAll(REVERSED)) {
     const sentence = sentenceBefore(text, match.index);
     const clause = (sentence.split(/[,:;]\s+|\s[—–-]\s|—/u).at(-1) ?? '').trim().replace(CLAUSE_INTRO, '');

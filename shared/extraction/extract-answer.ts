@@ -33,11 +33,11 @@ export type ExtractionResult = { ok: true; answer: string; raw: string } | { ok:
  *    reading was meant. Choosing among the candidates would be a guess, and a wrong vote costs more than none.
  */
 
-const SELF_CORRECTION = /\b(?:wait|actually|correction|my\s+(?:mistake|error|bad)|i\s+made\s+an?\s+(?:mistake|error|slip)|i\s+slipped|oops|sorry|re-?check\w*|recount\w*|on\s+second\s+thought|let\s+me\s+(?:re-?)?(?:check|verify|look|correct)|i\s+was\s+wrong|that'?s\s+(?:wrong|not\s+right|incorrect)|scratch\s+that|i\s+mis\w+|hmm+|hold\s+on|no,\s+(?:that|it)|correcting|double-check\w*)\b/iu;
+const SELF_CORRECTION = /\b(?:wait|actually|correction|my\s+(?:mistake|error|bad)|i\s+made\s+an?\s+(?:mistake|error|slip)|i\s+slipped|oops|sorry|re-?check\w*|recount\w*|on\s+second\s+thought|let\s+me\s+(?:re-?)?(?:check|verify|look|correct)|i\s+was\s+wrong|that'?s\s+(?:wrong|not\s+right|incorrect)|scratch\s+that|i\s+mis\w+|hmm+|hold\s+on|no,\s+(?:that|it)|correcting|double-check\w*|overlooked|revised|revising|check(?:ing)?\s+again|looking\s+again|on\s+closer\s+(?:look|inspection)|let\s+me\s+revise|i\s+take\s+(?:that|it)\s+back)\b/iu;
 const HEDGE_AFTER = /\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain|can(?:not|'t|’t)\s+(?:decide|be\s+sure|pick|choose|say|tell)|rather\s+not\s+commit|both\s+(?:are|would\s+be)\s+(?:valid|correct|possible|acceptable)|depending\s+on\s+(?:what|which|whether|how)|it\s+depends)\b/iu;
 const ASKS_BACK = /\b(?:(?:could|can|would)\s+you\s+(?:please\s+)?(?:clarify|specify|confirm|tell\s+me\s+which)|which\s+(?:one|of\s+(?:the|these)(?:\s+\w+)?|\w+)\s+(?:do|did|would)\s+you\s+(?:mean|want|prefer|need)|(?:did|do)\s+you\s+mean|i(?:'d|’d|\s+would)\s+need\s+to\s+know|which\s+(?:\w+\s+)?you\s+prefer)\b/iu;
 /** A few-shot continuation: after answering, the model writes the next example's question itself. */
-const RUN_ON = /\n\s*(?:question|q|problem|human|user|### instruction)\s*\d*\s*[:：]/iu;
+const RUN_ON = /\n[ \t>]*(?:#{1,6}[ \t]*)?(?:(?:follow-?up|next|new|another|bonus|extra)[ \t]+)?(?:question|q|problem|exercise|human|user|instruction)\b[ \t]*\d*[ \t]*(?:[:：.]|$)/imu;
 
 interface Read {
   statement: Statement;
@@ -58,13 +58,6 @@ function ambiguousResult(answerType: AnswerType, why: string): ExtractionResult 
   return { ok: false, reason: `ambiguous ${answerType} answer: ${why}` };
 }
 
-/** Cuts a few-shot run-on, but only after the reply has stated an answer (a restated "Question:" may open it). */
-function withoutRunOn(plain: string, statements: readonly Statement[]): string {
-  const match = RUN_ON.exec(plain);
-  if (match === null) return plain;
-  return statements.some((s) => s.rank === 'labelled' && s.position < match.index) ? plain.slice(0, match.index) : plain;
-}
-
 /**
  * A reply that stops mid-sentence hit its token limit: its prose is unfinished reasoning, so nothing is read from
  * it by fallback. It ends on a word that cannot end a sentence ("…, so", "35 + 21 ="), or runs on for a few words
@@ -75,9 +68,21 @@ const DANGLING = /(?:\s(?:the|a|an|of|to|in|on|at|by|for|with|and|or|but|so|is|a
 
 function looksCutOff(body: string): boolean {
   const last = body.trimEnd().split('\n').at(-1)?.trim() ?? '';
-  if (DANGLING.test(last)) return true;
+  // "n i a" spells an answer; only a line with real words can dangle.
+  if (DANGLING.test(last) && /\p{L}{3}/u.test(last)) return true;
   if (/[:=]/u.test(last) || /[.!?)\]}"'”’*`$>\p{N}\p{Extended_Pictographic}]$/u.test(last)) return false;
   return last.split(/\s+/u).length >= 4;
+}
+
+/**
+ * "…15 + 27 = 42, so the total is 4" with nothing after it: a prose sentence that ends the reply without its
+ * closing punctuation may have been cut inside the answer (42 → 4), so it casts no vote. Labels and outright
+ * "the answer is …" statements are exempt: they are how a reply ends on purpose.
+ */
+function endsInsideValue(plain: string, body: string, statement: Statement): boolean {
+  if (plain.slice(statement.position).trimEnd().includes('\n')) return false;
+  const lastLine = body.trimEnd().split('\n').at(-1) ?? '';
+  return lastLine.trim().split(/\s+/u).length >= 5 && !/[.!?)\]}"'”’*`$>\p{Extended_Pictographic}]$/u.test(lastLine.trimEnd());
 }
 
 function fallback(body: string, plain: string, answerType: AnswerType): Found | null {
@@ -93,16 +98,37 @@ function fallback(body: string, plain: string, answerType: AnswerType): Found | 
   );
 }
 
-/** Another labelled answer that differs from the chosen one with no self-correction between them. */
+/**
+ * Another committed answer that differs from the chosen one with no self-correction between them: a labelled one,
+ * or an outright "the answer is …" (not a tentative "I first thought the answer is …").
+ */
 function rivalLabel(plain: string, chosen: Read, reads: readonly Read[]): boolean {
   const value = answerOf(chosen.reading);
   return reads.some((r) => {
-    if (r === chosen || r.statement.rank !== 'labelled') return false;
+    if (r === chosen || !(r.statement.rank === 'labelled' || (r.statement.committed === true && chosen.statement.committed === true))) return false;
     const other = answerOf(r.reading);
     if (other === null || other === value) return false;
     const [from, to] = [r.statement.position, chosen.statement.position].sort((a, b) => a - b) as [number, number];
     return !SELF_CORRECTION.test(plain.slice(from, to));
   });
+}
+
+const CONCLUDING = /\b(?:so|therefore|thus|hence|finally|altogether|together|combined|joined|concatenat\w*|overall|in\s+total)\b/iu;
+
+/**
+ * Readings offered side by side in the final paragraph ("The first letters … giving 'go'. The last letters …
+ * giving 'ra'.") rather than a chain that concludes ("… so we get ek"): the last is one option among several.
+ */
+function parallelReadings(plain: string, chosen: Read, reads: readonly Read[]): boolean {
+  if (chosen.statement.rank !== 'phrase') return false;
+  const paragraphStart = plain.slice(0, chosen.statement.position).search(/\n\s*\n(?![\s\S]*\n\s*\n)/u);
+  const value = answerOf(chosen.reading);
+  const rivals = reads.filter(
+    (r) => r !== chosen && r.statement.position > paragraphStart && r.statement.position < chosen.statement.position && answerOf(r.reading) !== value,
+  );
+  if (rivals.length < 2) return false;
+  const lineStart = plain.lastIndexOf('\n', chosen.statement.position) + 1;
+  return !CONCLUDING.test(plain.slice(lineStart, chosen.statement.position));
 }
 
 /** What a self-correction after the chosen statement settles on, if it settles on anything. */
@@ -143,8 +169,8 @@ function extract(text: string, answerType: AnswerType): ExtractionResult {
   if (!body.ok) return body;
   const fullPlain = plainText(body.text);
   if (fullPlain.trim() === '') return { ok: false, reason: 'the reply is empty' };
-  const plain = withoutRunOn(fullPlain, findStatements(fullPlain));
-  const bodyText = plain.length === fullPlain.length ? body.text : body.text.slice(0, body.text.length - (fullPlain.length - plain.length));
+  const plain = fullPlain;
+  const bodyText = body.text;
   if (ASKS_BACK.test(plain.split(/\n\s*\n/u).filter((p) => p.trim() !== '').at(-1) ?? '')) {
     return ambiguousResult(answerType, 'the reply asks which reading was meant');
   }
@@ -163,6 +189,7 @@ function extract(text: string, answerType: AnswerType): ExtractionResult {
     if (correction !== null) return fromReading(correction.reading, correction.raw, answerType) ?? ambiguousResult(answerType, 'unreadable correction');
     if (chosen.reading.kind === 'answer') {
       if (rivalLabel(plain, chosen, reads)) return ambiguousResult(answerType, 'two different labelled answers');
+      if (parallelReadings(plain, chosen, reads)) return ambiguousResult(answerType, 'several readings side by side');
       if (answerType === 'yes-no') {
         const leading = polarWords(plain.slice(0, chosen.statement.position), null);
         const value = leading === null ? null : answerOf(leading.reading);
@@ -171,6 +198,9 @@ function extract(text: string, answerType: AnswerType): ExtractionResult {
         }
       }
       if (HEDGE_AFTER.test(plain.slice(chosen.statement.position))) return ambiguousResult(answerType, 'the reply doubts its answer');
+    }
+    if (chosen.statement.rank === 'phrase' && chosen.statement.committed !== true && endsInsideValue(plain, bodyText, chosen.statement)) {
+      return { ok: false, reason: 'the reply stops inside its answer sentence (it may have been cut off mid-answer)' };
     }
     const result = fromReading(chosen.reading, chosen.statement.value, answerType);
     if (result !== null) return result;
@@ -200,6 +230,13 @@ function extract(text: string, answerType: AnswerType): ExtractionResult {
 export function extractAnswer(text: string, answerType: AnswerType): ExtractionResult {
   if (typeof text !== 'string') return { ok: false, reason: 'the reply is not text' };
   try {
+    // A few-shot run-on ("… The answer is 9.\n\nQuestion: … The answer is 14.") answers its own invented question
+    // too: what the reply said before the first new question is its answer, when it said one.
+    const runOn = RUN_ON.exec(text.replace(/\r\n?/g, '\n'));
+    if (runOn !== null && runOn.index > 0) {
+      const before = extract(text.replace(/\r\n?/g, '\n').slice(0, runOn.index), answerType);
+      if (before.ok) return before;
+    }
     return extract(text, answerType);
   } catch (error) {
     // Defensive only: extraction is pure string work, but one odd reply must never fail a whole item.

@@ -26,6 +26,7 @@ const BODY = new RegExp(
   'uy',
 );
 
+const VULGAR: Readonly<Record<string, number>> = { '½': 0.5, '¼': 0.25, '¾': 0.75, '⅓': 1 / 3, '⅔': 2 / 3, '⅛': 0.125 };
 const SCALE: Readonly<Record<string, number>> = { thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 };
 
 const WORDS: Readonly<Record<string, number>> = {
@@ -99,6 +100,12 @@ function parseNumeral(value: string): Parsed | null {
     const text = Number(frac[2]) === 0 ? null : canonicalFromNumber(((negative ? -1 : 1) * Number(frac[1])) / Number(frac[2]));
     return text === null ? null : { text, length: value.length - rest.length + frac[0].length };
   }
+  const mixed = /^(\d+)(?:\s+(\d+)\s*\/\s*(\d+)|\s*([½¼¾⅓⅔⅛]))(?![\d/])/u.exec(rest);
+  if (mixed) {
+    const fraction = mixed[4] === undefined ? Number(mixed[2]) / Number(mixed[3]) : (VULGAR[mixed[4]] ?? 0);
+    const text = Number.isFinite(fraction) ? canonicalFromNumber((negative ? -1 : 1) * (Number(mixed[1]) + fraction)) : null;
+    return text === null ? null : { text, length: value.length - rest.length + mixed[0].length };
+  }
   BODY.lastIndex = 0;
   const body = BODY.exec(rest);
   if (body === null) {
@@ -132,9 +139,14 @@ function parseNumeral(value: string): Parsed | null {
   return text === null ? null : { text, length: value.length - rest.length + consumed };
 }
 
+/** An operation between two numbers, units allowed ("$1.1B + $1.2B", "17 − 9", "60 × 2.5"). */
+export const WORKING = /\d[\p{L}%]{0,3}\s*[-−+×x*·⋅/÷]\s*[$€£¥₹]?\d/u;
+/** Several solutions stated with "=" ("x = 3 and x = 7"): no one number is the answer. */
+export const SOLUTIONS = /=\s*[-−]?[$€£¥₹]?\d[\d.,]*\s*(?:,|;|\band\b|\bor\b)\s*\p{L}\w*\s*=/u;
+
 /** Drops a worked line's working: "17 - 3 = 14" states its result after the last "=". */
 function resultOfWorking(value: string): string {
-  if (!value.includes('=') || !/\d\s*[-−+×x*·⋅/÷]\s*[$€£¥₹]?\d/u.test(value)) return value;
+  if (!value.includes('=') || !WORKING.test(value)) return value;
   const parts = value.split(/=(?!=)/u);
   const last = parts.at(-1) ?? value;
   return /\d|\\frac/.test(last) ? last : value;
@@ -142,6 +154,7 @@ function resultOfWorking(value: string): string {
 
 export function readNumber(raw: string): Reading {
   const flat = stripMarkup(raw).replace(/\s+/gu, ' ').trim();
+  if (SOLUTIONS.test(flat)) return ambiguous('several solutions');
   const value = stripEdges(resultOfWorking(flat)).replace(LEADING_QUALIFIER, '');
   if (value === '') return NONE;
   const startsWithNumber = /^[-−+]?\s*(?:[$€£¥₹]|US\$|USD|EUR|GBP|INR|Rs\.?)?\s*[-−]?\s*(?:\.?\d|\\[dt]?frac)/iu.test(value);
