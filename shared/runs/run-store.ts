@@ -53,6 +53,11 @@ export type ControlOutcome = TransitionOutcome<RunState>;
 // table is checked and the state written in the same atomic step.
 const MOVES = RUN_STATE_MACHINE.lua;
 
+// `queued` counts the run's items that a producer enqueued and no worker has finished (enqueued bit set, done bit
+// not): whatever BullMQ holds them as (waiting, in flight, retrying, re-queued after a 429, parked while paused). The
+// two bitmaps make it exact however the two steps interleave: an item finished before its enqueue was recorded is
+// never counted, and a re-submission's add of an item already enqueued does not count it twice.
+
 // Marks one item done exactly once: the bit flips and the counters move only for the first caller; every caller
 // learns whether the run is now complete, so a crashed caller's retry can still trigger publication.
 const MARK_DONE = `
@@ -60,6 +65,7 @@ const MARK_DONE = `
 if redis.call('HGET', KEYS[1], 'state') == 'published' then return {1, 0} end
 local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
 if was == 0 then
+  if redis.call('GETBIT', KEYS[3], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'queued', -1) end
   redis.call('HINCRBY', KEYS[1], 'done', 1)
   redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
   if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[5], 1) end
@@ -83,6 +89,17 @@ for i, index in ipairs(ARGV) do
   end
 end
 return fresh
+`;
+
+// Records that a producer put these items on the queue (ARGV: indices) and counts the new ones in `queued`.
+const MARK_ENQUEUED = `
+if redis.call('HGET', KEYS[1], 'state') == 'published' then return 0 end
+local added = 0
+for _, index in ipairs(ARGV) do
+  if redis.call('SETBIT', KEYS[2], index, 1) == 0 and redis.call('GETBIT', KEYS[3], index) == 0 then added = added + 1 end
+end
+if added > 0 then redis.call('HINCRBY', KEYS[1], 'queued', added) end
+return added
 `;
 
 // Registers a run in one step (a crash cannot leave a run without its state or missing from the index). Returns the
@@ -225,12 +242,20 @@ export class RunStore {
     return positions.map((position) => indices[position] ?? -1);
   }
 
+  /** Records that these items are on the queue; they count in the run's {@link backlog} until they are done. */
   async markEnqueued(runId: string, indices: readonly number[]): Promise<void> {
     if (indices.length === 0) return;
-    const key = this.keys(runId).enqueued;
-    const pipeline = this.redis.pipeline();
-    for (const index of indices) pipeline.setbit(key, index, 1);
-    await pipeline.exec();
+    const keys = this.keys(runId);
+    await this.redis.eval(MARK_ENQUEUED, 3, keys.run, keys.enqueued, keys.done, ...indices.map(String));
+  }
+
+  /**
+   * The run's state and its backlog: items enqueued and not yet done, in whatever state BullMQ holds them (waiting,
+   * in flight, retrying, re-queued after a 429, parked while the run is paused). What its producer waits on.
+   */
+  async backlog(runId: string): Promise<{ state: RunState | null; queued: number }> {
+    const [state, queued] = await this.redis.hmget(this.keys(runId).run, 'state', 'queued');
+    return { state: (state ?? null) as RunState | null, queued: Number(queued ?? 0) };
   }
 
   async isDone(runId: string, index: number): Promise<boolean> {
@@ -244,7 +269,7 @@ export class RunStore {
   async markDone(runId: string, index: number, status: ItemStatus, usage: TokenUsage, stopped = false): Promise<{ first: boolean; complete: boolean }> {
     const keys = this.keys(runId);
     const [was, complete] = (await this.redis.eval(
-      MARK_DONE, 2, keys.run, keys.done,
+      MARK_DONE, 3, keys.run, keys.done, keys.enqueued,
       String(index), status, String(usage.promptTokens), String(usage.completionTokens), stopped ? 'cancelled' : '',
     )) as [number, number];
     return { first: was === 0, complete: complete === 1 };
