@@ -18,7 +18,10 @@ export interface SubmitDeps {
   distillQueue: Queue;
   publishQueue: Queue;
   results: ItemResultStore;
-  /** Most items waiting in the distill queue before the producer pauses reading input. */
+  /**
+   * Most items of this run enqueued and not yet done (waiting, in flight, retrying, re-queued after a 429, parked)
+   * before its producer pauses reading input (S2D_MAX_BACKLOG).
+   */
   maxBacklog: number;
   /** Items per Redis round trip. Default 200. */
   batchSize?: number;
@@ -144,13 +147,18 @@ async function recordStopped(runId: string, result: ItemResult, deps: SubmitDeps
   await deps.runs.markDone(runId, stored.index, stored.status, stored.usage, isStoppedResult(stored));
 }
 
+/**
+ * Waits while the run's own backlog (items enqueued and not yet done, see RunStore.backlog) is at the bound. Per run:
+ * a paused run's parked items hold back only its own producer, never another run's; items re-queued after a 429 are
+ * not done, so a run in a 429 storm still stops reading input.
+ */
 async function waitForBacklog(runId: string, deps: SubmitDeps): Promise<void> {
   for (;;) {
-    // A stopped run's remaining items are not enqueued, so they need no room in the queue.
-    if ((await deps.runs.getState(runId)) === 'cancelled') return;
-    const counts = await deps.distillQueue.getJobCounts('wait', 'prioritized', 'delayed', 'paused');
-    const waiting = Object.values(counts).reduce((sum, count) => sum + count, 0);
-    if (waiting < deps.maxBacklog) return;
+    const { state, queued } = await deps.runs.backlog(runId);
+    // A stopped run's remaining items are not enqueued, so they need no room; a failed run's are not enqueued either
+    // (the next batch reports the failure), and its skipped items never become done.
+    if (state === 'cancelled' || state === 'failed') return;
+    if (queued < deps.maxBacklog) return;
     await sleep(deps.backlogPollMs ?? 250);
   }
 }

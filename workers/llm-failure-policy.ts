@@ -1,5 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { LlmFailure } from '../shared/llm/classify-llm-error.js';
+import { requeueDelayMs } from '../shared/limits/requeue-delay.js';
 import type { Logger } from '../shared/logger.js';
 
 /** Job-data field counting an item's 429 re-queues (the payload schemas ignore or allow unknown fields). */
@@ -27,7 +28,7 @@ export interface FailurePolicyContext {
 
 /**
  * The fleet's one policy for an LLM failure of a queued item, used by distill and eval workers alike. A 429
- * re-queues the job with a delay and throws DelayedError, which BullMQ treats as "moved, not failed": no attempt is
+ * re-queues the job with a delay (the server's Retry-After, at least MIN_REQUEUE_DELAY_MS) and throws DelayedError, which BullMQ treats as "moved, not failed": no attempt is
  * used (moveToDelayed skips the attempt counter), up to `maxRateLimitRequeues` times. Completions already paid for
  * in this attempt stay in the item's call cache, so the next execution pays only for what is missing. Transient
  * faults use BullMQ attempts; fatal ones are recorded at once.
@@ -41,8 +42,8 @@ export async function decideLlmFailure(context: FailurePolicyContext): Promise<F
       const requeues = requeuesOf(job);
       if (requeues < context.maxRateLimitRequeues) {
         await job.updateData({ ...(job.data as object), [REQUEUES_FIELD]: requeues + 1 });
-        // Up to a quarter more than the server asked, so delayed items do not all return in the same millisecond.
-        const delayMs = Math.round(failure.retryAfterMs * (1 + Math.random() * 0.25));
+        // At least a second (Retry-After: 0 must not spend the re-queue budget at once), with jitter.
+        const delayMs = requeueDelayMs(failure.retryAfterMs);
         await job.moveToDelayed(Date.now() + delayMs, context.token);
         logger.debug({ ...logFields, requeues: requeues + 1, delayMs }, 'item re-queued after a 429');
         throw new DelayedError();

@@ -34,7 +34,11 @@ const envSchema = z.object({
    * the delayed re-queue alone (for diagnosis and the benchmark that measures what the limiter saves). Default on.
    */
   S2D_ENDPOINT_LIMITER: z.enum(['on', 'off']).default('on'),
-  /** Most items a producer keeps waiting in the queue before it pauses reading input. Default 2000. */
+  /**
+   * Most items of one run enqueued and not yet done (waiting, in flight, retrying, re-queued after a 429, parked while
+   * paused) before that run's producer pauses reading input. Per run: one run's parked or stuck items never hold
+   * another run's producer back. Default 2000.
+   */
   S2D_MAX_BACKLOG: positiveInt(2_000),
 });
 

@@ -1,8 +1,10 @@
 import type { Redis } from 'ioredis';
+import type { MoveOptions, TransitionOutcome } from '../state/state-machine.js';
 import { evalRedisKeys } from './eval-keys.js';
 import type { ResolvedEvalSpec } from './eval-spec.js';
+import { EVAL_STATE_MACHINE, EVAL_STATE_TABLE, type EvalState } from './eval-states.js';
 
-export type EvalState = 'running' | 'finalised';
+export type { EvalState } from './eval-states.js';
 
 export interface EvalRecord {
   evalId: string;
@@ -36,7 +38,7 @@ return {was, complete}
 const REGISTER = `
 local existing = redis.call('HGET', KEYS[1], 'spec')
 if existing then return existing end
-redis.call('HSET', KEYS[1], 'spec', ARGV[1], 'state', 'running', 'submittedAt', ARGV[2], 'done', 0, 'errored', 0)
+redis.call('HSET', KEYS[1], 'spec', ARGV[1], 'state', '${EVAL_STATE_TABLE.initial}', 'submittedAt', ARGV[2], 'done', 0, 'errored', 0)
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return false
 `;
@@ -118,9 +120,18 @@ export class EvalRunStore {
     return (await this.redis.eval(SET_TOTAL, 1, evalRedisKeys(this.prefix, evalId).eval, String(total))) === 1;
   }
 
-  async markFinalised(evalId: string, resultLocation: string): Promise<void> {
+  /**
+   * Moves the eval to `to` if the transition table (EVAL_STATE_TABLE), narrowed by `options.from`, allows it; fields in
+   * `options.set` are written with the move.
+   */
+  transition(evalId: string, to: EvalState, options: MoveOptions<EvalState> = {}): Promise<TransitionOutcome<EvalState>> {
+    return EVAL_STATE_MACHINE.move(this.redis, evalRedisKeys(this.prefix, evalId).eval, to, options);
+  }
+
+  /** Marks the eval finalised with its result's location, dropping its done bitmap in the same step ('already' on a repeat). */
+  markFinalised(evalId: string, resultLocation: string): Promise<TransitionOutcome<EvalState>> {
     const keys = evalRedisKeys(this.prefix, evalId);
-    await this.redis.multi().hset(keys.eval, { state: 'finalised', resultLocation }).del(keys.done).exec();
+    return this.transition(evalId, 'finalised', { set: { resultLocation }, deleteKeys: [keys.done] });
   }
 
   async list(): Promise<string[]> {

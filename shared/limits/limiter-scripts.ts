@@ -8,11 +8,21 @@
  *
  * Budgets are token buckets holding BURST_SECONDS of the per-minute rate, refilled continuously; a request that costs
  * more than a full bucket is let through when the bucket is full and leaves it in debt, so nothing can starve.
- * The AIMD rules mirror aimd.ts.
+ *
+ * The in-flight cap is AIMD, always clamped into [minConcurrency, maxConcurrency] (a cap stored under other limits
+ * is clamped on the next acquire or release):
+ * - additive increase: after `cap` successes in a row (about one round of the current window) the cap grows by one,
+ *   up to the maximum; at the maximum the success count stops at the cap.
+ * - multiplicative decrease: a 429 multiplies the cap by DECREASE_FACTOR (never below the floor) and starts the
+ *   success count again — once per window: the 429 of a request acquired before the last cut (acquiredAt < lastCutAt)
+ *   does not cut again, since it was sent under the old cap.
+ * test/integration/limiter-aimd.test.ts pins these rules on these scripts.
  */
 
 /** Seconds of the per-minute budget a bucket can hold (its burst). */
 export const BURST_SECONDS = 10;
+/** Multiplicative decrease of the in-flight cap on a 429: halved. */
+export const DECREASE_FACTOR = 0.5;
 export const TRAJECTORY_LENGTH = 500;
 
 const COMMON = `
@@ -114,7 +124,7 @@ elseif outcome == 'rate-limited' then
   successes = 0
   if now + retryAfter > pausedUntil then pausedUntil = now + retryAfter end
   if acquiredAt >= lastCutAt then
-    cap = clampCap(math.floor(cap * 0.5), minC, maxC)
+    cap = clampCap(math.floor(cap * ${DECREASE_FACTOR}), minC, maxC)
     lastCutAt = now
     trace(KEYS[3], cap, '429')
   end

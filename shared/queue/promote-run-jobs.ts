@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 /**
  * Moves a run's delayed jobs (items parked while the run was paused, or waiting for a retry) to the front of the
  * queue, so a resumed or cancelled run goes on at once instead of when each park lapses. The delayed set holds
- * at most the producers' backlog, so it is read whole (ids first, then promoted, as promoting reshuffles pages).
+ * at most the producers' backlogs (one bound per run), so it is read whole (ids first, then promoted, as promoting reshuffles pages).
  * Returns the number promoted; a job that moved on in between is skipped.
  */
 export async function promoteRunJobs(queue: Queue, runId: string, pageSize = 500): Promise<number> {

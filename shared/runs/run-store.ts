@@ -3,15 +3,11 @@ import type { Budget, ResolvedRunSpec } from '../config/run-spec.js';
 import type { TokenUsage } from '../core-types.js';
 import type { ItemStatus } from '../dataset/item-result.js';
 import { HANDOFF_FIELDS, handoffFromHash, handoffHashPatch, type HandoffPatch, type HandoffStatus } from './handoff-status.js';
+import type { MoveOptions, TransitionOutcome } from '../state/state-machine.js';
 import { runKeys, type RunKeys } from './run-keys.js';
+import { LIVE_RUN_STATES, RUN_STATE_MACHINE, RUN_STATE_TABLE, type RunState } from './run-states.js';
 
-/**
- * producing -> running -> publishing -> published (or failed). `paused`: workers park the run's items until resume,
- * which restores the state it came from. `cancelled`: stopping (by `s2d cancel`, or its budget) — items not yet
- * started are recorded as stopped rejects, in-flight ones finish, then it publishes as partial.
- */
-export const RUN_STATES = ['producing', 'running', 'paused', 'cancelled', 'publishing', 'published', 'failed'] as const;
-export type RunState = (typeof RUN_STATES)[number];
+export { RUN_STATES, type RunState } from './run-states.js';
 
 /** What `s2d status` shows: a run's spec, state and counters as Redis holds them. */
 export interface RunRecord {
@@ -50,8 +46,17 @@ export interface RunRecord {
 
 export type StopReason = 'cancelled' | 'budget';
 
-/** Outcome of pause/resume/cancel: done, already so, or refused because the run is in `state`. */
-export type ControlOutcome = { ok: true; already: boolean } | { ok: false; state: RunState | null };
+/** Outcome of a state change: done, already so, or refused because the run is in `state` (null: no such run). */
+export type ControlOutcome = TransitionOutcome<RunState>;
+
+// Every script below that changes a run's state does so through `guarded_move` (RUN_STATE_MACHINE): the transition
+// table is checked and the state written in the same atomic step.
+const MOVES = RUN_STATE_MACHINE.lua;
+
+// `queued` counts the run's items that a producer enqueued and no worker has finished (enqueued bit set, done bit
+// not): whatever BullMQ holds them as (waiting, in flight, retrying, re-queued after a 429, parked while paused). The
+// two bitmaps make it exact however the two steps interleave: an item finished before its enqueue was recorded is
+// never counted, and a re-submission's add of an item already enqueued does not count it twice.
 
 // Marks one item done exactly once: the bit flips and the counters move only for the first caller; every caller
 // learns whether the run is now complete, so a crashed caller's retry can still trigger publication.
@@ -60,6 +65,7 @@ const MARK_DONE = `
 if redis.call('HGET', KEYS[1], 'state') == 'published' then return {1, 0} end
 local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
 if was == 0 then
+  if redis.call('GETBIT', KEYS[3], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'queued', -1) end
   redis.call('HINCRBY', KEYS[1], 'done', 1)
   redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
   if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[5], 1) end
@@ -85,76 +91,54 @@ end
 return fresh
 `;
 
+// Records that a producer put these items on the queue (ARGV: indices) and counts the new ones in `queued`.
+const MARK_ENQUEUED = `
+if redis.call('HGET', KEYS[1], 'state') == 'published' then return 0 end
+local added = 0
+for _, index in ipairs(ARGV) do
+  if redis.call('SETBIT', KEYS[2], index, 1) == 0 and redis.call('GETBIT', KEYS[3], index) == 0 then added = added + 1 end
+end
+if added > 0 then redis.call('HINCRBY', KEYS[1], 'queued', added) end
+return added
+`;
+
 // Registers a run in one step (a crash cannot leave a run without its state or missing from the index). Returns the
 // spec already stored under the id, or nothing when the run is new.
 const REGISTER = `
 local existing = redis.call('HGET', KEYS[1], 'spec')
 if existing then return existing end
-redis.call('HSET', KEYS[1], 'spec', ARGV[1], 'state', 'producing', 'submittedAt', ARGV[2], 'done', 0)
+redis.call('HSET', KEYS[1], 'spec', ARGV[1], 'state', '${RUN_STATE_TABLE.initial}', 'submittedAt', ARGV[2], 'done', 0)
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return false
 `;
 
-// Sets the total and moves a producing run on, in one step so it cannot overwrite a later state.
-const SET_TOTAL = `
+// Sets the total and moves a producing run on, in one step so it cannot overwrite a later state. A run paused while
+// producing will resume to running.
+const SET_TOTAL = `${MOVES}
 redis.call('HSET', KEYS[1], 'total', ARGV[1])
 local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
 local complete = 0
 if tonumber(ARGV[1]) == done then complete = 1 end
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'producing' then
-  if complete == 1 then redis.call('HSET', KEYS[1], 'state', 'publishing')
-  else redis.call('HSET', KEYS[1], 'state', 'running') end
-elseif state == 'paused' and redis.call('HGET', KEYS[1], 'resumeState') == 'producing' then
+local target = 'running'
+if complete == 1 then target = 'publishing' end
+if guarded_move(KEYS[1], target, only_from('producing')) ~= 'ok' and redis.call('HGET', KEYS[1], 'resumeState') == 'producing' then
   redis.call('HSET', KEYS[1], 'resumeState', 'running')
 end
 return complete
 `;
 
-// Run control. Each returns 'ok', 'already', or the state that refuses the change; none touches a run that is
-// publishing or later, so a late command cannot reopen history.
-const PAUSE = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'paused' then return 'already' end
-if state ~= 'producing' and state ~= 'running' then return state or 'missing' end
-redis.call('HSET', KEYS[1], 'state', 'paused', 'resumeState', state)
-return 'ok'
-`;
-
-const RESUME = `
+// Resumes a paused run to the state it was paused in. 'already' for a run that is not paused but live.
+const RESUME = `${MOVES}
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'producing' or state == 'running' then return 'already' end
 if state ~= 'paused' then return state or 'missing' end
-redis.call('HSET', KEYS[1], 'state', redis.call('HGET', KEYS[1], 'resumeState') or 'running')
-redis.call('HDEL', KEYS[1], 'resumeState')
-return 'ok'
-`;
-
-// ARGV: reason, detail, now. The first stop wins: a budget stop after a cancel (or the reverse) changes nothing.
-const STOP = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'cancelled' then return 'already' end
-if state ~= 'producing' and state ~= 'running' and state ~= 'paused' then return state or 'missing' end
-redis.call('HSET', KEYS[1], 'state', 'cancelled', 'stopReason', ARGV[1], 'stopDetail', ARGV[2], 'stoppedAt', ARGV[3])
-redis.call('HDEL', KEYS[1], 'resumeState')
-return 'ok'
-`;
-
-// ARGV: error. An endpoint that refuses a run (credentials, model, quota) fails it while it is live. A stopped run is
-// left to publish what it has (its unstarted items cost no call), and publishing or later is history.
-const FAIL = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'failed' then return 'already' end
-if state ~= 'producing' and state ~= 'running' and state ~= 'paused' then return state or 'missing' end
-redis.call('HSET', KEYS[1], 'state', 'failed', 'error', ARGV[1])
-redis.call('HDEL', KEYS[1], 'resumeState')
-return 'ok'
+return (guarded_move(KEYS[1], redis.call('HGET', KEYS[1], 'resumeState') or 'running', nil))
 `;
 
 // Counts one paid request and, when the run has a budget, stops the run once it is reached.
 // ARGV: promptTokens, completionTokens, maxTokens ('' = none), maxCostUsd ('' = none), prompt and completion USD per
 // million tokens, now. Returns 1 when this request stopped the run.
-const COUNT_REQUEST = `
+const COUNT_REQUEST = `${MOVES}
 redis.call('HINCRBY', KEYS[1], 'llmRequests', 1)
 local p = redis.call('HINCRBY', KEYS[1], 'paidPromptTokens', ARGV[1])
 local c = redis.call('HINCRBY', KEYS[1], 'paidCompletionTokens', ARGV[2])
@@ -169,10 +153,8 @@ if detail == nil and ARGV[4] ~= '' then
   end
 end
 if detail == nil then return 0 end
-local state = redis.call('HGET', KEYS[1], 'state')
-if state ~= 'producing' and state ~= 'running' and state ~= 'paused' then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'cancelled', 'stopReason', 'budget', 'stopDetail', detail, 'stoppedAt', ARGV[7])
-redis.call('HDEL', KEYS[1], 'resumeState')
+if guarded_move(KEYS[1], 'cancelled', nil) ~= 'ok' then return 0 end
+redis.call('HSET', KEYS[1], 'stopReason', 'budget', 'stopDetail', detail, 'stoppedAt', ARGV[7])
 return 1
 `;
 
@@ -260,12 +242,20 @@ export class RunStore {
     return positions.map((position) => indices[position] ?? -1);
   }
 
+  /** Records that these items are on the queue; they count in the run's {@link backlog} until they are done. */
   async markEnqueued(runId: string, indices: readonly number[]): Promise<void> {
     if (indices.length === 0) return;
-    const key = this.keys(runId).enqueued;
-    const pipeline = this.redis.pipeline();
-    for (const index of indices) pipeline.setbit(key, index, 1);
-    await pipeline.exec();
+    const keys = this.keys(runId);
+    await this.redis.eval(MARK_ENQUEUED, 3, keys.run, keys.enqueued, keys.done, ...indices.map(String));
+  }
+
+  /**
+   * The run's state and its backlog: items enqueued and not yet done, in whatever state BullMQ holds them (waiting,
+   * in flight, retrying, re-queued after a 429, parked while the run is paused). What its producer waits on.
+   */
+  async backlog(runId: string): Promise<{ state: RunState | null; queued: number }> {
+    const [state, queued] = await this.redis.hmget(this.keys(runId).run, 'state', 'queued');
+    return { state: (state ?? null) as RunState | null, queued: Number(queued ?? 0) };
   }
 
   async isDone(runId: string, index: number): Promise<boolean> {
@@ -279,7 +269,7 @@ export class RunStore {
   async markDone(runId: string, index: number, status: ItemStatus, usage: TokenUsage, stopped = false): Promise<{ first: boolean; complete: boolean }> {
     const keys = this.keys(runId);
     const [was, complete] = (await this.redis.eval(
-      MARK_DONE, 2, keys.run, keys.done,
+      MARK_DONE, 3, keys.run, keys.done, keys.enqueued,
       String(index), status, String(usage.promptTokens), String(usage.completionTokens), stopped ? 'cancelled' : '',
     )) as [number, number];
     return { first: was === 0, complete: complete === 1 };
@@ -308,39 +298,51 @@ export class RunStore {
     return stopped === 1;
   }
 
+  /**
+   * Moves the run to `to` if the transition table (RUN_STATE_TABLE), narrowed by `options.from`, allows it; fields in
+   * `options.set` are written with the move. The named operations below are this with their own narrowing and fields.
+   */
+  transition(runId: string, to: RunState, options: MoveOptions<RunState> = {}): Promise<ControlOutcome> {
+    return RUN_STATE_MACHINE.move(this.redis, this.keys(runId).run, to, options);
+  }
+
   /** Pauses a producing or running run: workers park its items until {@link resume}. */
   pause(runId: string): Promise<ControlOutcome> {
-    return this.control(PAUSE, runId);
+    return this.transition(runId, 'paused');
   }
 
   /** Resumes a paused run to the state it was paused in. */
-  resume(runId: string): Promise<ControlOutcome> {
-    return this.control(RESUME, runId);
+  async resume(runId: string): Promise<ControlOutcome> {
+    return RUN_STATE_MACHINE.outcome((await this.redis.eval(RESUME, 1, this.keys(runId).run)) as string);
   }
 
   /** Stops a producing, running or paused run: state `cancelled` with the reason; the first stop wins. */
   stop(runId: string, reason: StopReason, detail: string, now = new Date()): Promise<ControlOutcome> {
-    return this.control(STOP, runId, reason, detail, now.toISOString());
+    return this.transition(runId, 'cancelled', { set: { stopReason: reason, stopDetail: detail, stoppedAt: now.toISOString() } });
   }
 
-  /** Fails a producing, running or paused run with the reason (see FAIL); the first failure's reason stays. */
+  /**
+   * Fails a live run because its endpoint refuses it (credentials, model, quota); the first failure's reason stays.
+   * A stopped run is left to publish what it has (its unstarted items cost no call), and publishing or later is
+   * history: a late duplicate execution cannot fail a run that is being, or has been, published.
+   */
   fail(runId: string, error: string): Promise<ControlOutcome> {
-    return this.control(FAIL, runId, error);
+    return this.transition(runId, 'failed', { from: LIVE_RUN_STATES, set: { error } });
+  }
+
+  /** Starts publication of a complete run (refused for a failed or published run; 'already' on a retry). */
+  beginPublishing(runId: string): Promise<ControlOutcome> {
+    return this.transition(runId, 'publishing');
+  }
+
+  /** Ends a publication that failed for good: the run is `failed` with the reason. */
+  failPublication(runId: string, error: string): Promise<ControlOutcome> {
+    return this.transition(runId, 'failed', { from: ['publishing'], set: { error } });
   }
 
   /** A run's state alone (cheap enough for every producer batch), or null when the run does not exist. */
   async getState(runId: string): Promise<RunState | null> {
     return (await this.redis.hget(this.keys(runId).run, 'state')) as RunState | null;
-  }
-
-  private async control(script: string, runId: string, ...args: string[]): Promise<ControlOutcome> {
-    const answer = (await this.redis.eval(script, 1, this.keys(runId).run, ...args)) as string;
-    if (answer === 'ok' || answer === 'already') return { ok: true, already: answer === 'already' };
-    return { ok: false, state: answer === 'missing' ? null : (answer as RunState) };
-  }
-
-  async setState(runId: string, state: RunState, extra: Record<string, string> = {}): Promise<void> {
-    await this.redis.hset(this.keys(runId).run, { state, ...extra });
   }
 
   /** Records that a hand-off has begun, unless one is already recorded (its progress is never overwritten). */
@@ -363,13 +365,12 @@ export class RunStore {
     await multi.exec();
   }
 
-  /** After publication the bitmaps are history: drop them so Redis holds only the small run hash. */
-  async markPublished(runId: string, manifestLocation: string, now = new Date()): Promise<void> {
+  /**
+   * Marks a publishing run published. After publication the bitmaps are history: they are dropped in the same step,
+   * so Redis holds only the small run hash.
+   */
+  markPublished(runId: string, manifestLocation: string, now = new Date()): Promise<ControlOutcome> {
     const keys = this.keys(runId);
-    await this.redis
-      .multi()
-      .hset(keys.run, { state: 'published', publishedAt: now.toISOString(), manifestLocation })
-      .del(keys.enqueued, keys.done)
-      .exec();
+    return this.transition(runId, 'published', { set: { publishedAt: now.toISOString(), manifestLocation }, deleteKeys: [keys.enqueued, keys.done] });
   }
 }

@@ -134,6 +134,13 @@ describe('EndpointLimiter on a real redis-server against the simulator over HTTP
     }
     // Far fewer 429s than requests: without the limiter every request beyond 4 at once would bounce.
     expect(seen429).toBeLessThan(200);
-    expect(cap).toBeGreaterThanOrEqual(1);
+    // The stored cap is where the recorded history ends: every change of it is traced.
+    expect(cap).toBe(trajectory.at(-1)?.cap);
+    // Additive increase costs a full window: a step up from cap c needs c successes in a row (the count restarts at
+    // every change), so all the steps up together cost at most the 200 successes the storm had. A cap that grew
+    // faster (say on every success) would cost less per step and take far more of them.
+    const upCost = trajectory.reduce((sum, step, i) => (step.why === 'up' ? sum + (i === 0 ? 32 : (trajectory[i - 1]?.cap ?? 32)) : sum), 0);
+    expect(upCost).toBeGreaterThan(0);
+    expect(upCost).toBeLessThanOrEqual(200);
   });
 });

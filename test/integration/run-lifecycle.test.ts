@@ -56,7 +56,8 @@ describe('run lifecycle edges', () => {
       const { runs, redis } = run.clients;
       await runs.register(run.spec);
       await runs.markDone(run.spec.runId, 0, 'accepted', { promptTokens: 1, completionTokens: 1 });
-      await runs.markPublished(run.spec.runId, '/tmp/manifest.json');
+      await runs.beginPublishing(run.spec.runId);
+      expect(await runs.markPublished(run.spec.runId, '/tmp/manifest.json')).toEqual({ ok: true, already: false });
       expect(await runs.markDone(run.spec.runId, 1, 'accepted', { promptTokens: 1, completionTokens: 1 })).toEqual({ first: false, complete: false });
       expect(await runs.unclaimed(run.spec.runId, [1, 2, 3])).toEqual([]);
       expect(await redis.exists(runs.keys(run.spec.runId).done)).toBe(0);

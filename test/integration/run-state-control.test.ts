@@ -33,7 +33,8 @@ describe('run state control in Redis (Lua)', () => {
       await runs.markDone(id, 0, 'rejected', usage(0, 0), true);
       await runs.markDone(id, 1, 'accepted', usage(5, 5));
       expect(await runs.get(id)).toMatchObject({ done: 2, rejected: 1, accepted: 1, cancelled: 1 });
-      await runs.markPublished(id, 'x');
+      expect(await runs.beginPublishing(id)).toEqual({ ok: true, already: false });
+      expect(await runs.markPublished(id, 'x')).toEqual({ ok: true, already: false });
       expect(await runs.stop(id, 'cancelled', 'late')).toEqual({ ok: false, state: 'published' });
       expect(await runs.pause('no-such-run')).toEqual({ ok: false, state: null });
     } finally {
@@ -77,6 +78,8 @@ describe('run state control in Redis (Lua)', () => {
       await stopped.clients.runs.register(stopped.spec);
       await stopped.clients.runs.stop(stopped.spec.runId, 'cancelled', 'by test');
       expect(await stopped.clients.runs.fail(stopped.spec.runId, 'refused')).toEqual({ ok: false, state: 'cancelled' });
+      // The one way out of cancelled: publishing what it has.
+      expect(await stopped.clients.runs.beginPublishing(stopped.spec.runId)).toEqual({ ok: true, already: false });
       await stopped.clients.runs.markPublished(stopped.spec.runId, 'x');
       // A late duplicate execution after publication must not turn a published run into a failed one.
       expect(await stopped.clients.runs.fail(stopped.spec.runId, 'late')).toEqual({ ok: false, state: 'published' });

@@ -55,6 +55,8 @@ export async function finaliseEval(
   }
   const result = buildEvalResult(spec, records, labels, await isSimulator(deps.client));
   const created = await deps.store.putIfAbsent(key, `${JSON.stringify(result, null, 2)}\n`);
-  await deps.evals.markFinalised(spec.evalId, deps.store.locate(key));
+  const finalised = await deps.evals.markFinalised(spec.evalId, deps.store.locate(key));
+  // Finalising again is 'already'; only an eval missing from Redis refuses (running -> finalised is its one move).
+  if (!finalised.ok) throw new Error(`eval ${spec.evalId} cannot be finalised from state ${finalised.state ?? '(not registered)'}`);
   return created ? result : parseEvalResult(await readJson(deps.store, key), deps.store.locate(key));
 }

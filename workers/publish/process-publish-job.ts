@@ -19,9 +19,10 @@ export interface PublishDeps {
 }
 
 /**
- * Writes a run's dataset, manifest last, then starts its fine-tuning hand-off. Runs at most once at a time per run
- * (one job id), and is idempotent: a retry after a crash rewrites the same shards, and a run whose manifest exists
- * is left as it is — but still gets its hand-off, which may not have started before the crash.
+ * Writes a run's dataset, manifest last, then starts its fine-tuning hand-off; a failed run is not published (the
+ * run state table has no way out of `failed`). Runs at most once at a time per run (one job id), and is idempotent:
+ * a retry after a crash rewrites the same shards, and a run whose manifest exists is left as it is — but still gets
+ * its hand-off, which may not have started before the crash.
  */
 export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise<string> {
   return async (job) => {
@@ -36,10 +37,18 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
       }
       return 'already-published';
     }
+    if (run.state === 'failed') return notPublishing(deps, runId, run.error);
     if (run.total === null || run.done !== run.total) {
       throw new Error(`run ${runId} is not complete (${run.done} of ${run.total ?? '?'} items done)`);
     }
-    await deps.runs.setState(runId, 'publishing');
+    // The transition table decides whether this run may publish: a failed run (its endpoint refused it, or an
+    // earlier publication failed for good) ends without a dataset even when its last items finish afterwards.
+    const begun = await deps.runs.beginPublishing(runId);
+    if (!begun.ok) {
+      if (begun.state === 'published') return 'already-published';
+      if (begun.state === 'failed') return notPublishing(deps, runId, (await deps.runs.get(runId))?.error ?? null);
+      throw new Error(`run ${runId} cannot be published from state ${begun.state ?? '(no such run)'}`);
+    }
     const context = await deps.contexts.get(runId);
     const total = run.total;
     let published;
@@ -55,13 +64,19 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
       // After the last attempt the run has an end state a person (and `submit --wait`) can see, with the reason.
       if (isLastAttempt(job)) {
         const reason = error instanceof Error ? error.message : String(error);
-        await deps.runs.setState(runId, 'failed', { error: `publication failed after ${job.attemptsMade + 1} attempts: ${reason}` });
+        const failed = await deps.runs.failPublication(runId, `publication failed after ${job.attemptsMade + 1} attempts: ${reason}`);
+        if (!failed.ok) deps.logger.error({ runId, state: failed.state, err: reason }, 'publication failed for good, but the run is no longer publishing');
       }
       throw error;
     }
     const { manifest, created } = published;
     const manifestLocation = context.store.locate(manifestKey(context.spec.name, runId));
-    await deps.runs.markPublished(runId, manifestLocation);
+    const marked = await deps.runs.markPublished(runId, manifestLocation);
+    if (!marked.ok) {
+      // Nothing else moves a publishing run while its one publish job runs; should it happen, the state stands.
+      deps.logger.error({ runId, state: marked.state, manifestLocation }, 'dataset written, but the run is no longer publishing: not marking it published');
+      return `not-marked-published: ${marked.state ?? 'no such run'}`;
+    }
     deps.logger.info(
       { runId, created, accepted: manifest.counts.accepted, rejected: manifest.counts.rejected, errored: manifest.counts.errored },
       created ? 'dataset published' : 'dataset was already published',
@@ -95,6 +110,12 @@ async function handOff(deps: PublishDeps, job: Job, run: RunRecord, context: Run
     await deps.runs.updateHandoff(run.runId, { kind, state: 'error', error: `hand-off failed after ${job.attemptsMade + 1} attempts: ${reason}` });
     deps.logger.error({ runId: run.runId, err: reason }, 'fine-tuning hand-off failed; the dataset stays published');
   }
+}
+
+/** A failed run ends without a dataset: its publish job (queued by the last item to finish) ends here, and says so. */
+function notPublishing(deps: PublishDeps, runId: string, error: string | null): string {
+  deps.logger.warn({ runId, error }, 'not publishing: the run has failed');
+  return 'run-failed';
 }
 
 function isLastAttempt(job: Job): boolean {

@@ -1,0 +1,105 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EndpointLimiter } from '../../shared/limits/endpoint-limiter.js';
+import { endpointLimitsSchema } from '../../shared/limits/endpoint-limits.js';
+import { isolatedPrefix } from '../helpers/isolated-prefix.js';
+
+const redisUrl = inject('redisUrl');
+const BOUNDS = { minConcurrency: 2, maxConcurrency: 16 };
+
+// The AIMD rules of the in-flight cap as the limiter runs them: its Lua scripts (limiter-scripts.ts) on a real
+// redis-server, driven through the limiter's own API. No LLM is called; a lease is reported as the request ended.
+describe('AIMD of the fleet-wide in-flight cap (limiter Lua on a real redis-server)', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  /** A limiter of one endpoint; limiters made with the same `prefix` share its state, as worker processes do. */
+  const limiter = (bounds: { minConcurrency: number; maxConcurrency: number } = BOUNDS, prefix = isolatedPrefix('aimd')): EndpointLimiter =>
+    new EndpointLimiter({ redis, prefix, baseUrl: 'http://aimd.test/v1', model: 'm', limits: endpointLimitsSchema.parse(bounds), leaseMs: 10_000, pollMs: 5 });
+  const cap = async (gate: EndpointLimiter): Promise<number | null> => (await gate.snapshot()).cap;
+  const successes = async (gate: EndpointLimiter): Promise<number> => Number(await redis.hget(gate.keys.state, 'successes'));
+  /** One request that ends in a 429 (Retry-After 0, so no pause gets in the way of the next). */
+  const rateLimited = async (gate: EndpointLimiter): Promise<void> => {
+    await (await gate.acquire(0)).rateLimited(0);
+  };
+  const succeeded = async (gate: EndpointLimiter): Promise<void> => {
+    await (await gate.acquire(0)).succeeded(0);
+  };
+
+  it('halves the cap on a 429, never below the floor, and starts the success count again', async () => {
+    const gate = limiter();
+    for (let i = 0; i < 5; i++) await succeeded(gate);
+    expect(await cap(gate)).toBe(16);
+    expect(await successes(gate)).toBe(5);
+    const caps: (number | null)[] = [];
+    for (let i = 0; i < 5; i++) {
+      await rateLimited(gate);
+      caps.push(await cap(gate));
+    }
+    expect(caps).toEqual([8, 4, 2, 2, 2]);
+    expect(await successes(gate)).toBe(0);
+    // Every cut is traced, also those that leave the cap at the floor.
+    expect((await gate.snapshot()).trajectory.map((step) => [step.why, step.cap])).toEqual([['429', 8], ['429', 4], ['429', 2], ['429', 2], ['429', 2]]);
+  });
+
+  it('cuts once per window: a 429 of a request sent before the last cut does not cut again', async () => {
+    const gate = limiter();
+    const early = await gate.acquire(0);
+    const first = await gate.acquire(0);
+    // Redis time is in ms: make the cut fall strictly after both acquisitions.
+    await sleep(5);
+    await first.rateLimited(0);
+    expect(await cap(gate)).toBe(8);
+    await early.rateLimited(0);
+    expect(await cap(gate)).toBe(8);
+    expect(await successes(gate)).toBe(0);
+    await sleep(5);
+    await rateLimited(gate);
+    expect(await cap(gate)).toBe(4);
+  });
+
+  it('grows by one after a full window of successes, up to the maximum, where the count stops at the cap', async () => {
+    const gate = limiter();
+    await rateLimited(gate);
+    await rateLimited(gate);
+    expect(await cap(gate)).toBe(4);
+    const trajectory: (number | null)[] = [];
+    for (let i = 0; i < 4 + 5 + 6; i++) {
+      await succeeded(gate);
+      trajectory.push(await cap(gate));
+    }
+    expect(trajectory.slice(0, 4)).toEqual([4, 4, 4, 5]);
+    expect(trajectory[8]).toBe(6);
+    expect(trajectory[14]).toBe(7);
+    expect(await successes(gate)).toBe(0);
+
+    const atMax = limiter();
+    for (let i = 0; i < 17; i++) await succeeded(atMax);
+    expect(await cap(atMax)).toBe(16);
+    expect(await successes(atMax)).toBe(16);
+    expect((await atMax.snapshot()).trajectory).toEqual([]);
+  });
+
+  it('clamps a cap stored under other limits into the current bounds', async () => {
+    const wide = isolatedPrefix('aimd-wide');
+    await succeeded(limiter({ minConcurrency: 1, maxConcurrency: 100 }, wide));
+    const narrowed = limiter(BOUNDS, wide);
+    await succeeded(narrowed);
+    expect(await cap(narrowed)).toBe(16);
+
+    const low = isolatedPrefix('aimd-low');
+    const tiny = limiter({ minConcurrency: 1, maxConcurrency: 2 }, low);
+    await rateLimited(tiny);
+    await rateLimited(tiny);
+    expect(await cap(tiny)).toBe(1);
+    const raised = limiter(BOUNDS, low);
+    await succeeded(raised);
+    expect(await cap(raised)).toBe(2);
+  });
+});
