@@ -107,6 +107,9 @@ export async function* readJsonlSources(
   if (checker.count === 0) throw new InputFileError(last, new Error('it holds no items (it is empty, or has only blank lines)'));
 }
 
+/** Paths that name the process's standard input. */
+const STDIN_ALIASES = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
 /** A local file (or FIFO, or /dev/stdin) as an input source; `idScope` as in {@link InputSource} (default unset). */
 export function localInputSource(file: string, idScope?: string): InputSource {
   return {
@@ -114,7 +117,16 @@ export function localInputSource(file: string, idScope?: string): InputSource {
     name: path.basename(file),
     ...(idScope === undefined ? {} : { idScope }),
     async *bytes() {
-      const handle = await open(file, 'r');
+      let handle;
+      try {
+        handle = await open(file, 'r');
+      } catch (error) {
+        // /dev/stdin cannot be opened when standard input is a socket (as a parent process's socket pair often is):
+        // the process's own stdin is the same stream.
+        if (!STDIN_ALIASES.has(file) || (error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+        yield* process.stdin as AsyncIterable<Buffer>;
+        return;
+      }
       try {
         // Any non-directory is fine: a FIFO or /dev/stdin lets `s2d submit` read a stream that is still being written.
         if ((await handle.stat()).isDirectory()) throw new Error('it is a directory, not a JSONL file');
