@@ -1,4 +1,6 @@
 import { InputFileError } from '../producers/jsonl-input.js';
+import { describeS3Failure } from '../shared/artifacts/s3-failure.js';
+import { EnvError } from '../shared/config/env-error.js';
 import { RunSpecError } from '../shared/config/load-run-spec.js';
 import { RunConflictError } from '../shared/runs/run-store.js';
 import { EvalConflictError } from '../shared/eval/eval-run-store.js';
@@ -58,9 +60,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`s2d ${name}: ${error.message}\n`);
       return error instanceof CliError ? error.exitCode : 2;
     }
+    if (error instanceof EnvError) {
+      process.stderr.write(`s2d ${name}: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`s2d ${name}: ${error.message}\n\n${command.usage}\n`);
       return 2;
+    }
+    // A bucket that does not exist, no credentials, an endpoint that does not answer: known, whichever command met it.
+    const s3Failure = describeS3Failure(error);
+    if (s3Failure !== undefined) {
+      process.stderr.write(`s2d ${name}: S3 request failed: ${s3Failure}\n`);
+      return 1;
     }
     throw error;
   }

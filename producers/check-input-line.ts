@@ -21,10 +21,21 @@ export interface LineCheckOptions {
   requires?: StructuredInput['kind'];
 }
 
-/** The file a line comes from: its full locator (recorded in rejects) and the name reasons use. */
+/**
+ * The file a line comes from: its full locator (recorded in rejects), the name reasons use, and the scope of the ids
+ * generated for its lines without one (`<idScope>:line-<n>`; unset: `line-<n>`).
+ */
 export interface LineSource {
   file: string;
   name: string;
+  idScope?: string;
+}
+
+/** A source the checker has seen, and where its lines start in the input-wide line numbering. */
+interface SeenSource {
+  source: LineSource;
+  /** Lines of all earlier sources: this source's line n is input-wide line `before + n`. */
+  before: number;
 }
 
 interface Problem {
@@ -36,13 +47,18 @@ interface Problem {
 /**
  * Turns raw lines into items or `rejected` results, across all the files of one input. Stateful: it numbers
  * non-blank lines (the item index) and remembers every id it has seen, so the second and later lines with the same
- * id are rejected with a reason that names the first. Blank (empty or whitespace-only) lines yield nothing.
+ * id are rejected with a reason that names the first (and its file, when that is another one). Blank (empty or
+ * whitespace-only) lines yield nothing. Lines of one source must come together, in order.
  */
 export class InputLineChecker {
   readonly #seen = new SeenIds();
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   #index = 0;
+  /** Every source so far, in order; the last is the current one. */
+  readonly #sources: SeenSource[] = [];
   #source: LineSource = { file: '', name: '' };
+  /** Highest line number of the current source so far. */
+  #lastLine = 0;
 
   constructor(private readonly options: LineCheckOptions) {}
 
@@ -52,7 +68,13 @@ export class InputLineChecker {
   }
 
   check(raw: RawLine, source: LineSource): InputEvent | null {
+    if (source !== this.#sources.at(-1)?.source) {
+      const before = (this.#sources.at(-1)?.before ?? 0) + this.#lastLine;
+      this.#sources.push({ source, before });
+      this.#lastLine = 0;
+    }
     this.#source = source;
+    this.#lastLine = Math.max(this.#lastLine, raw.line);
     if (raw.truncated) return this.#reject(raw.line, undefined, [{ code: 'line-too-long', field: undefined, message: `line longer than ${this.options.maxLineBytes} bytes (inputLimits.maxLineBytes)` }]);
     let text: string;
     try {
@@ -105,12 +127,14 @@ export class InputLineChecker {
       bad('invalid-input', 'answerType', `expected one of ${allowed}, got ${describe(answerType)}`);
     }
     const explicit = typeof id === 'string' && id !== '' && !id.includes('\0');
-    const goodId = explicit ? id : `line-${line}`;
-    // Every usable id is remembered, also on lines rejected for another reason: an id names one input line.
-    const earlier = this.#seen.firstLineOf(goodId, line);
+    const goodId = explicit ? id : this.#generatedId(line);
+    // Every usable id is remembered, also on lines rejected for another reason: an id names one input line. The
+    // table keeps input-wide line numbers, so a repeat in a later source can still name the source of the first.
+    const current = this.#sources.at(-1);
+    const earlier = this.#seen.firstLineOf(goodId, (current?.before ?? 0) + line);
     if (earlier !== undefined) {
       const how = explicit ? '' : ' (assigned from the line number, as the line has no id)';
-      bad('duplicate-id', 'id', `id ${JSON.stringify(goodId)}${how} was already used by line ${earlier}`);
+      bad('duplicate-id', 'id', `id ${JSON.stringify(goodId)}${how} was already used by ${this.#describeLine(earlier)}`);
     }
     if (problems.length > 0 || typeof prompt !== 'string') return this.#reject(line, goodId, problems);
     return {
@@ -125,6 +149,27 @@ export class InputLineChecker {
         ...(structured?.input === undefined ? {} : { structured: structured.input }),
       },
     };
+  }
+
+  /** The id of a line that has none: its line number, scoped by its source in a multi-source input. */
+  #generatedId(line: number): string {
+    const scope = this.#source.idScope;
+    return scope === undefined ? `line-${line}` : `${scope}:line-${line}`;
+  }
+
+  /** An input-wide line number as a reason names it: `line <n>` in the current source, else `<name> line <n>`. */
+  #describeLine(inputLine: number): string {
+    // The last source that starts before the line (binary search: sources are in input order).
+    let low = 0;
+    let high = this.#sources.length - 1;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if ((this.#sources[mid]?.before ?? 0) < inputLine) low = mid;
+      else high = mid - 1;
+    }
+    const found = this.#sources[low];
+    const line = inputLine - (found?.before ?? 0);
+    return found === undefined || found.source === this.#source ? `line ${line}` : `${found.source.name} line ${line}`;
   }
 
   /** The rejected result of a line; its reason lists every problem, `code` and `field` are the first one's. */
@@ -142,7 +187,7 @@ export class InputLineChecker {
       ...(field === undefined ? {} : { field }),
       index: this.#index++,
       line,
-      id: id ?? `line-${line}`,
+      id: id ?? this.#generatedId(line),
       prompt: '',
       ...noLlmWork(),
     };

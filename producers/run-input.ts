@@ -1,6 +1,6 @@
 import { listS3InputObjects } from '../shared/artifacts/s3-input-objects.js';
 import { createS3Client } from '../shared/artifacts/s3-client.js';
-import { isS3Uri } from '../shared/artifacts/s3-uri.js';
+import { isS3Uri, parseS3Uri } from '../shared/artifacts/s3-uri.js';
 import { readS3Settings } from '../shared/config/s3-env.js';
 import { readJsonlInput, readJsonlSources, type InputEvent, type JsonlInputOptions } from './jsonl-input.js';
 import { s3InputSource } from './s3-input.js';
@@ -9,6 +9,10 @@ import { s3InputSource } from './s3-input.js';
  * A run's input, whatever it names: a local JSONL file, one S3 object (`s3://bucket/key.jsonl[.gz]`) or every
  * object under an S3 prefix (`s3://bucket/prefix/`, in key order). Every line goes through the same validation and
  * becomes an item or a reject naming its file (path or s3:// URI), line and field.
+ *
+ * A line without an id gets `line-<n>` in a file or single object, and `<key under the prefix>:line-<n>` under a
+ * prefix (even one of a single object): the id depends only on the line's own object and position, so it is the
+ * same on every re-submission and stays the same when objects are added to the prefix, and it points at the line.
  */
 export async function* readRunInput(
   input: string,
@@ -21,9 +25,11 @@ export async function* readRunInput(
   }
   const client = createS3Client(readS3Settings(env));
   try {
+    const { key } = parseS3Uri(input);
+    const isPrefix = key === '' || key.endsWith('/');
     const objects = await listS3InputObjects(client, input);
     yield* readJsonlSources(
-      objects.map((object) => s3InputSource(client, object)),
+      objects.map((object) => s3InputSource(client, object, isPrefix ? object.key.slice(key.length) : undefined)),
       options,
     );
   } finally {

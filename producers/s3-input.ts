@@ -7,12 +7,14 @@ import type { InputSource } from './jsonl-input.js';
 /**
  * An S3 object as an input source, streamed as bytes (never downloaded whole) and gunzipped on the fly when its key ends
  * `.gz`. The GET is conditional on the ETag the listing saw, so an object replaced while the input is being read
- * fails the read (412) instead of mixing two versions' lines into one run.
+ * fails the read (412) instead of mixing two versions' lines into one run. `idScope` as in {@link InputSource}
+ * (default unset).
  */
-export function s3InputSource(client: S3Client, object: S3InputObject): InputSource {
+export function s3InputSource(client: S3Client, object: S3InputObject, idScope?: string): InputSource {
   return {
     file: object.uri,
     name: object.uri,
+    ...(idScope === undefined ? {} : { idScope }),
     async *bytes() {
       const out = await client.send(
         new GetObjectCommand({ Bucket: object.bucket, Key: object.key, ...(object.etag === '' ? {} : { IfMatch: object.etag }) }),

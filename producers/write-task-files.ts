@@ -44,6 +44,9 @@ async function finish(stream: WriteStream): Promise<void> {
   await done;
 }
 
+/** A name the task files may have (`<name>.inputs.jsonl`): no path separators, no leading dot. */
+export const TASK_FILE_STEM = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /**
  * Writes a built-in task set as two files: unlabeled inputs (what a run reads) and gold labels (what only
  * evaluation reads). Keeping them apart is how the gold label stays out of curation.
@@ -52,7 +55,7 @@ export async function writeTaskFiles(options: WriteTaskFilesOptions): Promise<Wr
   const { count, seed, dir, name } = options;
   const family = options.family === PAIRWISE_JUDGE ? PAIRWISE_JUDGE : getTaskFamily(typeof options.family === 'string' ? options.family : options.family.name).name;
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new RangeError(`invalid file stem "${name}"`);
+  if (!TASK_FILE_STEM.test(name)) throw new RangeError(`invalid file stem "${name}"`);
   // Arithmetic's default draws 3 to 5 operations per problem; the other families default to the paper's 2.
   const k = options.k ?? (family === 'arithmetic' ? undefined : 2);
   await mkdir(dir, { recursive: true });

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import { describeS3Failure } from '../../shared/artifacts/s3-failure.js';
 import { readEnv } from '../../shared/config/env.js';
+import { EnvError } from '../../shared/config/env-error.js';
 import { ManifestError } from '../../shared/dataset/manifest.js';
 import { datasetFolderOf, summariseDataset, type DatasetSummary } from '../../shared/dataset/verify-dataset.js';
 import { CliError } from '../cli-error.js';
@@ -25,16 +27,32 @@ export async function collectCommand(argv: string[]): Promise<number> {
   if (target === undefined || positionals.length > 1) throw new CliError(`expected one runId or manifest URI\n\n${collectUsage}`, 2);
   const location = isLocation(target) ? target : await manifestOfRun(target);
   const folder = datasetFolderOf(location.startsWith('file://') ? fileURLToPath(location) : location);
+  let store;
+  try {
+    store = openArtifactStore(folder);
+  } catch (error) {
+    if (error instanceof EnvError) throw error;
+    // A scheme other than file:// and s3://, or a malformed s3:// URI: the argument is wrong.
+    throw new CliError(error instanceof Error ? error.message : String(error), 2);
+  }
   let downloaded;
   try {
-    downloaded = await downloadDataset(openArtifactStore(folder), values.to);
+    downloaded = await downloadDataset(store, values.to);
   } catch (error) {
     if (error instanceof DatasetMismatchError || error instanceof ManifestError) throw new CliError(error.message.replace(/\n\s*/g, '; '));
+    const s3Failure = describeS3Failure(error);
+    if (s3Failure !== undefined) throw new CliError(`cannot read the dataset at ${folder}: ${s3Failure}`);
+    // The target folder cannot be made or written (permissions, a full disk): the system error names the path.
+    if (isSystemError(error)) throw new CliError(`cannot collect into ${values.to}: ${error.message}`);
     throw error;
   }
   const summary = summariseDataset(downloaded.manifest);
   process.stdout.write(values.json === true ? `${JSON.stringify(collectJson(summary, folder, downloaded))}\n` : formatCollect(summary, folder, downloaded.dir));
   return 0;
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
 
 /** A run id is a bare name; anything with a scheme, a slash or a .json ending is a location. */

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { readEnv } from '../../shared/config/env.js';
 import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
-import { outputLocation, runSpecSchema } from '../../shared/config/run-spec.js';
+import { MAX_SAMPLES, outputLocation, runSpecSchema } from '../../shared/config/run-spec.js';
 import { datasetFolder, manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { parseManifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
@@ -12,7 +12,7 @@ import { datasetLabelAccuracy } from '../../shared/eval/dataset-label-accuracy.j
 import { readLabels } from '../../shared/eval/labelled-item.js';
 import { createLogger } from '../../shared/logger.js';
 import { submitRun } from '../../producers/submit-run.js';
-import { CliError } from '../cli-error.js';
+import { fractionFlag, intFlag } from '../flag-values.js';
 import { openQueueClients, type QueueClients } from '../queue-clients.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../spawn-worker-process.js';
 import { formatDemoTable, type DemoSummary } from '../demo/demo-summary.js';
@@ -30,13 +30,6 @@ export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--work
   --out .s2d/demo. --s3 publishes to s3://s2d-demo/datasets on a private local S3 server (s3rver)
   and prints the s3:// URIs of the manifest and shards.`;
 
-function positiveInt(value: string | undefined, fallback: number, flag: string): number {
-  if (value === undefined) return fallback;
-  const parsed = Number.parseInt(value, 10);
-  if (!Number.isInteger(parsed) || parsed < 1 || String(parsed) !== value.trim()) throw new CliError(`${flag} must be a positive integer, got "${value}"`);
-  return parsed;
-}
-
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -52,12 +45,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
     },
     strict: true,
   });
-  const itemsPerTask = positiveInt(values.items, 300, '--items');
-  const evalItemsPerTask = positiveInt(values['eval-items'], 200, '--eval-items');
-  const workerCount = positiveInt(values.workers, 2, '--workers');
-  const samples = positiveInt(values.samples, 8, '--samples');
-  const minAgreement = values['min-agreement'] === undefined ? 0.5 : Number(values['min-agreement']);
-  if (!(minAgreement >= 0 && minAgreement <= 1)) throw new CliError(`--min-agreement must be a number from 0 to 1, got "${values['min-agreement'] ?? ''}"`);
+  const itemsPerTask = intFlag(values.items, '--items', 300, 1);
+  const evalItemsPerTask = intFlag(values['eval-items'], '--eval-items', 200, 1);
+  const workerCount = intFlag(values.workers, '--workers', 2, 1);
+  const samples = intFlag(values.samples, '--samples', 8, 1, MAX_SAMPLES);
+  const minAgreement = fractionFlag(values['min-agreement'], '--min-agreement', 0.5);
   const json = values.json === true;
   const say = (line: string): void => {
     if (!json) process.stderr.write(`${line}\n`);

@@ -38,6 +38,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const spec = await resolveEvalSpec(values.label === undefined ? loaded : { ...loaded, label: values.label }, {
     baseDir: specBaseDir(specPath),
     defaultBaseUrl: env.OPENAI_BASE_URL,
+    specFile: specPath,
   });
   const clients = await openQueueClients(requireRedisUrl(env, 'eval'), env.S2D_PREFIX);
   const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, env.S2D_PREFIX));

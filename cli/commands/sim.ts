@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { parseSimulatorOptions, startSimulator } from '../../infra/simulator/simulator-server.js';
 import { CliError } from '../cli-error.js';
+import { intFlag } from '../flag-values.js';
 
 export const simUsage = `s2d sim [--port P] [--host H] [--seed S] [--config FILE]
   Runs s2d's OpenAI-compatible LLM SIMULATOR (not a model: task-aware, calibrated to the paper, seeded) at
@@ -22,21 +23,28 @@ export async function simCommand(argv: string[]): Promise<number> {
     try {
       fromFile = (parse(await readFile(values.config, 'utf8')) ?? {}) as Record<string, unknown>;
     } catch (error) {
-      throw new CliError(`${values.config}: ${error instanceof Error ? error.message : String(error)}`);
+      // YAML errors come with a multi-line code frame; the first line names the problem and its line.
+      throw new CliError(`${values.config}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? ''}`, 2);
     }
   }
+  const port = values.port === undefined ? (fromFile.port ?? 8000) : intFlag(values.port, '--port', 8000, 0, 65_535);
   let options;
   try {
     options = parseSimulatorOptions({
       ...fromFile,
-      port: values.port === undefined ? (fromFile.port ?? 8000) : Number(values.port),
+      port,
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(values.seed === undefined ? {} : { seed: Number.isInteger(Number(values.seed)) ? Number(values.seed) : values.seed }),
     });
   } catch (error) {
-    throw new CliError(error instanceof Error ? error.message : String(error));
+    throw new CliError(error instanceof Error ? error.message : String(error), 2);
   }
-  const simulator = await startSimulator(options);
+  const simulator = await startSimulator(options).catch((error: unknown) => {
+    // A port in use or not ours to bind: a known failure, not a crash.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen on ${options.host}:${options.port} (${code})`);
+    throw error;
+  });
   process.stderr.write(`s2d LLM SIMULATOR (not a real model) listening at ${simulator.baseUrl}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

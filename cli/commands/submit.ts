@@ -29,6 +29,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
   const spec = await resolveRunSpec(await loadRunSpecFile(specPath), {
     baseDir: specBaseDir(specPath),
     defaultBaseUrl: env.OPENAI_BASE_URL,
+    specFile: specPath,
   });
   const clients = await openQueueClients(requireRedisUrl(env, 'submit'), env.S2D_PREFIX);
   try {

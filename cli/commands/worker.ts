@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { readEnv } from '../../shared/config/env.js';
+import { readS3Settings } from '../../shared/config/s3-env.js';
 import { installTwoStageShutdown } from '../../shared/lifecycle/two-stage-shutdown.js';
 import { createLogger } from '../../shared/logger.js';
 import { startWorkers, workerOptionsFromEnv } from '../../workers/start-workers.js';
+import { intFlag } from '../flag-values.js';
 import { requireRedisUrl } from '../require-redis-url.js';
 
 export const workerUsage = `s2d worker [--concurrency N]
@@ -13,9 +15,11 @@ export const workerUsage = `s2d worker [--concurrency N]
 export async function workerCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { concurrency: { type: 'string' } }, strict: true });
   const env = readEnv();
+  const concurrency = intFlag(values.concurrency, '--concurrency', env.S2D_WORKER_CONCURRENCY, 1);
+  // Runs on S3 are only opened when a job needs them: a bad S3 setting fails the worker now, not every such job.
+  readS3Settings();
   const logger = createLogger(env.S2D_LOG_LEVEL, 's2d-worker');
-  const options = workerOptionsFromEnv(env, requireRedisUrl(env, 'worker'), logger);
-  if (values.concurrency !== undefined) options.concurrency = Math.max(1, Number.parseInt(values.concurrency, 10) || 1);
+  const options = { ...workerOptionsFromEnv(env, requireRedisUrl(env, 'worker'), logger), concurrency };
   const workers = startWorkers(options);
   const outcome = await installTwoStageShutdown(
     { drain: () => workers.close(false), force: () => workers.close(true) },

@@ -8,6 +8,7 @@ import { createS3Client, s3ErrorInfo } from '../artifacts/s3-client.js';
 import { listS3InputObjects, S3InputNotFoundError, type S3InputObject } from '../artifacts/s3-input-objects.js';
 import { isS3Uri } from '../artifacts/s3-uri.js';
 import { explainSpecIssue } from './explain-spec-issue.js';
+import { readOnceKind } from './read-once-input.js';
 import { readS3Settings } from './s3-env.js';
 import { runSpecSchema, specKeysAt, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
 
@@ -74,6 +75,8 @@ export interface ResolveOptions {
   defaultBaseUrl: string | undefined;
   /** Environment for S3 settings and credentials when the input is an s3:// URI. Default: process.env. */
   env?: NodeJS.ProcessEnv;
+  /** The spec's file, to name it in errors. Default: "the run spec". */
+  specFile?: string;
 }
 
 async function listS3Input(uri: string, env: NodeJS.ProcessEnv): Promise<S3InputObject[]> {
@@ -103,7 +106,11 @@ export function checkDefaultBaseUrl(fromSpec: string | undefined, resolved: stri
 
 /**
  * Makes a spec self-contained for workers on other machines: absolute paths, a base URL, and a run id that is a
- * pure function of the spec and the input's content, so the same submission twice is the same run.
+ * pure function of the spec and the input's content, so the same submission twice is the same run. An input that can
+ * be read only once (a pipe, /dev/stdin on a pipe or terminal) cannot be hashed and then read again: it needs the
+ * spec's own `runId`, and is then not read here at all.
+ *
+ * @throws {RunSpecError} naming the spec file and `runId` for a read-once input without one; for a missing input.
  */
 export async function resolveRunSpec(spec: RunSpec, options: ResolveOptions): Promise<ResolvedRunSpec> {
   const input = isS3Uri(spec.input) || isAbsolute(spec.input) ? spec.input : resolve(options.baseDir, spec.input);
@@ -115,6 +122,12 @@ export async function resolveRunSpec(spec: RunSpec, options: ResolveOptions): Pr
   }
   checkDefaultBaseUrl(spec.model.baseUrl, baseUrl);
   const withoutId = { ...spec, input, output: { ...spec.output, dir: outDir }, model: { ...spec.model, baseUrl } };
+  const readOnce = spec.runId === undefined && !isS3Uri(input) ? await readOnceKind(input) : undefined;
+  if (readOnce !== undefined) {
+    throw new RunSpecError(
+      `${options.specFile ?? 'the run spec'}, field "runId": input ${input} is ${readOnce}, which can be read only once, so the run id cannot be derived from its content: set runId in the spec`,
+    );
+  }
   const runId = spec.runId ?? `${spec.name}-${(await fingerprint(withoutId, input, options.env ?? process.env)).slice(0, 12)}`;
   return { ...withoutId, runId };
 }

@@ -65,6 +65,9 @@ export const budgetSchema = z
   });
 export type Budget = z.output<typeof budgetSchema>;
 
+/** Most samples per item a run may draw (`sampling.samples`). */
+export const MAX_SAMPLES = 64;
+
 /**
  * A run spec: everything a batch job needs, validated once at the edge (`s2d submit`) and stored with the run.
  * Secrets are never part of it: the API key is read by workers from the environment variable it names.
@@ -110,7 +113,7 @@ export const runSpecObjectSchema = z
     sampling: z
       .object({
         /** Samples per item (N) for self-consistency. Default 8 (the paper's RaR setting). */
-        samples: z.number().int().min(1).max(64).default(8),
+        samples: z.number().int().min(1).max(MAX_SAMPLES).default(8),
         /** Sampling temperature. Default 0.8. */
         temperature: z.number().min(0).max(2).default(0.8),
         /** Maximum generated tokens per completion. Default 512. */

@@ -9,6 +9,7 @@ import { checkDefaultBaseUrl, formatIssues, RunSpecError } from '../config/load-
 import { bsmSpecSchema, perturbationSpecSchema } from '../config/judge-spec.js';
 import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
+import { readOnceKind } from '../config/read-once-input.js';
 
 /**
  * An eval spec: one model × one strategy on one labelled set, run as a batch job on the `eval` queue by the same
@@ -101,8 +102,18 @@ export async function loadEvalSpecFile(path: string): Promise<EvalSpec> {
   throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf).replace('invalid run spec', 'invalid eval spec'));
 }
 
-/** Absolute paths, a base URL, and an eval id that is a pure function of the spec and the files' content. */
-export async function resolveEvalSpec(spec: EvalSpec, options: { baseDir: string; defaultBaseUrl: string | undefined }): Promise<ResolvedEvalSpec> {
+/**
+ * Absolute paths, a base URL, and an eval id that is a pure function of the spec and the files' content. A file that
+ * can be read only once (a pipe, /dev/stdin) cannot be hashed and read again: it needs the spec's own `evalId`, and
+ * with one no file is read here.
+ *
+ * @param options.specFile the spec's file, to name it in errors (default "the eval spec").
+ * @throws {RunSpecError} naming the spec file and `evalId` for a read-once file without one; for a missing file.
+ */
+export async function resolveEvalSpec(
+  spec: EvalSpec,
+  options: { baseDir: string; defaultBaseUrl: string | undefined; specFile?: string },
+): Promise<ResolvedEvalSpec> {
   const abs = (path: string): string => (isAbsolute(path) ? path : resolve(options.baseDir, path));
   const baseUrl = spec.model.baseUrl ?? options.defaultBaseUrl;
   if (baseUrl === undefined) throw new RunSpecError('the eval spec names no model.baseUrl and OPENAI_BASE_URL is not set');
@@ -115,12 +126,19 @@ export async function resolveEvalSpec(spec: EvalSpec, options: { baseDir: string
     model: { ...spec.model, baseUrl },
   };
   const hash = createHash('sha256').update(JSON.stringify(withoutId));
-  for (const path of [withoutId.input, withoutId.labels]) {
+  for (const [field, path] of [['input', withoutId.input], ['labels', withoutId.labels]] as const) {
     if (path === undefined) continue;
     try {
       await stat(path);
     } catch {
       throw new RunSpecError(`file not found: ${path}`);
+    }
+    if (spec.evalId !== undefined) continue;
+    const readOnce = await readOnceKind(path);
+    if (readOnce !== undefined) {
+      throw new RunSpecError(
+        `${options.specFile ?? 'the eval spec'}, field "evalId": ${field} ${path} is ${readOnce}, which can be read only once, so the eval id cannot be derived from its content: set evalId in the spec`,
+      );
     }
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   }

@@ -91,10 +91,13 @@ function pickOp(rng: Rng, value: number): { op: ArithmeticOp; value: number } {
   }
 }
 
+/** Most operations an arithmetic problem may have (`k`). */
+export const MAX_ARITHMETIC_K = 12;
+
 function generate(rng: Rng, options?: GenerateOptions): GeneratedTask<ArithmeticInstance> {
   // k = number of operations; the default draws 3 to 5 per problem (multi-step, GSM8K-like).
   const k = options?.k ?? 3 + rng.int(3);
-  if (!Number.isInteger(k) || k < 1 || k > 12) throw new RangeError(`k must be an integer from 1 to 12, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > MAX_ARITHMETIC_K) throw new RangeError(`k must be an integer from 1 to ${MAX_ARITHMETIC_K}, got ${k}`);
   const person = rng.pick(FIRST_NAMES);
   const object = rng.pick(OBJECTS);
   const container = rng.pick(CONTAINERS);

@@ -46,9 +46,12 @@ export function splitParagraphs(text: string): string[] {
     .filter((p) => p.length > 0);
 }
 
+/** Largest k of the word/people tasks: a prompt is not a data dump. */
+export const MAX_K = 50;
+
 /** Validates k: a positive integer, not absurdly large (a prompt is not a data dump). */
 export function resolveK(options: GenerateOptions | undefined): number {
   const k = options?.k ?? 2;
-  if (!Number.isInteger(k) || k < 1 || k > 50) throw new RangeError(`k must be an integer from 1 to 50, got ${k}`);
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`k must be an integer from 1 to ${MAX_K}, got ${k}`);
   return k;
 }

@@ -59,6 +59,45 @@ describe('s3:// run inputs (s3rver over HTTP)', () => {
     expect(rejects[0]).toMatchObject({ index: 3, line: 1, file: `s3://${bucket}/many/part-3.jsonl`, field: 'prompt' });
   });
 
+  it('gives lines without an id ids unique across the objects of a prefix: <key under the prefix>:line-<n>', async () => {
+    await put('noids/a.jsonl', '{"prompt":"a1"}\n{"prompt":"a2"}\n');
+    await put('noids/sub/b.jsonl', '{"prompt":"b1"}\n\n{"prompt":"b3"}\nnot json\n');
+    const events = await readAll(`s3://${bucket}/noids/`);
+    const items = events.flatMap((e) => (e.kind === 'item' ? [e.item] : []));
+    expect(items.map((i) => [i.index, i.line, i.id, i.prompt])).toEqual([
+      [0, 1, 'a.jsonl:line-1', 'a1'],
+      [1, 2, 'a.jsonl:line-2', 'a2'],
+      [2, 1, 'sub/b.jsonl:line-1', 'b1'],
+      [3, 3, 'sub/b.jsonl:line-3', 'b3'],
+    ]);
+    const rejects = events.flatMap((e) => (e.kind === 'reject' ? [e.result] : []));
+    // Only the malformed line is rejected (no duplicate-id across objects), and its id names its object too.
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]).toMatchObject({ index: 4, line: 4, id: 'sub/b.jsonl:line-4', code: 'malformed-json', file: `s3://${bucket}/noids/sub/b.jsonl` });
+    // The id depends on the prefix the input names, not on how many objects it holds.
+    const single = await readAll(`s3://${bucket}/noids/sub/`);
+    expect(single.flatMap((e) => (e.kind === 'item' ? [e.item.id] : []))).toEqual(['b.jsonl:line-1', 'b.jsonl:line-3']);
+  });
+
+  it('still rejects an explicit id repeated in a later object, naming both objects and lines', async () => {
+    await put('dupids/a.jsonl', '{"id":"first","prompt":"p"}\n{"id":"x","prompt":"a2"}\n');
+    await put('dupids/b.jsonl', '{"id":"x","prompt":"b1"}\n{"id":"a.jsonl:line-9","prompt":"b2"}\n');
+    const events = await readAll(`s3://${bucket}/dupids/`);
+    expect(events.map((e) => e.kind)).toEqual(['item', 'item', 'reject', 'item']);
+    const b = `s3://${bucket}/dupids/b.jsonl`;
+    expect(events[2]).toMatchObject({
+      kind: 'reject',
+      result: {
+        index: 2,
+        line: 1,
+        file: b,
+        field: 'id',
+        code: 'duplicate-id',
+        reason: `${b} line 1, field "id": id "x" was already used by s3://${bucket}/dupids/a.jsonl line 2`,
+      },
+    });
+  });
+
   it('fails a corrupt .gz as a file error naming the object', async () => {
     await put('corrupt/x.jsonl.gz', 'this is not gzip');
     await expect(readAll(`s3://${bucket}/corrupt/`)).rejects.toThrow(`cannot read input file s3://${bucket}/corrupt/x.jsonl.gz`);
