@@ -19,7 +19,14 @@ export type { SimulatorStats } from './simulator-stats.js';
 
 /** Marks every response as simulated, so no one mistakes its numbers for a real model's. */
 export const SIMULATOR_FINGERPRINT = 's2d-simulator';
+/**
+ * The `system_fingerprint` of a chat completion whose prompt the simulator did not recognise (its answers are
+ * guesses); s2d's sampler reads it to count such responses per run.
+ */
+export const UNRECOGNISED_FINGERPRINT = 's2d-simulator-unrecognised';
 const SIMULATOR_HEADER = 'x-s2d-simulator';
+/** `true` / `false` on every chat completion: whether the simulator recognised the prompt. */
+export const RECOGNISED_HEADER = 'x-s2d-simulator-recognised';
 
 export interface RunningSimulator {
   /** OpenAI-compatible base URL, e.g. http://127.0.0.1:41234/v1 */
@@ -91,7 +98,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model,
-      system_fingerprint: SIMULATOR_FINGERPRINT,
+      system_fingerprint: plan.recognised ? SIMULATOR_FINGERPRINT : UNRECOGNISED_FINGERPRINT,
       choices: plan.choices.map((c, index) => ({
         index,
         message: { role: 'assistant', content: c.text, refusal: null },
@@ -165,7 +172,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         counters.choicesByMode[plan.mode] += plan.choices.length;
         counters.requestsByTask[plan.judging ? 'pairwise-judge' : (plan.task?.family ?? 'unrecognised')]++;
         counters.truncatedChoices += plan.choices.filter((c) => c.finishReason === 'length').length;
-        reply(200, completionBody(request.model, plan, id));
+        reply(200, completionBody(request.model, plan, id), { [RECOGNISED_HEADER]: String(plan.recognised) });
       } finally {
         storm.done();
       }
