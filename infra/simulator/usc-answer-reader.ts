@@ -19,7 +19,8 @@ const MARKED: readonly RegExp[] = [
   /"([^"\n]{1,60})"/gu,
 ];
 const YES_NO: readonly RegExp[] = [
-  /(?:^|[.!?]\s+|\n)[*_\s]*(yes|no)\b/giu,
+  // "Yes, you're right." agrees with the asker; it does not answer a yes/no question.
+  /(?:^|[.!?]\s+|\n)[*_\s]*(yes|no)\b(?![*_]*,?\s+you\b)/giu,
   /\banswer\s*(?:is\s*:?|:)\s*[*_"\s]*(yes|no)\b/giu,
   /\*\*(yes|no)\*\*/giu,
 ];
@@ -27,11 +28,16 @@ const NUMBER = /-?\d[\d,]*(?:\.\d+)?/gu;
 /** Sentences that are conversation, not conclusion ("I hope this helps!"). */
 const CHIT_CHAT = /\b(?:hope (?:this|that) helps|let me know|feel free|happy to|any other questions?|double-check anything)\b/iu;
 /** Words after which a concluding sentence states its answer: "is", "by", "get", a colon... */
-const LEAD = /(?:\b(?:is|are|by|get|gives?|form|spells?(?: out)?|makes?|leaves?)\b|[:=→])\s*/giu;
+const LEAD = /(?:\b(?:is|are|by|get|gives?(?: (?:us|you|me))?|form|spells?(?: out)?|makes?|leaves?|comes? to|up with|left with)\b|[:=→])\s*/giu;
+/** A closing sentence that declines to choose. */
+const HEDGE = /\b(?:not (?:sure|certain|confident)|can(?:'|no)t say|somewhere between|might also be|either\b.+\bor\b)/iu;
 
 /** A short answer text in comparable form: no markup or closing punctuation, lower case, numbers without commas. */
 export function normaliseStated(raw: string): string {
   const text = raw
+    // LaTeX wrappers around a result: $\boxed{42}$, \(42\).
+    .replace(/\\boxed\{([^{}]*)\}/gu, '$1')
+    .replace(/\\[()[\]]|\$(?!\d)/gu, '')
     .replace(/[*_`"\u201c\u201d]/gu, '')
     .replace(/\s+/gu, ' ')
     .trim()
@@ -43,10 +49,12 @@ export function normaliseStated(raw: string): string {
   return number === undefined ? text : String(Number(number.replace(/,/gu, '')));
 }
 
+/** The response without its scratchpad; null when it never concludes (cut off inside <think>, or a hedge). */
 function visible(response: string): string | null {
   const text = response.replace(THINK, '').trim();
-  // An unclosed scratchpad is a reply cut off before it answered.
-  return text === '' || /<think>/iu.test(text) ? null : text;
+  if (text === '' || /<think>/iu.test(text)) return null;
+  const closing = lastSentence(text);
+  return closing !== null && HEDGE.test(closing.text) ? null : text;
 }
 
 function lastOf(text: string, patterns: readonly RegExp[]): { at: number; value: string } | null {
@@ -66,7 +74,7 @@ function lastOf(text: string, patterns: readonly RegExp[]): { at: number; value:
 /** The last sentence that is not chit-chat, with where it starts. */
 function lastSentence(text: string): { at: number; text: string } | null {
   let found: { at: number; text: string } | null = null;
-  for (const match of text.matchAll(/[^.!?\n]+(?:[.!?]+|$)/gu)) {
+  for (const match of text.matchAll(/[^.!?\n]+(?:[.!?]+|$)/gmu)) {
     const sentence = match[0].trim();
     if (sentence !== '' && !CHIT_CHAT.test(sentence)) found = { at: match.index, text: sentence };
   }
@@ -91,9 +99,10 @@ function readText(text: string): string | null {
   }
   if (marked !== null) return normaliseStated(marked.value) || null;
   if (sentence === null) return null;
-  // A bare short reply ("Buenos Aires.") is its own answer; otherwise the sentence's last word is the best guess.
+  // A bare short reply ("Buenos Aires.") is its own answer; else a number it ends on; else its last word.
   const words = sentence.text.split(/\s+/u);
-  return normaliseStated(words.length <= 6 ? sentence.text : (words.at(-1) ?? '')) || null;
+  const number = sentence.text.match(NUMBER)?.at(-1);
+  return normaliseStated(words.length <= 3 ? sentence.text : (number ?? words.at(-1) ?? '')) || null;
 }
 
 function readYesNo(text: string): string | null {
@@ -110,7 +119,8 @@ function readNumber(text: string): string | null {
 /** What each response concludes (normalised), in order; null for a response that concludes nothing. */
 export function readUscAnswers(responses: readonly string[]): (string | null)[] {
   const texts = responses.map(visible);
-  const most = (test: (text: string) => boolean): boolean => texts.filter((t) => t !== null && test(t)).length * 2 > texts.length;
+  const concluding = texts.filter((t) => t !== null);
+  const most = (test: (text: string) => boolean): boolean => concluding.filter(test).length * 2 > concluding.length;
   if (most((t) => readYesNo(t) !== null)) return texts.map((t) => (t === null ? null : readYesNo(t)));
   if (most((t) => /^-?\d/u.test(readText(t) ?? ''))) return texts.map((t) => (t === null ? null : readNumber(t)));
   return texts.map((t) => (t === null ? null : readText(t)));
