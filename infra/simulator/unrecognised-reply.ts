@@ -13,6 +13,7 @@ import { emphasise } from './free-prose/prose-kit.js';
 const STOCK = [
   'I am not sure', 'it depends', 'none of the above', 'all of the above', 'maybe', 'unknown', 'neither', 'both',
   'the first one', 'the second one', 'not enough information', 'it varies', 'probably not', 'most likely',
+  'hard to say', 'something else', 'all of them', 'none', 'the usual one', 'a bit of everything',
 ] as const;
 /** Words too common to be a guess of their own. */
 const COMMON = new Set(
@@ -31,7 +32,7 @@ export function guessForUnknown(prompt: string, rng: Rng): string {
   // The question itself is usually the first paragraph; a guess often echoes one of its words.
   const question = prompt.split(/\n\s*\n/)[0] ?? prompt;
   const words = [...new Set(question.match(/\b[A-Za-z]{4,}\b/g) ?? [])].filter((w) => !COMMON.has(w.toLowerCase()));
-  return words.length > 0 && rng.chance(0.6) ? rng.pick(words) : rng.pick(STOCK);
+  return words.length > 0 && rng.chance(0.4) ? rng.pick(words) : rng.pick(STOCK);
 }
 
 /** The reply that carries the guess, in the request's style, always saying that it is a guess. */

@@ -46,6 +46,8 @@ export interface RunRecord {
   stopDetail: string | null;
   /** The state a paused run resumes to. */
   resumeState: RunState | null;
+  /** Paid LLM requests the s2d simulator answered without recognising the prompt (answers that are guesses). */
+  unrecognisedBySimulator: number;
 }
 
 export type StopReason = 'cancelled' | 'budget';
@@ -237,6 +239,7 @@ export class RunStore {
       stoppedAt: raw.stoppedAt ?? null,
       stopDetail: raw.stopDetail ?? null,
       resumeState: (raw.resumeState ?? null) as RunState | null,
+      unrecognisedBySimulator: num('unrecognisedBySimulator'),
     };
   }
 
@@ -306,6 +309,14 @@ export class RunStore {
       now.toISOString(),
     )) as number;
     return stopped === 1;
+  }
+
+  /**
+   * Counts a paid request the s2d LLM simulator answered without recognising its prompt (see
+   * shared/llm/simulator-fingerprint.ts); one HINCRBY, sent only for such responses.
+   */
+  async countUnrecognisedBySimulator(runId: string): Promise<void> {
+    await this.redis.hincrby(this.keys(runId).run, 'unrecognisedBySimulator', 1);
   }
 
   /** Pauses a producing or running run: workers park its items until {@link resume}. */
