@@ -29,8 +29,10 @@ export function guessForUnknown(prompt: string, rng: Rng): string {
     const length = 2 + rng.int(3);
     return Array.from({ length }, () => String.fromCharCode(97 + rng.int(26))).join('');
   }
-  // The question itself is usually the first paragraph; a guess often echoes one of its words.
-  const question = prompt.split(/\n\s*\n/)[0] ?? prompt;
+  // A guess often echoes a word of the question: its first sentence that asks something (else its first paragraph),
+  // not the instructions around it.
+  const paragraph = prompt.split(/\n\s*\n/)[0] ?? prompt;
+  const question = /[^.?!]*\?/.exec(paragraph)?.[0] ?? paragraph;
   const words = [...new Set(question.match(/\b[A-Za-z]{4,}\b/g) ?? [])].filter((w) => !COMMON.has(w.toLowerCase()));
   return words.length > 0 && rng.chance(0.4) ? rng.pick(words) : rng.pick(STOCK);
 }
