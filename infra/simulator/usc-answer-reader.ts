@@ -99,10 +99,12 @@ function readText(text: string): string | null {
   }
   if (marked !== null) return normaliseStated(marked.value) || null;
   if (sentence === null) return null;
-  // A bare short reply ("Buenos Aires.") is its own answer; else a number it ends on; else its last word.
-  const words = sentence.text.split(/\s+/u);
-  const number = sentence.text.match(NUMBER)?.at(-1);
-  return normaliseStated(words.length <= 3 ? sentence.text : (number ?? words.at(-1) ?? '')) || null;
+  // A bare short reply ("Buenos Aires.", "yeids (the last letters, in order)") is its own answer, asides dropped;
+  // else the number it ends on; else its last word.
+  const plain = sentence.text.replace(/\s*\([^)]*\)/gu, '');
+  const words = plain.split(/\s+/u);
+  const number = /(-?\$?\d[\d,]*(?:\.\d+)?)\W*$/u.exec(plain)?.[1];
+  return normaliseStated(words.length <= 3 ? plain : (number ?? words.at(-1) ?? '')) || null;
 }
 
 function readYesNo(text: string): string | null {

@@ -6,7 +6,7 @@ import { parseCriteria, parsePairScores } from '../../../shared/strategies/bsm-p
 import { renderSlots } from '../../../shared/strategies/judge-templates.js';
 import { rewrittenInput } from '../../../shared/strategies/s2a.js';
 import { renderS2aAnswer } from '../../../shared/strategies/s2a-templates.js';
-import { DEFAULT_TEMPLATES, renderTemplate, type TemplateName } from '../../../shared/strategies/templates.js';
+import { DEFAULT_TEMPLATES, type TemplateName } from '../../../shared/strategies/templates.js';
 import { factById, otherAnswers } from '../../../shared/tasks/fact-table.js';
 import type { TaskName } from '../../../shared/tasks/task-family.js';
 import { recogniseTask, solveTask, type GeneratedItem, type RecognisedTask } from '../../../shared/tasks/task-registry.js';
@@ -212,22 +212,23 @@ describe('free reply style', () => {
 });
 
 describe("the simulator's USC reader", () => {
-  it('reads the planned answer of terse and free replies alike', () => {
+  it.each(['cot', 's2aAnswer'] as const)('reads the planned answer of terse and free replies alike (%s)', (template) => {
     for (const family of FAMILIES) {
       for (const style of ['terse', 'free'] as const) {
         let read = 0;
         let total = 0;
         for (const [i, item] of itemsOf(family, 150, 12).entries()) {
-          const reply = replyTo(renderTemplate(DEFAULT_TEMPLATES.cot, DEFAULT_TEMPLATES, { question: item.prompt, answerType: item.answerType }), style, i);
+          const prompt = promptFor(template, item);
+          const reply = replyTo(prompt, style, i);
           if (reply.outcome === null || reply.outcome.kind === 'unextractable') continue;
           // The reader decides the answer kind over a set of responses, as it sees them in a USC prompt.
-          const siblings = [1000, 2000].map((offset) => replyTo(render('cot', item), style, i + offset).text);
+          const siblings = [1000, 2000].map((offset) => replyTo(prompt, style, i + offset).text);
           const [answer] = readUscAnswers([reply.text, ...siblings]);
           total++;
           if (answer === reply.outcome.answer.toLowerCase()) read++;
           else if (process.env.DEBUG_USC_READER) console.log(family, style, JSON.stringify(readUscAnswers([reply.text, ...siblings])), '\n', [reply.text, ...siblings].join('\n-----\n'));
         }
-        expect(read / total, `${family} ${style}`).toBeGreaterThan(0.95);
+        expect(read / total, `${family} ${style} ${template}`).toBeGreaterThan(0.95);
       }
     }
   });
