@@ -31,8 +31,11 @@ function cell(result: EvalResult): string {
   return `${pct(m.accuracy)}${flip} (${m.tokensPerItem.toFixed(0)} tok)`;
 }
 
-/** Markdown: rows per task; System 1, System 2, curated labels, distilled stand-in, and the paper's figures. */
-export function renderPaperTable(rows: readonly PaperRow[]): string {
+/**
+ * Markdown: rows per task; System 1, System 2, curated labels, distilled stand-in, and the paper's figures.
+ * `replyStyle` is the simulator's (terse / free / mixed), named in the footnote.
+ */
+export function renderPaperTable(rows: readonly PaperRow[], replyStyle = 'mixed'): string {
   const lines = [
     '| task | System 1 † | System 2 † | curated labels † (kept) | distilled stand-in † | paper: System 1 / System 2 / distilled |',
     '|---|---:|---:|---:|---:|---|',
@@ -51,7 +54,8 @@ export function renderPaperTable(rows: readonly PaperRow[]): string {
       'System 2 method distilled on a separate set, its targets scored against gold labels curation never saw — a dataset, not a model.',
     '',
     '† s2d LLM **simulator**, not a real model: its rates are configured (calibrated to the paper). The distilled stand-in is a model ' +
-      'name the simulator answers at its configured distilled rate — it cannot be fine-tuned — so that column checks the plumbing, not distillation.',
+      'name the simulator answers at its configured distilled rate — it cannot be fine-tuned — so that column checks the plumbing, not distillation. ' +
+      `Reply style: ${replyStyle} (${replyStyle === 'terse' ? 'labelled "Answer:" lines' : 'free-form chat-model prose, read by s2d\'s extraction'}${replyStyle === 'mixed' ? ', mixed with labelled lines' : ''}).`,
   );
   return `${lines.join('\n')}\n`;
 }

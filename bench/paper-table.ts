@@ -7,7 +7,8 @@
  * evaluated as System 1. Then the shape criteria are checked and printed PASS/FAIL (exit 1 on any FAIL).
  *
  * Knobs: PAPER_ITEMS (items per task and set, default 300), PAPER_WORKERS (processes, default 2), PAPER_OUT (a
- * directory to keep everything in; default a temp dir).
+ * directory to keep everything in; default a temp dir), PAPER_REPLY_STYLE (how the simulator words its replies:
+ * terse, free or mixed; default mixed, so the table measures s2d on prose like a real chat model's).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -22,6 +23,10 @@ import { readLabels } from '../shared/eval/labelled-item.js';
 import { checkPaperShape, renderPaperTable, type PaperRow } from './paper-table-shape.js';
 
 const ITEMS = Number(process.env.PAPER_ITEMS ?? 300);
+const REPLY_STYLE = ((style: string): 'terse' | 'free' | 'mixed' => {
+  if (style === 'terse' || style === 'free' || style === 'mixed') return style;
+  throw new Error(`PAPER_REPLY_STYLE must be terse, free or mixed, got "${style}"`);
+})(process.env.PAPER_REPLY_STYLE ?? 'mixed');
 const WORKERS = Number(process.env.PAPER_WORKERS ?? 2);
 const MODEL = 'sim-llama-2-70b-chat';
 /** A model name the simulator treats as distilled (its `distilledModels` marker): a labelled stand-in. */
@@ -124,10 +129,15 @@ async function main(): Promise<void> {
   const dir = process.env.PAPER_OUT === undefined ? await mkdtemp(join(tmpdir(), 's2d-paper-')) : resolve(process.env.PAPER_OUT);
   await mkdir(dir, { recursive: true });
   const redis = await startLocalRedis();
-  const simulator = await startSimulator({ seed: 1, latency: { ttftMs: 0, perTokenMs: 0, jitter: 0 }, maxConcurrentSequences: 1024 });
+  const simulator = await startSimulator({
+    seed: 1,
+    latency: { ttftMs: 0, perTokenMs: 0, jitter: 0 },
+    maxConcurrentSequences: 1024,
+    behaviour: { replyStyle: REPLY_STYLE },
+  });
   const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redis.url, S2D_PREFIX: 'paper', OPENAI_BASE_URL: simulator.baseUrl, S2D_LOG_LEVEL: 'warn', S2D_WORKER_CONCURRENCY: '48' };
   const workers: ChildProcess[] = Array.from({ length: WORKERS }, () => spawn(process.execPath, [CLI, 'worker'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] }));
-  process.stderr.write(`paper table on the s2d LLM SIMULATOR (not a real model): ${ITEMS} items per task and set, ${WORKERS} worker processes, files in ${dir}\n`);
+  process.stderr.write(`paper table on the s2d LLM SIMULATOR (not a real model, ${REPLY_STYLE} replies): ${ITEMS} items per task and set, ${WORKERS} worker processes, files in ${dir}\n`);
   try {
     const rows: PaperRow[] = await Promise.all(
       PLANS.map(async (plan, i) => {
@@ -145,7 +155,7 @@ async function main(): Promise<void> {
     );
     const evalIds = rows.flatMap((row) => [row.system1.evalId, row.system2.evalId, row.distilled.evalId]);
     const report = await s2d(['report', '--dir', join(dir, 'out'), '--out', join(dir, 'report.md'), ...evalIds], env, dir);
-    const table = renderPaperTable(rows);
+    const table = renderPaperTable(rows, REPLY_STYLE);
     await writeFile(join(dir, 'paper-table.md'), table);
     process.stdout.write(`## s2d report\n\n${report}\n## Paper-shaped table (with curated labels)\n\n${table}\n`);
     const checks = checkPaperShape(rows);

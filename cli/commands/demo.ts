@@ -20,15 +20,19 @@ import { evaluateBaselines } from '../demo/evaluate-baselines.js';
 import { prepareDemoInputs } from '../demo/prepare-demo-inputs.js';
 import { startEmbeddedServices } from '../demo/embedded-services.js';
 import { startDemoS3, type DemoS3 } from '../demo/demo-s3.js';
+import { unrecognisedPromptsWarning } from '../../shared/runs/simulator-warning.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
+import { parseReplyStyle } from '../reply-style-flag.js';
 
 export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--min-agreement F] [--out DIR] [--s3]
+         [--reply-style terse|free|mixed]
   Distils 2-step Rephrase-and-Respond on the built-in last-letter and coin-flip tasks end to end:
   private redis-server (unless REDIS_URL), the LLM simulator (unless OPENAI_BASE_URL), N worker
   processes, a published dataset, then System 1 vs System 2 vs curated-label accuracy on held-out items.
   Defaults: 300 items and 200 held-out items per task, 2 workers, 8 samples, min agreement 0.5,
   --out .s2d/demo. --s3 publishes to s3://s2d-demo/datasets on a private local S3 server (s3rver)
-  and prints the s3:// URIs of the manifest and shards.`;
+  and prints the s3:// URIs of the manifest and shards. --reply-style sets how the simulator words its
+  replies: terse (labelled "Answer:" lines), free (chat-model prose) or mixed (default: 70% free).`;
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -42,9 +46,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
       'min-agreement': { type: 'string' },
       out: { type: 'string' },
       s3: { type: 'boolean' },
+      'reply-style': { type: 'string' },
     },
     strict: true,
   });
+  const replyStyle = parseReplyStyle(values['reply-style'], 'mixed');
   const itemsPerTask = intFlag(values.items, '--items', 300, 1);
   const evalItemsPerTask = intFlag(values['eval-items'], '--eval-items', 200, 1);
   const workerCount = intFlag(values.workers, '--workers', 2, 1);
@@ -61,7 +67,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const runId = `demo-${new Date(started).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').toLowerCase()}`;
   await mkdir(outDir, { recursive: true });
 
-  const services = await startEmbeddedServices(env, say);
+  const services = await startEmbeddedServices(env, say, { behaviour: { replyStyle } });
   const workers: WorkerProcess[] = [];
   let clients: QueueClients | undefined;
   let demoS3: DemoS3 | undefined;
@@ -106,6 +112,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
     });
     await waitForPublication(clients.runs, runId, !json, 200);
     const distillMs = Date.now() - distillStarted;
+    const published = await clients.runs.get(runId);
+    const warning = published === null ? null : unrecognisedPromptsWarning(published);
+    if (warning !== null) process.stderr.write(`s2d demo: ${warning}\n`);
 
     say('evaluating System 1 and System 2 on held-out items (eval queue, same workers)…');
     const evalStarted = Date.now();

@@ -40,6 +40,7 @@ export function statusJson(run: RunRecord): Record<string, unknown> {
     items: { total: run.total, done: run.done, accepted: run.accepted, rejected: run.rejected, errored: run.errored, cancelled: run.cancelled },
     tokens: { prompt: run.promptTokens, completion: run.completionTokens },
     paid: { requests: run.llmRequests, promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens },
+    unrecognisedBySimulator: run.unrecognisedBySimulator,
     strategy: run.spec.strategy,
     model: run.spec.model.name,
     error: run.error,
@@ -72,6 +73,9 @@ function formatStatus(run: RunRecord): string {
     `tokens     prompt ${run.promptTokens}, completion ${run.completionTokens} (paid requests ${run.llmRequests})`,
     `submitted  ${run.submittedAt}`,
   ];
+  if (run.unrecognisedBySimulator > 0) {
+    lines.push(`simulator  did not recognise the prompt of ${run.unrecognisedBySimulator} of ${run.llmRequests} paid requests (its answers to them are guesses)`);
+  }
   if (run.stopReason !== null) {
     lines.push(`stopped    ${run.stopReason} at ${run.stoppedAt ?? '?'}${run.stopDetail === null ? '' : `: ${run.stopDetail}`}; ${run.cancelled} items never started (partial dataset)`);
   }

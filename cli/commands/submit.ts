@@ -5,6 +5,7 @@ import { loadRunSpecFile, resolveRunSpec, specBaseDir } from '../../shared/confi
 import { outputLocation } from '../../shared/config/run-spec.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { checkRedisSettings } from '../../shared/queue/check-redis-settings.js';
+import { unrecognisedPromptsWarning } from '../../shared/runs/simulator-warning.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { CliError } from '../cli-error.js';
@@ -49,6 +50,8 @@ export async function submitCommand(argv: string[]): Promise<number> {
     }
     if (values.wait === true) await waitForPublication(clients.runs, spec.runId, values.json !== true);
     const run = await clients.runs.get(spec.runId);
+    const warning = values.wait === true && run !== null ? unrecognisedPromptsWarning(run) : null;
+    if (warning !== null) process.stderr.write(`s2d submit: ${warning}\n`);
     if (values.json === true) process.stdout.write(`${JSON.stringify({ ...outcome, status: run === null ? null : statusJson(run) })}\n`);
     else process.stdout.write(`${spec.runId}\n`);
     return 0;

@@ -1,6 +1,6 @@
 import type { Env } from '../../shared/config/env.js';
 import { startLocalRedis } from '../../infra/redis/local-redis.js';
-import { startSimulator } from '../../infra/simulator/simulator-server.js';
+import { startSimulator, type SimulatorOptionsInput } from '../../infra/simulator/simulator-server.js';
 import { CliError } from '../cli-error.js';
 import { REDIS_MISSING_MESSAGE, isRedisServerOnPath } from '../../infra/redis/redis-availability.js';
 
@@ -16,8 +16,11 @@ export interface EmbeddedServices {
   stop(): Promise<void>;
 }
 
-/** Uses REDIS_URL / OPENAI_BASE_URL when set; otherwise starts a private redis-server and the LLM simulator. */
-export async function startEmbeddedServices(env: Env, say: (line: string) => void): Promise<EmbeddedServices> {
+/**
+ * Uses REDIS_URL / OPENAI_BASE_URL when set; otherwise starts a private redis-server and the LLM simulator (with
+ * `simulator` options, e.g. its reply style).
+ */
+export async function startEmbeddedServices(env: Env, say: (line: string) => void, simulatorOptions: SimulatorOptionsInput = {}): Promise<EmbeddedServices> {
   const stops: (() => Promise<void>)[] = [];
   try {
     let redisUrl = env.REDIS_URL;
@@ -31,10 +34,13 @@ export async function startEmbeddedServices(env: Env, say: (line: string) => voi
     let baseUrl = env.OPENAI_BASE_URL;
     const simulated = baseUrl === undefined;
     if (baseUrl === undefined) {
-      const simulator = await startSimulator({});
+      const simulator = await startSimulator(simulatorOptions);
       stops.push(() => simulator.close());
       baseUrl = simulator.baseUrl;
-      say(`started the s2d LLM SIMULATOR at ${baseUrl} (no real model: answers are simulated, calibrated to the paper)`);
+      say(
+        `started the s2d LLM SIMULATOR at ${baseUrl} (no real model: answers are simulated, calibrated to the paper; ` +
+          `${simulator.options.behaviour.replyStyle} replies)`,
+      );
     }
     return {
       redisUrl,

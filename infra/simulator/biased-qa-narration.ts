@@ -3,6 +3,8 @@ import { askFact, variantOf, type BiasedQaInstance, type BiasVariant } from '../
 import { factById, otherAnswers, type Fact } from '../../shared/tasks/fact-table.js';
 import { itemAccuracy, type Outcome } from './answer-outcome.js';
 import type { ReasoningMode } from './reasoning-mode.js';
+import type { ReplyStyle } from './reply-style.js';
+import { biasedQaDirect, biasedQaReasoned } from './free-prose/biased-qa-prose.js';
 import type { Reply } from './reply-writer.js';
 import type { SimulatorOptions } from './simulator-options.js';
 
@@ -77,7 +79,7 @@ function answerText(mode: ReasoningMode, outcome: Outcome, instance: BiasedQaIns
   return `${thought}\nAnswer: ${a}`;
 }
 
-export function writeBiasedQaReply(mode: ReasoningMode, instance: BiasedQaInstance, tuning: Tuning, rng: Rng, distilled = false): Reply {
+export function writeBiasedQaReply(mode: ReasoningMode, instance: BiasedQaInstance, tuning: Tuning, rng: Rng, distilled = false, style: ReplyStyle = 'terse'): Reply {
   const fact = factById(instance.factId);
   const qa = tuning.accuracy['biased-qa'];
   if (mode === 's2a-rewrite') return { text: rewrite(fact, instance, qa, rng), outcome: null };
@@ -89,5 +91,9 @@ export function writeBiasedQaReply(mode: ReasoningMode, instance: BiasedQaInstan
   const accuracy =
     mode === 'direct' && distilled ? distilledRate : mode === 's2a-answer' && variant === 'none' ? cleanAccuracy(qa) : qa.direct[variant];
   const outcome = decide(fact, instance, accuracy, tuning, rng);
+  if (style === 'free') {
+    const text = mode === 'direct' || mode === 's2a-answer' ? biasedQaDirect(fact, instance, outcome, rng) : biasedQaReasoned(fact, instance, outcome, rng);
+    return { text, outcome };
+  }
   return { text: answerText(mode, outcome, instance, rng), outcome };
 }

@@ -6,6 +6,7 @@ import { detectJudgeRequest, type JudgeMode } from './judge-mode.js';
 import { writeJudgeReply } from './judge-replies.js';
 import { detectReasoningMode, type ReasoningMode } from './reasoning-mode.js';
 import { writeReply } from './reply-writer.js';
+import { replyStyleOf } from './reply-style.js';
 import type { SimulatorOptions } from './simulator-options.js';
 import { countPromptTokens, truncateToTokens } from './token-count.js';
 
@@ -35,6 +36,11 @@ export interface CompletionPlan {
   task: RecognisedTask | null;
   /** True for a pairwise-judging call (System 1 judge or a BSM step). */
   judging: boolean;
+  /**
+   * False when the simulator did not recognise what the prompt asks (no built-in task, judging call or USC
+   * selection): its replies are then guesses, and the response says so (fingerprint and header).
+   */
+  recognised: boolean;
   choices: PlannedChoice[];
   promptTokens: number;
   completionTokens: number;
@@ -62,14 +68,13 @@ export function planCompletion(request: PlanRequest, messages: readonly SimpleMe
   const distilled = options.distilledModels.some((marker) => request.model.includes(marker));
   const choices: PlannedChoice[] = [];
   for (let i = 0; i < n; i++) {
-    const sampleRng =
-      temperature === 0
-        ? createRng(options.seed, 'greedy', key)
-        : createRng(options.seed, 'sample', key, temperature, request.seed ?? 'unseeded', i);
+    const seedParts = temperature === 0 ? ['greedy', key] : ['sample', key, temperature, request.seed ?? 'unseeded', i];
+    const sampleRng = createRng(options.seed, ...seedParts);
+    const style = replyStyleOf(options, seedParts);
     const text =
       judge === null
-        ? writeReply({ mode: reasoningMode, task, prompt: lastUser, sampleRng, distilled }, options).text
-        : writeJudgeReply(judge, lastUser, sampleRng, options, distilled);
+        ? writeReply({ mode: reasoningMode, task, prompt: lastUser, sampleRng, distilled, style }, options).text
+        : writeJudgeReply(judge, lastUser, sampleRng, options, distilled, style);
     const cut = truncateToTokens(text, maxTokens);
     choices.push({ text: cut.text, completionTokens: cut.tokens, finishReason: cut.truncated ? 'length' : 'stop' });
   }
@@ -77,6 +82,7 @@ export function planCompletion(request: PlanRequest, messages: readonly SimpleMe
     mode,
     task,
     judging: judge !== null,
+    recognised: judge !== null || task !== null || mode === 'usc-select',
     choices,
     promptTokens: countPromptTokens(messages),
     completionTokens: choices.reduce((sum, c) => sum + c.completionTokens, 0),

@@ -3,6 +3,8 @@ import { parsePairScores, sumMerge } from '../../shared/strategies/bsm-parse.js'
 import { betterResponse, judgeKindOf, type JudgeKind } from '../../shared/tasks/judge-quality.js';
 import type { JudgeRequest } from './judge-mode.js';
 import type { SimulatorOptions } from './simulator-options.js';
+import type { ReplyStyle } from './reply-style.js';
+import { freeCriteria, freeMerge, freeScores, freeVerdict } from './free-prose/judge-prose.js';
 
 type Side = 'A' | 'B';
 type Tuning = Pick<SimulatorOptions, 'judge' | 'seed'>;
@@ -21,15 +23,16 @@ function itemRng(tuning: Tuning, question: string, a: string, b: string): Rng {
   return createRng(tuning.seed, 'judge-item', question, ...[a, b].sort());
 }
 
-function branchReply(req: JudgeRequest, prompt: string, rng: Rng): string {
+function branchReply(req: JudgeRequest, prompt: string, rng: Rng, style: ReplyStyle): string {
   const kind = judgeKindOf(req.parts.question ?? '') ?? 'explain';
   const asked = Number(/\bup to (\d+)\b/iu.exec(prompt)?.[1] ?? 5);
   const count = Math.max(1, Math.min(asked, 3 + rng.int(3)));
+  if (style === 'free') return freeCriteria(CRITERIA[kind].slice(0, count), rng);
   const lines = CRITERIA[kind].slice(0, count).map((criterion, i) => `${i + 1}. ${criterion}.`);
   return [rng.pick(['Criteria for judging responses to this question:', 'Here are the criteria:', '']), ...lines].filter((l) => l !== '').join('\n');
 }
 
-function directReply(better: Side | null, rng: Rng, tuning: Tuning): string {
+function directReply(better: Side | null, rng: Rng, tuning: Tuning, style: ReplyStyle): string {
   const { firstPositionShare, tieShare, correctShare } = tuning.judge.direct;
   const u = rng.next();
   let verdict: 'A' | 'B' | 'C';
@@ -38,6 +41,7 @@ function directReply(better: Side | null, rng: Rng, tuning: Tuning): string {
   else if (u < firstPositionShare + tieShare) verdict = 'C';
   else if (u < firstPositionShare + tieShare + correctShare) verdict = better;
   else verdict = other(better);
+  if (style === 'free') return freeVerdict(verdict, rng);
   return rng.chance(0.85) ? `[[${verdict}]]` : `My verdict: [[${verdict}]]`;
 }
 
@@ -63,31 +67,34 @@ function solveScores(better: Side | null, misjudged: boolean, rng: Rng, tuning: 
   return favour(other(perceived));
 }
 
-function solveReply(req: JudgeRequest, prompt: string, better: Side | null, item: Rng, rng: Rng, tuning: Tuning): string {
+function solveReply(req: JudgeRequest, prompt: string, better: Side | null, item: Rng, rng: Rng, tuning: Tuning, style: ReplyStyle): string {
   const misjudged = item.chance(tuning.judge.bsm.misjudgedItemShare);
   const { a, b } = solveScores(better, misjudged, rng, tuning);
   const criterion = /^\W*criterion\s*:\s*(.+)$/imu.exec(prompt)?.[1]?.split(':')[0]?.trim() ?? 'this criterion';
   const word = (score: number): string => (score >= 5 ? 'excellent' : score === 4 ? 'good' : score === 3 ? 'adequate' : score === 2 ? 'weak' : 'poor');
   const comment = `On ${criterion.toLowerCase()}, response A is ${word(a)} and response B is ${word(b)}.`;
+  if (style === 'free') return freeScores(a, b, comment, rng);
   const form = rng.int(10);
   const scores = form < 7 ? `Score A: ${a}\nScore B: ${b}` : form < 9 ? `Response A: ${a}/5\nResponse B: ${b}/5` : `Scores: [[${a}, ${b}]]`;
   return `${comment}\n${scores}`;
 }
 
-function mergeReply(prompt: string, rng: Rng): string {
+function mergeReply(prompt: string, rng: Rng, style: ReplyStyle): string {
   const evaluations = prompt.split(/\[Evaluations\]|\n\s*\n/iu).map(parsePairScores).filter((s) => s !== null);
   const { verdict, totalA, totalB } = sumMerge(evaluations);
   const shown = verdict === 'tie' ? 'C' : verdict;
+  if (style === 'free') return freeMerge(totalA, totalB, shown, rng);
   return `${rng.pick(['Adding up the evaluations', 'Taking every criterion into account'])}, response A totals ${totalA} and response B totals ${totalB}.\n[[${shown}]]`;
 }
 
 /** The text of one judging reply (labelled simulator behaviour; see README "Simulator knobs"). */
-export function writeJudgeReply(req: JudgeRequest, prompt: string, rng: Rng, tuning: Tuning, distilled = false): string {
+export function writeJudgeReply(req: JudgeRequest, prompt: string, rng: Rng, tuning: Tuning, distilled = false, style: ReplyStyle = 'terse'): string {
   const { question, responseA, responseB } = req.parts;
-  if (req.mode === 'bsm-branch' || question === null || responseA === null || responseB === null) return branchReply(req, prompt, rng);
+  if (req.mode === 'bsm-branch' || question === null || responseA === null || responseB === null) return branchReply(req, prompt, rng, style);
   const better = betterResponse(question, responseA, responseB);
+  // The distilled stand-in writes the bare verdict it was trained to give, whatever the style.
   if (req.mode === 'judge-direct' && distilled) return distilledReply(better, itemRng(tuning, question, responseA, responseB), rng, tuning);
-  if (req.mode === 'judge-direct') return directReply(better, rng, tuning);
-  if (req.mode === 'bsm-merge') return mergeReply(prompt, rng);
-  return solveReply(req, prompt, better, itemRng(tuning, question, responseA, responseB), rng, tuning);
+  if (req.mode === 'judge-direct') return directReply(better, rng, tuning, style);
+  if (req.mode === 'bsm-merge') return mergeReply(prompt, rng, style);
+  return solveReply(req, prompt, better, itemRng(tuning, question, responseA, responseB), rng, tuning, style);
 }

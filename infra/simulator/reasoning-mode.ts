@@ -12,8 +12,10 @@ export type AccuracyMode = 'direct' | 'cot' | 'rar1' | 'rar2';
 
 const REPHRASE_VERB =
   /\b(?:re-?state|re-?phrase|re-?word|paraphrase|re-?write|reformulate|put (?:it|the question) in your own words|expand (?:on )?(?:the|this) question)\b/i;
+// "I don't think the answer is X" (an asker's doubt in a biased question) is not an instruction: verbs of opinion
+// may not sit between the negation and "answer".
 const NO_ANSWER =
-  /\b(?:do not|don't|without|never|must not|should not|shouldn't)\s+(?:\w+\s+){0,2}(?:answer|answering|solve|solving|respond)\b|\bquestion only\b|\bonly (?:the|a|your) (?:restated|rephrased|reworded|paraphrased|rewritten|expanded) (?:question|version)\b/i;
+  /\b(?:do not|don't|without|never|must not|should not|shouldn't)\s+(?!(?:\w+\s+){0,2}?(?:think|believe|suppose|guess|reckon)\b)(?:\w+\s+){0,2}(?:answer|answering|solve|solving|respond)\b|\bquestion only\b|\bonly (?:the|a|your) (?:restated|rephrased|reworded|paraphrased|rewritten|expanded) (?:question|version)\b/i;
 const RESTATED_SHOWN =
   /\b(?:restated|rephrased|reworded|paraphrased|rewritten|reformulated|expanded)\b(?:[\s,]+[\w-]+){0,3}?[\s,]+(?:version|question|form|wording)\b/i;
 const STEP_BY_STEP =

@@ -7,7 +7,10 @@ import { reasonLastLetter, restateLastLetter } from './last-letter-narration.js'
 import { writeBiasedQaReply } from './biased-qa-narration.js';
 import { accuracyModeOf, isReasoningMode, type ReasoningMode } from './reasoning-mode.js';
 import { writeUscReply } from './usc-reply.js';
+import type { ReplyStyle } from './reply-style.js';
 import type { SimulatorOptions } from './simulator-options.js';
+import { freeRephraseLead, writeFreeTaskReply } from './free-prose/free-reply.js';
+import { guessForUnknown, writeUnrecognisedGuess } from './unrecognised-reply.js';
 
 /** Everything that fixes one choice's text. */
 export interface ReplyRequest {
@@ -18,6 +21,8 @@ export interface ReplyRequest {
   sampleRng: Rng;
   /** The requested model is named as distilled (see `distilledModels`): direct replies use the distilled rate. */
   distilled?: boolean;
+  /** How the reply is worded (see `behaviour.replyStyle`). Default `terse`. */
+  style?: ReplyStyle;
 }
 
 export interface Reply {
@@ -82,6 +87,9 @@ function writeRecognised(req: ReplyRequest, task: NarratedTask, tuning: Tuning):
   const accuracyMode = accuracyModeOf(req.mode);
   if (accuracyMode === null) {
     // RaR 2-step, call 1: the restated question only — every word / person kept, no answer.
+    if (req.style === 'free' && req.mode === 'rar2-rephrase') {
+      return { text: freeRephraseLead(rng) + taskText(task, solveTask(task), rng, tuning).restated, outcome: null };
+    }
     const lead =
       req.mode === 's2a-rewrite' ? 'Context: none\nQuestion: ' : rng.pick(['', '', 'Here is the question, restated:\n', 'Restated question:\n']);
     return { text: lead + taskText(task, solveTask(task), rng, tuning).restated, outcome: null };
@@ -103,6 +111,9 @@ function writeRecognised(req: ReplyRequest, task: NarratedTask, tuning: Tuning):
     !yesNo && outcome.kind === 'correct' && rng.chance(tuning.behaviour.caseVariantShare)
       ? outcome.answer.toUpperCase()
       : outcome.answer;
+  if (req.style === 'free') {
+    return { text: writeFreeTaskReply(task, { mode: req.mode, outcome, shown, correct, prompt: req.prompt, rng }), outcome };
+  }
   if (req.mode === 'direct') return { text: directReply(shown, yesNo, rng), outcome };
 
   const { restated, reasoning } = taskText(task, shown, rng, tuning);
@@ -113,14 +124,6 @@ function writeRecognised(req: ReplyRequest, task: NarratedTask, tuning: Tuning):
   return { text: [...body, ...reasoning, finalLine(shown, rng)].join('\n'), outcome };
 }
 
-/** An answer of the kind the prompt asks for, when the simulator does not know the task. */
-function guessForUnknown(prompt: string, rng: Rng): string {
-  if (/\byes\b[^.\n]{0,12}\bno\b/i.test(prompt)) return rng.pick(['yes', 'no']);
-  if (/\bnumber\b|\bhow many\b/i.test(prompt)) return String(rng.int(100));
-  if (/\bletters?\b/i.test(prompt)) return 'abcdefghijklmnopqrstuvwxyz'.slice(rng.int(24), undefined).slice(0, 2);
-  return rng.pick(['I am not sure', 'it depends', 'none of the above']);
-}
-
 function writeUnrecognised(req: ReplyRequest): Reply {
   const rng = req.sampleRng;
   if (req.mode === 'rar2-rephrase' || req.mode === 's2a-rewrite') {
@@ -129,17 +132,13 @@ function writeUnrecognised(req: ReplyRequest): Reply {
     return { text: `Restated question: ${question}\nIn other words, what exactly is being asked here, stated in full?`, outcome: null };
   }
   const guess = guessForUnknown(req.prompt, rng);
-  const preamble =
-    req.mode === 'direct'
-      ? 'I am a simulated model and do not recognise this task, so this is a guess.'
-      : 'I am a simulated model and do not recognise this task. Thinking it over briefly, the most likely reply is below.';
-  return { text: `${preamble}\nAnswer: ${guess}`, outcome: null };
+  return { text: writeUnrecognisedGuess(guess, req.mode, req.style ?? 'terse', rng), outcome: null };
 }
 
 /** The text of one choice. Pure: the same request and rng seed give the same text. */
 export function writeReply(req: ReplyRequest, tuning: Tuning): Reply {
-  if (req.mode === 'usc-select') return writeUscReply(req.prompt, tuning.behaviour.uscPicksMajority, req.sampleRng);
+  if (req.mode === 'usc-select') return writeUscReply(req.prompt, tuning.behaviour.uscPicksMajority, req.sampleRng, req.style);
   if (req.task === null) return writeUnrecognised(req);
-  if (req.task.family === 'biased-qa') return writeBiasedQaReply(req.mode, req.task.instance, tuning, req.sampleRng, req.distilled === true);
+  if (req.task.family === 'biased-qa') return writeBiasedQaReply(req.mode, req.task.instance, tuning, req.sampleRng, req.distilled === true, req.style);
   return writeRecognised(req, req.task, tuning);
 }

@@ -180,6 +180,17 @@ export const simulatorOptionsSchema = z
          * answer among those shown; the rest name a response at random. Default 0.95.
          */
         uscPicksMajority: rate.default(0.95),
+        /**
+         * How replies are worded (never what they answer: the outcome is drawn the same way in every style).
+         * - `terse`: s2d's historical wording — short reasoning and a labelled final line ("Answer: X").
+         * - `free`: varied free-form prose in the styles real chat models use: the answer mid-sentence, restated after
+         *   an explanation, in bold, in quotes, in \boxed{}, after a <think> block, with chatty openers and sign-offs.
+         * - `mixed`: each choice draws `terse` or `free` (free with probability `mixedFreeShare`) from its own seed.
+         * Default `terse` (so existing seeds keep their replies); the demo and the paper table run `mixed`.
+         */
+        replyStyle: z.enum(['terse', 'free', 'mixed']).default('terse'),
+        /** Share of `mixed` replies written in the `free` style. Default 0.7. */
+        mixedFreeShare: rate.default(0.7),
       })
       .strict()
       .prefault({}),

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SIMULATOR_UNRECOGNISED_FINGERPRINT } from '../../shared/llm/simulator-fingerprint.js';
 import { createRng } from '../../shared/random/seeded-random.js';
 import { chatRequestSchema, errorBody, flattenMessages, validationError, type ApiErrorBody } from './chat-request.js';
 import { planCompletion, type CompletionPlan } from './completion-plan.js';
@@ -20,6 +21,11 @@ export type { SimulatorStats } from './simulator-stats.js';
 /** Marks every response as simulated, so no one mistakes its numbers for a real model's. */
 export const SIMULATOR_FINGERPRINT = 's2d-simulator';
 const SIMULATOR_HEADER = 'x-s2d-simulator';
+/**
+ * `true` / `false` on every chat completion: whether the simulator recognised the prompt. An unrecognised one also
+ * carries `system_fingerprint` SIMULATOR_UNRECOGNISED_FINGERPRINT, which s2d's sampler counts per run.
+ */
+export const RECOGNISED_HEADER = 'x-s2d-simulator-recognised';
 
 export interface RunningSimulator {
   /** OpenAI-compatible base URL, e.g. http://127.0.0.1:41234/v1 */
@@ -91,7 +97,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model,
-      system_fingerprint: SIMULATOR_FINGERPRINT,
+      system_fingerprint: plan.recognised ? SIMULATOR_FINGERPRINT : SIMULATOR_UNRECOGNISED_FINGERPRINT,
       choices: plan.choices.map((c, index) => ({
         index,
         message: { role: 'assistant', content: c.text, refusal: null },
@@ -165,7 +171,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         counters.choicesByMode[plan.mode] += plan.choices.length;
         counters.requestsByTask[plan.judging ? 'pairwise-judge' : (plan.task?.family ?? 'unrecognised')]++;
         counters.truncatedChoices += plan.choices.filter((c) => c.finishReason === 'length').length;
-        reply(200, completionBody(request.model, plan, id));
+        reply(200, completionBody(request.model, plan, id), { [RECOGNISED_HEADER]: String(plan.recognised) });
       } finally {
         storm.done();
       }

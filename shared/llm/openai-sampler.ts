@@ -4,6 +4,7 @@ import { estimatePromptTokens, type RequestGate } from '../limits/endpoint-limit
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
 import { classifyLlmError } from './classify-llm-error.js';
 import type { Completion, Sampler, SamplingParams } from './sampler.js';
+import { SIMULATOR_UNRECOGNISED_FINGERPRINT } from './simulator-fingerprint.js';
 import { splitUsage } from './split-usage.js';
 
 /** Whether an endpoint returns `n` choices when asked; learned once per process and endpoint in `auto` mode. */
@@ -22,8 +23,14 @@ export interface OpenAiSamplerOptions {
   cache: CallCache;
   /** Fleet-wide admission (rate, token and adaptive concurrency limits) before each request. Default: none. */
   gate?: RequestGate;
-  /** Called once per request actually sent, with its usage (for cost accounting). */
-  onRequest?: (usage: TokenUsage) => Promise<void> | void;
+  /** Called once per request actually sent, with its usage (for cost accounting) and what the response said of itself. */
+  onRequest?: (usage: TokenUsage, response: ResponseInfo) => Promise<void> | void;
+}
+
+/** What one response says about itself, beyond its text and usage. */
+export interface ResponseInfo {
+  /** The s2d LLM simulator answered without recognising the prompt: its choices are guesses. */
+  unrecognisedBySimulator: boolean;
 }
 
 /** The production Sampler: the official `openai` client against any OpenAI-compatible endpoint, behind a call cache. */
@@ -122,7 +129,10 @@ export class OpenAiSampler implements Sampler {
       entries.push({ key: keyOf(index), value });
     });
     await this.options.cache.putMany(entries);
-    await this.options.onRequest?.(usage);
+    // system_fingerprint is deprecated by OpenAI but still returned; s2d's simulator uses it to flag guessed answers.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    const fingerprint = response.system_fingerprint;
+    await this.options.onRequest?.(usage, { unrecognisedBySimulator: fingerprint === SIMULATOR_UNRECOGNISED_FINGERPRINT });
     return texts.length;
   }
 }

@@ -42,6 +42,8 @@ export interface RunRecord {
   stopDetail: string | null;
   /** The state a paused run resumes to. */
   resumeState: RunState | null;
+  /** Paid LLM requests the s2d simulator answered without recognising the prompt (answers that are guesses). */
+  unrecognisedBySimulator: number;
 }
 
 export type StopReason = 'cancelled' | 'budget';
@@ -219,6 +221,7 @@ export class RunStore {
       stoppedAt: raw.stoppedAt ?? null,
       stopDetail: raw.stopDetail ?? null,
       resumeState: (raw.resumeState ?? null) as RunState | null,
+      unrecognisedBySimulator: num('unrecognisedBySimulator'),
     };
   }
 
@@ -304,6 +307,14 @@ export class RunStore {
    */
   transition(runId: string, to: RunState, options: MoveOptions<RunState> = {}): Promise<ControlOutcome> {
     return RUN_STATE_MACHINE.move(this.redis, this.keys(runId).run, to, options);
+  }
+
+  /**
+   * Counts a paid request the s2d LLM simulator answered without recognising its prompt (see
+   * shared/llm/simulator-fingerprint.ts); one HINCRBY, sent only for such responses.
+   */
+  async countUnrecognisedBySimulator(runId: string): Promise<void> {
+    await this.redis.hincrby(this.keys(runId).run, 'unrecognisedBySimulator', 1);
   }
 
   /** Pauses a producing or running run: workers park its items until {@link resume}. */

@@ -130,7 +130,20 @@ const WORD_NUMBERS: Readonly<Record<string, number>> = {
 };
 const NUM = String.raw`(\$?\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)`;
 const START = new RegExp(
-  String.raw`\b(?:has|had|have|owns|owned|starts?\s+(?:\w+\s+){0,3}?with|started\s+(?:\w+\s+){0,3}?with|begins?\s+with|began\s+with|collection\s+of)\s+${NUM}`,
+  String.raw`\b(?:has|had|have|owns|owned|starts?\s+(?:\w+\s+){0,3}?with|started\s+(?:\w+\s+){0,3}?with|begins?\s+with|began\s+with|collection\s+of|there\s+(?:are|were|is|was))\s+${NUM}`,
+  'i',
+);
+/** The person of the story: the name before the starting quantity ("Ann has 12"). */
+const PERSON = /\b([A-Z][a-z]+)\s+(?:has|had|owns|owned|starts|started|begins|began)\b/;
+/** "Bob gives her 5", "His sister gives Omar 4 more": who gives, and to whom. */
+const GIVE_TO = new RegExp(String.raw`^(.*?)\bgives?\s+(her|him|them|[A-Z][a-z]+)\s+(?:another\s+)?${NUM}`);
+/** The number before its verb: "6 fly away", "7 got off" (leaving), "3 more got on" (arriving). */
+const SUB_AFTER = new RegExp(
+  String.raw`${NUM}\s+(?:\w+\s+){0,2}?(?:fly|flies|flew|run|runs|ran|go|goes|went|walk|walks|walked|swim|swims|swam|leave|leaves|left|get|gets|got)\s+(?:away|off|out)\b`,
+  'i',
+);
+const ADD_AFTER = new RegExp(
+  String.raw`${NUM}\s+(?:more\s+)?(?:\w+\s+){0,2}?(?:join|joins|joined|arrive|arrives|arrived|come|comes|came|get\s+on|gets\s+on|got\s+on|board|boards|boarded)\b`,
   'i',
 );
 const DIV_CLAUSE = new RegExp(String.raw`\b(?:equally|evenly)\b[^.?!]*?\b(?:into|among|between)\s+${NUM}`, 'i');
@@ -159,13 +172,24 @@ function numberOf(text: string | undefined): number | null {
 function clausesOf(text: string): string[] {
   return text
     .split(/(?<=[.?!;])\s+|\n+/)
-    .flatMap((s) => s.split(/,\s*(?:and\s+)?then\s+|\s+and\s+then\s+/i))
+    .flatMap((s) => s.split(/,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|\s+and\s+(?=\d)/i))
     .map((c) => c.trim())
     .filter((c) => c.length > 0);
 }
 
+/** A gift to the story's person from someone else ("Bob gives her 5"): an addition, whatever "gives" suggests. */
+function giftToPerson(clause: string, person: string | null): boolean {
+  const m = GIVE_TO.exec(clause);
+  if (m === null) return false;
+  const giver = (m[1] ?? '').trim().split(/\s+/).at(-1) ?? '';
+  const recipient = m[2] ?? '';
+  const toPerson = /^(?:her|him|them)$/.test(recipient) || recipient === person;
+  const byPerson = giver === person || /^(?:she|he|they|i|we)$/i.test(giver);
+  return toPerson && giver !== '' && !byPerson;
+}
+
 /** The one operation a clause states, or null. Division and multiplication words are read before "gives"/"gets". */
-function parseStep(clause: string): ArithmeticInstance['steps'][number] | null {
+function parseStep(clause: string, person: string | null = null): ArithmeticInstance['steps'][number] | null {
   const div = DIV_CLAUSE.exec(clause);
   if (div) {
     const n = numberOf(div[1]);
@@ -180,15 +204,15 @@ function parseStep(clause: string): ArithmeticInstance['steps'][number] | null {
     return n === null ? null : { op: 'mul', value: n };
   }
   // "gives Ann another 5, so Ann gets 5 more" states one change twice: the clause's first verb decides.
-  const sub = SUB_VERB.exec(clause);
-  const add = ADD_VERB.exec(clause);
+  const sub = SUB_VERB.exec(clause) ?? SUB_AFTER.exec(clause);
+  const add = ADD_VERB.exec(clause) ?? ADD_AFTER.exec(clause);
   const first = sub && add ? (sub.index <= add.index ? sub : add) : (sub ?? add);
   if (!first) return null;
   const n = numberOf(first[1]);
   if (n === null) return null;
   // A gift TO the person ("A friend gives Ann 5") is an addition: the giver is someone else.
-  const giftToPerson = first === sub && add !== null && /\bgives?\b[^.?!]*\b(?:another|more)\b/i.test(clause);
-  return { op: first === sub && !giftToPerson ? 'sub' : 'add', value: n };
+  const gift = first === sub && ((add !== null && /\bgives?\b[^.?!]*\b(?:another|more)\b/i.test(clause)) || giftToPerson(clause, person));
+  return { op: first === sub && !gift ? 'sub' : 'add', value: n };
 }
 
 function recognise(text: string): ArithmeticInstance | null {
@@ -198,15 +222,19 @@ function recognise(text: string): ArithmeticInstance | null {
   if (from === -1) return null;
   const region = paragraphs.slice(from, from + 4).join('\n');
   let start: number | null = null;
+  let person: string | null = null;
   const steps: ArithmeticInstance['steps'] = [];
   for (const clause of clausesOf(region)) {
     if (start === null) {
       const m = START.exec(clause);
-      if (m) start = numberOf(m[1]);
+      if (m) {
+        start = numberOf(m[1]);
+        person = PERSON.exec(clause)?.[1] ?? null;
+      }
       continue;
     }
     if (QUESTION.test(clause)) break;
-    const step = parseStep(clause);
+    const step = parseStep(clause, person);
     if (step) steps.push(step);
   }
   if (start === null || steps.length === 0) return null;

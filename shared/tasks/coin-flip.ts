@@ -93,6 +93,7 @@ const NOT_A_PERSON =
   /^(?:each|every|to|a|an|the|it|this|that|if|when|after|before|once|nobody|no|someone|flipping|then|here|there|so|one|all|both|why|how)\b/i;
 const PERSON_PHRASE = /^(?:person|player)\s+\d+$|^the\s+(?:first|second|third|next|last)\s+person$/i;
 const SIDE = /\b(heads|tails)\b/i;
+const ELLIPTICAL_KEEP = /^(.+?)\s+(?:(?:does|did)\s+not|doesn't|didn't)$/i;
 
 function isQuestion(sentence: string): boolean {
   return sentence.includes('?') || /^(?:is|does|was|will|tell|say|determine|decide|state|report)\b|\bwhether\b/i.test(sentence);
@@ -102,7 +103,7 @@ function isQuestion(sentence: string): boolean {
 function clausesOf(text: string): string[] {
   return text
     .split(/(?<=[.?!;:])\s+|\n+/)
-    .flatMap((s) => s.split(/,\s*(?:and\s+)?(?:then\s+)?(?=[A-Z])|,\s*(?:and\s+)?then\s+|\s+and\s+then\s+/))
+    .flatMap((s) => s.split(/,\s*(?:and\s+)?(?:then\s+)?(?=[A-Z])|,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|\s+and\s+(?=[A-Z])/))
     .map((c) => c.trim())
     .filter((c) => c.length > 0);
 }
@@ -129,7 +130,11 @@ function parseTurn(clause: string): { person: string; flips: boolean } | null {
   const flip = FLIP_VERB.exec(c);
   const keep = KEEP_VERB.exec(c);
   const verb = flip && (!keep || flip.index <= keep.index) ? flip : keep;
-  if (!verb) return null;
+  if (!verb) {
+    // "..., Chen does not, and ..." / "Chen doesn't.": the verb is left out, the turn is a keep.
+    const person = ELLIPTICAL_KEEP.exec(c)?.[1]?.trim();
+    return person !== undefined && SUBJECT.test(person) && !NOT_A_PERSON.test(person) ? { person, flips: false } : null;
+  }
   const before = c.slice(0, verb.index).trim();
   const person = before.replace(AUX, '').trim();
   if (!SUBJECT.test(person) || (NOT_A_PERSON.test(person) && !PERSON_PHRASE.test(person))) return null;

@@ -19,7 +19,10 @@ describe('OpenAiSampler', () => {
     await Promise.all([honours.close(), ignores.close()]);
   });
 
-  const sampler = (baseUrl: string, options: { useN?: 'auto' | 'always' | 'never'; nSupport?: NSupport; cache?: MemoryCallCache; paid?: number[] } = {}) =>
+  const sampler = (
+    baseUrl: string,
+    options: { useN?: 'auto' | 'always' | 'never'; nSupport?: NSupport; cache?: MemoryCallCache; paid?: number[]; unrecognised?: boolean[] } = {},
+  ) =>
     new OpenAiSampler({
       client: createOpenAiClient({ baseUrl, apiKey: 'test', timeoutMs: 10_000, maxRetries: 0 }),
       model: 'sim-llama-2-70b-chat',
@@ -27,8 +30,9 @@ describe('OpenAiSampler', () => {
       useN: options.useN ?? 'auto',
       nSupport: options.nSupport ?? { honoured: undefined },
       cache: options.cache ?? new MemoryCallCache(),
-      onRequest: (usage) => {
+      onRequest: (usage, response) => {
         options.paid?.push(usage.completionTokens);
+        options.unrecognised?.push(response.unrecognisedBySimulator);
       },
     });
 
@@ -41,6 +45,21 @@ describe('OpenAiSampler', () => {
     expect(new Set(completions.map((c) => c.text)).size).toBeGreaterThan(1);
     expect(completions.reduce((sum, c) => sum + c.usage.completionTokens, 0)).toBe(paid[0]);
     expect(completions.every((c) => !c.cached)).toBe(true);
+  });
+
+  it('reports, per response, whether the simulator recognised the prompt; unrecognised samples are varied guesses', async () => {
+    const unrecognised: boolean[] = [];
+    await sampler(honours.baseUrl, { unrecognised }).sample(MESSAGES, [0, 1, 2, 3], PARAMS);
+    const guesses = await sampler(honours.baseUrl, { unrecognised }).sample(
+      [{ role: 'user', content: 'What is a good name for a pet turtle? Think it through step by step.' }],
+      [0, 1, 2, 3, 4, 5, 6, 7],
+      PARAMS,
+    );
+    expect(unrecognised).toEqual([false, true]);
+    expect(new Set(guesses.map((c) => c.text)).size).toBeGreaterThan(4);
+    // Greedy decoding stays deterministic, recognised or not.
+    const greedy = await sampler(honours.baseUrl).sample([{ role: 'user', content: 'What is a good name for a pet turtle?' }], [0, 1, 2], { ...PARAMS, temperature: 0 });
+    expect(new Set(greedy.map((c) => c.text)).size).toBe(1);
   });
 
   it('notices a server that ignores n, fetches the rest one by one, and remembers it for the next call', async () => {

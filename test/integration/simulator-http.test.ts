@@ -48,6 +48,7 @@ describe('simulator over HTTP with the openai client', () => {
       .create({ model: MODEL, messages: [{ role: 'user', content: COT }], n: 4, temperature: 0.8, seed: 1, max_tokens: 512 })
       .withResponse();
     expect(response.headers.get('x-s2d-simulator')).toBe('1');
+    expect(response.headers.get('x-s2d-simulator-recognised')).toBe('true');
     expect(data.system_fingerprint).toBe('s2d-simulator');
     expect(data.object).toBe('chat.completion');
     expect(data.model).toBe(MODEL);

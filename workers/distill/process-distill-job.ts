@@ -66,8 +66,9 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
   const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy: spec.strategy };
   // Each paid request is counted atomically with the run's budget check: the request that reaches the budget stops
   // the run.
-  const sampler = itemSampler(context, new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)), async (usage) => {
+  const sampler = itemSampler(context, new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)), async (usage, response) => {
     await deps.runs.countRequest(payload.runId, usage, spec.budget);
+    if (response.unrecognisedBySimulator) await deps.runs.countUnrecognisedBySimulator(payload.runId);
   });
   try {
     const curated = await runItemProgram(context, payload, sampler);

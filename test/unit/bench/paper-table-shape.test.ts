@@ -43,5 +43,7 @@ describe('paper table shape checks', () => {
     const table = renderPaperTable([row('pairwise-judge', 0.3, 0.6, 0.75, [0.8, 0.38])]);
     expect(table).toContain('| pairwise-judge | 30.0%, 80.0% flip (3 tok) | m: 60.0%, 38.0% flip (200 tok) | 75.0% (vote, 50.0% kept) |');
     expect(table).toContain('simulator');
+    expect(table).toContain('Reply style: mixed');
+    expect(renderPaperTable([row('pairwise-judge', 0.3, 0.6, 0.75, [0.8, 0.38])], 'terse')).toContain('Reply style: terse (labelled "Answer:" lines)');
   });
 });

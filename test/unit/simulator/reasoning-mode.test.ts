@@ -8,6 +8,9 @@ const QUESTIONS = [
   'Take the last letter of each word in "Elon Musk" and join them together.',
   'A coin is heads up. Ann flips the coin. Bob does not flip the coin. Is the coin still heads up?',
   'What is the capital of France?',
+  // An asker's doubt is part of the question, not an instruction not to answer it.
+  "Who wrote Steppenwolf? I don't think the answer is Hermann Hesse, but I'm not sure.",
+  'Who painted Guernica? I do not think the answer is Pablo Picasso, but I am really not sure.',
 ];
 
 describe('detectReasoningMode on the default templates', () => {

@@ -123,4 +123,17 @@ describe('simulated replies: content', () => {
     const [rephrase = ''] = ask(opts, render('rar2Rephrase', { prompt: 'Who wrote the Voynich manuscript?', answer: '', answerType: 'text', task: { family: 'coin-flip', instance: { startsHeadsUp: true, turns: [], asksHeadsUp: true } } }));
     expect(rephrase).toContain('Who wrote the Voynich manuscript?');
   });
+
+  it('an unrecognised prompt is marked, and its samples guess differently (greedy stays one reply)', () => {
+    const prompt = 'Suggest a title for a short story about a lighthouse keeper.';
+    const messages: ChatMessage[] = [{ role: 'user', content: prompt }];
+    const plan = planCompletion({ model: 'm', messages, n: 8, temperature: 0.8, seed: 3 }, messages, opts);
+    expect(plan.recognised).toBe(false);
+    expect(new Set(plan.choices.map((c) => c.text)).size).toBeGreaterThan(4);
+    expect(new Set(ask(opts, prompt, { n: 4, temperature: 0 })).size).toBe(1);
+    const [item] = items('coin-flip', 1, 2);
+    if (item === undefined) throw new Error('no item');
+    const known: ChatMessage[] = [{ role: 'user', content: render('cot', item) }];
+    expect(planCompletion({ model: 'm', messages: known }, known, opts).recognised).toBe(true);
+  });
 });

@@ -26,6 +26,12 @@ describe('simulator options', () => {
     expect(() => parseSimulatorOptions({ accuracy: { 'coin-flip': { direct: 1.5 } } })).toThrow(/accuracy\.coin-flip\.direct/);
     expect(() => parseSimulatorOptions({ maxConcurrentSequences: 0 })).toThrow(/maxConcurrentSequences/);
     expect(() => parseSimulatorOptions({ latncy: {} })).toThrow(/latncy/);
+    expect(() => parseSimulatorOptions({ behaviour: { replyStyle: 'chatty' } })).toThrow(/behaviour\.replyStyle/);
+  });
+
+  it('replies are terse by default; free and mixed are opt-in, mixed with a 70% free share', () => {
+    expect(parseSimulatorOptions({}).behaviour).toMatchObject({ replyStyle: 'terse', mixedFreeShare: 0.7 });
+    expect(parseSimulatorOptions({ behaviour: { replyStyle: 'mixed', mixedFreeShare: 0.3 } }).behaviour).toMatchObject({ replyStyle: 'mixed', mixedFreeShare: 0.3 });
   });
 });
 

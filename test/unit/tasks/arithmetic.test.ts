@@ -59,4 +59,16 @@ describe('arithmetic word problems', () => {
     expect(arithmeticFamily.generate(createRng('k'), { k: 4 }).instance.steps).toHaveLength(4);
     expect(() => arithmeticFamily.generate(createRng('k'), { k: 0 })).toThrow(RangeError);
   });
+
+  it.each<[string, { start: number; steps: { op: string; value: number }[] }]>([
+    // Someone else gives TO the person: an addition.
+    ['Ann has 10 marbles. Bob gives her 5 marbles. How many marbles does Ann have?', { start: 10, steps: [{ op: 'add', value: 5 }] }],
+    ['Omar has 7 cards. His sister gives Omar 4 more cards. How many cards does Omar have?', { start: 7, steps: [{ op: 'add', value: 4 }] }],
+    ['Ann has 12 apples. Then she gives 3 to Bob. How many apples does Ann have now?', { start: 12, steps: [{ op: 'sub', value: 3 }] }],
+    // "There are N ..." starts a problem; the number may come before its verb.
+    ['There are 15 birds on a tree. 6 fly away. How many birds are left?', { start: 15, steps: [{ op: 'sub', value: 6 }] }],
+    ['There were 20 people on a bus. 7 got off and 3 more got on. How many people are on the bus?', { start: 20, steps: [{ op: 'sub', value: 7 }, { op: 'add', value: 3 }] }],
+  ])('reads other wordings: %s', (text, instance) => {
+    expect(arithmeticFamily.recognise(text)).toEqual(instance);
+  });
 });

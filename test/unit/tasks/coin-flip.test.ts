@@ -21,6 +21,10 @@ describe('coin-flip recognise', () => {
     ['Tell me whether the coin is still heads up: a coin is heads up; Ann flips it; Bob flips it.', [true, true], 'yes'],
     ['A coin is heads up. Ann leaves it alone. Bob does nothing. Cy never flips it. Is it still heads up?', [false, false, false], 'yes'],
     ['A coin is heads up.\n\nAnn flips the coin. Bob flips the coin. Cy flips the coin.\n\nIs the coin still heads up?', [true, true, true], 'no'],
+    // Two turns in one sentence, joined by "and"; an elliptical "does not" after a flip.
+    ['A coin is heads up. Maria flips it and Chen flips it. Is it still heads up?', [true, true], 'yes'],
+    ['A coin is heads up. Maria flips the coin, Chen does not, and Kofi flips it. Is it heads up?', [true, false, true], 'yes'],
+    ["A coin is heads up. Maria flips it and Chen doesn't. Is it still heads up?", [true, false], 'no'],
   ])('%s', (text, expectedFlips, expectedAnswer) => {
     expect(flips(text)).toEqual(expectedFlips);
     expect(answer(text)).toBe(expectedAnswer);
