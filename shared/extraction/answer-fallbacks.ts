@@ -71,12 +71,40 @@ export function quotedInConclusion(text: string, answerType: AnswerType): Found 
 
 /** "Label: value" as the reply's last line ("Joined: K + G = KG", "Together: O I", "As a single string: r e d p"). */
 export function labelledLastLine(text: string, answerType: AnswerType): Found | null {
-  const last = text.split('\n').filter((line) => line.trim() !== '').at(-1) ?? '';
-  const match = /^(.{1,60}?)[:：]\s*(\S.*)$/u.exec(last);
-  if (match === null || !CONCLUDES.test(match[1] ?? '')) return null;
-  const raw = match[2] ?? '';
-  const reading = readAnswer(raw, answerType);
-  return reading.kind === 'none' ? null : { reading, raw };
+  // The closing lines, sign-offs ("Let me know if …") passed over.
+  const lines = text.split('\n').filter((line) => line.trim() !== '').slice(-3).reverse();
+  for (const line of lines) {
+    const match = /^(.{1,60}?)[:：]\s*(\S.*)$/u.exec(line);
+    if (match === null) {
+      if (SIGN_OFF_LINE.test(line)) continue;
+      return null;
+    }
+    if (!CONCLUDES.test(match[1] ?? '')) return null;
+    const raw = match[2] ?? '';
+    const reading = readAnswer(raw, answerType);
+    return reading.kind === 'none' ? null : { reading, raw };
+  }
+  return null;
+}
+
+/** A closing courtesy, which never holds the answer. */
+export const SIGN_OFF_LINE = /\b(?:let\s+me\s+know|hope\s+(?:this|that|it)\s+helps|happy\s+to\s+(?:help|explain)|feel\s+free|any\s+other\s+questions|if\s+you\s+(?:like|want|need)|good\s+luck|have\s+a\s+(?:great|nice|good))\b/iu;
+
+/**
+ * Free text stated as the closing fact of a reply: "The capital of Nepal is Kathmandu.", "Great Expectations was
+ * written by Charles Dickens.", "the symbol for silver is Ag." The last substantive sentence must end on a short
+ * name (capitalised, at most five words) after "is/was/are (written|painted|… by)": a longer or multi-clause
+ * sentence is description, not an answer.
+ */
+export function copularConclusion(text: string): Found | null {
+  const substantive = sentences(text).filter((s) => !SIGN_OFF_LINE.test(s));
+  const last = substantive.at(-1)?.trim() ?? '';
+  const clause = last.split(/[,;:]\s+/u).at(-1) ?? '';
+  const match = /^[^.!?]{2,80}?\s(?:is|was|are|were)\s+(?:(?:written|painted|composed|discovered|invented|founded|directed|sculpted|designed|built|led)\s+by\s+)?((?:\p{Lu}|\d)[\p{L}\p{N}'’.-]*(?:\s+(?:\p{Ll}{1,3}\s+)?[\p{Lu}\p{N}][\p{L}\p{N}'’.-]*){0,4})\.?$/u.exec(clause);
+  if (match === null) return null;
+  const raw = match[1] ?? '';
+  const reading = readAnswer(raw, 'text');
+  return reading.kind === 'answer' ? { reading, raw } : null;
 }
 
 const POLAR = new RegExp(`(?<![\\p{L}'’-])(${POLAR_WORD})(?=\\s*(?:[,.!:;—–)\\]"”*]|$))`, 'gimu');
@@ -92,8 +120,11 @@ export function polarWords(text: string, correctedFrom: number | null): Found | 
   const scope = correctedFrom === null ? text : text.slice(correctedFrom);
   const firstSentence = correctedFrom === null ? (sentences(scope)[0] ?? '') : '';
   if (readAnswer(firstSentence, 'yes-no').kind === 'ambiguous') return { reading: ambiguous('yes and no'), raw: firstSentence };
-  const lastParagraph = paragraphs(scope).at(-1) ?? '';
-  const region = `${firstSentence}\n${lastParagraph === firstSentence ? '' : lastParagraph}`
+  const substantive = paragraphs(scope).filter((p) => !SIGN_OFF_LINE.test(p) || p.length > 200);
+  const lastParagraph = substantive.at(-1) ?? '';
+  // A paragraph that opens with yes or no answers; so does the closing one anywhere in it.
+  const openers = substantive.slice(0, -1).map((p) => sentences(p)[0] ?? '');
+  const region = [firstSentence, ...openers, lastParagraph === firstSentence ? '' : lastParagraph].join('\n')
     // Remarks and warnings mention answers without giving them ("(A common mistake is to answer 'yes' …)").
     .replace(/\([^()]*\)/gu, ' ')
     .split(/(?<=[.!?])\s+/u)
@@ -105,7 +136,7 @@ export function polarWords(text: string, correctedFrom: number | null): Found | 
   for (const match of region.matchAll(POLAR)) {
     const before = region.slice(Math.max(0, match.index - 12), match.index);
     // "Did Bob flip? No." answers a step; only the reply's first line may answer the echoed question ("Heads up? Yes").
-    const answersStep = /\?\s*["“*]*$/u.test(before) && region.slice(0, match.index).includes('\n');
+    const answersStep = /\?\s*["“*]*$/u.test(before) && /\S[^\n]*$/u.test(region.slice(0, match.index)) && region.slice(0, match.index).includes('\n');
     if (answersStep || /\b(?:not|n['’]t)\s*["“'‘]?$/iu.test(before)) continue;
     if (CHATTER.test(region.slice(match.index + match[0].length))) continue;
     words.push(match[1] ?? '');
@@ -158,7 +189,7 @@ export function lastLineAnswer(text: string, plain: string, answerType: AnswerTy
   // A lone word closing a letters reply ("…\nek") is its answer unless it is an interjection or a sign-off.
   const oneWord = answerType === 'letters' && /^[\p{L}]+(?:[-–][\p{L}])*\.?$/u.test(plainLast) && !SIGN_OFF.test(plainLast.replace(/\.$/u, ''));
   if ((answerType === 'letters' || answerType === 'text') && !setApart && !oneWord) return null;
-  if (plainLast.split(/\s+/u).length > MAX_WORDS[answerType]) return null;
+  if (plainLast.replace(/\s*\([^()]*\)/gu, '').split(/\s+/u).length > MAX_WORDS[answerType]) return null;
   if ((answerType === 'option' || answerType === 'verdict') && plainLines.length > 1) {
     const previous = plainLines.at(-2) ?? '';
     if (readAnswer(previous, answerType).kind === 'answer' && /^\s*[([]?[A-Za-z][.)\]]/u.test(previous)) return null;

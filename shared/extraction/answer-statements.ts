@@ -1,3 +1,5 @@
+import type { AnswerType } from '../core-types.js';
+
 /**
  * Where a reply states its answer, found without knowing the answer type.
  *
@@ -19,6 +21,8 @@ export interface Statement {
   bracketed?: boolean;
   /** An outright "the answer is …" phrase: two of them that differ, uncorrected, name no single answer. */
   committed?: boolean;
+  /** A reversed phrase naming an answer ("Paris is the correct answer"), not just approval ("your instinct is correct"). */
+  answerNoun?: boolean;
 }
 
 const LABEL_WORDS =
@@ -40,10 +44,13 @@ const PHRASES: readonly RegExp[] = [
   /\b(?:final\s+|resulting\s+|combined\s+|concatenated\s+|joined\s+|new\s+|correct\s+|right\s+|best\s+|my\s+|overall\s+)?(?:result|string|output|concatenation|combination|total|sum|verdict|choice|option|pick)\s+(?:is|would\s+be|will\s+be|=|:)(?!\s+(?:not|to|that|of|the\s+(?:last|first|final)\s+letter)\b)\s*:?/giu,
   /\b(?:last|final|ending|end)\s+letters\b[^.!?\n:]{0,30}?\s(?:are|were)\b\s*:?/giu,
   /\b(?:we|you|I)\s+(?:get|got|have|obtain|end\s+up\s+with|arrive\s+at|are\s+left\s+with)\b\s*:?/giu,
-  /\b(?:gives?|makes?|yields?|forms?|spells?(?:\s+out)?|produces?|results?\s+in|comes?\s+to|equals?|is\s+equal\s+to|becomes?)(?:\s+us)?\b\s*:?/giu,
+  // Not "gives away 3", "makes up", "made of": phrasal verbs that are steps, not conclusions.
+  /\b(?:gives|gave|makes|made|yields|yielded|forms|formed|spells(?:\s+out)?|spelled|produces|produced|results\s+in|resulted\s+in|comes\s+to|came\s+to|equals|is\s+equal\s+to|becomes|became)(?!\s+(?:away|up|back|out|off|of|in|it|him|her|them|sure)\b)(?:\s+us)?\b\s*:?/giu,
+  /\b(?:they|these|those|which|that|we|together(?:,)?\s+they|combined(?:,)?\s+they)\s+(?:give|make|form|spell(?:\s+out)?|produce|yield|become)(?:\s+us)?\b\s*:?/giu,
   /\b(?:giving|yielding|forming|resulting\s+in|producing|spelling)(?:\s+us)?\b\s*:?/giu,
   /(?:^|[.!?:,;]\s+|\n)\s*(?:so|therefore|thus|hence|consequently|in\s+conclusion|in\s+summary|to\s+summari[sz]e|overall|in\s+short)\b(?:\s+again|\s+once\s+more)?\s*[,:]?/giu,
   /\bto\s+answer\s+(?:your|the)\s+question\s*[:,]?/giu,
+  /\b(?:that|this|it)\s+would\s+be\b\s*:?/giu,
   /\bI(?:\s+would|\s+will|['’]d|['’]ll)?\s+(?:choose|pick|select|go\s+with|prefer|vote\s+for|conclude(?:\s+that)?|say|answer)\b\s*:?/giu,
   // "That's choice C", "it is Response B": the named choice follows.
   /\b(?:that|this|it)(?:['’]s|\s+is|\s+would\s+be)\s+(?=(?:the\s+)?(?:choice|option|answer|response|assistant|candidate)\s+\(?[A-Za-z]\b|an?\s+(?:tie|draw)\b)/giu,
@@ -142,7 +149,7 @@ function phrases(text: string): Statement[] {
         rank: 'phrase',
         position: from,
         value: value.trim() === '' ? nextNonEmptyLine(text, from) : value,
-        committed: index === 0 && !TENTATIVE.test(sentence) && !/^[^.!\n]{0,40}\?/u.test(value),
+        committed: (index === 0 || index === PHRASES.length - 1) && !TENTATIVE.test(sentence) && !/^[^.!\n]{0,40}\?/u.test(value),
       });
     }
   });
@@ -150,7 +157,7 @@ function phrases(text: string): Statement[] {
     const sentence = sentenceBefore(text, match.index);
     const clause = (sentence.split(/[,:;]\s+|\s[—–-]\s|—/u).at(-1) ?? '').trim().replace(CLAUSE_INTRO, '');
     if (clause === '' || PRONOUN_ONLY.test(clause) || CONDITIONAL.test(sentence)) continue;
-    found.push({ rank: 'phrase', position: match.index, value: clause });
+    found.push({ rank: 'phrase', position: match.index, value: clause, answerNoun: /\b(?:answer|option|choice)\b/iu.test(match[0]) });
   }
   return found;
 }
@@ -160,7 +167,12 @@ export function isLabelLine(line: string): boolean {
   return new RegExp(`${LINE_LEAD}${LABEL_WORDS}[ \\t]*[:：=]`, 'iu').test(line);
 }
 
-/** Every statement of an answer in `text` (markup already dropped), in no particular order. */
-export function findStatements(text: string): Statement[] {
-  return [...labelled(text), ...phrases(text)];
+/**
+ * Every statement of an answer in `text` (markup already dropped), in no particular order. Free text has no shape
+ * to check a value against ("so let me think about it" reads as text), so for it only outright answer statements
+ * count: labels, "the answer is …", "… is the correct answer".
+ */
+export function findStatements(text: string, answerType?: AnswerType): Statement[] {
+  const all = [...labelled(text), ...phrases(text)];
+  return answerType === 'text' ? all.filter((s) => s.rank === 'labelled' || s.committed === true || s.answerNoun === true) : all;
 }

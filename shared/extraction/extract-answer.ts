@@ -1,11 +1,13 @@
 import type { AnswerType } from '../core-types.js';
 import {
   boldInConclusion,
+  copularConclusion,
   labelledLastLine,
   lastLineAnswer,
   numberInConclusion,
   polarWords,
   quotedInConclusion,
+  SIGN_OFF_LINE,
   type Found,
 } from './answer-fallbacks.js';
 import { findStatements, type Statement } from './answer-statements.js';
@@ -33,9 +35,9 @@ export type ExtractionResult = { ok: true; answer: string; raw: string } | { ok:
  *    reading was meant. Choosing among the candidates would be a guess, and a wrong vote costs more than none.
  */
 
-const SELF_CORRECTION = /\b(?:wait|actually|correction|my\s+(?:mistake|error|bad)|i\s+made\s+an?\s+(?:mistake|error|slip)|i\s+slipped|oops|sorry|re-?check\w*|recount\w*|on\s+second\s+thought|let\s+me\s+(?:re-?)?(?:check|verify|look|correct)|i\s+was\s+wrong|that'?s\s+(?:wrong|not\s+right|incorrect)|scratch\s+that|i\s+mis\w+|hmm+|hold\s+on|no,\s+(?:that|it)|correcting|double-check\w*|overlooked|revised|revising|check(?:ing)?\s+again|looking\s+again|on\s+closer\s+(?:look|inspection)|let\s+me\s+revise|i\s+take\s+(?:that|it)\s+back)\b/iu;
+const SELF_CORRECTION = /\b(?:wait|actually|correction|my\s+(?:mistake|error|bad)|i\s+made\s+an?\s+(?:mistake|error|slip)|i\s+slipped|oops|sorry|re-?check\w*|recount\w*|on\s+second\s+thought|let\s+me\s+(?:re-?|double-?)?(?:check|verify|look|correct)|i\s+was\s+wrong|that'?s\s+(?:wrong|not\s+right|incorrect)|scratch\s+that|i\s+mis\w+|hmm+|hold\s+on|no,\s+(?:that|it)|correcting|overlooked|revised|revising|check(?:ing)?\s+again|looking\s+again|on\s+closer\s+(?:look|inspection)|let\s+me\s+revise|i\s+take\s+(?:that|it)\s+back)\b/iu;
 const HEDGE_AFTER = /\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain|can(?:not|'t|’t)\s+(?:decide|be\s+sure|pick|choose|say|tell)|rather\s+not\s+commit|both\s+(?:are|would\s+be)\s+(?:valid|correct|possible|acceptable)|depending\s+on\s+(?:what|which|whether|how)|it\s+depends)\b/iu;
-const ASKS_BACK = /\b(?:(?:could|can|would)\s+you\s+(?:please\s+)?(?:clarify|specify|confirm|tell\s+me\s+which)|which\s+(?:one|of\s+(?:the|these)(?:\s+\w+)?|\w+)\s+(?:do|did|would)\s+you\s+(?:mean|want|prefer|need)|(?:did|do)\s+you\s+mean|i(?:'d|’d|\s+would)\s+need\s+to\s+know|which\s+(?:\w+\s+)?you\s+prefer)\b/iu;
+const ASKS_BACK = /\b(?:(?:could|can|would)\s+you\s+(?:please\s+)?(?:clarify|specify|confirm|tell\s+me\s+which)|which\s+(?:one|of\s+(?:the|these)(?:\s+\w+)?|\w+)\s+(?:do|did|would)\s+you\s+(?:mean|want|prefer|need)|(?:did|do)\s+you\s+mean|i(?:'d|’d|\s+would)\s+need\s+to\s+know|which\s+(?:\w+\s+)?you\s+prefer|let\s+me\s+know\s+which|which\s+(?:one|reading|version|\w+)\s+you\s+(?:meant|mean|want|need)|(?:do|did)\s+you\s+(?:want|mean)\b[^?\n]{0,120}\bor\b[^?\n]{0,120}\?)/iu;
 /** A few-shot continuation: after answering, the model writes the next example's question itself. */
 const RUN_ON = /\n[ \t>]*(?:#{1,6}[ \t]*)?(?:(?:follow-?up|next|new|another|bonus|extra)[ \t]+)?(?:question|q|problem|exercise|human|user|instruction)\b[ \t]*\d*[ \t]*(?:[:：.]|$)/imu;
 
@@ -69,7 +71,9 @@ const DANGLING = /(?:\s(?:the|a|an|of|to|in|on|at|by|for|with|and|or|but|so|is|a
 function looksCutOff(body: string): boolean {
   const last = body.trimEnd().split('\n').at(-1)?.trim() ?? '';
   // "n i a" spells an answer; only a line with real words can dangle.
-  if (DANGLING.test(last) && /\p{L}{3}/u.test(last)) return true;
+  // "… gives: or" ends on a value after its colon, not on a dangling word.
+  const afterColon = /[:：]\s*([^:：]*)$/u.exec(last)?.[1];
+  if (DANGLING.test(last) && /\p{L}{3}/u.test(last) && !(afterColon !== undefined && afterColon.trim().split(/\s+/u).length <= 3)) return true;
   if (/[:=]/u.test(last) || /[.!?)\]}"'”’*`$>\p{N}\p{Extended_Pictographic}]$/u.test(last)) return false;
   return last.split(/\s+/u).length >= 4;
 }
@@ -85,6 +89,26 @@ function endsInsideValue(plain: string, body: string, statement: Statement): boo
   return lastLine.trim().split(/\s+/u).length >= 5 && !/[.!?)\]}"'”’*`$>\p{Extended_Pictographic}]$/u.test(lastLine.trimEnd());
 }
 
+/**
+ * A reply that ends with no closing punctuation on an answer that is the start of what its own working spells
+ * ("…= 42, so the total is 4", letters a, n, a, n listed then "Putting these together: a") was cut off inside its
+ * answer by the token limit.
+ */
+const LISTED_LETTER = /^[ \t]*(?:[-*•][ \t]*|\d+[.)][ \t]*)?\p{L}[\p{L}'’ ]+?[ \t]*(?:→|->|:|–|-)[ \t]*["'“‘]?(\p{L})["'”’]?[ \t]*$/gmu;
+
+function cutInsideAnswer(body: string, plain: string, answer: string, answerType: AnswerType): boolean {
+  if (/[.!?)\]}"'”’*`$>\p{Extended_Pictographic}]\s*$/u.test(body)) return false;
+  if (answerType === 'number') {
+    const lastLine = plain.trimEnd().split('\n').at(-1) ?? '';
+    return [...lastLine.matchAll(/\d+/gu)].some((m) => m[0] !== answer && m[0].startsWith(answer));
+  }
+  if (answerType !== 'letters') return false;
+  // The reply's own list of "word → letter" lines (its last line, the answer, left out).
+  const lines = plain.trimEnd().split('\n').slice(0, -1).join('\n');
+  const spelled = [...lines.matchAll(LISTED_LETTER)].map((m) => (m[1] ?? '').toLowerCase()).join('');
+  return spelled.length > answer.length && spelled.startsWith(answer);
+}
+
 function fallback(body: string, plain: string, answerType: AnswerType): Found | null {
   if (looksCutOff(body)) return null;
   const lastCorrection = [...plain.matchAll(new RegExp(SELF_CORRECTION.source, 'giu'))].at(-1);
@@ -93,6 +117,7 @@ function fallback(body: string, plain: string, answerType: AnswerType): Found | 
     boldInConclusion(body, answerType) ??
     quotedInConclusion(plain, answerType) ??
     (answerType === 'yes-no' ? polarWords(plain, lastCorrection === undefined ? null : lastCorrection.index) : null) ??
+    (answerType === 'text' ? copularConclusion(plain) : null) ??
     lastLineAnswer(body, plain, answerType) ??
     (answerType === 'number' ? numberInConclusion(plain) : null)
   );
@@ -153,28 +178,46 @@ function corrected(plain: string, body: string, chosen: Read, reads: readonly Re
  * prose without a marker ("Josh's profit is $70,000."): the final paragraph has the last word.
  */
 function laterConclusion(plain: string, body: string, chosen: Read, answerType: AnswerType): ExtractionResult | null {
-  const lastBreak = plain.search(/\n\s*\n(?![\s\S]*\n\s*\n)/u);
-  if (lastBreak === -1 || chosen.statement.position > lastBreak) return null;
-  const tail = plain.slice(lastBreak);
+  const closing = closingParagraph(plain);
+  if (closing === null || chosen.statement.position > closing.start) return null;
+  const tail = plain.slice(closing.start, closing.end);
+  const bodyClosing = closingParagraph(body);
   const found =
     quotedInConclusion(tail, answerType) ??
-    boldInConclusion(body.slice(body.search(/\n\s*\n(?![\s\S]*\n\s*\n)/u)), answerType) ??
+    (bodyClosing === null ? null : boldInConclusion(body.slice(bodyClosing.start, bodyClosing.end), answerType)) ??
     (answerType === 'number' ? numberInConclusion(tail) : null);
   if (found?.reading.kind !== 'answer') return null;
   return fromReading(found.reading, found.raw, answerType);
 }
 
+/** The last paragraph that is not a sign-off ("Let me know if …"), as offsets into `text`. */
+function closingParagraph(text: string): { start: number; end: number } | null {
+  const breaks = [...text.matchAll(/\n\s*\n/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const bounds = [0, ...breaks.map((b) => b.end)].map((start, i) => ({ start, end: breaks[i]?.start ?? text.length }));
+  const substantive = bounds.filter((b) => text.slice(b.start, b.end).trim() !== '' && !SIGN_OFF_LINE.test(text.slice(b.start, b.end)));
+  return substantive.length > 1 ? (substantive.at(-1) ?? null) : null;
+}
+
 function extract(text: string, answerType: AnswerType): ExtractionResult {
+  const result = extractUnchecked(text, answerType);
+  const body = replyBody(text);
+  if (result.ok && body.ok && cutInsideAnswer(body.text, plainText(body.text), result.answer, answerType)) {
+    return { ok: false, reason: 'the reply stops inside its answer (cut off before the answer was complete)' };
+  }
+  return result;
+}
+
+function extractUnchecked(text: string, answerType: AnswerType): ExtractionResult {
   const body = replyBody(text);
   if (!body.ok) return body;
   const fullPlain = plainText(body.text);
   if (fullPlain.trim() === '') return { ok: false, reason: 'the reply is empty' };
   const plain = fullPlain;
   const bodyText = body.text;
-  if (ASKS_BACK.test(plain.split(/\n\s*\n/u).filter((p) => p.trim() !== '').at(-1) ?? '')) {
+  if (ASKS_BACK.test(plain)) {
     return ambiguousResult(answerType, 'the reply asks which reading was meant');
   }
-  const statements = findStatements(plain).sort((a, b) => a.position - b.position);
+  const statements = findStatements(plain, answerType).sort((a, b) => a.position - b.position);
   const cutOff = looksCutOff(bodyText);
   const reads = statements
     // A cut-off reply never reached its conclusion: its "so that's 21" phrases are steps, only labels commit.
@@ -199,7 +242,7 @@ function extract(text: string, answerType: AnswerType): ExtractionResult {
       }
       if (HEDGE_AFTER.test(plain.slice(chosen.statement.position))) return ambiguousResult(answerType, 'the reply doubts its answer');
     }
-    if (chosen.statement.rank === 'phrase' && chosen.statement.committed !== true && endsInsideValue(plain, bodyText, chosen.statement)) {
+    if (answerType === 'number' && chosen.statement.rank === 'phrase' && chosen.statement.committed !== true && endsInsideValue(plain, bodyText, chosen.statement)) {
       return { ok: false, reason: 'the reply stops inside its answer sentence (it may have been cut off mid-answer)' };
     }
     const result = fromReading(chosen.reading, chosen.statement.value, answerType);

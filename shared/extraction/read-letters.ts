@@ -86,11 +86,16 @@ function isSingle(token: Token | undefined): token is Extract<Token, { kind: 'wo
   return token?.kind === 'word' && (lettersOf(token.text)?.length ?? 0) === 1;
 }
 
-function readFrom(tokens: readonly Token[]): Reading {
+/** Words that stand in for an answer without being one ("Here's how I got there", "we get this"). */
+const PRO_FORM = /^(?:there|here|this|that|it|them|these|those|what|which|something|nothing|both|all|us)$/iu;
+
+function readFrom(input: readonly Token[]): Reading {
+  // "or" opening a value is the answer "or" (radio + ginger), not an alternative.
+  const tokens: readonly Token[] = input[0]?.kind === 'or' ? [{ kind: 'word', text: 'or', quoted: false }, ...input.slice(1)] : input;
   const first = tokens[0];
   if (first?.kind !== 'word') return NONE;
   const firstLetters = lettersOf(first.text);
-  if (firstLetters === null) return NONE;
+  if (firstLetters === null || (!first.quoted && PRO_FORM.test(first.text))) return NONE;
   const items: string[] = [firstLetters];
   let i = 1;
   // A run of single letters ("e k", "e, k", "'e' and 'k'") is one answer spelled out.
