@@ -10,7 +10,9 @@ import {
   SIGN_OFF_LINE,
   type Found,
 } from './answer-fallbacks.js';
-import { findStatements, type Statement } from './answer-statements.js';
+import { findStatements } from './answer-statements.js';
+import { answerOf, ASKS_BACK, HEDGE_AFTER, parallelReadings, rivalLabel, SELF_CORRECTION, type Read } from './commitment-signals.js';
+import { cutInsideAnswer, endsInsideValue, looksCutOff } from './cut-off-replies.js';
 import { clip } from './answer-text.js';
 import { readAnswer } from './read-answer.js';
 import type { Reading } from './reading.js';
@@ -35,20 +37,8 @@ export type ExtractionResult = { ok: true; answer: string; raw: string } | { ok:
  *    reading was meant. Choosing among the candidates would be a guess, and a wrong vote costs more than none.
  */
 
-const SELF_CORRECTION = /\b(?:wait|actually|correction|my\s+(?:mistake|error|bad)|i\s+made\s+an?\s+(?:mistake|error|slip)|i\s+slipped|oops|sorry|re-?check\w*|recount\w*|on\s+second\s+thought|let\s+me\s+(?:re-?|double-?)?(?:check|verify|look|correct)|i\s+was\s+wrong|that'?s\s+(?:wrong|not\s+right|incorrect)|scratch\s+that|i\s+mis\w+|hmm+|hold\s+on|no,\s+(?:that|it)|correcting|overlooked|revised|revising|check(?:ing)?\s+again|looking\s+again|on\s+closer\s+(?:look|inspection)|let\s+me\s+revise|i\s+take\s+(?:that|it)\s+back)\b/iu;
-const HEDGE_AFTER = /\b(?:not\s+(?:\w+\s+)?(?:sure|certain)|unsure|uncertain|can(?:not|'t|’t)\s+(?:decide|be\s+sure|pick|choose|say|tell)|rather\s+not\s+commit|both\s+(?:are|would\s+be)\s+(?:valid|correct|possible|acceptable)|depending\s+on\s+(?:what|which|whether|how)|it\s+depends)\b/iu;
-const ASKS_BACK = /\b(?:(?:could|can|would)\s+you\s+(?:please\s+)?(?:clarify|specify|confirm|tell\s+me\s+which)|which\s+(?:one|of\s+(?:the|these)(?:\s+\w+)?|\w+)\s+(?:do|did|would)\s+you\s+(?:mean|want|prefer|need)|(?:did|do)\s+you\s+mean|i(?:'d|’d|\s+would)\s+need\s+to\s+know|which\s+(?:\w+\s+)?you\s+prefer|let\s+me\s+know\s+which|which\s+(?:one|reading|version|\w+)\s+you\s+(?:meant|mean|want|need)|(?:do|did)\s+you\s+(?:want|mean)\b[^?\n]{0,120}\bor\b[^?\n]{0,120}\?)/iu;
 /** A few-shot continuation: after answering, the model writes the next example's question itself. */
 const RUN_ON = /\n[ \t>]*(?:#{1,6}[ \t]*)?(?:(?:follow-?up|next|new|another|bonus|extra)[ \t]+)?(?:question|q|problem|exercise|human|user|instruction)\b[ \t]*\d*[ \t]*(?:[:：.]|$)/imu;
-
-interface Read {
-  statement: Statement;
-  reading: Reading;
-}
-
-function answerOf(reading: Reading): string | null {
-  return reading.kind === 'answer' ? reading.answer : null;
-}
 
 function fromReading(reading: Reading, raw: string, answerType: AnswerType): ExtractionResult | null {
   if (reading.kind === 'answer') return { ok: true, answer: reading.answer, raw: raw.trim() };
@@ -58,55 +48,6 @@ function fromReading(reading: Reading, raw: string, answerType: AnswerType): Ext
 
 function ambiguousResult(answerType: AnswerType, why: string): ExtractionResult {
   return { ok: false, reason: `ambiguous ${answerType} answer: ${why}` };
-}
-
-/**
- * A reply that stops mid-sentence hit its token limit: its prose is unfinished reasoning, so nothing is read from
- * it by fallback. It ends on a word that cannot end a sentence ("…, so", "35 + 21 ="), or runs on for a few words
- * with no closing punctuation. "Label: value" lines, worked lines ("o + o = oo") and lines ending in a number are
- * answers, not cuts.
- */
-const DANGLING = /(?:\s(?:the|a|an|of|to|in|on|at|by|for|with|and|or|but|so|is|are|was|were|be|that|which|then|than|its|their|this|these|his|her|our|my|your|from|into|as|if|because|since)|\s[=+\-−×/÷(]|[,=])\s*$/u;
-
-function looksCutOff(body: string): boolean {
-  const last = body.trimEnd().split('\n').at(-1)?.trim() ?? '';
-  // "n i a" spells an answer; only a line with real words can dangle.
-  // "… gives: or" ends on a value after its colon, not on a dangling word.
-  const afterColon = /[:：]\s*([^:：]*)$/u.exec(last)?.[1];
-  if (DANGLING.test(last) && /\p{L}{3}/u.test(last) && !(afterColon !== undefined && afterColon.trim().split(/\s+/u).length <= 3)) return true;
-  if (/[:=]/u.test(last) || /[.!?)\]}"'”’*`$>\p{N}\p{Extended_Pictographic}]$/u.test(last)) return false;
-  return last.split(/\s+/u).length >= 4;
-}
-
-/**
- * "…15 + 27 = 42, so the total is 4" with nothing after it: a prose sentence that ends the reply without its
- * closing punctuation may have been cut inside the answer (42 → 4), so it casts no vote. Labels and outright
- * "the answer is …" statements are exempt: they are how a reply ends on purpose.
- */
-function endsInsideValue(plain: string, body: string, statement: Statement): boolean {
-  if (plain.slice(statement.position).trimEnd().includes('\n')) return false;
-  const lastLine = body.trimEnd().split('\n').at(-1) ?? '';
-  return lastLine.trim().split(/\s+/u).length >= 5 && !/[.!?)\]}"'”’*`$>\p{Extended_Pictographic}]$/u.test(lastLine.trimEnd());
-}
-
-/**
- * A reply that ends with no closing punctuation on an answer that is the start of what its own working spells
- * ("…= 42, so the total is 4", letters a, n, a, n listed then "Putting these together: a") was cut off inside its
- * answer by the token limit.
- */
-const LISTED_LETTER = /^[ \t]*(?:[-*•][ \t]*|\d+[.)][ \t]*)?\p{L}[\p{L}'’ ]+?[ \t]*(?:→|->|:|–|-)[ \t]*["'“‘]?(\p{L})["'”’]?[ \t]*$/gmu;
-
-function cutInsideAnswer(body: string, plain: string, answer: string, answerType: AnswerType): boolean {
-  if (/[.!?)\]}"'”’*`$>\p{Extended_Pictographic}]\s*$/u.test(body)) return false;
-  if (answerType === 'number') {
-    const lastLine = plain.trimEnd().split('\n').at(-1) ?? '';
-    return [...lastLine.matchAll(/\d+/gu)].some((m) => m[0] !== answer && m[0].startsWith(answer));
-  }
-  if (answerType !== 'letters') return false;
-  // The reply's own list of "word → letter" lines (its last line, the answer, left out).
-  const lines = plain.trimEnd().split('\n').slice(0, -1).join('\n');
-  const spelled = [...lines.matchAll(LISTED_LETTER)].map((m) => (m[1] ?? '').toLowerCase()).join('');
-  return spelled.length > answer.length && spelled.startsWith(answer);
 }
 
 function fallback(body: string, plain: string, answerType: AnswerType): Found | null {
@@ -121,39 +62,6 @@ function fallback(body: string, plain: string, answerType: AnswerType): Found | 
     lastLineAnswer(body, plain, answerType) ??
     (answerType === 'number' ? numberInConclusion(plain) : null)
   );
-}
-
-/**
- * Another committed answer that differs from the chosen one with no self-correction between them: a labelled one,
- * or an outright "the answer is …" (not a tentative "I first thought the answer is …").
- */
-function rivalLabel(plain: string, chosen: Read, reads: readonly Read[]): boolean {
-  const value = answerOf(chosen.reading);
-  return reads.some((r) => {
-    if (r === chosen || !(r.statement.rank === 'labelled' || (r.statement.committed === true && chosen.statement.committed === true))) return false;
-    const other = answerOf(r.reading);
-    if (other === null || other === value) return false;
-    const [from, to] = [r.statement.position, chosen.statement.position].sort((a, b) => a - b) as [number, number];
-    return !SELF_CORRECTION.test(plain.slice(from, to));
-  });
-}
-
-const CONCLUDING = /\b(?:so|therefore|thus|hence|finally|altogether|together|combined|joined|concatenat\w*|overall|in\s+total)\b/iu;
-
-/**
- * Readings offered side by side in the final paragraph ("The first letters … giving 'go'. The last letters …
- * giving 'ra'.") rather than a chain that concludes ("… so we get ek"): the last is one option among several.
- */
-function parallelReadings(plain: string, chosen: Read, reads: readonly Read[]): boolean {
-  if (chosen.statement.rank !== 'phrase') return false;
-  const paragraphStart = plain.slice(0, chosen.statement.position).search(/\n\s*\n(?![\s\S]*\n\s*\n)/u);
-  const value = answerOf(chosen.reading);
-  const rivals = reads.filter(
-    (r) => r !== chosen && r.statement.position > paragraphStart && r.statement.position < chosen.statement.position && answerOf(r.reading) !== value,
-  );
-  if (rivals.length < 2) return false;
-  const lineStart = plain.lastIndexOf('\n', chosen.statement.position) + 1;
-  return !CONCLUDING.test(plain.slice(lineStart, chosen.statement.position));
 }
 
 /** What a self-correction after the chosen statement settles on, if it settles on anything. */
@@ -210,9 +118,8 @@ function extract(text: string, answerType: AnswerType): ExtractionResult {
 function extractUnchecked(text: string, answerType: AnswerType): ExtractionResult {
   const body = replyBody(text);
   if (!body.ok) return body;
-  const fullPlain = plainText(body.text);
-  if (fullPlain.trim() === '') return { ok: false, reason: 'the reply is empty' };
-  const plain = fullPlain;
+  const plain = plainText(body.text);
+  if (plain.trim() === '') return { ok: false, reason: 'the reply is empty' };
   const bodyText = body.text;
   if (ASKS_BACK.test(plain)) {
     return ambiguousResult(answerType, 'the reply asks which reading was meant');
