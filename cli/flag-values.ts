@@ -1,7 +1,7 @@
 import { intRangeText, parseIntSetting, showSetting } from '../shared/config/setting-values.js';
 import { CliError } from './cli-error.js';
 
-/** Exit code of an invalid flag (README "Commands"). */
+/** Exit code of an invalid flag (docs/commands.md). */
 const INVALID_FLAG = 2;
 
 /**

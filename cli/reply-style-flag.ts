@@ -6,5 +6,5 @@ export type ReplyStyleFlag = 'terse' | 'free' | 'mixed';
 export function parseReplyStyle(value: string | undefined, fallback: ReplyStyleFlag): ReplyStyleFlag {
   if (value === undefined) return fallback;
   if (value === 'terse' || value === 'free' || value === 'mixed') return value;
-  throw new CliError(`--reply-style must be terse, free or mixed, got "${value}"`);
+  throw new CliError(`--reply-style must be terse, free or mixed, got "${value}"`, 2);
 }

@@ -29,7 +29,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
   }
 }
 
-/** The `--json` shape of a run's status (documented in the README). */
+/** The `--json` shape of a run's status (documented in docs/commands.md). */
 export function statusJson(run: RunRecord): Record<string, unknown> {
   return {
     runId: run.runId,

@@ -8,7 +8,7 @@ import { intFlag } from '../flag-values.js';
 import { requireRedisUrl } from '../require-redis-url.js';
 
 export const workerUsage = `s2d worker [--concurrency N]
-  Runs distill and publish workers until SIGTERM/SIGINT (drains in-flight items; a second signal or
+  Runs the distill, publish, handoff and eval workers until SIGTERM/SIGINT (drains in-flight items; a second signal or
   S2D_SHUTDOWN_DEADLINE_MS forces). Start more processes, on any machine sharing Redis and the output
   location, to scale out.`;
 

@@ -1,6 +1,6 @@
 import type { AccuracyTally } from '../../shared/eval/accuracy-tally.js';
 
-/** The `s2d demo --json` object (documented in the README). */
+/** The `s2d demo --json` object (documented in docs/commands.md). */
 export interface DemoSummary {
   runId: string;
   /** True when answers came from s2d's LLM simulator. */

@@ -87,7 +87,7 @@ function mergeReply(prompt: string, rng: Rng, style: ReplyStyle): string {
   return `${rng.pick(['Adding up the evaluations', 'Taking every criterion into account'])}, response A totals ${totalA} and response B totals ${totalB}.\n[[${shown}]]`;
 }
 
-/** The text of one judging reply (labelled simulator behaviour; see README "Simulator knobs"). */
+/** The text of one judging reply (labelled simulator behaviour; see docs/methods-and-curation.md). */
 export function writeJudgeReply(req: JudgeRequest, prompt: string, rng: Rng, tuning: Tuning, distilled = false, style: ReplyStyle = 'terse'): string {
   const { question, responseA, responseB } = req.parts;
   if (req.mode === 'bsm-branch' || question === null || responseA === null || responseB === null) return branchReply(req, prompt, rng, style);

@@ -146,7 +146,7 @@ export const runSpecObjectSchema = z
           dir: z.string().min(1).default('datasets'),
           /**
            * Object-store location instead of a local directory: `s3://bucket[/prefix]`; the dataset goes to
-           * `<uri>/<name>/<runId>/`. S3 settings and credentials come from the environment (README, "S3").
+           * `<uri>/<name>/<runId>/`. S3 settings and credentials come from the environment (docs/configuration.md, S3).
            * When set it wins over `dir` (which keeps its default so resolved specs round-trip); a spec file that
            * sets both is refused by loadRunSpecFile.
            */
@@ -172,7 +172,7 @@ export const runSpecObjectSchema = z
           shardMaxBytes: DEFAULT_SHARD_MAX_BYTES,
           latestPointer: true,
         }),
-    /** Per-run template overrides (see README, "Templates"). */
+    /** Per-run template overrides (see docs/methods-and-curation.md, "Templates"). */
     templates: templateOverrides.default({}),
     /** Limits on input lines; a line over a limit becomes a reject record and the run goes on. */
     inputLimits: z
@@ -201,7 +201,7 @@ export const runSpecObjectSchema = z
     handoff: handoffSpecSchema,
     /** Branch-Solve-Merge settings (strategy `bsm`). */
     bsm: bsmSpecSchema.prefault({}),
-    /** Input-perturbation consistency (README, "Perturbations"); absent: none. */
+    /** Input-perturbation consistency (docs/methods-and-curation.md, perturbations); absent: none. */
     perturbations: perturbationSpecSchema.optional(),
   })
   .strict();

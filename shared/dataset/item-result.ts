@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
 
-/** Line-level input problems the producer rejects (the rest of the run goes on); see README "Bad input". */
+/** Line-level input problems the producer rejects (the rest of the run goes on); see docs/input-format.md. */
 export const INPUT_REJECT_CODES = [
   'invalid-input', // a field is missing, has the wrong type, or a value not allowed (e.g. an unknown answerType)
   'malformed-json', // the line is not JSON, or not a JSON object
