@@ -2,9 +2,9 @@ import type { AnswerType } from '../core-types.js';
 import { isLabelLine } from './answer-statements.js';
 import { QUOTE_CLASS } from './answer-text.js';
 import { readAnswer } from './read-answer.js';
-import { readNumber, SOLUTIONS, WORKING } from './read-number.js';
+import { numbersIn, SOLUTIONS, WORKING } from './read-number.js';
 import { POLAR_WORD } from './read-yes-no.js';
-import { ambiguous, type Reading } from './reading.js';
+import { ambiguous, answer, type Reading } from './reading.js';
 
 /**
  * Where an answer can still be read when a reply has no statement of it: how chat models end a reply that ignored
@@ -73,10 +73,13 @@ export function quotedInConclusion(text: string, answerType: AnswerType): Found 
 export function labelledLastLine(text: string, answerType: AnswerType): Found | null {
   // The closing lines, sign-offs ("Let me know if …") passed over.
   const lines = text.split('\n').filter((line) => line.trim() !== '').slice(-3).reverse();
-  for (const line of lines) {
+  for (const text of lines) {
+    // A table's closing row ("| **Joined** | **ltg** |") labels its value like "Joined: ltg".
+    const row = /^\s*\|([^|\n]+)\|([^|\n]+)\|\s*$/u.exec(text);
+    const line = row === null ? text : `${(row[1] ?? '').trim()}: ${(row[2] ?? '').trim()}`;
     const match = /^(.{1,60}?)[:：]\s*(\S.*)$/u.exec(line);
     if (match === null) {
-      if (SIGN_OFF_LINE.test(line)) continue;
+      if (SIGN_OFF_LINE.test(line) || /^[\p{Extended_Pictographic}\s!.]+$/u.test(line)) continue;
       return null;
     }
     if (!CONCLUDES.test(match[1] ?? '')) return null;
@@ -97,8 +100,8 @@ export const SIGN_OFF_LINE = /\b(?:let\s+me\s+know|hope\s+(?:this|that|it)\s+hel
  * sentence is description, not an answer.
  */
 export function copularConclusion(text: string): Found | null {
-  const substantive = sentences(text).filter((s) => !SIGN_OFF_LINE.test(s));
-  const last = substantive.at(-1)?.trim() ?? '';
+  const substantive = sentences(text).filter((s) => !SIGN_OFF_LINE.test(s) && /\p{L}/u.test(s));
+  const last = (substantive.at(-1) ?? '').replace(/\s*\([^()]*\)/gu, '').replace(/[^\p{L}\p{N}.!?'’"”)]+$/u, '').trim();
   const clause = last.split(/[,;:]\s+/u).at(-1) ?? '';
   const match = /^[^.!?]{2,80}?\s(?:is|was|are|were)\s+(?:(?:written|painted|composed|discovered|invented|founded|directed|sculpted|designed|built|led)\s+by\s+)?((?:\p{Lu}|\d)[\p{L}\p{N}'’.-]*(?:\s+(?:\p{Ll}{1,3}\s+)?[\p{Lu}\p{N}][\p{L}\p{N}'’.-]*){0,4})\.?$/u.exec(clause);
   if (match === null) return null;
@@ -157,14 +160,10 @@ export function numberInConclusion(text: string): Found | null {
     const working = WORKING.test(clean);
     if (working && !clean.includes('=')) continue;
     const result = clean.includes('=') ? (clean.split('=').at(-1) ?? '') : clean;
-    const numbers = [...result.matchAll(/[-−]?[$€£¥₹]?\s?\d[\d,.\u00a0\u202f\u2009 ]*(?:\s*(?:thousand|million|billion|trillion)\b)?/gu)].map((m) => m[0].trim());
-    const values = new Set(numbers.flatMap((n) => {
-      const reading = readNumber(n);
-      return reading.kind === 'answer' ? [reading.answer] : [];
-    }));
-    if (values.size !== 1) return null;
-    const raw = numbers.at(-1) ?? '';
-    return { reading: readNumber(raw), raw };
+    const values = new Set(numbersIn(result));
+    const [only] = values;
+    if (values.size !== 1 || only === undefined) return null;
+    return { reading: answer(only), raw: result.trim() };
   }
   return null;
 }
@@ -189,9 +188,13 @@ export function lastLineAnswer(text: string, plain: string, answerType: AnswerTy
   // A lone word closing a letters reply ("…\nek") is its answer unless it is an interjection or a sign-off.
   const oneWord = answerType === 'letters' && /^[\p{L}]+(?:[-–][\p{L}])*\.?$/u.test(plainLast) && !SIGN_OFF.test(plainLast.replace(/\.$/u, ''));
   if ((answerType === 'letters' || answerType === 'text') && !setApart && !oneWord) return null;
+  // A sentence ("The chemical symbol for gold is Au") is not a bare text answer; copularConclusion reads those.
+  if (answerType === 'text' && /\s(?:is|was|are|were|has|have)\s/iu.test(plainLast)) return null;
   if (plainLast.replace(/\s*\([^()]*\)/gu, '').split(/\s+/u).length > MAX_WORDS[answerType]) return null;
   if ((answerType === 'option' || answerType === 'verdict') && plainLines.length > 1) {
     const previous = plainLines.at(-2) ?? '';
+    // "Let's analyze each option:\n\nA)" opens a list that was cut off.
+    if (/[:：]\s*$/u.test(previous) && /^[([]?[A-Za-z][.)\]]\s*$/u.test(plainLast)) return null;
     if (readAnswer(previous, answerType).kind === 'answer' && /^\s*[([]?[A-Za-z][.)\]]/u.test(previous)) return null;
   }
   const reading = readAnswer(plainLast, answerType);

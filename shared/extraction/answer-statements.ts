@@ -27,7 +27,8 @@ export interface Statement {
 
 const LABEL_WORDS =
   '(?:(?:the|my|final|correct|short|direct|overall|best)[ \\t]+)*(?:answer|verdict|final[ \\t]+result|result|conclusion|winner|preferred[ \\t]+response|better[ \\t]+response|(?:respuesta|réponse|antwort|risposta|resposta)(?:[ \\t]+(?:final|finale|correcta|correcte|corretta|correta|richtige))?|(?:richtige|korrekte)[ \\t]+antwort|(?:所以)?答案|答え|回答|ответ)(?:[ \\t]*\\([^)\\n]{0,40}\\))?';
-const LINE_LEAD = '^[ \\t]*(?:(?:[-*•>#→✔☑]|👉|✅|\\uFE0F)+[ \\t]*|\\d+[.)][ \\t]*)*';
+// One symbol or list number at a time: a nested quantifier here backtracks exponentially on long symbol runs.
+const LINE_LEAD = '^[ \\t]*(?:[^\\p{L}\\p{N}\\s][ \\t]*|\\d{1,3}[.)][ \\t]*){0,12}';
 const LABEL_LINE = new RegExp(`${LINE_LEAD}${LABEL_WORDS}[ \\t]*[:：=]`, 'gimu');
 const HEADER_LINE = new RegExp(`${LINE_LEAD}${LABEL_WORDS}[ \\t]*[:：]?[ \\t]*$`, 'gimu');
 /** GSM8K's own answer format, which models fine-tuned on it keep: "#### 18". */
@@ -51,10 +52,10 @@ const PHRASES: readonly RegExp[] = [
   /(?:^|[.!?:,;]\s+|\n)\s*(?:so|therefore|thus|hence|consequently|in\s+conclusion|in\s+summary|to\s+summari[sz]e|overall|in\s+short)\b(?:\s+again|\s+once\s+more)?\s*[,:]?/giu,
   /\bto\s+answer\s+(?:your|the)\s+question\s*[:,]?/giu,
   /\b(?:that|this|it)\s+would\s+be\b\s*:?/giu,
-  /\bI(?:\s+would|\s+will|['’]d|['’]ll)?\s+(?:choose|pick|select|go\s+with|prefer|vote\s+for|conclude(?:\s+that)?|say|answer)\b\s*:?/giu,
+  /\bI(?:\s+would|\s+will|['’]d|['’]ll)?\s+(?:choose|pick|select|go\s+with|prefer|vote\s+for|conclude(?:\s+that)?|say|answer|call\s+(?:this|it|that))\b\s*:?/giu,
   // "That's choice C", "it is Response B": the named choice follows.
   /\b(?:that|this|it)(?:['’]s|\s+is|\s+would\s+be)\s+(?=(?:the\s+)?(?:choice|option|answer|response|assistant|candidate)\s+\(?[A-Za-z]\b|an?\s+(?:tie|draw)\b)/giu,
-  /\b(?:respuesta(?:\s+correcta)?|réponse(?:\s+correcte)?|antwort|risposta(?:\s+corretta)?|resposta(?:\s+correta)?)\s+(?:es|est|ist|è|é)\s*:?|答案(?:是|为|為)?\s*[:：]?|答えは\s*[:：]?|答え\s*[:：]/giu,
+  /\b(?:respuesta(?:\s+correcta)?|réponse(?:\s+correcte)?|antwort|risposta(?:\s+corretta)?|resposta(?:\s+correta)?)\s+(?:es|est|ist|lautet|è|é)\s*:?|(?:连起来|合起来|结果|答案)(?:就)?(?:是|为)\s*[:：]?|答案(?:是|为|為)?\s*[:：]?|答えは\s*[:：]?|答え\s*[:：]/giu,
 ];
 /** Reversed phrases: the answer comes before them ("(B) is the correct answer", "Assistant A is better"). */
 const REVERSED = /\s+(?:is|was)\s+(?:(?:the|my)\s+)?(?:(?:correct|right|best|final|better|winning|preferred|clear\s+winner)\b(?:\s+(?:answer|option|choice|one|response|here))?|answer\b|winner\b)|\s+(?:wins|is\s+preferred|is\s+superior)\b/giu;
@@ -143,13 +144,13 @@ function phrases(text: string): Statement[] {
     for (const match of text.matchAll(pattern)) {
       const from = match.index + match[0].length;
       const sentence = sentenceBefore(text, from);
-      if (CONDITIONAL.test(sentence)) continue;
+      if (CONDITIONAL.test(sentence) || /^[^.!?\n]*?\b(?:if|unless)\b/iu.test(restOfLine(text, from))) continue;
       const value = restOfLine(text, from);
       found.push({
         rank: 'phrase',
         position: from,
         value: value.trim() === '' ? nextNonEmptyLine(text, from) : value,
-        committed: (index === 0 || index === PHRASES.length - 1) && !TENTATIVE.test(sentence) && !/^[^.!\n]{0,40}\?/u.test(value),
+        committed: (index === 0 || index === PHRASES.length - 1) && !TENTATIVE.test(sentence) && !/\b(?:this|that|your|an|hope)\s+answer\b|\bhope\b/iu.test(sentence) && !/^[^.!\n]{0,40}\?/u.test(value),
       });
     }
   });

@@ -20,6 +20,8 @@ export function stripMarkup(value: string): string {
   }
   return current
     .replace(/\{,\}/g, ',') // LaTeX thousands: 9{,}500
+    .replace(/\\times\b/g, '×')
+    .replace(/\\cdot\b/g, '·')
     .replace(/\\\$/g, '$')
     .replace(/\\[()[\]]/g, '') // \( … \) and \[ … \] math fences
     .replace(/\$+/g, (run, offset: number, whole: string) => (run.length > 1 || !/\d/.test(whole.charAt(offset + 1)) ? '' : run))

@@ -50,8 +50,8 @@ function ambiguousResult(answerType: AnswerType, why: string): ExtractionResult 
   return { ok: false, reason: `ambiguous ${answerType} answer: ${why}` };
 }
 
-function fallback(body: string, plain: string, answerType: AnswerType): Found | null {
-  if (looksCutOff(body)) return null;
+function fallback(body: string, plain: string, answerType: AnswerType, cutOff: boolean): Found | null {
+  if (cutOff) return null;
   const lastCorrection = [...plain.matchAll(new RegExp(SELF_CORRECTION.source, 'giu'))].at(-1);
   return (
     labelledLastLine(plain, answerType) ??
@@ -125,7 +125,12 @@ function extractUnchecked(text: string, answerType: AnswerType): ExtractionResul
     return ambiguousResult(answerType, 'the reply asks which reading was meant');
   }
   const statements = findStatements(plain, answerType).sort((a, b) => a.position - b.position);
-  const cutOff = looksCutOff(bodyText);
+  // "The answer is A. Paris" may end a reply without a period; a last line stating a short answer is not a cut.
+  const lastLineStart = plain.trimEnd().lastIndexOf('\n') + 1;
+  const answersOnLastLine = statements.some(
+    (s) => s.position >= lastLineStart && s.value.trim() !== '' && s.value.trim().split(/\s+/u).length <= 4 && readAnswer(s.value, answerType).kind === 'answer',
+  );
+  const cutOff = looksCutOff(bodyText) && !answersOnLastLine;
   const reads = statements
     // A cut-off reply never reached its conclusion: its "so that's 21" phrases are steps, only labels commit.
     .filter((statement) => !cutOff || statement.rank === 'labelled')
@@ -160,7 +165,7 @@ function extractUnchecked(text: string, answerType: AnswerType): ExtractionResul
   if (lastLabel?.value.trim() === '' && plain.slice(lastLabel.position).trim().split('\n').length === 1) {
     return { ok: false, reason: 'final answer line is empty' };
   }
-  const found = fallback(bodyText, plain, answerType);
+  const found = fallback(bodyText, plain, answerType, cutOff);
   const result = found === null ? null : fromReading(found.reading, found.raw, answerType);
   if (result !== null) {
     if (result.ok && HEDGE_AFTER.test(plain)) return ambiguousResult(answerType, 'the reply doubts its answer');

@@ -25,8 +25,10 @@ export function readAnswer(value: string, answerType: AnswerType): Reading {
   return rival?.kind === 'answer' && rival.answer === reading.answer ? reading : ambiguous('offered with an alternative');
 }
 
+/** The value's first sentence: an "or" in a later sentence of the same line is another thought, not an alternative. */
 function firstLine(value: string): string {
-  return value.split('\n', 1)[0] ?? value;
+  const line = value.split('\n', 1)[0] ?? value;
+  return line.split(/(?<=[^\d\s])[.!?](?=\s+\p{Lu})/u)[0] ?? line;
 }
 
 function readByType(value: string, answerType: AnswerType): Reading {

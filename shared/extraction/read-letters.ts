@@ -106,8 +106,8 @@ function readFrom(input: readonly Token[]): Reading {
       if (isSingle(t)) {
         items.push(lettersOf(t.text) ?? '');
         i += 1;
-      } else if (t?.kind === 'join' && isSingle(next)) {
-        i += 1;
+      } else if (t?.kind === 'join' && (isSingle(next) || (next?.kind === 'join' && isSingle(tokens[i + 2])))) {
+        i += 1; // "r, e, and d": a comma then "and" joins like either alone
       } else break;
     }
   }

@@ -136,11 +136,15 @@ function parseNumeral(value: string): Parsed | null {
   } else {
     text = canonicalDecimal(negative, integer, fraction);
   }
-  return text === null ? null : { text, length: value.length - rest.length + consumed };
+  if (text === null) return null;
+  // "5 degrees below zero" is -5.
+  const belowZero = /^\s*(?:°\s*[CF]?|degrees?(?:\s+(?:celsius|fahrenheit|c|f))?)?\s+below\s+(?:zero|freezing)\b/iu.exec(rest.slice(consumed));
+  if (belowZero !== null && !negative && text !== '0') return { text: `-${text}`, length: value.length - rest.length + consumed + belowZero[0].length };
+  return { text, length: value.length - rest.length + consumed };
 }
 
 /** An operation between two numbers, units allowed ("$1.1B + $1.2B", "17 − 9", "60 × 2.5"). */
-export const WORKING = /\d[\p{L}%]{0,3}\s*[-−+×x*·⋅/÷]\s*[$€£¥₹]?\d/u;
+export const WORKING = /\d[\p{L}%]{0,3}\s*[-−+×x*·⋅÷]\s*[$€£¥₹]?\d|\d\s+\/\s+\d|\d[\p{L}%]{1,3}\s*\/\s*[$€£¥₹]?\d/u;
 /** Several solutions stated with "=" ("x = 3 and x = 7"): no one number is the answer. */
 export const SOLUTIONS = /=\s*[-−]?[$€£¥₹]?\d[\d.,]*\s*(?:,|;|\band\b|\bor\b)\s*\p{L}\w*\s*=/u;
 
@@ -171,4 +175,19 @@ export function readNumber(raw: string): Reading {
   const clause = rest.replace(/\([^()]*\)|\[[^[\]]*\]/g, '').split(/[,;.](?=\s)|\s[-–—]\s|\s(?:because|since|as|which|from|after|for)\s/iu)[0] ?? '';
   if (/\d/.test(clause)) return ambiguous('more than one number in the answer');
   return answer(parsed.text);
+}
+
+/** Every number a sentence states, read from where each starts ("2 1/2 cups" is one number, 2.5). */
+export function numbersIn(sentence: string): string[] {
+  const found: string[] = [];
+  const text = stripMarkup(sentence);
+  let from = 0;
+  for (const match of text.matchAll(/(?<![\d.,])[-−]?[$€£¥₹]?\d/gu)) {
+    if (match.index < from) continue;
+    const parsed = parseNumeral(text.slice(match.index));
+    if (parsed === null) continue;
+    found.push(parsed.text);
+    from = match.index + parsed.length;
+  }
+  return found;
 }

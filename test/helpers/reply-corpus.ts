@@ -23,6 +23,8 @@ export const REPLY_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '.
  * estimates how extraction does on replies nobody tuned it for.
  */
 export const HELDOUT_REPLY_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'replies-heldout');
+/** A third corpus, written blind after the extractor was built on the other two: a measurement, not a tuning set. */
+export const BLIND_REPLY_CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'replies-blind');
 
 /** Style tags of the corpus; a case with any other tag is rejected so typos do not create one-case styles. */
 export const REPLY_STYLES = [
