@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { ChatMessage, TokenUsage } from '../core-types.js';
 import { estimatePromptTokens, type RequestGate } from '../limits/endpoint-limiter.js';
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
-import { classifyLlmError } from './classify-llm-error.js';
+import { classifyLlmError, endpointAnswered } from './classify-llm-error.js';
 import type { Completion, Sampler, SamplingParams } from './sampler.js';
 import { splitUsage } from './split-usage.js';
 
@@ -24,6 +24,8 @@ export interface OpenAiSamplerOptions {
   gate?: RequestGate;
   /** Called once per request actually sent, with its usage (for cost accounting). */
   onRequest?: (usage: TokenUsage) => Promise<void> | void;
+  /** Who is asking (`<runId>#<index>`), for the gate's rule that an outage takes failures of different items. */
+  requester?: string;
 }
 
 /** The production Sampler: the official `openai` client against any OpenAI-compatible endpoint, behind a call cache. */
@@ -79,7 +81,7 @@ export class OpenAiSampler implements Sampler {
   ): Promise<number> {
     const n = indices.length;
     // The reservation covers the worst case (every choice runs to maxTokens); settling returns what was not used.
-    const lease = await this.options.gate?.acquire(estimatePromptTokens(messages) + params.maxTokens * n);
+    const lease = await this.options.gate?.acquire(estimatePromptTokens(messages) + params.maxTokens * n, this.options.requester);
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
       response = await this.options.client.chat.completions.create({
@@ -97,7 +99,10 @@ export class OpenAiSampler implements Sampler {
     } catch (error) {
       if (lease !== undefined) {
         const failure = classifyLlmError(error);
-        await (failure.kind === 'rate-limited' ? lease.rateLimited(failure.retryAfterMs) : lease.failed());
+        if (failure.kind === 'rate-limited') await lease.rateLimited(failure.retryAfterMs);
+        else if (failure.kind === 'outage') await lease.unreachable();
+        else if (endpointAnswered(error)) await lease.answered();
+        else await lease.failed();
       }
       throw error;
     }

@@ -39,11 +39,12 @@ export const RUN_STATE_TABLE = {
 } as const satisfies StateTable<RunState>;
 
 // `resumeState` exists exactly while a run is paused: set on the way in, dropped on any way out (resume, cancel,
-// failure, or publication of a paused run whose last items finished).
+// failure, or publication of a paused run whose last items finished). So do `pauseCause` and `pauseDetail`, which a
+// pause for an endpoint outage writes with the move (a pause by `s2d pause` has none).
 const ON_MOVE = `
 local function on_move(key, from, to)
   if to == 'paused' then redis.call('HSET', key, 'resumeState', from)
-  elseif from == 'paused' then redis.call('HDEL', key, 'resumeState') end
+  elseif from == 'paused' then redis.call('HDEL', key, 'resumeState', 'pauseCause', 'pauseDetail') end
 end
 `;
 

@@ -42,6 +42,10 @@ export interface RunRecord {
   stopDetail: string | null;
   /** The state a paused run resumes to. */
   resumeState: RunState | null;
+  /** Why a paused run is paused: `outage` (its endpoint was down longer than `model.outage.maxMinutes`); null for `s2d pause`. */
+  pauseCause: 'outage' | null;
+  /** The pause in words, e.g. `endpoint http://… down since 2026-…Z`. */
+  pauseDetail: string | null;
 }
 
 export type StopReason = 'cancelled' | 'budget';
@@ -158,6 +162,22 @@ redis.call('HSET', KEYS[1], 'stopReason', 'budget', 'stopDetail', detail, 'stopp
 return 1
 `;
 
+// Pauses a producing or running run because its endpoint has been down too long, once per outage: ARGV[1] names the
+// outage (its downSince), so a run resumed by hand during the same outage is not paused again. Returns the move's
+// outcome, or 'skipped'.
+const PAUSE_FOR_OUTAGE = `${MOVES}
+if redis.call('HGET', KEYS[1], 'outagePausedFor') == ARGV[1] then return 'skipped' end
+local outcome = guarded_move(KEYS[1], 'paused', only_from('producing,running'))
+if outcome == 'ok' then redis.call('HSET', KEYS[1], 'pauseCause', 'outage', 'pauseDetail', ARGV[2], 'outagePausedFor', ARGV[1]) end
+return outcome
+`;
+
+// Resumes a run paused for an outage (and only such a run) to the state it was paused in.
+const RESUME_AFTER_OUTAGE = `${MOVES}
+if redis.call('HGET', KEYS[1], 'state') ~= 'paused' or redis.call('HGET', KEYS[1], 'pauseCause') ~= 'outage' then return 'skipped' end
+return (guarded_move(KEYS[1], redis.call('HGET', KEYS[1], 'resumeState') or 'running', nil))
+`;
+
 /** A run id already registered with a different spec. */
 export class RunConflictError extends Error {
   override readonly name = 'RunConflictError';
@@ -219,6 +239,8 @@ export class RunStore {
       stoppedAt: raw.stoppedAt ?? null,
       stopDetail: raw.stopDetail ?? null,
       resumeState: (raw.resumeState ?? null) as RunState | null,
+      pauseCause: raw.pauseCause === 'outage' ? 'outage' : null,
+      pauseDetail: raw.pauseDetail ?? null,
     };
   }
 
@@ -309,6 +331,20 @@ export class RunStore {
   /** Pauses a producing or running run: workers park its items until {@link resume}. */
   pause(runId: string): Promise<ControlOutcome> {
     return this.transition(runId, 'paused');
+  }
+
+  /**
+   * Pauses a producing or running run because its endpoint has been down longer than the run's
+   * `model.outage.maxMinutes`, once per outage (`downSince` names it): a run resumed by hand during that outage stays
+   * resumed. Returns whether this call paused it.
+   */
+  async pauseForOutage(runId: string, downSince: number, detail: string): Promise<boolean> {
+    return (await this.redis.eval(PAUSE_FOR_OUTAGE, 1, this.keys(runId).run, String(downSince), detail)) === 'ok';
+  }
+
+  /** Resumes a run paused for an outage (not one paused with `s2d pause`); returns whether this call resumed it. */
+  async resumeAfterOutage(runId: string): Promise<boolean> {
+    return (await this.redis.eval(RESUME_AFTER_OUTAGE, 1, this.keys(runId).run)) === 'ok';
   }
 
   /** Resumes a paused run to the state it was paused in. */

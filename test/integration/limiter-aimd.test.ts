@@ -64,26 +64,45 @@ describe('AIMD of the fleet-wide in-flight cap (limiter Lua on a real redis-serv
     expect(await cap(gate)).toBe(4);
   });
 
-  it('grows by one after a full window of successes, up to the maximum, where the count stops at the cap', async () => {
+  it('slow-starts back to the level of the first cut of a storm (one per success), then grows by one per full window', async () => {
     const gate = limiter();
+    // A storm: two cuts with no success between; the first remembers its level (8), the second goes on to 4.
     await rateLimited(gate);
+    await sleep(2);
     await rateLimited(gate);
     expect(await cap(gate)).toBe(4);
     const trajectory: (number | null)[] = [];
-    for (let i = 0; i < 4 + 5 + 6; i++) {
+    for (let i = 0; i < 4 + 8 + 9; i++) {
       await succeeded(gate);
       trajectory.push(await cap(gate));
     }
-    expect(trajectory.slice(0, 4)).toEqual([4, 4, 4, 5]);
-    expect(trajectory[8]).toBe(6);
-    expect(trajectory[14]).toBe(7);
+    expect(trajectory.slice(0, 5)).toEqual([5, 6, 7, 8, 8]);
+    expect(trajectory[10]).toBe(8);
+    expect(trajectory[11]).toBe(9);
+    expect(trajectory[20]).toBe(10);
     expect(await successes(gate)).toBe(0);
+    expect((await gate.snapshot()).trajectory.map((step) => step.why)).toEqual(['429', '429', 'start', 'start', 'start', 'start', 'up', 'up']);
 
     const atMax = limiter();
     for (let i = 0; i < 17; i++) await succeeded(atMax);
     expect(await cap(atMax)).toBe(16);
     expect(await successes(atMax)).toBe(16);
     expect((await atMax.snapshot()).trajectory).toEqual([]);
+  });
+
+  it('a partial storm (successes between the cuts) is plain AIMD: every cut starts a new series, no slow start', async () => {
+    const gate = limiter();
+    await rateLimited(gate);
+    await succeeded(gate);
+    await sleep(2);
+    await rateLimited(gate);
+    expect(await cap(gate)).toBe(4);
+    const trajectory: (number | null)[] = [];
+    for (let i = 0; i < 4; i++) {
+      await succeeded(gate);
+      trajectory.push(await cap(gate));
+    }
+    expect(trajectory).toEqual([4, 4, 4, 5]);
   });
 
   it('clamps a cap stored under other limits into the current bounds', async () => {
