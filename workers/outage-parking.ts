@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { EndpointHealthView } from '../shared/limits/endpoint-limiter.js';
-import { outageParkMs, suspectParkMs } from '../shared/limits/outage-schedule.js';
+import { outageParkMs, suspectParkMs, windowRestMs } from '../shared/limits/outage-schedule.js';
 import { judgeSuspectFailure } from '../shared/limits/outage-verdict.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -47,25 +47,37 @@ export function parkWhileDown(job: Job, token: string | undefined, health: Endpo
   return park(job, token, health, outageParkMs(retryInMs, Math.random()), `the LLM endpoint ${health.baseUrl} is down`);
 }
 
-/**
- * An outage-class failure on an endpoint that is not down (yet): the item waits out the outage window without using
- * an attempt, and the failure is judged when it comes back ({@link settleSuspect}).
- */
-export async function parkSuspect(job: Job, token: string | undefined, health: EndpointHealthView, at: number, reason: string, logger: Logger, logFields: Record<string, string | number>): Promise<never> {
-  await job.updateData({ ...(job.data as object), [SUSPECT_FIELD]: { at, reason } satisfies Suspect });
-  logger.debug({ ...logFields, reason }, 'outage-class failure on a live endpoint: judged after the outage window');
-  return park(job, token, health, suspectParkMs(health.outage, Math.random()), 'waiting to tell an outage from an item fault');
+/** The job's own retry backoff (`retryBackoffMs`), ms. */
+function backoffOf(job: Job): number {
+  const backoff = job.opts.backoff;
+  return typeof backoff === 'object' && typeof backoff.delay === 'number' ? backoff.delay : typeof backoff === 'number' ? backoff : 1_000;
 }
 
 /**
- * Judges an item's pending outage-class failure before the item runs again: an outage (no attempt used) if the
- * endpoint was down at any time since the failure, else the item's own fault (one attempt used). Returns the reason
- * and attempts when that was the item's last attempt (record it errored), else null (run it).
+ * An outage-class failure on an endpoint that is not down (yet): the item waits its retry backoff (at most the outage
+ * window) without using an attempt, and the failure is judged when it comes back ({@link settleSuspect}).
  */
-export async function settleSuspect(job: Job, health: EndpointHealthView | undefined, maxAttempts: number): Promise<{ reason: string; attempts: number } | null> {
+export async function parkSuspect(job: Job, token: string | undefined, health: EndpointHealthView, at: number, reason: string, logger: Logger, logFields: Record<string, string | number>): Promise<never> {
+  await job.updateData({ ...(job.data as object), [SUSPECT_FIELD]: { at, reason } satisfies Suspect });
+  logger.debug({ ...logFields, reason }, 'outage-class failure on a live endpoint: judged when the item comes back');
+  const delayMs = suspectParkMs(health.outage.windowMs, backoffOf(job), attemptsUsed(job), Math.random());
+  return park(job, token, health, delayMs, 'waiting to tell an outage from an item fault');
+}
+
+/**
+ * Judges an item's pending outage-class failure before the item runs again (shared/limits/outage-verdict.ts): an
+ * outage uses no attempt; the item's own fault uses one. Returns the reason and attempts when that was the item's
+ * last attempt (record it errored), else null (run it). Undecided (nothing has finished since and the window is still
+ * open), the item parks again until the window has passed.
+ */
+export async function settleSuspect(job: Job, token: string | undefined, health: EndpointHealthView | undefined, maxAttempts: number): Promise<{ reason: string; attempts: number } | null> {
   const suspect = suspectOf(job);
   if (suspect === null) return null;
-  const verdict = health === undefined ? 'item' : judgeSuspectFailure(await health.health(), suspect.at);
+  const now = health === undefined ? undefined : await health.health();
+  const verdict = health === undefined || now === undefined ? 'item' : judgeSuspectFailure(now, suspect.at, health.outage.windowMs);
+  if (verdict === 'undecided' && health !== undefined && now !== undefined) {
+    return park(job, token, health, windowRestMs(suspect.at, now.now, health.outage.windowMs, Math.random()), 'waiting out the outage window');
+  }
   const faults = itemFaultsOf(job) + (verdict === 'item' ? 1 : 0);
   const { [SUSPECT_FIELD]: _judged, ...rest } = job.data as Record<string, unknown>;
   await job.updateData({ ...rest, [ITEM_FAULTS_FIELD]: faults });

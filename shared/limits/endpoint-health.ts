@@ -40,6 +40,8 @@ export interface EndpointHealth {
   lastDownFrom: number | null;
   lastDownUntil: number | null;
   last429At: number | null;
+  /** The last successful request (any item). */
+  lastSuccessAt: number | null;
   /** The adaptive in-flight cap (null: no request yet). */
   cap: number | null;
   inFlight: number;
@@ -53,12 +55,12 @@ const num = (value: string | null | undefined): number | null => (value === null
 export async function readEndpointHealth(redis: Redis, keys: LimiterKeys, endpoint: { baseUrl: string; model: string }): Promise<EndpointHealth> {
   const [time, health, state] = await Promise.all([
     redis.time(),
-    redis.hmget(keys.health, 'state', 'since', 'downSince', 'nextProbeAt', 'probes', 'sentWhileDown', 'outages', 'lastDownFrom', 'lastDownUntil', 'last429At'),
+    redis.hmget(keys.health, 'state', 'since', 'downSince', 'nextProbeAt', 'probes', 'sentWhileDown', 'outages', 'lastDownFrom', 'lastDownUntil', 'last429At', 'lastSuccessAt'),
     redis.hmget(keys.state, 'cap', 'pausedUntil'),
   ]);
   const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const inFlight = await redis.zcount(keys.leases, now, '+inf');
-  const [healthState, since, downSince, nextProbeAt, probes, sentWhileDown, outages, lastDownFrom, lastDownUntil, last429At] = health;
+  const [healthState, since, downSince, nextProbeAt, probes, sentWhileDown, outages, lastDownFrom, lastDownUntil, last429At, lastSuccessAt] = health;
   return {
     baseUrl: endpoint.baseUrl,
     model: endpoint.model,
@@ -73,6 +75,7 @@ export async function readEndpointHealth(redis: Redis, keys: LimiterKeys, endpoi
     lastDownFrom: num(lastDownFrom),
     lastDownUntil: num(lastDownUntil),
     last429At: num(last429At),
+    lastSuccessAt: num(lastSuccessAt),
     cap: num(state[0]),
     inFlight,
     pausedUntil: num(state[1]) ?? 0,

@@ -9,7 +9,7 @@ import { ENDPOINT_HEALTH_MACHINE, RATE_LIMITED_QUIET_MS } from './endpoint-healt
  *         of "<ms>:<cap>:<why>" (the last 500 cap changes, for status and tests); the health hash (see
  *         endpoint-health-states.ts): state, since, failures/streakAt/streakItems (the current run of outage-class
  *         failures), downSince, probes (failed ones), nextProbeAt, probeLease/probeUntil, sentWhileDown, outages,
- *         lastDownFrom/lastDownUntil (the last outage that ended), last429At.
+ *         lastDownFrom/lastDownUntil (the last outage that ended), last429At, lastSuccessAt.
  *
  * Budgets are token buckets holding BURST_SECONDS of the per-minute rate, refilled continuously; a request that costs
  * more than a full bucket is let through when the bucket is full and leaves it in debt, so nothing can starve.
@@ -210,6 +210,7 @@ if outcome == 'ok' or outcome == 'answered' then
   end
 end
 if outcome == 'ok' then
+  redis.call('HSET', HK, 'lastSuccessAt', now)
   successes = successes + 1
   series = 0
   if cap < ssthresh and cap < maxC then

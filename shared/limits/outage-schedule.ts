@@ -39,7 +39,17 @@ export function outageParkMs(untilRetryMs: number, random: number): number {
   return Math.round(base + Math.max(250, base / 5) * random);
 }
 
-/** How long an item waits after an outage-class failure before the failure is judged (the window), plus up to 25%. */
-export function suspectParkMs(options: Pick<OutageOptions, 'windowMs'>, random: number): number {
-  return Math.round(options.windowMs * (1 + 0.25 * random));
+/**
+ * How long an item waits after an outage-class failure on a live endpoint before the failure is judged: its own retry
+ * backoff (`retryBackoffMs` doubled per attempt used), at most the outage window, plus up to 25% at random. An item
+ * still undecided then waits until the window has passed ({@link windowRestMs}).
+ */
+export function suspectParkMs(windowMs: number, backoffMs: number, attemptsUsed: number, random: number): number {
+  const base = Math.min(windowMs, Math.max(100, backoffMs * 2 ** Math.min(attemptsUsed, 20)));
+  return Math.round(base * (1 + 0.25 * random));
+}
+
+/** The rest of the outage window after a failure at `failedAt` (Redis ms), plus up to a tenth of the window. */
+export function windowRestMs(failedAt: number, now: number, windowMs: number, random: number): number {
+  return Math.max(100, failedAt + windowMs - now) + Math.round(windowMs * 0.1 * random);
 }

@@ -76,7 +76,7 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     `${payload.runId}#${payload.index}`,
   );
   // An outage-class failure of an earlier execution is judged now: the item's own fault may have been its last attempt.
-  const exhausted = await settleSuspect(job, context.health, job.opts.attempts ?? spec.maxAttempts);
+  const exhausted = await settleSuspect(job, token, context.health, job.opts.attempts ?? spec.maxAttempts);
   if (exhausted !== null) {
     deps.logger.warn({ runId: payload.runId, index: payload.index, attempts: exhausted.attempts, reason: exhausted.reason }, 'item errored');
     return erroredResult(payload, { strategy: spec.strategy, reason: exhausted.reason, attempts: exhausted.attempts, elapsedMs: Date.now() - started });

@@ -105,7 +105,7 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
     undefined,
     `eval:${payload.evalId}#${payload.index}`,
   );
-  const exhausted = await settleSuspect(job, context.health, job.opts.attempts ?? 1);
+  const exhausted = await settleSuspect(job, token, context.health, job.opts.attempts ?? 1);
   if (exhausted !== null) {
     deps.logger.warn({ evalId: payload.evalId, index: payload.index, attempts: exhausted.attempts, reason: exhausted.reason }, 'eval item errored');
     return erroredRecord(payload, exhausted.reason, Math.round(performance.now() - started));
