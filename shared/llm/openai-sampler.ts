@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { ChatMessage, TokenUsage } from '../core-types.js';
 import { estimatePromptTokens, type RequestGate } from '../limits/endpoint-limiter.js';
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
-import { classifyLlmError, endpointAnswered } from './classify-llm-error.js';
+import { reportFailureToLease } from './report-to-lease.js';
 import type { Completion, Sampler, SamplingParams } from './sampler.js';
 import { splitUsage } from './split-usage.js';
 
@@ -97,13 +97,7 @@ export class OpenAiSampler implements Sampler {
         seed: this.options.seed + (indices[0] ?? 0),
       });
     } catch (error) {
-      if (lease !== undefined) {
-        const failure = classifyLlmError(error);
-        if (failure.kind === 'rate-limited') await lease.rateLimited(failure.retryAfterMs);
-        else if (failure.kind === 'outage') await lease.unreachable();
-        else if (endpointAnswered(error)) await lease.answered();
-        else await lease.failed();
-      }
+      if (lease !== undefined) await reportFailureToLease(lease, error);
       throw error;
     }
     await lease?.succeeded((response.usage?.prompt_tokens ?? 0) + (response.usage?.completion_tokens ?? 0));

@@ -23,7 +23,9 @@ export const LIVE_RUN_STATES: readonly RunState[] = ['producing', 'running', 'pa
  * - running | cancelled -> publishing: the last item is done; a cancelled run publishes its partial dataset (the only
  *   move out of `cancelled`).
  * - publishing -> published: the manifest is written. -> failed: publication failed for good.
- * - published and failed are final: no late item, duplicate job or command reopens them.
+ * - published -> running: `s2d retry`, and nothing else (RunStore.beginRetry narrows to it): the run's errored items
+ *   run again and it publishes a new version of its dataset. No late item or duplicate job reopens a published run.
+ * - failed is final.
  */
 export const RUN_STATE_TABLE = {
   initial: 'producing',
@@ -33,7 +35,7 @@ export const RUN_STATE_TABLE = {
     paused: ['producing', 'running', 'cancelled', 'failed', 'publishing'],
     cancelled: ['publishing'],
     publishing: ['published', 'failed'],
-    published: [],
+    published: ['running'],
     failed: [],
   },
 } as const satisfies StateTable<RunState>;

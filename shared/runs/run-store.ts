@@ -46,6 +46,10 @@ export interface RunRecord {
   pauseCause: 'outage' | null;
   /** The pause in words, e.g. `endpoint http://… down since 2026-…Z`. */
   pauseDetail: string | null;
+  /** Dataset version this run publishes (or published) next: 1, then one more per `s2d retry`. */
+  version: number;
+  /** The manifest of the version before this one (set by `s2d retry`); null for version 1. */
+  previousManifest: string | null;
 }
 
 export type StopReason = 'cancelled' | 'budget';
@@ -178,6 +182,33 @@ if redis.call('HGET', KEYS[1], 'state') ~= 'paused' or redis.call('HGET', KEYS[1
 return (guarded_move(KEYS[1], redis.call('HGET', KEYS[1], 'resumeState') or 'running', nil))
 `;
 
+// Reopens a published run for `s2d retry`: published -> running, the next dataset version, the previous manifest
+// remembered, and the bitmaps the publication dropped rebuilt so that exactly the retried items (ARGV[2..]) count as
+// enqueued and not done. ARGV[1] is the version the caller read: a second retry racing this one is refused.
+// Returns 'ok', or the state (or 'stale') that refuses it.
+const BEGIN_RETRY = `${MOVES}
+if redis.call('HGET', KEYS[1], 'state') == 'published' and tonumber(redis.call('HGET', KEYS[1], 'version') or '1') ~= tonumber(ARGV[1]) then
+  return 'stale'
+end
+local outcome = guarded_move(KEYS[1], 'running', only_from('published'))
+if outcome ~= 'ok' then return outcome end
+local total = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
+redis.call('DEL', KEYS[2], KEYS[3])
+local bytes = math.floor(total / 8)
+if bytes > 0 then redis.call('SETRANGE', KEYS[2], 0, string.rep(string.char(255), bytes)) end
+for i = bytes * 8, total - 1 do redis.call('SETBIT', KEYS[2], i, 1) end
+local retried = 0
+for i = 2, #ARGV do
+  if redis.call('SETBIT', KEYS[2], ARGV[i], 0) == 1 then retried = retried + 1 end
+  redis.call('SETBIT', KEYS[3], ARGV[i], 1)
+end
+redis.call('HINCRBY', KEYS[1], 'done', -retried)
+redis.call('HINCRBY', KEYS[1], 'errored', -retried)
+redis.call('HSET', KEYS[1], 'queued', retried, 'version', tonumber(ARGV[1]) + 1, 'previousManifest', redis.call('HGET', KEYS[1], 'manifestLocation') or '')
+redis.call('HDEL', KEYS[1], 'publishedAt', 'manifestLocation')
+return 'ok'
+`;
+
 /** A run id already registered with a different spec. */
 export class RunConflictError extends Error {
   override readonly name = 'RunConflictError';
@@ -241,6 +272,8 @@ export class RunStore {
       resumeState: (raw.resumeState ?? null) as RunState | null,
       pauseCause: raw.pauseCause === 'outage' ? 'outage' : null,
       pauseDetail: raw.pauseDetail ?? null,
+      version: raw.version === undefined ? 1 : Number(raw.version),
+      previousManifest: raw.previousManifest ?? null,
     };
   }
 
@@ -345,6 +378,18 @@ export class RunStore {
   /** Resumes a run paused for an outage (not one paused with `s2d pause`); returns whether this call resumed it. */
   async resumeAfterOutage(runId: string): Promise<boolean> {
     return (await this.redis.eval(RESUME_AFTER_OUTAGE, 1, this.keys(runId).run)) === 'ok';
+  }
+
+  /**
+   * Reopens a published run so its errored items (`indices`) run again (`s2d retry`): state running, version + 1, the
+   * current manifest kept as `previousManifest`, the done/enqueued bitmaps rebuilt so only these items are left.
+   * `version` is the version the caller read (a concurrent retry is refused). Refused unless the run is published.
+   */
+  async beginRetry(runId: string, version: number, indices: readonly number[]): Promise<ControlOutcome | { ok: false; state: 'stale' }> {
+    const keys = this.keys(runId);
+    const answer = (await this.redis.eval(BEGIN_RETRY, 3, keys.run, keys.done, keys.enqueued, String(version), ...indices.map(String))) as string;
+    if (answer === 'stale') return { ok: false, state: 'stale' };
+    return RUN_STATE_MACHINE.outcome(answer);
   }
 
   /** Resumes a paused run to the state it was paused in. */
