@@ -187,9 +187,10 @@ return (guarded_move(KEYS[1], redis.call('HGET', KEYS[1], 'resumeState') or 'run
 // enqueued and not done. ARGV[1] is the version the caller read: a second retry racing this one is refused.
 // Returns 'ok', or the state (or 'stale') that refuses it.
 const BEGIN_RETRY = `${MOVES}
-if redis.call('HGET', KEYS[1], 'state') == 'published' and tonumber(redis.call('HGET', KEYS[1], 'version') or '1') ~= tonumber(ARGV[1]) then
-  return 'stale'
-end
+local state = redis.call('HGET', KEYS[1], 'state')
+-- Not 'already': a run that is running (e.g. an earlier retry) is not reopened.
+if state ~= 'published' then return state or 'missing' end
+if tonumber(redis.call('HGET', KEYS[1], 'version') or '1') ~= tonumber(ARGV[1]) then return 'stale' end
 local outcome = guarded_move(KEYS[1], 'running', only_from('published'))
 if outcome ~= 'ok' then return outcome end
 local total = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
