@@ -21,8 +21,8 @@ import { ENDPOINT_HEALTH_MACHINE, RATE_LIMITED_QUIET_MS } from './endpoint-healt
  * - multiplicative decrease: a 429 multiplies the cap by DECREASE_FACTOR (never below the floor) and starts the
  *   success count again — once per window: the 429 of a request acquired before the last cut (acquiredAt < lastCutAt)
  *   does not cut again, since it was sent under the old cap.
- * - slow start back to where it was: the first cut of a series (cuts with no success in between) remembers the level
- *   it cut to (`ssthresh`); a storm of 429s may then cut on down to the floor, but once requests succeed again the cap
+ * - slow start back to where it was: the first cut of a series (cuts with no success in between of a request sent
+ *   after the last cut) remembers the level it cut to (`ssthresh`); a storm of 429s may then cut on down to the floor, but once requests succeed again the cap
  *   grows by one per success (doubling per round) until it is back at `ssthresh`, then additively. Without it, a cap
  *   left at the floor by a minute of 429s grew back one per round: at a few seconds per LLM request, minutes to
  *   regain a few dozen slots. A partial storm (successes between cuts) starts a new series at every cut, so there
@@ -186,7 +186,7 @@ local function recover(to)
   redis.call('HDEL', HK, 'downSince', 'probes', 'nextProbeAt', 'probeLease', 'probeUntil')
   cap = minC
   successes = 0
-  series = 0
+  if acquiredAt >= lastCutAt then series = 0 end
   trace(KEYS[3], cap, 'recovered')
   health = to
   event = 'recovered'
@@ -212,7 +212,8 @@ end
 if outcome == 'ok' then
   redis.call('HSET', HK, 'lastSuccessAt', now)
   successes = successes + 1
-  series = 0
+  -- Only a request sent under the cut cap says the cut was enough; one sent before it says nothing (as for 429s).
+  if acquiredAt >= lastCutAt then series = 0 end
   if cap < ssthresh and cap < maxC then
     cap = cap + 1
     successes = 0

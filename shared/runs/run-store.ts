@@ -176,6 +176,16 @@ if outcome == 'ok' then redis.call('HSET', KEYS[1], 'pauseCause', 'outage', 'pau
 return outcome
 `;
 
+// `s2d pause`: pauses a producing or running run; a run already paused for an outage stays paused, now by hand (the
+// endpoint recovering no longer resumes it).
+const PAUSE = `${MOVES}
+if redis.call('HGET', KEYS[1], 'state') == 'paused' then
+  redis.call('HDEL', KEYS[1], 'pauseCause', 'pauseDetail')
+  return 'already'
+end
+return (guarded_move(KEYS[1], 'paused', nil))
+`;
+
 // Resumes a run paused for an outage (and only such a run) to the state it was paused in.
 const RESUME_AFTER_OUTAGE = `${MOVES}
 if redis.call('HGET', KEYS[1], 'state') ~= 'paused' or redis.call('HGET', KEYS[1], 'pauseCause') ~= 'outage' then return 'skipped' end
@@ -362,9 +372,12 @@ export class RunStore {
     return RUN_STATE_MACHINE.move(this.redis, this.keys(runId).run, to, options);
   }
 
-  /** Pauses a producing or running run: workers park its items until {@link resume}. */
-  pause(runId: string): Promise<ControlOutcome> {
-    return this.transition(runId, 'paused');
+  /**
+   * Pauses a producing or running run: workers park its items until {@link resume}. A run paused for an endpoint
+   * outage becomes paused by hand: it no longer resumes by itself when the endpoint recovers.
+   */
+  async pause(runId: string): Promise<ControlOutcome> {
+    return RUN_STATE_MACHINE.outcome((await this.redis.eval(PAUSE, 1, this.keys(runId).run)) as string);
   }
 
   /**

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { endpointId } from '../../shared/limits/endpoint-limiter.js';
-import { limiterKeys, readEndpointHealth, type EndpointHealth } from '../../shared/limits/endpoint-health.js';
 import { DEFAULT_OUTAGE_OPTIONS } from '../../shared/limits/outage-options.js';
 import { maxProbesWithin } from '../../shared/limits/outage-schedule.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
-import { createRunFixture, type RunFixture } from '../helpers/run-fixture.js';
+import { createRunFixture } from '../helpers/run-fixture.js';
 import { accountRun, CHOICES_PER_ITEM, reportScenario, SAMPLING, SAMPLES, waitForDone, WORKER_CONCURRENCY, WorkerFleet } from './fault-harness.js';
-import { ProgressTrace, reportOutage, SwitchableEndpoint } from './outage-harness.js';
+import { endpointHealth, ProgressTrace, reportOutage, SwitchableEndpoint } from './outage-harness.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const redisUrl = inject('redisUrl');
@@ -16,11 +14,6 @@ const WORKERS = 2;
 const MAX_IN_FLIGHT = WORKERS * WORKER_CONCURRENCY * SAMPLES;
 /** Latency like a loaded server (a request takes a few hundred ms), so a run is mid-flight for seconds. */
 const LATENCY = { ttftMs: 150, perTokenMs: 1, jitter: 0.2 };
-
-export function endpointHealth(run: RunFixture): Promise<EndpointHealth> {
-  const { baseUrl, name } = run.spec.model;
-  return readEndpointHealth(run.clients.redis, limiterKeys(run.prefix, endpointId(baseUrl, name)), { baseUrl, model: name });
-}
 
 // The endpoint goes away mid-run and comes back on the same address (the simulator stopped and started again on its
 // port, worker processes running). Default suite: 20 s down, and a poison item during a short outage. The 3-minute
@@ -77,6 +70,10 @@ describe('fault: the LLM endpoint is down mid-run and comes back', () => {
         notes: `pre-outage ${preRate.toFixed(1)} items/s, probes ${duringDown.sentWhileDown}`,
       });
       expect(sawDown).toBe(true);
+      // Each change of the endpoint's health is logged once, by the worker whose request made it.
+      const logs = fleet.workers.map((w) => w.stderrTail()).join('\n');
+      expect(logs.match(/LLM endpoint down: items park/g)?.length).toBe(1);
+      expect(logs.match(/LLM endpoint up again/g)?.length).toBe(1);
       expect(figures.itemsIn).toBe(items);
       expect(figures.itemsOut).toBe(items);
       expect(figures.duplicates).toBe(0);

@@ -1,7 +1,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulator, type RunningSimulator, type SimulatorOptionsInput } from '../../infra/simulator/simulator-server.js';
+import { endpointId } from '../../shared/limits/endpoint-limiter.js';
+import { limiterKeys, readEndpointHealth, type EndpointHealth } from '../../shared/limits/endpoint-health.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
+import type { RunFixture } from '../helpers/run-fixture.js';
+
+/** A run's endpoint health as the fleet shares it in Redis (read-only). */
+export function endpointHealth(run: Pick<RunFixture, 'clients' | 'prefix' | 'spec'>): Promise<EndpointHealth> {
+  const { baseUrl, name } = run.spec.model;
+  return readEndpointHealth(run.clients.redis, limiterKeys(run.prefix, endpointId(baseUrl, name)), { baseUrl, model: name });
+}
 
 /** What the endpoint served over all its lives (a restarted simulator starts its counters again). */
 export interface EndpointTotals {

@@ -90,6 +90,23 @@ describe('AIMD of the fleet-wide in-flight cap (limiter Lua on a real redis-serv
     expect((await atMax.snapshot()).trajectory).toEqual([]);
   });
 
+  it('a success of a request sent before the last cut does not end the series: the storm still slow-starts back to its first level', async () => {
+    const gate = limiter();
+    const straggler = await gate.acquire(0);
+    await sleep(2);
+    await rateLimited(gate);
+    await straggler.succeeded(0);
+    await sleep(2);
+    await rateLimited(gate);
+    expect(await cap(gate)).toBe(4);
+    const trajectory: (number | null)[] = [];
+    for (let i = 0; i < 4; i++) {
+      await succeeded(gate);
+      trajectory.push(await cap(gate));
+    }
+    expect(trajectory).toEqual([5, 6, 7, 8]);
+  });
+
   it('a partial storm (successes between the cuts) is plain AIMD: every cut starts a new series, no slow start', async () => {
     const gate = limiter();
     await rateLimited(gate);

@@ -181,10 +181,15 @@ describe('the run state transition table, enforced in Redis (Lua)', () => {
       }
       await expectResumeStateOnlyWhilePaused(id);
     }
-    // A pause by hand is not undone by the endpoint.
+    // A pause by hand is not undone by the endpoint, nor is an outage pause made manual by s2d pause.
     const manual = await runIn('paused');
     expect(await runs.resumeAfterOutage(manual)).toBe(false);
     expect(await runs.get(manual)).toMatchObject({ state: 'paused', pauseCause: null });
+    const madeManual = await runIn('running');
+    await runs.pauseForOutage(madeManual, 5_000, 'endpoint down');
+    expect(await runs.pause(madeManual)).toEqual({ ok: true, already: true });
+    expect(await runs.get(madeManual)).toMatchObject({ state: 'paused', pauseCause: null, pauseDetail: null });
+    expect(await runs.resumeAfterOutage(madeManual)).toBe(false);
   });
 
   it('s2d retry reopens only a published run of the version it read: running, next version, bitmaps rebuilt for the retried items', async () => {
