@@ -186,7 +186,7 @@ local function recover(to)
   redis.call('HDEL', HK, 'downSince', 'probes', 'nextProbeAt', 'probeLease', 'probeUntil')
   cap = minC
   successes = 0
-  if acquiredAt >= lastCutAt then series = 0 end
+  series = 0
   trace(KEYS[3], cap, 'recovered')
   health = to
   event = 'recovered'
