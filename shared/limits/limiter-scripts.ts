@@ -21,9 +21,10 @@ import { ENDPOINT_HEALTH_MACHINE, RATE_LIMITED_QUIET_MS } from './endpoint-healt
  * - multiplicative decrease: a 429 multiplies the cap by DECREASE_FACTOR (never below the floor) and starts the
  *   success count again — once per window: the 429 of a request acquired before the last cut (acquiredAt < lastCutAt)
  *   does not cut again, since it was sent under the old cap.
- * - slow start back to where it was: the first cut of a series (cuts with no success in between of a request sent
- *   after the last cut) remembers the level it cut to (`ssthresh`); a storm of 429s may then cut on down to the floor, but once requests succeed again the cap
- *   grows by one per success (doubling per round) until it is back at `ssthresh`, then additively. Without it, a cap
+ * - slow start back to where it was: the first cut of a series (cuts with no success in between, counting only
+ *   requests sent after the last cut) remembers the level it cut to (`ssthresh`); a storm of 429s may then cut on
+ *   down to the floor, but once requests succeed again the cap grows by one per success (doubling per round) until it
+ *   is back at `ssthresh`, then additively. Without it, a cap
  *   left at the floor by a minute of 429s grew back one per round: at a few seconds per LLM request, minutes to
  *   regain a few dozen slots. A partial storm (successes between cuts) starts a new series at every cut, so there
  *   the rules are plain AIMD.
