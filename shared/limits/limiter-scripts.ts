@@ -4,7 +4,7 @@ import { ENDPOINT_HEALTH_MACHINE, RATE_LIMITED_QUIET_MS } from './endpoint-healt
  * Lua scripts of the endpoint limiter: each decision reads and writes the endpoint's state in one atomic step, and all
  * times come from the Redis clock (TIME), so workers with skewed clocks still share one budget.
  *
- * KEYS[1] state hash: cap, successes, lastCutAt, pausedUntil, ssthresh, cutSeries, reqLevel/reqAt (request bucket),
+ * KEYS[1] state hash: cap, successes, lastCutAt, pausedUntil, ssthresh, cutSeries, okLevel, reqLevel/reqAt (request bucket),
  *         tokLevel/tokAt (token bucket); KEYS[2] leases sorted set: lease id -> expiry (ms); KEYS[3] trajectory list
  *         of "<ms>:<cap>:<why>" (the last 500 cap changes, for status and tests); the health hash (see
  *         endpoint-health-states.ts): state, since, failures/streakAt/streakItems (the current run of outage-class
@@ -22,14 +22,16 @@ import { ENDPOINT_HEALTH_MACHINE, RATE_LIMITED_QUIET_MS } from './endpoint-healt
  *   success count again — once per window: the 429 of a request acquired before the last cut (acquiredAt < lastCutAt)
  *   does not cut again, since it was sent under the old cap.
  * - slow start back to where it was: the first cut of a series (cuts with no success in between, counting only
- *   requests sent after the last cut) remembers the level it cut to (`ssthresh`); a storm of 429s may then cut on
- *   down to the floor, but once requests succeed again the cap grows by one per success (doubling per round) until it
- *   is back at `ssthresh`, then additively. Without it, a cap
+ *   requests sent after the last cut) remembers a level to come back to (`ssthresh`): the cap it cut to, but no more
+ *   than the most requests that were in flight at a success since the previous cut (`okLevel`, a level the endpoint
+ *   really served). A storm of 429s may then cut on down to the floor, but once requests succeed again the cap grows
+ *   by one per success (doubling per round) until it is back at `ssthresh`, then additively. Without it, a cap
  *   left at the floor by a minute of 429s grew back one per round: at a few seconds per LLM request, minutes to
- *   regain a few dozen slots. A partial storm (successes between cuts) starts a new series at every cut, so there
- *   the rules are plain AIMD.
- * - an outage (health `down`) remembers the cap it was working at in `ssthresh`; recovery restarts the cap at the
- *   floor and slow-starts back to it, so a server that has just come back is not handed the fleet's whole backlog.
+ *   regain a few dozen slots. A partial storm (successes between cuts) starts a new series at every cut, at about the
+ *   level that was served, so there the rules are plain AIMD.
+ * - an outage (health `down`) remembers the level it was working at in `ssthresh` (the cap, at most `okLevel`);
+ *   recovery restarts the cap at the floor and slow-starts back to it, so a server that has just come back is not
+ *   handed the fleet's whole backlog.
  * test/integration/limiter-aimd.test.ts pins these rules on these scripts, endpoint-health.test.ts the health ones.
  */
 
@@ -158,13 +160,14 @@ local threshold, minItems, windowMs = tonumber(ARGV[12]), tonumber(ARGV[13]), to
 local probeInitial, probeMax = tonumber(ARGV[15]), tonumber(ARGV[16])
 if requester == '' then requester = leaseId end
 redis.call('ZREM', KEYS[2], leaseId)
-local s = redis.call('HMGET', KEYS[1], 'cap', 'successes', 'lastCutAt', 'pausedUntil', 'tokLevel', 'tokAt', 'ssthresh', 'cutSeries')
+local s = redis.call('HMGET', KEYS[1], 'cap', 'successes', 'lastCutAt', 'pausedUntil', 'tokLevel', 'tokAt', 'ssthresh', 'cutSeries', 'okLevel')
 local cap = clampCap(tonumber(s[1]) or maxC, minC, maxC)
 local successes = tonumber(s[2]) or 0
 local lastCutAt = tonumber(s[3]) or 0
 local pausedUntil = tonumber(s[4]) or 0
 local ssthresh = tonumber(s[7]) or 0
 local series = tonumber(s[8]) or 0
+local okLevel = tonumber(s[9]) or 0
 if tpm > 0 and refund ~= 0 and s[5] then
   local tok, capacity = level(tonumber(s[5]), tonumber(s[6]), tpm)
   tok = tok + refund
@@ -213,9 +216,16 @@ end
 if outcome == 'ok' then
   redis.call('HSET', HK, 'lastSuccessAt', now)
   successes = successes + 1
-  -- Only a request sent under the cut cap says the cut was enough; one sent before it says nothing (as for 429s).
-  if acquiredAt >= lastCutAt then series = 0 end
-  if cap < ssthresh and cap < maxC then
+  -- Only a request sent under the current cap says something about it; one sent before the last cut does not (as
+  -- for 429s). Such a success ends a series of cuts, and the requests in flight with it are a level that worked.
+  local current = acquiredAt >= lastCutAt
+  if current then
+    series = 0
+    local level = redis.call('ZCARD', KEYS[2]) + 1
+    if level > okLevel then okLevel = level end
+  end
+  -- Slow start only on the word of a request sent under the current cap: stragglers must not regrow it mid-storm.
+  if current and cap < ssthresh and cap < maxC then
     cap = cap + 1
     successes = 0
     trace(KEYS[3], cap, 'start')
@@ -239,7 +249,10 @@ elseif outcome == 'rate-limited' then
   if now + retryAfter > pausedUntil then pausedUntil = now + retryAfter end
   if acquiredAt >= lastCutAt then
     cap = clampCap(math.floor(cap * ${DECREASE_FACTOR}), minC, maxC)
-    if series == 0 then ssthresh = cap end
+    if series == 0 then
+      ssthresh = math.min(cap, okLevel)
+      okLevel = 0
+    end
     series = 1
     lastCutAt = now
     trace(KEYS[3], cap, '429')
@@ -267,7 +280,8 @@ elseif outcome == 'unreachable' and health ~= 'down' then
     redis.call('HINCRBY', HK, 'outages', 1)
     schedule_probe(0)
     -- The level the endpoint worked at: recovery slow-starts back to it from the floor.
-    ssthresh = cap
+    if okLevel > 0 then ssthresh = math.min(cap, okLevel) else ssthresh = cap end
+    okLevel = 0
     series = 0
     trace(KEYS[3], cap, 'down')
   else
@@ -277,7 +291,7 @@ elseif health == 'down' and isProbe then
   schedule_probe((tonumber(h[6]) or 0) + 1)
   event = 'probe-failed'
 end
-redis.call('HSET', KEYS[1], 'cap', cap, 'successes', successes, 'lastCutAt', lastCutAt, 'pausedUntil', pausedUntil, 'ssthresh', ssthresh, 'cutSeries', series)
+redis.call('HSET', KEYS[1], 'cap', cap, 'successes', successes, 'lastCutAt', lastCutAt, 'pausedUntil', pausedUntil, 'ssthresh', ssthresh, 'cutSeries', series, 'okLevel', okLevel)
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PEXPIRE', KEYS[3], ttl)
 redis.call('PEXPIRE', HK, ttl)

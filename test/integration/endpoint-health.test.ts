@@ -87,8 +87,10 @@ describe('endpoint health: down, probes and recovery (limiter Lua on a real redi
   it('while down sends nothing but one probe at a time, on a doubling backoff with jitter; any answer recovers and the cap slow-starts back', async () => {
     const prefix = isolatedPrefix('health-probe');
     const gate = limiter({}, prefix);
-    // The cap the endpoint worked at before the outage.
-    for (let i = 0; i < 20; i++) await (await gate.acquire(0, 'run#0')).succeeded(0);
+    // The level the endpoint worked at before the outage: 12 requests at once, all served.
+    const served = await Promise.all(Array.from({ length: 12 }, () => gate.acquire(0, 'run#0')));
+    await sleep(2);
+    for (const lease of served) await lease.succeeded(0);
     expect((await gate.health()).cap).toBe(16);
     for (const item of ['run#1', 'run#2', 'run#3']) await unreachable(gate, item);
     // A second worker process shares the state.
@@ -128,14 +130,15 @@ describe('endpoint health: down, probes and recovery (limiter Lua on a real redi
     expect(up).toMatchObject({ state: 'healthy', downSince: null, nextProbeAt: null, failedProbes: 0 });
     expect(up.lastDownUntil).not.toBeNull();
     expect(changes.at(-1)).toBe('recovered');
-    // Recovery restarts the cap at the floor (1) and grows it by one per success back to where it was.
+    // Recovery restarts the cap at the floor (1) and grows it by one per success back to the level it served (12),
+    // then by one per full window.
     expect(up.cap).toBe(2);
     const caps: number[] = [];
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 12; i++) {
       await (await gate.acquire(0, 'run#8')).succeeded(0);
       caps.push((await gate.health()).cap ?? 0);
     }
-    expect(caps.slice(0, 15)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 16]);
+    expect(caps).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12]);
     expect((await gate.snapshot()).trajectory.map((step) => step.why).slice(0, 3)).toEqual(['down', 'recovered', 'start']);
   });
 
