@@ -43,8 +43,9 @@ export interface FailurePolicyContext {
  * faults use BullMQ attempts; fatal ones are recorded at once.
  *
  * Outages (the endpoint's circuit breaker, `workers/outage-parking.ts`): an item that meets a down endpoint parks until
- * the next probe, and an outage-class failure (connection error, timeout, 502/503/504) parks the item for the outage
- * window and is then judged — an outage if the endpoint was down meanwhile, else the item's own fault (one attempt).
+ * the next probe, and an outage-class failure (connection error, timeout, 502/503/504) on a live endpoint parks the item
+ * for its retry backoff (at most the outage window) and is then judged — an outage if the endpoint was down meanwhile,
+ * the item's own fault (one attempt) if others succeeded since or the window passed (shared/limits/outage-verdict.ts).
  * Neither uses an attempt or the 429 re-queue budget while the endpoint is down, however long that is.
  */
 export async function decideLlmFailure(context: FailurePolicyContext): Promise<FailureDecision> {
