@@ -12,6 +12,7 @@ import { evalCommand, evalUsage } from './commands/eval.js';
 import { reportCommand, reportUsage } from './commands/report.js';
 import { generateCommand, generateUsage } from './commands/generate.js';
 import { cancelCommand, cancelUsage, pauseCommand, pauseUsage, resumeCommand, resumeUsage } from './commands/run-control.js';
+import { retryCommand, retryUsage } from './commands/retry.js';
 import { simCommand, simUsage } from './commands/sim.js';
 import { statusCommand, statusUsage } from './commands/status.js';
 import { submitCommand, submitUsage } from './commands/submit.js';
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   cancel: { run: cancelCommand, usage: cancelUsage },
   pause: { run: pauseCommand, usage: pauseUsage },
   resume: { run: resumeCommand, usage: resumeUsage },
+  retry: { run: retryCommand, usage: retryUsage },
   worker: { run: workerCommand, usage: workerUsage },
   sim: { run: simCommand, usage: simUsage },
   generate: { run: generateCommand, usage: generateUsage },

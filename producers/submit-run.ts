@@ -5,8 +5,8 @@ import type { InputItem } from '../shared/core-types.js';
 import type { ItemResult } from '../shared/dataset/item-result.js';
 import type { ItemResultStore } from '../shared/dataset/read-item-results.js';
 import { enqueuePublish } from '../shared/queue/enqueue-publish.js';
-import { JOB_DEFAULTS } from '../shared/queue/job-options.js';
-import { distillJobId, type DistillJob } from '../shared/queue/job-payloads.js';
+import { distillJobOptions } from '../shared/queue/distill-job-options.js';
+import type { DistillJob } from '../shared/queue/job-payloads.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import { RunFailedError } from '../shared/runs/wait-for-publication.js';
 import { isStoppedResult, stoppedResult } from '../shared/dataset/stopped-result.js';
@@ -120,12 +120,7 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
         answerType: item.answerType,
         ...(item.structured === undefined ? {} : { structured: item.structured }),
       } satisfies DistillJob,
-      opts: {
-        ...JOB_DEFAULTS,
-        jobId: distillJobId(spec.runId, item.index),
-        attempts: spec.maxAttempts,
-        backoff: { ...JOB_DEFAULTS.backoff, delay: spec.retryBackoffMs },
-      },
+      opts: distillJobOptions(spec, item.index),
     })),
   );
   // Marked only after the add: a crash in between leaves them unmarked, and the next submission's add is deduplicated

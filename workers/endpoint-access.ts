@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type OpenAI from 'openai';
-import { EndpointLimiter, type RequestGate } from '../shared/limits/endpoint-limiter.js';
+import { EndpointLimiter, type EndpointHealthView, type HealthChange, type RequestGate } from '../shared/limits/endpoint-limiter.js';
 import { endpointLimitsSchema, type EndpointLimits } from '../shared/limits/endpoint-limits.js';
+import { outageOptionsSchema, type OutageOptions } from '../shared/limits/outage-options.js';
 import type { CallCache } from '../shared/llm/call-cache.js';
 import { createOpenAiClient, OpenAiSampler, type NSupport, type OpenAiSamplerOptions } from '../shared/llm/openai-sampler.js';
 import { registerSecret } from '../shared/redact-secrets.js';
@@ -10,14 +11,20 @@ import { registerSecret } from '../shared/redact-secrets.js';
 export interface LimiterStore {
   redis: Redis;
   prefix: string;
+  /** Called when a request of this process changed an endpoint's health (logs, recovery actions). */
+  onHealthChange?: (change: HealthChange) => void;
 }
 
 export interface EndpointAccess {
   client: OpenAI;
   /** The fleet-wide limiter of the endpoint + model; absent without a limiter store (requests are then not limited). */
   gate?: RequestGate;
+  /** The endpoint's shared health (the same limiter); absent without a limiter store (no circuit breaker then). */
+  health?: EndpointHealthView;
   /** The endpoint limits (defaults filled in for specs stored before limits existed). */
   limits: EndpointLimits;
+  /** When the endpoint counts as down (defaults filled in for specs stored before `model.outage` existed). */
+  outage: OutageOptions;
 }
 
 /**
@@ -25,13 +32,14 @@ export interface EndpointAccess {
  * endpoint + model in Redis, so a distillation run and an evaluation against the same endpoint share its budget.
  */
 export function endpointAccess(
-  model: { name: string; baseUrl: string; apiKeyEnv: string; timeoutMs: number; limits?: unknown },
+  model: { name: string; baseUrl: string; apiKeyEnv: string; timeoutMs: number; limits?: unknown; outage?: unknown },
   env: NodeJS.ProcessEnv,
   limiterStore: LimiterStore | undefined,
 ): EndpointAccess {
   const apiKey = env[model.apiKeyEnv];
   // Specs are stored as submitted; one stored by an older submitter has no limits yet.
   const limits = endpointLimitsSchema.parse(model.limits ?? {});
+  const outage = outageOptionsSchema.parse(model.outage ?? {});
   // Endpoints may echo the key in error text: from now on it is scrubbed from every log line and reject reason.
   registerSecret(apiKey);
   const gate =
@@ -42,6 +50,7 @@ export function endpointAccess(
           baseUrl: model.baseUrl,
           model: model.name,
           limits,
+          outage,
           // The SDK does not retry (maxRetries 0), so a request lasts at most its timeout; the margin covers the
           // Redis round trips around it.
           leaseMs: model.timeoutMs + 10_000,
@@ -54,7 +63,7 @@ export function endpointAccess(
     // 429s belong to the limiter and the delayed re-queue, other transient faults to BullMQ attempts.
     maxRetries: 0,
   });
-  return gate === undefined ? { client, limits } : { client, gate, limits };
+  return gate === undefined ? { client, limits, outage } : { client, gate, health: gate, limits, outage };
 }
 
 /** What a worker context holds to sample its model (run and eval contexts alike). */
@@ -65,8 +74,11 @@ export interface SamplingContext {
   nSupport: NSupport;
 }
 
-/** The sampler of one item: the context's client and gate, behind the item's own call cache. */
-export function itemSampler(context: SamplingContext, cache: CallCache, onRequest?: OpenAiSamplerOptions['onRequest']): OpenAiSampler {
+/**
+ * The sampler of one item: the context's client and gate, behind the item's own call cache. `requester` names the
+ * item to the gate (`<runId>#<index>`).
+ */
+export function itemSampler(context: SamplingContext, cache: CallCache, onRequest?: OpenAiSamplerOptions['onRequest'], requester?: string): OpenAiSampler {
   return new OpenAiSampler({
     client: context.client,
     model: context.spec.model.name,
@@ -76,5 +88,6 @@ export function itemSampler(context: SamplingContext, cache: CallCache, onReques
     cache,
     ...(context.gate === undefined ? {} : { gate: context.gate }),
     ...(onRequest === undefined ? {} : { onRequest }),
+    ...(requester === undefined ? {} : { requester }),
   });
 }

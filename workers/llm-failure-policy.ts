@@ -1,7 +1,9 @@
 import { DelayedError, type Job } from 'bullmq';
+import type { EndpointHealthView } from '../shared/limits/endpoint-limiter.js';
 import type { LlmFailure } from '../shared/llm/classify-llm-error.js';
 import { requeueDelayMs } from '../shared/limits/requeue-delay.js';
 import type { Logger } from '../shared/logger.js';
+import { attemptsUsed, parkSuspect, parkWhileDown } from './outage-parking.js';
 
 /** Job-data field counting an item's 429 re-queues (the payload schemas ignore or allow unknown fields). */
 export const REQUEUES_FIELD = 'rateLimitRequeues';
@@ -24,6 +26,13 @@ export interface FailurePolicyContext {
   logFields: Record<string, string | number>;
   /** What a `fatal-run` failure does besides recording the item (distill: fail the run). */
   onFatalRun?: (reason: string) => Promise<void>;
+  /**
+   * The endpoint's shared health (the limiter's). Without it (limiter off) there is no circuit breaker and
+   * outage-class failures use attempts like any retryable failure.
+   */
+  health?: EndpointHealthView;
+  /** Called before an item parks on a down endpoint, with how long it has been down (distill: pause the run after `maxMinutes`). */
+  onEndpointDown?: (downSince: number, downForMs: number) => Promise<void>;
 }
 
 /**
@@ -32,10 +41,16 @@ export interface FailurePolicyContext {
  * used (moveToDelayed skips the attempt counter), up to `maxRateLimitRequeues` times. Completions already paid for
  * in this attempt stay in the item's call cache, so the next execution pays only for what is missing. Transient
  * faults use BullMQ attempts; fatal ones are recorded at once.
+ *
+ * Outages (the endpoint's circuit breaker, `workers/outage-parking.ts`): an item that meets a down endpoint parks until
+ * the next probe, and an outage-class failure (connection error, timeout, 502/503/504) on a live endpoint parks the item
+ * for its retry backoff (at most the outage window) and is then judged — an outage if the endpoint was down meanwhile,
+ * the item's own fault (one attempt) if others succeeded since or the window passed (shared/limits/outage-verdict.ts).
+ * Neither uses an attempt or the 429 re-queue budget while the endpoint is down, however long that is.
  */
 export async function decideLlmFailure(context: FailurePolicyContext): Promise<FailureDecision> {
-  const { job, failure, logger, logFields } = context;
-  const attempts = job.attemptsMade + 1;
+  const { job, failure, logger, logFields, health } = context;
+  const attempts = attemptsUsed(job) + 1;
   const maxAttempts = job.opts.attempts ?? 1;
   switch (failure.kind) {
     case 'rate-limited': {
@@ -50,6 +65,19 @@ export async function decideLlmFailure(context: FailurePolicyContext): Promise<F
       }
       const reason = `${failure.reason} (still rate limited after ${requeues} re-queues)`;
       return attempts < maxAttempts ? { action: 'retry' } : { action: 'record', reason };
+    }
+    case 'endpoint-down':
+      if (health === undefined) return attempts < maxAttempts ? { action: 'retry' } : { action: 'record', reason: failure.reason };
+      await context.onEndpointDown?.(failure.downSince, failure.downForMs);
+      return parkWhileDown(job, context.token, health, failure.retryInMs);
+    case 'outage': {
+      if (health === undefined) return attempts < maxAttempts ? { action: 'retry' } : { action: 'record', reason: failure.reason };
+      const now = await health.health();
+      if (now.state === 'down' && now.downSince !== null) {
+        await context.onEndpointDown?.(now.downSince, now.now - now.downSince);
+        return parkWhileDown(job, context.token, health, (now.nextProbeAt ?? now.now) - now.now);
+      }
+      return parkSuspect(job, context.token, health, now.now, failure.reason, logger, logFields);
     }
     case 'retry':
       return attempts < maxAttempts ? { action: 'retry' } : { action: 'record', reason: failure.reason };

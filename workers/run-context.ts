@@ -3,8 +3,9 @@ import { outputLocation, type ResolvedRunSpec } from '../shared/config/run-spec.
 import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../shared/artifacts/open-artifact-store.js';
 import { ItemResultStore } from '../shared/dataset/read-item-results.js';
-import type { RequestGate } from '../shared/limits/endpoint-limiter.js';
+import type { EndpointHealthView, RequestGate } from '../shared/limits/endpoint-limiter.js';
 import type { EndpointLimits } from '../shared/limits/endpoint-limits.js';
+import type { OutageOptions } from '../shared/limits/outage-options.js';
 import type { NSupport } from '../shared/llm/openai-sampler.js';
 import { endpointAccess, type LimiterStore } from './endpoint-access.js';
 import type { RunStore } from '../shared/runs/run-store.js';
@@ -23,8 +24,12 @@ export interface RunContext {
   client: OpenAI;
   /** The fleet-wide limiter of the run's endpoint + model; absent when the contexts were built without Redis. */
   gate?: RequestGate;
+  /** The endpoint's shared health (the same limiter); absent without Redis (no circuit breaker then). */
+  health?: EndpointHealthView;
   /** The run's endpoint limits (defaults filled in for specs stored before limits existed). */
   limits: EndpointLimits;
+  /** The run's outage settings (defaults filled in for specs stored before `model.outage` existed). */
+  outage: OutageOptions;
   nSupport: NSupport;
   store: ArtifactStore;
   results: ItemResultStore;
@@ -65,7 +70,7 @@ export class RunContexts {
     if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(outputLocation(spec), this.env);
-    const { client, gate, limits } = endpointAccess(spec.model, this.env, this.limiterStore);
+    const { client, gate, health, limits, outage } = endpointAccess(spec.model, this.env, this.limiterStore);
     return {
       spec,
       strategy: getStrategy(spec.strategy),
@@ -73,7 +78,9 @@ export class RunContexts {
       templateVersions,
       client,
       ...(gate === undefined ? {} : { gate }),
+      ...(health === undefined ? {} : { health }),
       limits,
+      outage,
       nSupport: { honoured: undefined },
       store,
       results: new ItemResultStore(store),

@@ -18,6 +18,7 @@ import { EvalContexts } from './eval/eval-contexts.js';
 import { createEvalProcessor } from './eval/process-eval-job.js';
 import { sweepFailedEvalJobs } from './eval/sweep-failed-eval-jobs.js';
 import { RunContexts } from './run-context.js';
+import { createHealthChangeHandler } from './endpoint-recovery.js';
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -65,9 +66,12 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     lastRedisError = '';
   });
   const runs = new RunStore(redis, prefix);
-  const contexts = new RunContexts(runs, process.env, options.endpointLimiter === false ? undefined : { redis, prefix });
   const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix));
   const distillQueue = new Queue(QUEUES.distill, queueOptions(redis, prefix));
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix));
+  const onHealthChange = createHealthChangeHandler({ redis, runs, queues: [distillQueue, evalQueue], logger });
+  const limiterStore = options.endpointLimiter === false ? undefined : { redis, prefix, onHealthChange };
+  const contexts = new RunContexts(runs, process.env, limiterStore);
   const finish = createFinishItem({ redis, prefix, runs, publishQueue });
   const common = {
     connection: redis,
@@ -87,8 +91,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common, concurrency: 2 });
   // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
   const evals = new EvalRunStore(redis, prefix);
-  const evalContexts = new EvalContexts(evals, process.env, options.endpointLimiter === false ? undefined : { redis, prefix });
-  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix));
+  const evalContexts = new EvalContexts(evals, process.env, limiterStore);
   const evaluate = new Worker(EVAL_QUEUE, createEvalProcessor({ redis, prefix, evals, contexts: evalContexts, logger }), {
     ...common,
     concurrency: options.concurrency,

@@ -15,7 +15,9 @@ export const pauseUsage = `s2d pause <runId>
   finish. Resume with s2d resume.`;
 
 export const resumeUsage = `s2d resume <runId>
-  Resumes a paused run where it stopped: parked items go back to the front of the queue.`;
+  Resumes a paused run where it stopped: parked items go back to the front of the queue. A run paused because its
+  endpoint was down too long (model.outage.maxMinutes) also resumes by itself when the endpoint recovers; resumed by
+  hand during that outage, its items keep waiting for the endpoint (they never error because of it).`;
 
 export const cancelCommand = (argv: string[]): Promise<number> =>
   control(argv, 'cancel', cancelUsage, async (clients, runId) => {

@@ -3,11 +3,13 @@ import { readEnv } from '../../shared/config/env.js';
 import type { HandoffStatus } from '../../shared/runs/handoff-status.js';
 import type { RunRecord } from '../../shared/runs/run-store.js';
 import { CliError } from '../cli-error.js';
+import { endpointJson, formatEndpoint, readRunEndpoint, type RunEndpoint } from '../endpoint-status.js';
 import { openQueueClients } from '../queue-clients.js';
 import { requireRedisUrl } from '../require-redis-url.js';
 
 export const statusUsage = `s2d status <runId> [--json]
-  Shows a run's state, item counts and tokens. Without a runId, lists runs.`;
+  Shows a run's state (and why it is paused), item counts and tokens, and its LLM endpoint as the fleet sees it:
+  healthy, rate-limited or down since when, the adaptive cap and requests in flight. Without a runId, lists runs.`;
 
 export async function statusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
@@ -22,15 +24,16 @@ export async function statusCommand(argv: string[]): Promise<number> {
     }
     const run = await clients.runs.get(runId);
     if (run === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);
-    process.stdout.write(values.json === true ? `${JSON.stringify(statusJson(run))}\n` : formatStatus(run));
+    const endpoint = await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec);
+    process.stdout.write(values.json === true ? `${JSON.stringify(statusJson(run, endpoint))}\n` : formatStatus(run, endpoint));
     return 0;
   } finally {
     await clients.close();
   }
 }
 
-/** The `--json` shape of a run's status (documented in docs/commands.md). */
-export function statusJson(run: RunRecord): Record<string, unknown> {
+/** The `--json` shape of a run's status (documented in docs/commands.md); `endpoint` null when not read. */
+export function statusJson(run: RunRecord, endpoint: RunEndpoint | null = null): Record<string, unknown> {
   return {
     runId: run.runId,
     state: run.state,
@@ -47,7 +50,11 @@ export function statusJson(run: RunRecord): Record<string, unknown> {
     handoff: run.handoff,
     stop: run.stopReason === null ? null : { reason: run.stopReason, at: run.stoppedAt, detail: run.stopDetail },
     resumeState: run.resumeState,
+    pause: run.state === 'paused' ? { cause: run.pauseCause ?? 'manual', detail: run.pauseDetail } : null,
     budget: budgetJson(run),
+    version: run.version,
+    previousManifest: run.previousManifest,
+    endpoint: endpoint === null ? null : endpointJson(endpoint),
   };
 }
 
@@ -64,14 +71,23 @@ function budgetJson(run: RunRecord): { maxTokens: number | null; usedTokens: num
   };
 }
 
-function formatStatus(run: RunRecord): string {
+function stateLine(run: RunRecord): string {
+  if (run.state !== 'paused') return run.state;
+  if (run.pauseCause === 'outage') {
+    return `paused: ${run.pauseDetail ?? 'endpoint down'} (resumes by itself when the endpoint recovers, or s2d resume ${run.runId})`;
+  }
+  return `paused (resumes to ${run.resumeState ?? 'running'}; s2d resume ${run.runId})`;
+}
+
+function formatStatus(run: RunRecord, endpoint: RunEndpoint): string {
   const lines = [
-    `run        ${run.runId}`,
-    `state      ${run.state}${run.resumeState === null ? '' : ` (resumes to ${run.resumeState}; s2d resume ${run.runId})`}`,
+    `run        ${run.runId}${run.version > 1 ? ` (version ${run.version})` : ''}`,
+    `state      ${stateLine(run)}`,
     `strategy   ${run.spec.strategy} × ${run.spec.sampling.samples} samples, model ${run.spec.model.name}`,
     `items      ${run.done}/${run.total ?? '?'} done: accepted ${run.accepted}, rejected ${run.rejected}, errored ${run.errored}`,
     `tokens     prompt ${run.promptTokens}, completion ${run.completionTokens} (paid requests ${run.llmRequests})`,
     `submitted  ${run.submittedAt}`,
+    `endpoint   ${formatEndpoint(endpoint)}`,
   ];
   if (run.unrecognisedBySimulator > 0) {
     lines.push(`simulator  did not recognise the prompt of ${run.unrecognisedBySimulator} of ${run.llmRequests} paid requests (its answers to them are guesses)`);
@@ -87,6 +103,7 @@ function formatStatus(run: RunRecord): string {
     lines.push(`budget     ${[tokens, cost].filter((part) => part !== '').join(', ')}`);
   }
   if (run.manifestLocation !== null) lines.push(`manifest   ${run.manifestLocation}`);
+  if (run.previousManifest !== null) lines.push(`previous   ${run.previousManifest}`);
   if (run.error !== null) lines.push(`error      ${run.error}`);
   if (run.handoff !== null) lines.push(`handoff    ${formatHandoff(run.handoff)}`);
   return `${lines.join('\n')}\n`;

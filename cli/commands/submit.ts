@@ -9,6 +9,7 @@ import { unrecognisedPromptsWarning } from '../../shared/runs/simulator-warning.
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { CliError } from '../cli-error.js';
+import { readRunEndpoint } from '../endpoint-status.js';
 import { openQueueClients } from '../queue-clients.js';
 import { requireRedisUrl } from '../require-redis-url.js';
 import { statusJson } from './status.js';
@@ -52,8 +53,12 @@ export async function submitCommand(argv: string[]): Promise<number> {
     const run = await clients.runs.get(spec.runId);
     const warning = values.wait === true && run !== null ? unrecognisedPromptsWarning(run) : null;
     if (warning !== null) process.stderr.write(`s2d submit: ${warning}\n`);
-    if (values.json === true) process.stdout.write(`${JSON.stringify({ ...outcome, status: run === null ? null : statusJson(run) })}\n`);
-    else process.stdout.write(`${spec.runId}\n`);
+    if (values.json === true) {
+      const status = run === null ? null : statusJson(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec));
+      process.stdout.write(`${JSON.stringify({ ...outcome, status })}\n`);
+    } else {
+      process.stdout.write(`${spec.runId}\n`);
+    }
     return 0;
   } finally {
     await clients.close();

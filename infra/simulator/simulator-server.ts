@@ -34,6 +34,11 @@ export interface RunningSimulator {
   options: SimulatorOptions;
   stats(): SimulatorStats;
   resetStats(): void;
+  /**
+   * Replaces the fault options while the server runs (unset fields take their defaults): a storm or a poison item
+   * starts or ends without dropping a connection. `options.faults` then shows the new ones.
+   */
+  setFaults(faults: SimulatorOptionsInput['faults']): void;
   /** Stops listening, drops open connections and cuts short requests still waiting. */
   close(): Promise<void>;
 }
@@ -83,7 +88,7 @@ const FAULT_RESPONSES: Record<Exclude<FaultKind, 'slow'>, { status: number; body
 export async function startSimulator(input: SimulatorOptionsInput = {}): Promise<RunningSimulator> {
   const options = parseSimulatorOptions(input);
   const slots = new SequenceSlots(options.maxConcurrentSequences);
-  const storm = new StormGate(options.faults.maxInFlightRequests, options.faults.requestsPerMinute);
+  let storm = new StormGate(options.faults.maxInFlightRequests, options.faults.requestsPerMinute);
   const shutdown = new AbortController();
   // Every in-flight request listens on the shutdown signal; hundreds at once is normal load, not a leak.
   setMaxListeners(0, shutdown.signal);
@@ -154,6 +159,8 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         reply(429, FAULT_RESPONSES['429'].body, retryAfter);
         return;
       }
+      // The gate this request entered: a fault switch may replace the gate before the request is answered.
+      const gate = storm;
       try {
         const plan = planCompletion(request, messages, options);
         const release = await slots.acquire(plan.choices.length, signal);
@@ -173,7 +180,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         counters.truncatedChoices += plan.choices.filter((c) => c.finishReason === 'length').length;
         reply(200, completionBody(request.model, plan, id), { [RECOGNISED_HEADER]: String(plan.recognised) });
       } finally {
-        storm.done();
+        gate.done();
       }
     } catch (error) {
       if (error instanceof HttpError) reply(error.status, error.body);
@@ -265,6 +272,10 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
       counters = emptyCounters();
       slots.resetPeaks();
       storm.resetPeak();
+    },
+    setFaults: (faults) => {
+      options.faults = parseSimulatorOptions({ faults }).faults;
+      storm = new StormGate(options.faults.maxInFlightRequests, options.faults.requestsPerMinute);
     },
     close: () => {
       closing ??= new Promise<void>((resolve) => {

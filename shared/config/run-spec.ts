@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { apiKeyEnvSchema, endpointBaseUrlSchema } from './endpoint-fields.js';
 import { ANSWER_TYPES } from '../core-types.js';
 import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
+import { outageOptionsSchema } from '../limits/outage-options.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { handoffSpecSchema } from './handoff-spec.js';
 import { CURATION_METHODS } from '../curation/curation-method.js';
@@ -108,6 +109,13 @@ export const runSpecObjectSchema = z
         useN: z.enum(['auto', 'always', 'never']).default('auto'),
         /** Fleet-wide limits of this endpoint + model (see shared/limits/endpoint-limits.ts). Default: 256 in flight, adaptive. */
         limits: endpointLimitsSchema.prefault({}),
+        /**
+         * When the endpoint counts as down for the whole fleet (its items then park without using attempts), how
+         * recovery is probed, and after how long an outage the run is paused (see shared/limits/outage-options.ts).
+         * Default: down after 3 connection errors / timeouts / 502-504 from 2 items within 10 s; probes from 1 s
+         * doubling to 30 s; pause after 30 minutes.
+         */
+        outage: outageOptionsSchema.prefault({}),
       })
       .strict(),
     sampling: z

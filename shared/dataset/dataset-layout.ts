@@ -6,17 +6,20 @@ import { MANIFEST_FILE_NAME } from './manifest.js';
  *
  *   <root>/<name>/<runId>/train-NNNNN.jsonl, validation-NNNNN.jsonl, provenance.jsonl, rejects.jsonl
  *   <root>/<name>/<runId>/manifest.json   (written last, create-only: the commit marker)
+ *   <root>/<name>/<runId>/v<N>/…          (version N >= 2 of the run's dataset, after `s2d retry`: the same files)
  *   <root>/<name>/_LATEST                 (optional pointer to the newest published run of the name)
  *   <root>/_staging/<runId>/items/...     (per-item results while the run is in progress)
  *
- * Names and run ids start with a letter or digit, so no dataset can collide with `_staging` or `_LATEST`.
+ * Names and run ids start with a letter or digit, so no dataset can collide with `_staging` or `_LATEST`, and `v<N>`
+ * inside a run's folder can be no file of version 1 (those all end in `.jsonl` or `.json`). Version 1 stays where it
+ * always was, so a manifest path once handed out never changes meaning.
  */
-export function datasetFolder(name: string, runId: string): string {
-  return `${name}/${runId}`;
+export function datasetFolder(name: string, runId: string, version = 1): string {
+  return version <= 1 ? `${name}/${runId}` : `${name}/${runId}/v${version}`;
 }
 
-export function manifestKey(name: string, runId: string): string {
-  return `${datasetFolder(name, runId)}/${MANIFEST_FILE_NAME}`;
+export function manifestKey(name: string, runId: string, version = 1): string {
+  return `${datasetFolder(name, runId, version)}/${MANIFEST_FILE_NAME}`;
 }
 
 export const LATEST_FILE_NAME = '_LATEST';
@@ -45,7 +48,8 @@ export async function updateLatestPointer(store: ArtifactStore, name: string, po
   if (existing !== null) {
     try {
       const current = JSON.parse(Buffer.from(existing).toString('utf8')) as Partial<LatestPointer>;
-      if (current.runId === pointer.runId) return false;
+      // The same publication again (a retried publish job) leaves it; a newer version of the same run moves it.
+      if (current.runId === pointer.runId && current.manifest === pointer.manifest) return false;
       if (typeof current.createdAt === 'string' && current.createdAt > pointer.createdAt) return false;
     } catch {
       // An unreadable pointer is replaced.

@@ -18,6 +18,7 @@ export function erroredResult(
     // Reasons carry endpoint error text, which can echo credentials.
     reason: redactSecrets(details.reason),
     attempts: details.attempts,
+    ...(item.structured === undefined ? {} : { structured: item.structured }),
     ...noLlmWork(details.elapsedMs),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
+import { structuredInputSchema } from '../perturbation/structured-input.js';
 
 /** Line-level input problems the producer rejects (the rest of the run goes on); see docs/input-format.md. */
 export const INPUT_REJECT_CODES = [
@@ -109,6 +110,8 @@ export const itemResultSchema = z.discriminatedUnion('status', [
     status: z.literal('errored'),
     reason: z.string(),
     attempts: z.number().int().min(1),
+    /** The item's structured input (pair / options), kept so `s2d retry` can run it again exactly as it was. */
+    structured: structuredInputSchema.optional(),
   }),
 ]);
 

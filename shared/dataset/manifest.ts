@@ -84,6 +84,13 @@ const manifestObjectSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Present only from version 2 on: `s2d retry` ran the errored items of a published run again and published this
+     * new version of its dataset under `<name>/<runId>/v<version>/`. Absent: version 1.
+     */
+    version: z.number().int().min(2).optional(),
+    /** With `version`: the locator (path or s3:// URI) of the previous version's manifest, which stays as it was. */
+    previousManifest: z.string().min(1).optional(),
     /** Usage of every LLM call of the run, accepted or not (the cost of the dataset). */
     tokens: z.object({ prompt: count, completion: count, total: count, calls: count }).strict(),
     files: z.array(manifestFileSchema).min(1),
@@ -122,6 +129,9 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   const t = m.tokens;
   if (t.total !== t.prompt + t.completion) {
     problem(['tokens', 'total'], `is ${t.total} but prompt + completion = ${t.prompt + t.completion}`);
+  }
+  if ((m.version === undefined) !== (m.previousManifest === undefined)) {
+    problem(['previousManifest'], 'version and previousManifest go together (a retried run links the version before it)');
   }
   if (m.runId !== m.spec.runId) {
     problem(['spec', 'runId'], `is "${m.spec.runId}" but the manifest's runId is "${m.runId}"`);

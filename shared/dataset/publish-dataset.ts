@@ -30,6 +30,12 @@ export interface PublishDatasetOptions {
   templateVersions: Record<string, string>;
   /** Clock for `createdAt`. Default: `() => new Date()`. */
   now?: () => Date;
+  /**
+   * Dataset version (default 1). From 2 on (`s2d retry`) the files go to `<name>/<runId>/v<version>/` and the
+   * manifest links `previousManifest`, the locator of the version before.
+   */
+  version?: number;
+  previousManifest?: string;
 }
 
 export interface PublishDatasetResult {
@@ -84,7 +90,7 @@ export const REJECTS_FILE = 'rejects.jsonl';
 const SHARD_FILE = /^(train|validation)-\d{5,}\.jsonl$/;
 
 /**
- * Publishes a run's dataset under `<name>/<runId>/` in the store: chat-format shards `train-NNNNN.jsonl` and
+ * Publishes a run's dataset under `<name>/<runId>/` (version 2 on: `<name>/<runId>/v<N>/`) in the store: chat-format shards `train-NNNNN.jsonl` and
  * `validation-NNNNN.jsonl` (at most `spec.output.shardMaxRecords` lines and `shardMaxBytes` bytes each; an empty
  * split still gets one empty shard), `provenance.jsonl`, `rejects.jsonl`, and finally `manifest.json`, written
  * create-only as the commit marker; then, if `spec.output.latestPointer`, `<name>/_LATEST`.
@@ -101,7 +107,9 @@ const SHARD_FILE = /^(train|validation)-\d{5,}\.jsonl$/;
 export async function publishDataset(options: PublishDatasetOptions): Promise<PublishDatasetResult> {
   const { store, spec, runId } = options;
   if (spec.runId !== runId) throw new Error(`publishDataset: spec.runId "${spec.runId}" differs from runId "${runId}"`);
-  const folder = datasetFolder(spec.name, runId);
+  const version = options.version ?? 1;
+  if (version > 1 && options.previousManifest === undefined) throw new Error(`publishDataset: version ${version} needs the previous version's manifest`);
+  const folder = datasetFolder(spec.name, runId, version);
   const manifestKey = `${folder}/${MANIFEST_FILE_NAME}`;
   const existing = await readManifest(store, manifestKey);
   if (existing !== null) {
@@ -123,6 +131,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     strategy: { name: spec.strategy, templateVersions: options.templateVersions },
     counts: written.counts,
     ...stoppedFields(written.counts.rejectReasons),
+    ...(version > 1 && options.previousManifest !== undefined ? { version, previousManifest: options.previousManifest } : {}),
     tokens: {
       prompt: tokens.prompt,
       completion: tokens.completion,

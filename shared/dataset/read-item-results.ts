@@ -27,6 +27,33 @@ export class ItemResultStore {
     return `_staging/${runId}/items/${bucket}/${index}.json`;
   }
 
+  /**
+   * Where `s2d retry` keeps an errored result it takes out of the run before running the item again:
+   * `_staging/<runId>/retired/v<version>/<bucket>/<index>.json`, `version` being the dataset version it belonged to.
+   * Kept for audit, and so an interrupted retry can still enqueue the item from it.
+   */
+  static retiredKey(runId: string, index: number, version: number): string {
+    return ItemResultStore.key(runId, index).replace('/items/', `/retired/v${version}/`);
+  }
+
+  /**
+   * Takes an item's stored result out of the run (copied to its retired key, then deleted), so the item's next
+   * execution stores a new one. Returns the result, or the retired copy when an earlier call already moved it.
+   */
+  async retire(runId: string, index: number, version: number): Promise<ItemResult | null> {
+    const stored = await this.get(runId, index);
+    if (stored === null) return this.getRetired(runId, index, version);
+    await this.store.put(ItemResultStore.retiredKey(runId, index, version), JSON.stringify(stored));
+    await this.store.delete(ItemResultStore.key(runId, index));
+    return stored;
+  }
+
+  /** A result {@link retire} took out of the run for `version`, or null. */
+  async getRetired(runId: string, index: number, version: number): Promise<ItemResult | null> {
+    const bytes = await this.store.get(ItemResultStore.retiredKey(runId, index, version));
+    return bytes === null ? null : itemResultSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+  }
+
   /** Validates and stores the result of `result.index`, replacing any earlier copy atomically. */
   async put(runId: string, result: ItemResultInput): Promise<void> {
     const parsed = itemResultSchema.parse(result);

@@ -1,4 +1,5 @@
 import { APIConnectionError, APIError } from 'openai';
+import { EndpointDownError } from '../limits/endpoint-down-error.js';
 import { parseRetryAfterMs } from '../limits/retry-after.js';
 import { redactSecrets } from '../redact-secrets.js';
 
@@ -9,12 +10,22 @@ import { redactSecrets } from '../redact-secrets.js';
  * |---------------|----------------------------------------------------|------------------------------------------------|
  * | rate-limited  | 429 (not insufficient_quota)                       | limiter cut + fleet pause; item re-queued       |
  * |               |                                                    | without using an attempt (capped)              |
- * | retry         | 408, 409, 5xx, timeouts, connection errors, other  | BullMQ attempts with exponential backoff+jitter |
+ * | outage        | connection errors, timeouts, 502, 503, 504         | counted toward marking the endpoint down; the   |
+ * |               |                                                    | item parks (no attempt) until it is judged      |
+ * | endpoint-down | the limiter refused: the endpoint is down          | item parks until the next probe (no attempt)    |
+ * | retry         | 408, 409, 500, other 5xx and 4xx not below, other  | BullMQ attempts with exponential backoff+jitter |
  * | fatal-item    | 400, 413, 422                                      | item errored now, no retry                      |
  * | fatal-run     | 401, 403, 404, 429 insufficient_quota              | item errored now and the run fails fast         |
+ *
+ * A 500 is not outage-class: the server answered, and a 500 that follows one prompt (a server bug on some input, the
+ * poison item) must use that item's attempts, not hold the fleet.
  */
 export type LlmFailure =
   | { kind: 'rate-limited'; reason: string; retryAfterMs: number }
+  /** The endpoint did not answer (or answered as a gateway with nothing behind it): maybe an outage. */
+  | { kind: 'outage'; reason: string }
+  /** The fleet holds the endpoint down: nothing was sent. `retryInMs`: until the next probe can be due. */
+  | { kind: 'endpoint-down'; reason: string; downSince: number; downForMs: number; retryInMs: number }
   | { kind: 'retry'; reason: string }
   /** Retrying cannot help this request (bad request, too large): record the item as errored now. */
   | { kind: 'fatal-item'; reason: string }
@@ -23,6 +34,8 @@ export type LlmFailure =
 
 const FATAL_ITEM_STATUSES = new Set([400, 413, 422]);
 const FATAL_RUN_STATUSES = new Set([401, 403, 404]);
+/** Statuses a gateway or a starting server answers with when nothing can serve the request. */
+export const OUTAGE_STATUSES = new Set([502, 503, 504]);
 
 function isQuotaExhausted(code: unknown, type: unknown, message: string): boolean {
   // Only the billing kind of quota: some providers word an ordinary per-minute 429 as "quota exceeded", and that one
@@ -31,8 +44,18 @@ function isQuotaExhausted(code: unknown, type: unknown, message: string): boolea
 }
 
 export function classifyLlmError(error: unknown, nowMs: number = Date.now()): LlmFailure {
+  if (error instanceof EndpointDownError) {
+    return {
+      kind: 'endpoint-down',
+      reason: redactSecrets(error.message),
+      downSince: error.downSince,
+      downForMs: Math.max(0, error.now - error.downSince),
+      retryInMs: Math.max(0, error.retryAt - error.now),
+    };
+  }
   if (error instanceof APIConnectionError) {
-    return { kind: 'retry', reason: redactSecrets(`connection to the LLM endpoint failed: ${error.message}`) };
+    // Timeouts are APIConnectionTimeoutError, a subclass: a server that stopped answering.
+    return { kind: 'outage', reason: redactSecrets(`connection to the LLM endpoint failed: ${error.message}`) };
   }
   if (error instanceof APIError) {
     const raw: unknown = error.status;
@@ -45,7 +68,13 @@ export function classifyLlmError(error: unknown, nowMs: number = Date.now()): Ll
       if (isQuotaExhausted(error.code, error.type, error.message)) return { kind: 'fatal-run', reason };
       return { kind: 'rate-limited', reason, retryAfterMs: parseRetryAfterMs(error.headers as Headers | undefined, nowMs) };
     }
+    if (OUTAGE_STATUSES.has(status)) return { kind: 'outage', reason };
     return { kind: 'retry', reason };
   }
   return { kind: 'retry', reason: redactSecrets(error instanceof Error ? error.message : String(error)) };
+}
+
+/** Whether the endpoint answered the request with an HTTP status (it is up, whatever the status). */
+export function endpointAnswered(error: unknown): boolean {
+  return error instanceof APIError && !(error instanceof APIConnectionError) && typeof error.status === 'number';
 }

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { ChatMessage, TokenUsage } from '../core-types.js';
 import { estimatePromptTokens, type RequestGate } from '../limits/endpoint-limiter.js';
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
-import { classifyLlmError } from './classify-llm-error.js';
+import { reportFailureToLease } from './report-to-lease.js';
 import type { Completion, Sampler, SamplingParams } from './sampler.js';
 import { SIMULATOR_UNRECOGNISED_FINGERPRINT } from './simulator-fingerprint.js';
 import { splitUsage } from './split-usage.js';
@@ -25,6 +25,8 @@ export interface OpenAiSamplerOptions {
   gate?: RequestGate;
   /** Called once per request actually sent, with its usage (for cost accounting) and what the response said of itself. */
   onRequest?: (usage: TokenUsage, response: ResponseInfo) => Promise<void> | void;
+  /** Who is asking (`<runId>#<index>`), for the gate's rule that an outage takes failures of different items. */
+  requester?: string;
 }
 
 /** What one response says about itself, beyond its text and usage. */
@@ -86,7 +88,7 @@ export class OpenAiSampler implements Sampler {
   ): Promise<number> {
     const n = indices.length;
     // The reservation covers the worst case (every choice runs to maxTokens); settling returns what was not used.
-    const lease = await this.options.gate?.acquire(estimatePromptTokens(messages) + params.maxTokens * n);
+    const lease = await this.options.gate?.acquire(estimatePromptTokens(messages) + params.maxTokens * n, this.options.requester);
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
       response = await this.options.client.chat.completions.create({
@@ -102,10 +104,7 @@ export class OpenAiSampler implements Sampler {
         seed: this.options.seed + (indices[0] ?? 0),
       });
     } catch (error) {
-      if (lease !== undefined) {
-        const failure = classifyLlmError(error);
-        await (failure.kind === 'rate-limited' ? lease.rateLimited(failure.retryAfterMs) : lease.failed());
-      }
+      if (lease !== undefined) await reportFailureToLease(lease, error);
       throw error;
     }
     await lease?.succeeded((response.usage?.prompt_tokens ?? 0) + (response.usage?.completion_tokens ?? 0));

@@ -20,6 +20,9 @@ export const evalJobSchema = z
     structured: structuredInputSchema.optional(),
     /** 429 re-queues so far (workers/llm-failure-policy.ts writes it; never set by the submitter). */
     rateLimitRequeues: z.number().int().min(0).optional(),
+    /** An outage-class failure waiting to be judged, and those judged the item's own (workers/outage-parking.ts). */
+    outageSuspect: z.object({ at: z.number(), reason: z.string() }).strict().optional(),
+    itemFaults: z.number().int().min(0).optional(),
   })
   .strict();
 export type EvalJob = z.infer<typeof evalJobSchema>;

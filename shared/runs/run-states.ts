@@ -23,7 +23,9 @@ export const LIVE_RUN_STATES: readonly RunState[] = ['producing', 'running', 'pa
  * - running | cancelled -> publishing: the last item is done; a cancelled run publishes its partial dataset (the only
  *   move out of `cancelled`).
  * - publishing -> published: the manifest is written. -> failed: publication failed for good.
- * - published and failed are final: no late item, duplicate job or command reopens them.
+ * - published -> running: `s2d retry`, and nothing else (RunStore.beginRetry narrows to it): the run's errored items
+ *   run again and it publishes a new version of its dataset. No late item or duplicate job reopens a published run.
+ * - failed is final.
  */
 export const RUN_STATE_TABLE = {
   initial: 'producing',
@@ -33,17 +35,18 @@ export const RUN_STATE_TABLE = {
     paused: ['producing', 'running', 'cancelled', 'failed', 'publishing'],
     cancelled: ['publishing'],
     publishing: ['published', 'failed'],
-    published: [],
+    published: ['running'],
     failed: [],
   },
 } as const satisfies StateTable<RunState>;
 
 // `resumeState` exists exactly while a run is paused: set on the way in, dropped on any way out (resume, cancel,
-// failure, or publication of a paused run whose last items finished).
+// failure, or publication of a paused run whose last items finished). So do `pauseCause` and `pauseDetail`, which a
+// pause for an endpoint outage writes with the move (a pause by `s2d pause` has none).
 const ON_MOVE = `
 local function on_move(key, from, to)
   if to == 'paused' then redis.call('HSET', key, 'resumeState', from)
-  elseif from == 'paused' then redis.call('HDEL', key, 'resumeState') end
+  elseif from == 'paused' then redis.call('HDEL', key, 'resumeState', 'pauseCause', 'pauseDetail') end
 end
 `;
 

@@ -44,6 +44,14 @@ export interface RunRecord {
   resumeState: RunState | null;
   /** Paid LLM requests the s2d simulator answered without recognising the prompt (answers that are guesses). */
   unrecognisedBySimulator: number;
+  /** Why a paused run is paused: `outage` (its endpoint was down longer than `model.outage.maxMinutes`); null for `s2d pause`. */
+  pauseCause: 'outage' | null;
+  /** The pause in words, e.g. `endpoint http://… down since 2026-…Z`. */
+  pauseDetail: string | null;
+  /** Dataset version this run publishes (or published) next: 1, then one more per `s2d retry`. */
+  version: number;
+  /** The manifest of the version before this one (set by `s2d retry`); null for version 1. */
+  previousManifest: string | null;
 }
 
 export type StopReason = 'cancelled' | 'budget';
@@ -160,6 +168,60 @@ redis.call('HSET', KEYS[1], 'stopReason', 'budget', 'stopDetail', detail, 'stopp
 return 1
 `;
 
+// Pauses a producing or running run because its endpoint has been down too long, once per outage: ARGV[1] names the
+// outage (its downSince), so a run resumed by hand during the same outage is not paused again. Returns the move's
+// outcome, or 'skipped'.
+const PAUSE_FOR_OUTAGE = `${MOVES}
+if redis.call('HGET', KEYS[1], 'outagePausedFor') == ARGV[1] then return 'skipped' end
+local outcome = guarded_move(KEYS[1], 'paused', only_from('producing,running'))
+if outcome == 'ok' then redis.call('HSET', KEYS[1], 'pauseCause', 'outage', 'pauseDetail', ARGV[2], 'outagePausedFor', ARGV[1]) end
+return outcome
+`;
+
+// `s2d pause`: pauses a producing or running run; a run already paused for an outage stays paused, now by hand (the
+// endpoint recovering no longer resumes it).
+const PAUSE = `${MOVES}
+if redis.call('HGET', KEYS[1], 'state') == 'paused' then
+  redis.call('HDEL', KEYS[1], 'pauseCause', 'pauseDetail')
+  return 'already'
+end
+return (guarded_move(KEYS[1], 'paused', nil))
+`;
+
+// Resumes a run paused for an outage (and only such a run) to the state it was paused in.
+const RESUME_AFTER_OUTAGE = `${MOVES}
+if redis.call('HGET', KEYS[1], 'state') ~= 'paused' or redis.call('HGET', KEYS[1], 'pauseCause') ~= 'outage' then return 'skipped' end
+return (guarded_move(KEYS[1], redis.call('HGET', KEYS[1], 'resumeState') or 'running', nil))
+`;
+
+// Reopens a published run for `s2d retry`: published -> running, the next dataset version, the previous manifest
+// remembered, and the bitmaps the publication dropped rebuilt so that exactly the retried items (ARGV[2..]) count as
+// enqueued and not done. ARGV[1] is the version the caller read: a second retry racing this one is refused.
+// Returns 'ok', or the state (or 'stale') that refuses it.
+const BEGIN_RETRY = `${MOVES}
+local state = redis.call('HGET', KEYS[1], 'state')
+-- Not 'already': a run that is running (e.g. an earlier retry) is not reopened.
+if state ~= 'published' then return state or 'missing' end
+if tonumber(redis.call('HGET', KEYS[1], 'version') or '1') ~= tonumber(ARGV[1]) then return 'stale' end
+local outcome = guarded_move(KEYS[1], 'running', only_from('published'))
+if outcome ~= 'ok' then return outcome end
+local total = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
+redis.call('DEL', KEYS[2], KEYS[3])
+local bytes = math.floor(total / 8)
+if bytes > 0 then redis.call('SETRANGE', KEYS[2], 0, string.rep(string.char(255), bytes)) end
+for i = bytes * 8, total - 1 do redis.call('SETBIT', KEYS[2], i, 1) end
+local retried = 0
+for i = 2, #ARGV do
+  if redis.call('SETBIT', KEYS[2], ARGV[i], 0) == 1 then retried = retried + 1 end
+  redis.call('SETBIT', KEYS[3], ARGV[i], 1)
+end
+redis.call('HINCRBY', KEYS[1], 'done', -retried)
+redis.call('HINCRBY', KEYS[1], 'errored', -retried)
+redis.call('HSET', KEYS[1], 'queued', retried, 'version', tonumber(ARGV[1]) + 1, 'previousManifest', redis.call('HGET', KEYS[1], 'manifestLocation') or '')
+redis.call('HDEL', KEYS[1], 'publishedAt', 'manifestLocation')
+return 'ok'
+`;
+
 /** A run id already registered with a different spec. */
 export class RunConflictError extends Error {
   override readonly name = 'RunConflictError';
@@ -222,6 +284,10 @@ export class RunStore {
       stopDetail: raw.stopDetail ?? null,
       resumeState: (raw.resumeState ?? null) as RunState | null,
       unrecognisedBySimulator: num('unrecognisedBySimulator'),
+      pauseCause: raw.pauseCause === 'outage' ? 'outage' : null,
+      pauseDetail: raw.pauseDetail ?? null,
+      version: raw.version === undefined ? 1 : Number(raw.version),
+      previousManifest: raw.previousManifest ?? null,
     };
   }
 
@@ -317,9 +383,38 @@ export class RunStore {
     await this.redis.hincrby(this.keys(runId).run, 'unrecognisedBySimulator', 1);
   }
 
-  /** Pauses a producing or running run: workers park its items until {@link resume}. */
-  pause(runId: string): Promise<ControlOutcome> {
-    return this.transition(runId, 'paused');
+  /**
+   * Pauses a producing or running run: workers park its items until {@link resume}. A run paused for an endpoint
+   * outage becomes paused by hand: it no longer resumes by itself when the endpoint recovers.
+   */
+  async pause(runId: string): Promise<ControlOutcome> {
+    return RUN_STATE_MACHINE.outcome((await this.redis.eval(PAUSE, 1, this.keys(runId).run)) as string);
+  }
+
+  /**
+   * Pauses a producing or running run because its endpoint has been down longer than the run's
+   * `model.outage.maxMinutes`, once per outage (`downSince` names it): a run resumed by hand during that outage stays
+   * resumed. Returns whether this call paused it.
+   */
+  async pauseForOutage(runId: string, downSince: number, detail: string): Promise<boolean> {
+    return (await this.redis.eval(PAUSE_FOR_OUTAGE, 1, this.keys(runId).run, String(downSince), detail)) === 'ok';
+  }
+
+  /** Resumes a run paused for an outage (not one paused with `s2d pause`); returns whether this call resumed it. */
+  async resumeAfterOutage(runId: string): Promise<boolean> {
+    return (await this.redis.eval(RESUME_AFTER_OUTAGE, 1, this.keys(runId).run)) === 'ok';
+  }
+
+  /**
+   * Reopens a published run so its errored items (`indices`) run again (`s2d retry`): state running, version + 1, the
+   * current manifest kept as `previousManifest`, the done/enqueued bitmaps rebuilt so only these items are left.
+   * `version` is the version the caller read (a concurrent retry is refused). Refused unless the run is published.
+   */
+  async beginRetry(runId: string, version: number, indices: readonly number[]): Promise<ControlOutcome | { ok: false; state: 'stale' }> {
+    const keys = this.keys(runId);
+    const answer = (await this.redis.eval(BEGIN_RETRY, 3, keys.run, keys.done, keys.enqueued, String(version), ...indices.map(String))) as string;
+    if (answer === 'stale') return { ok: false, state: 'stale' };
+    return RUN_STATE_MACHINE.outcome(answer);
   }
 
   /** Resumes a paused run to the state it was paused in. */

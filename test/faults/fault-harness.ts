@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnWorkerProcess, type WorkerProcess } from '../../cli/spawn-worker-process.js';
-import type { RunningSimulator } from '../../infra/simulator/simulator-server.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import { duplicateIndices, type PublishedDataset } from '../helpers/run-fixture.js';
 import { workerEnv } from '../helpers/worker-env.js';
@@ -30,7 +29,7 @@ export interface ScenarioFigures {
  * Accounts a published run: items in and out, duplicates, and paid choices beyond the minimum. `poisoned` items
  * never get a successful call, so they need no choices.
  */
-export function accountRun(scenario: string, dataset: PublishedDataset, simulator: RunningSimulator, choicesBefore: number, poisoned = 0): ScenarioFigures {
+export function accountRun(scenario: string, dataset: PublishedDataset, simulator: { stats(): { completionsReturned: number } }, choicesBefore: number, poisoned = 0): ScenarioFigures {
   const { counts } = dataset.manifest;
   const needed = (counts.inputs - poisoned) * CHOICES_PER_ITEM;
   return {

@@ -31,6 +31,12 @@ describe('AIMD of the fleet-wide in-flight cap (limiter Lua on a real redis-serv
   const succeeded = async (gate: EndpointLimiter): Promise<void> => {
     await (await gate.acquire(0)).succeeded(0);
   };
+  /** `n` requests in flight at once that all succeed: the endpoint is known to serve that many. */
+  const servedAtOnce = async (gate: EndpointLimiter, n: number): Promise<void> => {
+    const leases = await Promise.all(Array.from({ length: n }, () => gate.acquire(0)));
+    await sleep(2);
+    for (const lease of leases) await lease.succeeded(0);
+  };
 
   it('halves the cap on a 429, never below the floor, and starts the success count again', async () => {
     const gate = limiter();
@@ -64,26 +70,91 @@ describe('AIMD of the fleet-wide in-flight cap (limiter Lua on a real redis-serv
     expect(await cap(gate)).toBe(4);
   });
 
-  it('grows by one after a full window of successes, up to the maximum, where the count stops at the cap', async () => {
+  it('slow-starts back to the level of the first cut of a storm (one per success), then grows by one per full window', async () => {
     const gate = limiter();
+    await servedAtOnce(gate, 10);
+    // A storm: two cuts with no success between; the first remembers its level (8, the endpoint served 10), the
+    // second goes on to 4.
+    await sleep(2);
     await rateLimited(gate);
+    await sleep(2);
     await rateLimited(gate);
     expect(await cap(gate)).toBe(4);
     const trajectory: (number | null)[] = [];
-    for (let i = 0; i < 4 + 5 + 6; i++) {
+    for (let i = 0; i < 4 + 8 + 9; i++) {
       await succeeded(gate);
       trajectory.push(await cap(gate));
     }
-    expect(trajectory.slice(0, 4)).toEqual([4, 4, 4, 5]);
-    expect(trajectory[8]).toBe(6);
-    expect(trajectory[14]).toBe(7);
+    expect(trajectory.slice(0, 5)).toEqual([5, 6, 7, 8, 8]);
+    expect(trajectory[10]).toBe(8);
+    expect(trajectory[11]).toBe(9);
+    expect(trajectory[20]).toBe(10);
     expect(await successes(gate)).toBe(0);
+    expect((await gate.snapshot()).trajectory.map((step) => step.why)).toEqual(['429', '429', 'start', 'start', 'start', 'start', 'up', 'up']);
+
+    // The level to come back to is at most what was served: 5 at once, so 5 (not the 8 the first cut left).
+    const modest = limiter();
+    await servedAtOnce(modest, 5);
+    await sleep(2);
+    await rateLimited(modest);
+    await sleep(2);
+    await rateLimited(modest);
+    const back: (number | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      await succeeded(modest);
+      back.push(await cap(modest));
+    }
+    expect(back).toEqual([5, 5, 5]);
+    // Nothing known to have been served (the storm came first): plain AIMD from the floor of the cuts.
+    const unknown = limiter();
+    await rateLimited(unknown);
+    await sleep(2);
+    await rateLimited(unknown);
+    await succeeded(unknown);
+    expect(await cap(unknown)).toBe(4);
 
     const atMax = limiter();
     for (let i = 0; i < 17; i++) await succeeded(atMax);
     expect(await cap(atMax)).toBe(16);
     expect(await successes(atMax)).toBe(16);
     expect((await atMax.snapshot()).trajectory).toEqual([]);
+  });
+
+  it('a success of a request sent before the last cut does not end the series: the storm still slow-starts back to its first level', async () => {
+    const gate = limiter();
+    await servedAtOnce(gate, 10);
+    const straggler = await gate.acquire(0);
+    const late = await gate.acquire(0);
+    await sleep(2);
+    await rateLimited(gate);
+    await straggler.succeeded(0);
+    await sleep(2);
+    await rateLimited(gate);
+    expect(await cap(gate)).toBe(4);
+    // Nor does it regrow the cap mid-storm.
+    await late.succeeded(0);
+    expect(await cap(gate)).toBe(4);
+    const trajectory: (number | null)[] = [];
+    for (let i = 0; i < 4; i++) {
+      await succeeded(gate);
+      trajectory.push(await cap(gate));
+    }
+    expect(trajectory).toEqual([5, 6, 7, 8]);
+  });
+
+  it('a partial storm (successes between the cuts) is plain AIMD: every cut starts a new series, no slow start', async () => {
+    const gate = limiter();
+    await rateLimited(gate);
+    await succeeded(gate);
+    await sleep(2);
+    await rateLimited(gate);
+    expect(await cap(gate)).toBe(4);
+    const trajectory: (number | null)[] = [];
+    for (let i = 0; i < 4; i++) {
+      await succeeded(gate);
+      trajectory.push(await cap(gate));
+    }
+    expect(trajectory).toEqual([4, 4, 4, 5]);
   });
 
   it('clamps a cap stored under other limits into the current bounds', async () => {

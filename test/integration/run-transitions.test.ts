@@ -57,11 +57,13 @@ describe('the run state transition table, enforced in Redis (Lua)', () => {
   async function expectResumeStateOnlyWhilePaused(id: string): Promise<void> {
     const record = await runs.get(id);
     expect(record?.resumeState !== null, `resumeState ${String(record?.resumeState)} in state ${String(record?.state)}`).toBe(record?.state === 'paused');
+    // An outage pause's cause and detail go with it.
+    if (record?.state !== 'paused') expect([record?.pauseCause, record?.pauseDetail]).toEqual([null, null]);
   }
 
-  it('has no way out of failed and published, and only publication out of cancelled', () => {
+  it('has no way out of failed, only s2d retry out of published, and only publication out of cancelled', () => {
     expect(RUN_STATE_TABLE.transitions.failed).toEqual([]);
-    expect(RUN_STATE_TABLE.transitions.published).toEqual([]);
+    expect(RUN_STATE_TABLE.transitions.published).toEqual(['running']);
     expect(RUN_STATE_TABLE.transitions.cancelled).toEqual(['publishing']);
     expect(Object.keys(RUN_STATE_TABLE.transitions).sort()).toEqual([...RUN_STATES].sort());
   });
@@ -160,5 +162,60 @@ describe('the run state transition table, enforced in Redis (Lua)', () => {
     expect(await runs.markPublished(id, 'm')).toEqual({ ok: true, already: false });
     expect(await run.clients.redis.exists(...bitmaps)).toBe(0);
     expect(await runs.get(id)).toMatchObject({ state: 'published', manifestLocation: 'm' });
+  });
+  it('an outage pauses a producing or running run once per outage, and only such a pause is undone by the endpoint recovering', async () => {
+    for (const from of RUN_STATES) {
+      const id = await runIn(from);
+      const paused = await runs.pauseForOutage(id, 1_000, 'endpoint http://x/v1 down since 1970-01-01T00:00:01.000Z');
+      const live = from === 'producing' || from === 'running';
+      expect(paused, `pauseForOutage from ${from}`).toBe(live);
+      expect(await runs.getState(id)).toBe(live ? 'paused' : from);
+      if (live) {
+        expect(await runs.get(id)).toMatchObject({ state: 'paused', resumeState: from, pauseCause: 'outage', pauseDetail: 'endpoint http://x/v1 down since 1970-01-01T00:00:01.000Z' });
+        expect(await runs.resumeAfterOutage(id)).toBe(true);
+        expect(await runs.getState(id)).toBe(from);
+        // The same outage does not pause it again (e.g. after s2d resume); the next one does.
+        expect(await runs.pauseForOutage(id, 1_000, 'again')).toBe(false);
+        expect(await runs.pauseForOutage(id, 2_000, 'next outage')).toBe(true);
+        expect(await runs.resume(id)).toEqual({ ok: true, already: false });
+      }
+      await expectResumeStateOnlyWhilePaused(id);
+    }
+    // A pause by hand is not undone by the endpoint, nor is an outage pause made manual by s2d pause.
+    const manual = await runIn('paused');
+    expect(await runs.resumeAfterOutage(manual)).toBe(false);
+    expect(await runs.get(manual)).toMatchObject({ state: 'paused', pauseCause: null });
+    const madeManual = await runIn('running');
+    await runs.pauseForOutage(madeManual, 5_000, 'endpoint down');
+    expect(await runs.pause(madeManual)).toEqual({ ok: true, already: true });
+    expect(await runs.get(madeManual)).toMatchObject({ state: 'paused', pauseCause: null, pauseDetail: null });
+    expect(await runs.resumeAfterOutage(madeManual)).toBe(false);
+  });
+
+  it('s2d retry reopens only a published run of the version it read: running, next version, bitmaps rebuilt for the retried items', async () => {
+    for (const from of RUN_STATES) {
+      const id = await runIn(from);
+      const outcome = await runs.beginRetry(id, 1, [1]);
+      expect(outcome.ok, `beginRetry from ${from}`).toBe(from === 'published');
+      if (from !== 'published') expect(await runs.getState(id)).toBe(from);
+    }
+    const id = await runIn('producing');
+    await runs.markEnqueued(id, [0, 1, 2]);
+    await runs.setTotal(id, 10);
+    for (let index = 0; index < 10; index++) await runs.markDone(id, index, index === 1 || index === 8 ? 'errored' : 'accepted', ZERO);
+    await runs.beginPublishing(id);
+    await runs.markPublished(id, '/data/x/manifest.json');
+    expect(await runs.beginRetry(id, 2, [1, 8])).toEqual({ ok: false, state: 'stale' });
+    expect(await runs.beginRetry(id, 1, [1, 8])).toEqual({ ok: true, already: false });
+    expect(await runs.get(id)).toMatchObject({ state: 'running', version: 2, previousManifest: '/data/x/manifest.json', manifestLocation: null, done: 8, errored: 0, accepted: 8 });
+    expect(await runs.backlog(id)).toEqual({ state: 'running', queued: 2 });
+    const done = await Promise.all(Array.from({ length: 10 }, (_, index) => runs.isDone(id, index)));
+    expect(done).toEqual([true, false, true, true, true, true, true, true, false, true]);
+    // A second retry of the same version is refused while this one runs; the items finishing complete the run.
+    expect((await runs.beginRetry(id, 1, [1])).ok).toBe(false);
+    expect(await runs.markDone(id, 1, 'accepted', ZERO)).toEqual({ first: true, complete: false });
+    expect(await runs.markDone(id, 8, 'errored', ZERO)).toEqual({ first: true, complete: true });
+    expect(await runs.get(id)).toMatchObject({ done: 10, accepted: 9, errored: 1 });
+    expect(await runs.backlog(id)).toEqual({ state: 'running', queued: 0 });
   });
 });

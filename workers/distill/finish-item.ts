@@ -24,11 +24,15 @@ export interface FinishDeps {
  * Counts the item once, drops its call cache (the durable result now answers any re-run), and hands the run to
  * publication when this was its last item. Every caller that sees the run complete asks for publication, so a
  * caller that died after counting cannot leave the run unpublished.
+ *
+ * An errored item keeps its call cache: the completions it paid for before failing are what `s2d retry` reuses, so a
+ * retry pays only for the calls that never succeeded. The cache expires with its TTL (7 days after its last write,
+ * shared/llm/call-cache.ts); a retry after that pays those calls again.
  */
 export function createFinishItem(deps: FinishDeps): FinishItem {
   return async ({ runId, index }, status, usage, stopped = false) => {
     const { complete } = await deps.runs.markDone(runId, index, status, usage, stopped);
-    await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
+    if (status !== 'errored') await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
     if (complete) {
       await enqueuePublish(deps.publishQueue, runId);
     }

@@ -1,4 +1,6 @@
 import type { Job } from 'bullmq';
+import type { EndpointHealthView } from '../../shared/limits/endpoint-limiter.js';
+import type { OutageOptions } from '../../shared/limits/outage-options.js';
 import type { LlmFailure } from '../../shared/llm/classify-llm-error.js';
 import type { Logger } from '../../shared/logger.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
@@ -16,6 +18,10 @@ export interface FailureContext {
   maxRateLimitRequeues: number;
   runs: RunStore;
   logger: Logger;
+  /** The endpoint's shared health; absent with the limiter off (no circuit breaker). */
+  health?: EndpointHealthView;
+  /** The run's `model.outage` (its `maxMinutes` decides when the run is paused). */
+  outage: OutageOptions;
 }
 
 /**
@@ -23,6 +29,8 @@ export interface FailureContext {
  * to distillation is `fatal-run`: credentials, permissions, the model or the account's quota — every other item
  * would fail the same way, one request each — so the run fails now with the reason and workers skip its remaining
  * items without calling the LLM. A run already stopped (cancel, budget) is not failed: it publishes what it has.
+ * Also particular: once its endpoint has been down `model.outage.maxMinutes`, the run is paused (once per outage),
+ * with the reason for `s2d status`; it resumes by itself when the endpoint recovers (workers/endpoint-recovery.ts).
  */
 export function handleLlmFailure(context: FailureContext): Promise<FailureDecision> {
   const { runId, index, logger } = context;
@@ -36,6 +44,16 @@ export function handleLlmFailure(context: FailureContext): Promise<FailureDecisi
     onFatalRun: async (reason) => {
       const outcome = await context.runs.fail(runId, `the LLM endpoint refuses this run: ${reason}`);
       if (outcome.ok && !outcome.already) logger.error({ runId, index, reason }, 'run failed: the LLM endpoint refuses it');
+    },
+    ...(context.health === undefined ? {} : { health: context.health }),
+    onEndpointDown: async (downSince, downForMs) => {
+      const health = context.health;
+      if (health === undefined || downForMs < context.outage.maxMinutes * 60_000) return;
+      const detail = `endpoint ${health.baseUrl} down since ${new Date(downSince).toISOString()}`;
+      if (await context.runs.pauseForOutage(runId, downSince, detail)) {
+        await health.notePausedRun(runId);
+        logger.warn({ runId, endpoint: health.baseUrl, downSince: new Date(downSince).toISOString(), maxMinutes: context.outage.maxMinutes }, `run paused: ${detail}`);
+      }
     },
   });
 }

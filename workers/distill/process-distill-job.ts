@@ -15,6 +15,7 @@ import { handleLlmFailure } from './handle-llm-failure.js';
 import { runItemProgram } from './run-item-program.js';
 import { applyRunControl } from './run-control-gate.js';
 import { itemSampler } from '../endpoint-access.js';
+import { attemptsUsed, settleSuspect } from '../outage-parking.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -66,16 +67,27 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
   const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy: spec.strategy };
   // Each paid request is counted atomically with the run's budget check: the request that reaches the budget stops
   // the run.
-  const sampler = itemSampler(context, new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)), async (usage, response) => {
-    await deps.runs.countRequest(payload.runId, usage, spec.budget);
-    if (response.unrecognisedBySimulator) await deps.runs.countUnrecognisedBySimulator(payload.runId);
-  });
+  const sampler = itemSampler(
+    context,
+    new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
+    async (usage, response) => {
+      await deps.runs.countRequest(payload.runId, usage, spec.budget);
+      if (response.unrecognisedBySimulator) await deps.runs.countUnrecognisedBySimulator(payload.runId);
+    },
+    `${payload.runId}#${payload.index}`,
+  );
+  // An outage-class failure of an earlier execution is judged now: the item's own fault may have been its last attempt.
+  const exhausted = await settleSuspect(job, token, context.health, job.opts.attempts ?? spec.maxAttempts);
+  if (exhausted !== null) {
+    deps.logger.warn({ runId: payload.runId, index: payload.index, attempts: exhausted.attempts, reason: exhausted.reason }, 'item errored');
+    return erroredResult(payload, { strategy: spec.strategy, reason: exhausted.reason, attempts: exhausted.attempts, elapsedMs: Date.now() - started });
+  }
   try {
     const curated = await runItemProgram(context, payload, sampler);
     return { ...base, ...curated, elapsedMs: Date.now() - started };
   } catch (error) {
     const failure = classifyLlmError(error);
-    const attempts = job.attemptsMade + 1;
+    const attempts = attemptsUsed(job) + 1;
     const decision = await handleLlmFailure({
       job,
       token,
@@ -85,6 +97,8 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
       maxRateLimitRequeues: context.limits.maxRateLimitRequeues,
       runs: deps.runs,
       logger: deps.logger,
+      ...(context.health === undefined ? {} : { health: context.health }),
+      outage: context.outage,
     });
     if (decision.action === 'retry') throw error;
     deps.logger.warn({ runId: payload.runId, index: payload.index, attempts, reason: decision.reason }, 'item errored');

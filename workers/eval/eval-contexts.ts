@@ -3,7 +3,7 @@ import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
 import type { ResolvedEvalSpec } from '../../shared/eval/eval-spec.js';
-import type { RequestGate } from '../../shared/limits/endpoint-limiter.js';
+import type { EndpointHealthView, RequestGate } from '../../shared/limits/endpoint-limiter.js';
 import type { EndpointLimits } from '../../shared/limits/endpoint-limits.js';
 import type { NSupport } from '../../shared/llm/openai-sampler.js';
 import type { Strategy } from '../../shared/strategies/strategy.js';
@@ -19,6 +19,8 @@ export interface EvalContext {
   client: OpenAI;
   /** The fleet-wide limiter of the eval's endpoint + model (shared with distill runs on it); absent without Redis. */
   gate?: RequestGate;
+  /** The endpoint's shared health (the same limiter); absent without Redis. */
+  health?: EndpointHealthView;
   limits: EndpointLimits;
   nSupport: NSupport;
   store: ArtifactStore;
@@ -56,13 +58,14 @@ export class EvalContexts {
 }
 
 export function buildEvalContext(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv = process.env, limiterStore?: LimiterStore): EvalContext {
-  const { client, gate, limits } = endpointAccess(spec.model, env, limiterStore);
+  const { client, gate, health, limits } = endpointAccess(spec.model, env, limiterStore);
   return {
     spec,
     strategy: getStrategy(spec.strategy),
     templates: resolveTemplates(spec.templates).templates,
     client,
     ...(gate === undefined ? {} : { gate }),
+    ...(health === undefined ? {} : { health }),
     limits,
     nSupport: { honoured: undefined },
     store: openArtifactStore(spec.output.dir, env),

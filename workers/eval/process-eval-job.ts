@@ -20,6 +20,7 @@ import type { EvalContext, EvalContexts } from './eval-contexts.js';
 import { finaliseEval } from './finalise-eval.js';
 import { strategyContext } from '../../shared/strategies/strategy.js';
 import { itemSampler } from '../endpoint-access.js';
+import { attemptsUsed, settleSuspect } from '../outage-parking.js';
 
 export interface EvalDeps {
   redis: Redis;
@@ -98,7 +99,17 @@ export function erroredRecord(payload: Pick<EvalJob, 'index' | 'id' | 'answerTyp
 async function computeRecord(deps: EvalDeps, context: EvalContext, payload: EvalJob, job: Job, token: string | undefined): Promise<EvalItemRecord> {
   const started = performance.now();
   const base = { index: payload.index, id: payload.id, answerType: payload.answerType };
-  const sampler = itemSampler(context, new RedisItemCallCache(deps.redis, evalItemCacheKey(deps.prefix, payload.evalId, payload.index)));
+  const sampler = itemSampler(
+    context,
+    new RedisItemCallCache(deps.redis, evalItemCacheKey(deps.prefix, payload.evalId, payload.index)),
+    undefined,
+    `eval:${payload.evalId}#${payload.index}`,
+  );
+  const exhausted = await settleSuspect(job, token, context.health, job.opts.attempts ?? 1);
+  if (exhausted !== null) {
+    deps.logger.warn({ evalId: payload.evalId, index: payload.index, attempts: exhausted.attempts, reason: exhausted.reason }, 'eval item errored');
+    return erroredRecord(payload, exhausted.reason, Math.round(performance.now() - started));
+  }
   try {
     const { chains, extra } = await runEvalProgram(context, payload, sampler);
     const ordered = [...chains].sort((a, b) => a.sampleIndex - b.sampleIndex);
@@ -126,8 +137,9 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
       ...(consistent === undefined ? {} : { consistent }),
     };
   } catch (error) {
-    const attempts = job.attemptsMade + 1;
-    // The fleet's one failure policy: a 429 re-queues without using an attempt (throws DelayedError).
+    const attempts = attemptsUsed(job) + 1;
+    // The fleet's one failure policy: a 429 re-queues without using an attempt, an outage parks the item (both throw
+    // DelayedError). An eval is never paused for an outage: its items wait for the endpoint however long it is down.
     const decision = await decideLlmFailure({
       job,
       token,
@@ -136,6 +148,7 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
       logger: deps.logger,
       logFields: { evalId: payload.evalId, index: payload.index },
       onFatalRun: (reason) => deps.evals.markRefused(payload.evalId, reason),
+      ...(context.health === undefined ? {} : { health: context.health }),
     });
     if (decision.action === 'retry') throw error;
     deps.logger.warn({ evalId: payload.evalId, index: payload.index, attempts, reason: decision.reason }, 'eval item errored');

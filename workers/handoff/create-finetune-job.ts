@@ -45,7 +45,7 @@ export async function findOrCreateFinetuneJob(input: CreateFinetuneJobInput): Pr
   if (claimed === null) return null;
 
   if (input.manifest.counts.train === 0) throw new ShardMismatchError('the dataset has no training examples; nothing to fine-tune on');
-  const folder = datasetFolder(input.manifest.name, runId);
+  const folder = datasetFolder(input.manifest.name, runId, input.manifest.version);
   const shards = (role: 'train' | 'validation') => input.manifest.files.filter((f) => f.role === role);
   let trainFileId = input.recorded?.trainFileId ?? null;
   if (trainFileId === null) {

@@ -60,7 +60,7 @@ export async function startHandoff(input: StartHandoffInput): Promise<'none' | '
     const payload = buildFinetunePayload({
       manifest: input.manifest,
       manifestUri: input.manifestLocation,
-      locate: (path) => input.store.locate(`${datasetFolder(spec.name, runId)}/${path}`),
+      locate: (path) => input.store.locate(`${datasetFolder(spec.name, runId, input.manifest.version)}/${path}`),
       baseModel: handoff.baseModel,
       hyperparameters: handoff.hyperparameters,
     });

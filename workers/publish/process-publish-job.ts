@@ -9,6 +9,7 @@ import type { QueueRegistry } from '../../shared/queue/queue-registry.js';
 import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
 import { startHandoff } from '../handoff/start-handoff.js';
 import type { RunContext, RunContexts } from '../run-context.js';
+import { holdWhileEndpointDown } from './publish-endpoint-check.js';
 
 export interface PublishDeps {
   runs: RunStore;
@@ -24,16 +25,16 @@ export interface PublishDeps {
  * a retry after a crash rewrites the same shards, and a run whose manifest exists is left as it is — but still gets
  * its hand-off, which may not have started before the crash.
  */
-export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise<string> {
-  return async (job) => {
+export function createPublishProcessor(deps: PublishDeps): (job: Job, token?: string) => Promise<string> {
+  return async (job, token) => {
     const { runId } = publishJobSchema.parse(job.data);
     const run = await deps.runs.get(runId);
     if (run === null) throw new Error(`run ${runId} is not registered`);
     if (run.state === 'published') {
       if (handoffOf(run.spec).kind !== 'none') {
         const context = await deps.contexts.get(runId);
-        const manifest = await readManifest(context, runId);
-        await handOff(deps, job, run, context, manifest, run.manifestLocation ?? context.store.locate(manifestKey(context.spec.name, runId)));
+        const manifest = await readManifest(context, runId, run.version);
+        await handOff(deps, job, run, context, manifest, run.manifestLocation ?? context.store.locate(manifestKey(context.spec.name, runId, run.version)));
       }
       return 'already-published';
     }
@@ -41,6 +42,8 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
     if (run.total === null || run.done !== run.total) {
       throw new Error(`run ${runId} is not complete (${run.done} of ${run.total ?? '?'} items done)`);
     }
+    // Parks the job (no attempt used) while the run's endpoint is down.
+    if (run.state !== 'publishing') await holdWhileEndpointDown(await deps.contexts.get(runId), job, token, deps.logger);
     // The transition table decides whether this run may publish: a failed run (its endpoint refused it, or an
     // earlier publication failed for good) ends without a dataset even when its last items finish afterwards.
     const begun = await deps.runs.beginPublishing(runId);
@@ -59,6 +62,8 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
         runId,
         results: () => context.results.readAll(runId, total),
         templateVersions: context.templateVersions,
+        version: run.version,
+        ...(run.previousManifest === null ? {} : { previousManifest: run.previousManifest }),
       });
     } catch (error) {
       // After the last attempt the run has an end state a person (and `submit --wait`) can see, with the reason.
@@ -70,7 +75,7 @@ export function createPublishProcessor(deps: PublishDeps): (job: Job) => Promise
       throw error;
     }
     const { manifest, created } = published;
-    const manifestLocation = context.store.locate(manifestKey(context.spec.name, runId));
+    const manifestLocation = context.store.locate(manifestKey(context.spec.name, runId, run.version));
     const marked = await deps.runs.markPublished(runId, manifestLocation);
     if (!marked.ok) {
       // Nothing else moves a publishing run while its one publish job runs; should it happen, the state stands.
@@ -122,8 +127,8 @@ function isLastAttempt(job: Job): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
-async function readManifest(context: RunContext, runId: string): Promise<Manifest> {
-  const key = manifestKey(context.spec.name, runId);
+async function readManifest(context: RunContext, runId: string, version: number): Promise<Manifest> {
+  const key = manifestKey(context.spec.name, runId, version);
   const bytes = await context.store.get(key);
   if (bytes === null) throw new Error(`run ${runId} is published but ${context.store.locate(key)} is missing`);
   return parseManifest(bytes, context.store.locate(key));

@@ -46,6 +46,16 @@ describe('manifest', () => {
     expect(parseManifest(new TextEncoder().encode(serializeManifest(manifest)))).toEqual(manifest);
   });
 
+  it('a retried run\'s version links the previous manifest: version and previousManifest go together', () => {
+    const v2 = buildManifest({ ...fields(), version: 2, previousManifest: '/data/demo/run-1/manifest.json' });
+    expect(parseManifest(serializeManifest(v2))).toMatchObject({ version: 2, previousManifest: '/data/demo/run-1/manifest.json' });
+    expect(buildManifest(fields()).version).toBeUndefined();
+    expect(issuesOf(() => buildManifest({ ...fields(), version: 2 }))).toEqual([
+      'previousManifest: version and previousManifest go together (a retried run links the version before it)',
+    ]);
+    expect(issuesOf(() => buildManifest({ ...fields(), version: 1, previousManifest: 'm' }))[0]).toMatch(/^version: /);
+  });
+
   it('refuses counts that do not reconcile, naming each mismatch', () => {
     const f = fields();
     f.counts.inputs = 11;

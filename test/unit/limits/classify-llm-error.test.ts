@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { classifyLlmError } from '../../../shared/llm/classify-llm-error.js';
+import { EndpointDownError } from '../../../shared/limits/endpoint-down-error.js';
+import { classifyLlmError, endpointAnswered } from '../../../shared/llm/classify-llm-error.js';
 
 function apiError(status: number, body: { message: string; code?: string; type?: string }, headers: Record<string, string> = {}): APIError {
   return APIError.generate(status, { error: body }, undefined, new Headers(headers));
@@ -17,9 +18,9 @@ describe('classifyLlmError', () => {
     [408, 'retry'],
     [409, 'retry'],
     [500, 'retry'],
-    [502, 'retry'],
-    [503, 'retry'],
-    [504, 'retry'],
+    [502, 'outage'],
+    [503, 'outage'],
+    [504, 'outage'],
   ])('status %i is %s', (status, kind) => {
     expect(classifyLlmError(apiError(status, { message: 'nope' })).kind).toBe(kind);
   });
@@ -35,10 +36,19 @@ describe('classifyLlmError', () => {
     expect(classifyLlmError(apiError(429, { message: 'Quota exceeded for requests per minute. Try again later.' })).kind).toBe('rate-limited');
   });
 
-  it('connection errors and timeouts are retried', () => {
-    expect(classifyLlmError(new APIConnectionError({ message: 'ECONNRESET' })).kind).toBe('retry');
-    expect(classifyLlmError(new APIConnectionTimeoutError()).kind).toBe('retry');
+  it('connection errors and timeouts are outage-class (an unknown error is retried); only an HTTP status means the server answered', () => {
+    expect(classifyLlmError(new APIConnectionError({ message: 'ECONNREFUSED' })).kind).toBe('outage');
+    expect(classifyLlmError(new APIConnectionTimeoutError()).kind).toBe('outage');
     expect(classifyLlmError(new Error('socket hang up')).kind).toBe('retry');
+    expect(endpointAnswered(new APIConnectionError({ message: 'ECONNRESET' }))).toBe(false);
+    expect(endpointAnswered(new Error('x'))).toBe(false);
+    expect(endpointAnswered(apiError(500, { message: 'boom' }))).toBe(true);
+  });
+
+  it('the limiter refusing a down endpoint parks the item until the next probe', () => {
+    const failure = classifyLlmError(new EndpointDownError('http://llm/v1', 1_000, 9_000, 5_000));
+    expect(failure).toMatchObject({ kind: 'endpoint-down', downSince: 1_000, downForMs: 4_000, retryInMs: 4_000 });
+    expect(failure.reason).toContain('http://llm/v1 is down since 1970-01-01T00:00:01.000Z');
   });
 
   it('redacts credentials an endpoint echoes in its error text', () => {
