@@ -8,7 +8,7 @@ import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { createRunFixture, type RunFixture } from '../helpers/run-fixture.js';
 import { workerEnv } from '../helpers/worker-env.js';
 import { accountRun, CHOICES_PER_ITEM, reportScenario, SAMPLES, SAMPLING, waitForDone, WORKER_CONCURRENCY, WorkerFleet } from './fault-harness.js';
-import { endpointHealth, ProgressTrace, reportOutage, SwitchableEndpoint } from './outage-harness.js';
+import { endpointHealth, ProgressTrace, reportOutage, SwitchableEndpoint, submitAndReachSteadyRate } from './outage-harness.js';
 
 const redisUrl = inject('redisUrl');
 const exec = promisify(execFile);
@@ -41,13 +41,7 @@ describe('fault (long): minutes of outage, 503s and 429s', () => {
     try {
       for (let i = 0; i < workers; i++) fleet.spawn();
       const before = endpoint.totals();
-      await run.submit();
-      trace.start();
-      await waitForDone(run.clients.runs, run.spec.runId, 20);
-      const steadyFrom = Date.now();
-      await waitForDone(run.clients.runs, run.spec.runId, 70, 120_000);
-      const downAt = Date.now();
-      const preRate = trace.rate(steadyFrom, downAt);
+      const { faultAt: downAt, preRate } = await submitAndReachSteadyRate(run, trace);
       await endpoint.stop('refused');
       let pausedAfterMs: number | null = null;
       let statusText = '';
@@ -111,13 +105,7 @@ describe('fault (long): minutes of outage, 503s and 429s', () => {
     try {
       for (let i = 0; i < workers; i++) fleet.spawn();
       const before = endpoint.totals();
-      await run.submit();
-      trace.start();
-      await waitForDone(run.clients.runs, run.spec.runId, 20);
-      const steadyFrom = Date.now();
-      await waitForDone(run.clients.runs, run.spec.runId, 70, 120_000);
-      const stormAt = Date.now();
-      const preRate = trace.rate(steadyFrom, stormAt);
+      const { faultAt: stormAt, preRate } = await submitAndReachSteadyRate(run, trace);
       const at503 = endpoint.totals().byStatus['503'] ?? 0;
       endpoint.simulator.setFaults({ rate503: 1 });
       await sleep(60_000);

@@ -3,8 +3,8 @@ import { DEFAULT_OUTAGE_OPTIONS } from '../../shared/limits/outage-options.js';
 import { maxProbesWithin } from '../../shared/limits/outage-schedule.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../helpers/run-fixture.js';
-import { accountRun, CHOICES_PER_ITEM, reportScenario, SAMPLING, SAMPLES, waitForDone, WORKER_CONCURRENCY, WorkerFleet } from './fault-harness.js';
-import { endpointHealth, ProgressTrace, reportOutage, SwitchableEndpoint } from './outage-harness.js';
+import { accountRun, CHOICES_PER_ITEM, reportScenario, SAMPLING, SAMPLES, WORKER_CONCURRENCY, WorkerFleet } from './fault-harness.js';
+import { endpointHealth, ProgressTrace, reportOutage, SwitchableEndpoint, submitAndReachSteadyRate } from './outage-harness.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const redisUrl = inject('redisUrl');
@@ -35,13 +35,7 @@ describe('fault: the LLM endpoint is down mid-run and comes back', () => {
     try {
       for (let i = 0; i < WORKERS; i++) fleet.spawn();
       const before = endpoint.totals();
-      await run.submit();
-      trace.start();
-      await waitForDone(run.clients.runs, run.spec.runId, 20);
-      const steadyFrom = Date.now();
-      await waitForDone(run.clients.runs, run.spec.runId, 70, 120_000);
-      const downAt = Date.now();
-      const preRate = trace.rate(steadyFrom, downAt);
+      const { faultAt: downAt, preRate } = await submitAndReachSteadyRate(run, trace);
       await endpoint.stop('reset');
       let sawDown = false;
       while (Date.now() - downAt < 20_000) {

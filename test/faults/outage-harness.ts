@@ -5,6 +5,7 @@ import { endpointId } from '../../shared/limits/endpoint-limiter.js';
 import { limiterKeys, readEndpointHealth, type EndpointHealth } from '../../shared/limits/endpoint-health.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import type { RunFixture } from '../helpers/run-fixture.js';
+import { waitForDone } from './fault-harness.js';
 
 /** A run's endpoint health as the fleet shares it in Redis (read-only). */
 export function endpointHealth(run: Pick<RunFixture, 'clients' | 'prefix' | 'spec'>): Promise<EndpointHealth> {
@@ -173,4 +174,18 @@ export function reportOutage(row: { kind: string; lengthS: number; erroredByOuta
   console.info(
     `outage-table | ${row.kind} | ${row.lengthS.toFixed(1)} s | errored by the outage ${row.erroredByOutage} | requests during the outage ${row.sentDuringOutage} (bound ${row.bound}) | to full speed ${speed}${row.notes === undefined ? '' : ` | ${row.notes}`}`,
   );
+}
+
+/**
+ * Submits the run and lets it reach full speed before a fault: 20 items done as warm-up, then the rate measured until
+ * 70 are done. Returns when the fault may begin (`faultAt`, ms) and the pre-fault rate (items/s).
+ */
+export async function submitAndReachSteadyRate(run: Pick<RunFixture, 'clients' | 'spec' | 'submit'>, trace: ProgressTrace): Promise<{ faultAt: number; preRate: number }> {
+  await run.submit();
+  trace.start();
+  await waitForDone(run.clients.runs, run.spec.runId, 20);
+  const steadyFrom = Date.now();
+  await waitForDone(run.clients.runs, run.spec.runId, 70, 120_000);
+  const faultAt = Date.now();
+  return { faultAt, preRate: trace.rate(steadyFrom, faultAt) };
 }
