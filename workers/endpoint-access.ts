@@ -6,6 +6,8 @@ import { outageOptionsSchema, type OutageOptions } from '../shared/limits/outage
 import type { CallCache } from '../shared/llm/call-cache.js';
 import { createOpenAiClient, OpenAiSampler, type NSupport, type OpenAiSamplerOptions } from '../shared/llm/openai-sampler.js';
 import { registerSecret } from '../shared/redact-secrets.js';
+import { authorizeEndpoint } from '../shared/trust/authorize-endpoint.js';
+import type { EndpointGrants } from '../shared/trust/endpoint-grants.js';
 
 /** Where the endpoint limiters keep their shared state. */
 export interface LimiterStore {
@@ -30,13 +32,19 @@ export interface EndpointAccess {
 /**
  * The client and fleet-wide request gate of a spec's model, the same for distill and eval jobs: one limiter per
  * endpoint + model in Redis, so a distillation run and an evaluation against the same endpoint share its budget.
+ * The endpoint and its key are checked against `grants` first (the worker operator's, never the spec's): the key
+ * sent is the one the grants bind to the endpoint, and a refused endpoint gets no client at all.
+ *
+ * @throws {TrustRefusal} for an endpoint or key variable the grants do not allow.
  */
 export function endpointAccess(
-  model: { name: string; baseUrl: string; apiKeyEnv: string; timeoutMs: number; limits?: unknown; outage?: unknown },
+  model: { name: string; baseUrl: string; apiKeyEnv?: string | undefined; timeoutMs: number; limits?: unknown; outage?: unknown },
   env: NodeJS.ProcessEnv,
   limiterStore: LimiterStore | undefined,
+  grants: EndpointGrants,
 ): EndpointAccess {
-  const apiKey = env[model.apiKeyEnv];
+  const keyEnv = authorizeEndpoint(grants, model, 'model');
+  const apiKey = keyEnv === undefined ? undefined : env[keyEnv];
   // Specs are stored as submitted; one stored by an older submitter has no limits yet.
   const limits = endpointLimitsSchema.parse(model.limits ?? {});
   const outage = outageOptionsSchema.parse(model.outage ?? {});

@@ -14,6 +14,7 @@ import { curationMethodOf } from '../shared/curation/curation-method.js';
 import { getStrategy, resolveTemplates, templatesUsedBy } from '../shared/strategies/strategy-registry.js';
 import type { TemplateSet } from '../shared/strategies/templates.js';
 import { templatesForAnswerType } from '../shared/strategies/judge-template-names.js';
+import { readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
 export interface RunContext {
@@ -46,6 +47,8 @@ export class RunContexts {
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
     private readonly limiterStore?: LimiterStore,
+    /** What the worker's operator allows runs to do (endpoints and keys, output locations); never from the spec. */
+    readonly trust: TrustPolicy = readTrustPolicy(env),
   ) {}
 
   get(runId: string): Promise<RunContext> {
@@ -70,7 +73,7 @@ export class RunContexts {
     if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(outputLocation(spec), this.env);
-    const { client, gate, health, limits, outage } = endpointAccess(spec.model, this.env, this.limiterStore);
+    const { client, gate, health, limits, outage } = endpointAccess(spec.model, this.env, this.limiterStore, this.trust.endpoints);
     return {
       spec,
       strategy: getStrategy(spec.strategy),

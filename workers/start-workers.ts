@@ -19,6 +19,7 @@ import { createEvalProcessor } from './eval/process-eval-job.js';
 import { sweepFailedEvalJobs } from './eval/sweep-failed-eval-jobs.js';
 import { RunContexts } from './run-context.js';
 import { createHealthChangeHandler } from './endpoint-recovery.js';
+import { describeTrustPolicy, readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -29,6 +30,8 @@ export interface WorkerOptions {
   stalledIntervalMs: number;
   /** Admit LLM requests through the fleet-wide endpoint limiter. Default true. */
   endpointLimiter?: boolean;
+  /** What run specs may make this worker do (endpoints and keys, output locations, programs). Default: from process.env. */
+  trust?: TrustPolicy;
   logger: Logger;
 }
 
@@ -48,6 +51,7 @@ export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger)
     lockDurationMs: env.S2D_LOCK_DURATION_MS,
     stalledIntervalMs: env.S2D_STALLED_INTERVAL_MS,
     endpointLimiter: env.S2D_ENDPOINT_LIMITER === 'on',
+    trust: readTrustPolicy(process.env),
     logger,
   };
 }
@@ -71,7 +75,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix));
   const onHealthChange = createHealthChangeHandler({ redis, runs, queues: [distillQueue, evalQueue], logger });
   const limiterStore = options.endpointLimiter === false ? undefined : { redis, prefix, onHealthChange };
-  const contexts = new RunContexts(runs, process.env, limiterStore);
+  const trust = options.trust ?? readTrustPolicy(process.env);
+  const contexts = new RunContexts(runs, process.env, limiterStore, trust);
   const finish = createFinishItem({ redis, prefix, runs, publishQueue });
   const common = {
     connection: redis,
@@ -91,7 +96,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common, concurrency: 2 });
   // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
   const evals = new EvalRunStore(redis, prefix);
-  const evalContexts = new EvalContexts(evals, process.env, limiterStore);
+  const evalContexts = new EvalContexts(evals, process.env, limiterStore, trust);
   const evaluate = new Worker(EVAL_QUEUE, createEvalProcessor({ redis, prefix, evals, contexts: evalContexts, logger }), {
     ...common,
     concurrency: options.concurrency,
@@ -122,7 +127,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   };
   sweep();
   const sweeper = setInterval(sweep, options.stalledIntervalMs);
-  logger.info({ prefix, concurrency: options.concurrency }, 'worker started');
+  logger.info({ prefix, concurrency: options.concurrency, trust: describeTrustPolicy(trust) }, 'worker started');
   void checkRedisSettings(redis).then(
     (warnings) => {
       for (const warning of warnings) logger.warn(warning);

@@ -1,3 +1,4 @@
+import { submitterGrants } from '../../shared/trust/endpoint-grants.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
@@ -44,7 +45,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, env.S2D_PREFIX));
   const evals = new EvalRunStore(clients.redis, env.S2D_PREFIX);
   try {
-    const context = buildEvalContext(spec);
+    const context = buildEvalContext(spec, submitterGrants(spec.model));
     const outcome = await submitEval(spec, { evals, evalQueue, store: context.store }).catch((error: unknown) => {
       if (error instanceof EvalSetError) throw new CliError(error.message, 2);
       throw error;

@@ -16,6 +16,7 @@ import { runItemProgram } from './run-item-program.js';
 import { applyRunControl } from './run-control-gate.js';
 import { itemSampler } from '../endpoint-access.js';
 import { attemptsUsed, settleSuspect } from '../outage-parking.js';
+import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -52,7 +53,16 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
     }
     // Paused: parked without using an attempt; cancelled: recorded as a stopped reject without an LLM call.
     if ((await applyRunControl(run, payload, job, token, deps)) === 'stopped') return 'stopped';
-    const context = await deps.contexts.get(runId);
+    let context: RunContext;
+    try {
+      context = await deps.contexts.get(runId);
+    } catch (error) {
+      if (!(error instanceof TrustRefusal)) throw error;
+      // Every worker sharing the policy would refuse it too: the run fails now with the field named, before any call.
+      const outcome = await deps.runs.fail(runId, error.message);
+      if (outcome.ok && !outcome.already) deps.logger.error({ runId, field: error.field }, error.message);
+      return 'run-failed';
+    }
     // An earlier execution may have stored its result and died before counting it: that result stands.
     const result = (await context.results.get(runId, index)) ?? (await context.results.putOnce(runId, await computeResult(deps, context, payload, job, token)));
     await deps.finish(payload, result.status, result.usage);

@@ -3,7 +3,8 @@ import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { Logger } from '../../shared/logger.js';
 import { distillJobSchema } from '../../shared/queue/job-payloads.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
-import type { RunContexts } from '../run-context.js';
+import type { RunContext, RunContexts } from '../run-context.js';
+import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 import type { FinishItem } from './finish-item.js';
 
 export interface SweepDeps {
@@ -34,8 +35,8 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
     }
     const payload = parsed.data;
     const run = await deps.runs.get(payload.runId);
-    if (run !== null && run.state !== 'published') {
-      const context = await deps.contexts.get(payload.runId);
+    const context = run === null || run.state === 'published' ? null : await contextUnlessRefused(deps, payload.runId);
+    if (context !== null) {
       // putOnce: a result stored before the failure stands (the job may have died between storing and counting it).
       const attempts = Math.max(job.attemptsMade, 1);
       const result = await context.results.putOnce(
@@ -54,4 +55,15 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
     await job.remove().catch(() => undefined);
   }
   return recorded;
+}
+
+/** The run's context; null when the trust policy refuses the run, which then fails (its items are not recorded). */
+async function contextUnlessRefused(deps: SweepDeps, runId: string): Promise<RunContext | null> {
+  try {
+    return await deps.contexts.get(runId);
+  } catch (error) {
+    if (!(error instanceof TrustRefusal)) throw error;
+    await deps.runs.fail(runId, error.message);
+    return null;
+  }
 }

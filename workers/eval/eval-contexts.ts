@@ -10,13 +10,20 @@ import type { Strategy } from '../../shared/strategies/strategy.js';
 import { getStrategy, resolveTemplates } from '../../shared/strategies/strategy-registry.js';
 import type { TemplateSet } from '../../shared/strategies/templates.js';
 import { endpointAccess, type LimiterStore } from '../endpoint-access.js';
+import type { EndpointGrants } from '../../shared/trust/endpoint-grants.js';
+import { readTrustPolicy, type TrustPolicy } from '../../shared/trust/trust-policy.js';
+import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 
 /** What a worker derives from an eval's spec, once per eval and process. */
 export interface EvalContext {
   spec: ResolvedEvalSpec;
   strategy: Strategy;
   templates: TemplateSet;
-  client: OpenAI;
+  /**
+   * Null when the workers' trust policy refuses the eval's endpoint or key: nothing is sent to it, and the eval is
+   * marked refused (`refusedBy`), so its items are recorded errored with the reason and it still finalises.
+   */
+  client: OpenAI | null;
   /** The fleet-wide limiter of the eval's endpoint + model (shared with distill runs on it); absent without Redis. */
   gate?: RequestGate;
   /** The endpoint's shared health (the same limiter); absent without Redis. */
@@ -36,6 +43,8 @@ export class EvalContexts {
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
     private readonly limiterStore?: LimiterStore,
+    /** What the worker's operator allows evals to do (endpoints and keys, output locations); never from the spec. */
+    readonly trust: TrustPolicy = readTrustPolicy(env),
   ) {}
 
   get(evalId: string): Promise<EvalContext> {
@@ -53,12 +62,19 @@ export class EvalContexts {
   private async build(evalId: string): Promise<EvalContext> {
     const spec = await this.evals.getSpec(evalId);
     if (spec === null) throw new Error(`eval ${evalId} is not registered in this Redis/prefix`);
-    return buildEvalContext(spec, this.env, this.limiterStore);
+    try {
+      return buildEvalContext(spec, this.trust.endpoints, this.env, this.limiterStore);
+    } catch (error) {
+      if (!(error instanceof TrustRefusal)) throw error;
+      await this.evals.markRefused(evalId, error.message);
+      return refusedEvalContext(spec, this.env);
+    }
   }
 }
 
-export function buildEvalContext(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv = process.env, limiterStore?: LimiterStore): EvalContext {
-  const { client, gate, health, limits } = endpointAccess(spec.model, env, limiterStore);
+/** @throws {TrustRefusal} for an endpoint or key variable `grants` do not allow. */
+export function buildEvalContext(spec: ResolvedEvalSpec, grants: EndpointGrants, env: NodeJS.ProcessEnv = process.env, limiterStore?: LimiterStore): EvalContext {
+  const { client, gate, health, limits } = endpointAccess(spec.model, env, limiterStore, grants);
   return {
     spec,
     strategy: getStrategy(spec.strategy),
@@ -67,6 +83,19 @@ export function buildEvalContext(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv 
     ...(gate === undefined ? {} : { gate }),
     ...(health === undefined ? {} : { health }),
     limits,
+    nSupport: { honoured: undefined },
+    store: openArtifactStore(spec.output.dir, env),
+  };
+}
+
+/** The context of an eval whose endpoint the trust policy refuses: its store, and no client. */
+function refusedEvalContext(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv): EvalContext {
+  return {
+    spec,
+    strategy: getStrategy(spec.strategy),
+    templates: resolveTemplates(spec.templates).templates,
+    client: null,
+    limits: spec.model.limits,
     nSupport: { honoured: undefined },
     store: openArtifactStore(spec.output.dir, env),
   };

@@ -29,7 +29,8 @@ async function readLabels(store: ArtifactStore, evalId: string): Promise<Map<num
 /** How the simulator signs its /v1/models entries (infra/simulator's SIMULATOR_FINGERPRINT; workers do not import infra). */
 const SIMULATOR_FINGERPRINT = 's2d-simulator';
 
-async function isSimulator(client: OpenAI): Promise<boolean | null> {
+async function isSimulator(client: OpenAI | null): Promise<boolean | null> {
+  if (client === null) return null;
   try {
     const page = await client.models.list();
     return page.data.some((model) => model.owned_by === SIMULATOR_FINGERPRINT);
@@ -44,7 +45,7 @@ async function isSimulator(client: OpenAI): Promise<boolean | null> {
  */
 export async function finaliseEval(
   spec: ResolvedEvalSpec,
-  deps: { store: ArtifactStore; evals: EvalRunStore; client: OpenAI; total: number },
+  deps: { store: ArtifactStore; evals: EvalRunStore; client: OpenAI | null; total: number },
 ): Promise<EvalResult> {
   const key = evalResultKey(spec.evalId);
   if (await deps.store.exists(key)) return parseEvalResult(await readJson(deps.store, key), deps.store.locate(key));

@@ -99,8 +99,12 @@ export function erroredRecord(payload: Pick<EvalJob, 'index' | 'id' | 'answerTyp
 async function computeRecord(deps: EvalDeps, context: EvalContext, payload: EvalJob, job: Job, token: string | undefined): Promise<EvalItemRecord> {
   const started = performance.now();
   const base = { index: payload.index, id: payload.id, answerType: payload.answerType };
+  const { client } = context;
+  // An eval refused by the trust policy is marked refused before its context exists, so its items take the refusedBy
+  // path; this only guards the type.
+  if (client === null) return erroredRecord(payload, "not run: the workers' trust policy refuses this eval's endpoint", 0);
   const sampler = itemSampler(
-    context,
+    { ...context, client },
     new RedisItemCallCache(deps.redis, evalItemCacheKey(deps.prefix, payload.evalId, payload.index)),
     undefined,
     `eval:${payload.evalId}#${payload.index}`,

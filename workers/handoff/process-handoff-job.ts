@@ -13,6 +13,8 @@ import { findOrCreateFinetuneJob } from './create-finetune-job.js';
 import { ShardMismatchError } from './upload-split.js';
 import { manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { registerSecret } from '../../shared/redact-secrets.js';
+import { authorizeEndpoint } from '../../shared/trust/authorize-endpoint.js';
+import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 
 /** Payload of a `handoff` job. */
 export const handoffJobSchema = z.object({ runId: z.string().min(1) });
@@ -45,13 +47,21 @@ export function createHandoffProcessor(deps: HandoffDeps): (job: Job, token?: st
     if (handoff.kind !== 'openai') return `no openai hand-off for run ${runId}`;
     if (run.handoff !== null && FINAL_HANDOFF_STATES.has(run.handoff.state)) return run.handoff.state;
     const context = await deps.contexts.get(runId);
-    // The hand-off may use its own key (apiKeyEnv): an API that echoes it in an error must not get it into the status.
-    registerSecret(env[handoff.apiKeyEnv]);
-    const client = createOpenAiClient({
-      baseUrl: handoff.baseUrl ?? run.spec.model.baseUrl,
-      apiKey: env[handoff.apiKeyEnv] ?? 'no-key',
-      timeoutMs: handoff.timeoutMs,
-    });
+    const baseUrl = handoff.baseUrl ?? run.spec.model.baseUrl;
+    let keyEnv: string | undefined;
+    try {
+      // The fine-tuning API gets a key only where the workers' operator binds one, like the run's model endpoint.
+      keyEnv = authorizeEndpoint(deps.contexts.trust.endpoints, { baseUrl, apiKeyEnv: handoff.apiKeyEnv }, 'handoff');
+    } catch (error) {
+      if (!(error instanceof TrustRefusal)) throw error;
+      await deps.runs.updateHandoff(runId, { state: 'error', error: error.message });
+      deps.logger.error({ runId, err: error.message }, 'fine-tuning hand-off refused; the dataset stays published');
+      return 'error';
+    }
+    const apiKey = keyEnv === undefined ? undefined : env[keyEnv];
+    // The hand-off may use its own key: an API that echoes it in an error must not get it into the status.
+    registerSecret(apiKey);
+    const client = createOpenAiClient({ baseUrl, apiKey: apiKey ?? 'no-key', timeoutMs: handoff.timeoutMs });
     let state: HandoffState;
     try {
       let jobId = run.handoff?.jobId ?? null;
