@@ -17,20 +17,31 @@ import { createLogger } from '../../shared/logger.js';
 import { EVAL_QUEUE } from '../../shared/queue/eval-job.js';
 import { queueOptions } from '../../shared/queue/queue-options.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
+import { readTrustPolicy } from '../../shared/trust/trust-policy.js';
 import { isolatedPrefix } from '../helpers/isolated-prefix.js';
 
 const redisUrl = inject('redisUrl');
 
 /** One simulator + in-process workers + a labelled set; `evaluate` submits an eval and waits for its result. */
-async function evalBench(label: string, simulatorInput: Parameters<typeof startSimulator>[0], family: 'pairwise-judge' | 'arithmetic', count: number) {
+async function evalBench(label: string, simulatorInput: Parameters<typeof startSimulator>[0], family: 'pairwise-judge' | 'arithmetic', count: number, keyEnv?: string) {
   const simulator = await startSimulator(simulatorInput);
+  // The workers' operator binds the key variable to the simulator (S2D_ALLOWED_ENDPOINTS) when the eval names one.
+  const trust = keyEnv === undefined ? undefined : readTrustPolicy({ S2D_ALLOWED_ENDPOINTS: `${simulator.baseUrl}=${keyEnv}` });
   const dir = await mkdtemp(join(tmpdir(), `s2d-${label}-`));
   await writeTaskFiles({ family, count, seed: 11, dir, name: 'set' });
   const prefix = isolatedPrefix(label);
   const clients: QueueClients = await openQueueClients(redisUrl, prefix);
   const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, prefix));
   const evals = new EvalRunStore(clients.redis, prefix);
-  const workers: RunningWorkers = startWorkers({ redisUrl, prefix, concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
+  const workers: RunningWorkers = startWorkers({
+    redisUrl,
+    prefix,
+    concurrency: 8,
+    lockDurationMs: 30_000,
+    stalledIntervalMs: 30_000,
+    ...(trust === undefined ? {} : { trust }),
+    logger: createLogger('silent'),
+  });
   const spec = (input: Partial<EvalSpecInput>): Promise<ResolvedEvalSpec> =>
     resolveEvalSpec(
       evalSpecSchema.parse({
@@ -126,7 +137,7 @@ describe('an eval the endpoint refuses (bad key) fails fast', () => {
   let bench: Awaited<ReturnType<typeof evalBench>>;
   beforeAll(async () => {
     process.env.S2D_API_KEY_EVALWRONG = 'sk-wrong-eval-key-0123456789';
-    bench = await evalBench('eval-refused', { seed: 9, apiKey: 'sk-the-right-key', latency: { ttftMs: 20, perTokenMs: 0.2, jitter: 0.2 } }, 'arithmetic', 60);
+    bench = await evalBench('eval-refused', { seed: 9, apiKey: 'sk-the-right-key', latency: { ttftMs: 20, perTokenMs: 0.2, jitter: 0.2 } }, 'arithmetic', 60, 'S2D_API_KEY_EVALWRONG');
   });
   afterAll(async () => {
     await bench.close();

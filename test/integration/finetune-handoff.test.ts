@@ -21,6 +21,7 @@ import type { RunStore } from '../../shared/runs/run-store.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { createHandoffProcessor } from '../../workers/handoff/process-handoff-job.js';
 import { createPublishProcessor } from '../../workers/publish/process-publish-job.js';
+import { readTrustPolicy } from '../../shared/trust/trust-policy.js';
 import { RunContexts } from '../../workers/run-context.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, type RunFixture } from '../helpers/run-fixture.js';
@@ -269,7 +270,9 @@ describe('fine-tuning hand-off after publication', () => {
       await results.putOnce(runId, itemResultSchema.parse({ index: 0, line: 1, id: 'i0', prompt: 'q', status: 'accepted', target: 'ab', voteShare: 1 }));
       await runs.markDone(runId, 0, 'accepted', { promptTokens: 0, completionTokens: 0 });
       await runs.setTotal(runId, 1);
-      const contexts = new RunContexts(runs);
+      // The operator binds the fine-tuning API to its key variable, as S2D_ALLOWED_ENDPOINTS would.
+      const trust = readTrustPolicy({ S2D_ALLOWED_ENDPOINTS: `${sim.baseUrl} http://127.0.0.1:${port}/v1=S2D_API_KEY_FT` });
+      const contexts = new RunContexts(runs, process.env, undefined, trust);
       await createPublishProcessor({ runs, contexts, logger: silent, queues })(publishJob(runId));
       const handoffJob = { data: { runId }, attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job;
       const handoff = createHandoffProcessor({ redis: run.clients.redis, prefix: run.prefix, runs, contexts, logger: silent, env: { S2D_API_KEY_FT: key } });

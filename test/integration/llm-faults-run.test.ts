@@ -7,6 +7,7 @@ import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { createLogger } from '../../shared/logger.js';
 import { RunFailedError, waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { startWorkers } from '../../workers/start-workers.js';
+import { readTrustPolicy } from '../../shared/trust/trust-policy.js';
 import { createRunFixture, duplicateIndices, type RunFixture } from '../helpers/run-fixture.js';
 import { limiterTrajectory } from '../helpers/limiter-trajectory.js';
 
@@ -59,7 +60,10 @@ describe('LLM faults in a distillation run (BullMQ, real redis-server, simulator
     run = await createRunFixture({ label: scenario.label, redisUrl, baseUrl: simulator.baseUrl, items: scenario.items, ...(scenario.spec === undefined ? {} : { spec: scenario.spec }) });
     const logs = captureLogs();
     await run.submit();
-    const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: scenario.concurrency, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: logs.logger });
+    // The operator binds the scenario's key variable (if it names one) to the simulator, as S2D_ALLOWED_ENDPOINTS would.
+    const keyEnv = scenario.spec?.model?.apiKeyEnv;
+    const trust = readTrustPolicy({ S2D_ALLOWED_ENDPOINTS: keyEnv === undefined ? simulator.baseUrl : `${simulator.baseUrl}=${keyEnv}` });
+    const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: scenario.concurrency, lockDurationMs: 30_000, stalledIntervalMs: 30_000, trust, logger: logs.logger });
     const outcome = await waitForPublication(run.clients.runs, run.spec.runId, false, 50).catch((error: unknown) => error);
     if (outcome !== undefined) {
       // A failed run: the workers still drain its remaining items (without calling the LLM) before they stop.

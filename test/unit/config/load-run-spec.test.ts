@@ -24,7 +24,7 @@ describe('run spec files', () => {
       sampling: { samples: 8, temperature: 0.8, maxTokens: 512, seed: 1 },
       curation: { minAgreement: 0.5 },
       output: { dir: 'datasets', validationFraction: 0.1, shardMaxRecords: 50_000, shardMaxBytes: 256 * 1024 * 1024, latestPointer: true },
-      model: { name: 'm', apiKeyEnv: 'OPENAI_API_KEY', timeoutMs: 60_000, useN: 'auto' },
+      model: { name: 'm', timeoutMs: 60_000, useN: 'auto' },
       maxAttempts: 3,
     });
   });

@@ -41,7 +41,9 @@ describe('manifest', () => {
   it('builds, serialises and parses back a reconciled manifest', () => {
     const manifest = buildManifest(fields());
     expect(manifest.kind).toBe('s2d.dataset');
-    expect(manifest.spec.model.apiKeyEnv).toBe('OPENAI_API_KEY'); // the variable's name, never a key
+    // No key variable named: the workers send the key their operator binds to the endpoint; never a key in the manifest.
+    expect(manifest.spec.model.apiKeyEnv).toBeUndefined();
+    expect(serializeManifest(manifest)).not.toMatch(/apiKey"/);
     expect(parseManifest(serializeManifest(manifest))).toEqual(manifest);
     expect(parseManifest(new TextEncoder().encode(serializeManifest(manifest)))).toEqual(manifest);
   });

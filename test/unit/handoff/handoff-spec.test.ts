@@ -18,12 +18,11 @@ describe('run spec: handoff', () => {
     });
   });
 
-  it('openai: key variable, poll interval and timeout default; base URL and suffix stay optional', () => {
+  it('openai: poll interval and timeout default; base URL, key variable (the workers bind one) and suffix stay optional', () => {
     const handoff = runSpecSchema.parse({ ...base, handoff: { kind: 'openai', baseModel: 'gpt-4o-mini', hyperparameters: { epochs: 1 } } }).handoff;
     expect(handoff).toEqual({
       kind: 'openai',
       baseModel: 'gpt-4o-mini',
-      apiKeyEnv: 'OPENAI_API_KEY',
       hyperparameters: { epochs: 1, learningRateMultiplier: 1, batchSize: 8 },
       pollIntervalMs: 30_000,
       timeoutMs: 300_000,
