@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { Queue, Worker } from 'bullmq';
+import { ADVERTISE_INTERVAL_MS, advertisePolicy } from '../shared/trust/advertised-policies.js';
 import type { Env } from '../shared/config/env.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
@@ -127,6 +129,14 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   };
   sweep();
   const sweeper = setInterval(sweep, options.stalledIntervalMs);
+  // Submitters check specs against what live workers allow (advisory; each worker enforces its own policy anyway).
+  const advertise = (): void => {
+    advertisePolicy(redis, prefix, trust, hostname()).catch((error: unknown) => {
+      logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'could not advertise the trust policy; will retry');
+    });
+  };
+  advertise();
+  const advertiser = setInterval(advertise, ADVERTISE_INTERVAL_MS);
   logger.info({ prefix, concurrency: options.concurrency, trust: describeTrustPolicy(trust) }, 'worker started');
   void checkRedisSettings(redis).then(
     (warnings) => {
@@ -137,6 +147,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   return {
     close: async (force) => {
       clearInterval(sweeper);
+      clearInterval(advertiser);
       if (force) {
         // BullMQ's close(true) cannot overrule a drain already under way (it returns the same promise), so forcing
         // means dropping the connections; the process then exits, and the items' locks lapse to other workers.

@@ -1,4 +1,3 @@
-import { submitterGrants } from '../../shared/trust/endpoint-grants.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
@@ -16,6 +15,9 @@ import { queueOptions } from '../../shared/queue/queue-options.js';
 import { buildEvalContext } from '../../workers/eval/eval-contexts.js';
 import { finaliseEval } from '../../workers/eval/finalise-eval.js';
 import { CliError } from '../cli-error.js';
+import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';
+import { submitterGrants } from '../../shared/trust/endpoint-grants.js';
+import { trustRequestsOfEval } from '../../shared/trust/spec-trust-check.js';
 import { openQueueClients } from '../queue-clients.js';
 import { requireRedisUrl } from '../require-redis-url.js';
 
@@ -45,6 +47,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, env.S2D_PREFIX));
   const evals = new EvalRunStore(clients.redis, env.S2D_PREFIX);
   try {
+    await refuseWhatTheFleetRefuses(clients.redis, env.S2D_PREFIX, trustRequestsOfEval(spec), specPath);
+    // This process's own keys: it finalises the eval itself when no worker has.
     const context = buildEvalContext(spec, submitterGrants(spec.model));
     const outcome = await submitEval(spec, { evals, evalQueue, store: context.store }).catch((error: unknown) => {
       if (error instanceof EvalSetError) throw new CliError(error.message, 2);

@@ -13,6 +13,8 @@ import { readRunEndpoint } from '../endpoint-status.js';
 import { openQueueClients } from '../queue-clients.js';
 import { requireRedisUrl } from '../require-redis-url.js';
 import { statusJson } from './status.js';
+import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';
+import { trustRequestsOfRun } from '../../shared/trust/spec-trust-check.js';
 
 export const submitUsage = `s2d submit <spec.yaml|spec.json> [--wait] [--json]
   Validates the run spec, streams its input into the queue (idempotent: the same run submitted
@@ -36,6 +38,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
   const clients = await openQueueClients(requireRedisUrl(env, 'submit'), env.S2D_PREFIX);
   try {
     for (const warning of await checkRedisSettings(clients.redis)) process.stderr.write(`s2d submit: warning: ${warning}\n`);
+    await refuseWhatTheFleetRefuses(clients.redis, env.S2D_PREFIX, trustRequestsOfRun(spec), specPath);
     const outcome = await submitRun(spec, {
       runs: clients.runs,
       distillQueue: clients.distillQueue,
