@@ -9,7 +9,7 @@ import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { submitEval } from '../../producers/submit-eval.js';
 import { writeTaskFiles } from '../../producers/write-task-files.js';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
-import { evalResultKey } from '../../shared/eval/eval-keys.js';
+import { evalItemKey, evalResultKey } from '../../shared/eval/eval-keys.js';
 import { parseEvalResult, type EvalResult } from '../../shared/eval/eval-result.js';
 import { EvalRunStore } from '../../shared/eval/eval-run-store.js';
 import { evalSpecSchema, resolveEvalSpec, type EvalSpecInput, type ResolvedEvalSpec } from '../../shared/eval/eval-spec.js';
@@ -154,5 +154,16 @@ describe('an eval the endpoint refuses (bad key) fails fast', () => {
     expect(refused).toBeGreaterThan(0);
     expect(refused).toBeLessThanOrEqual(16);
     expect(JSON.stringify(result)).not.toContain('sk-wrong-eval-key-0123456789');
+  });
+
+  it("records every item errored, without a request, when the workers' policy does not allow the eval's endpoint", async () => {
+    const elsewhere = 'http://127.0.0.2:9/v1';
+    const spec = await bench.spec({ model: { name: 'sim-llama-2-70b-chat', baseUrl: elsewhere } });
+    const result = await bench.evaluate(spec);
+    expect(result.metrics.items).toBe(60);
+    expect(result.metrics.errored).toBe(60);
+    expect(result.metrics.callsPerItem).toBe(0);
+    const record = await openArtifactStore(spec.output.dir).get(evalItemKey(spec.evalId, 0));
+    expect(new TextDecoder().decode(record ?? new Uint8Array())).toContain(`refused by the workers' trust policy: model.baseUrl ${elsewhere} is not an endpoint these workers allow`);
   });
 });

@@ -244,10 +244,15 @@ describe('fine-tuning hand-off after publication', () => {
     }
   });
 
-  it('openai: a fine-tuning API that echoes its own key (apiKeyEnv) in a 401 never gets it into the hand-off status', async () => {
+  it.each([
+    ['a fine-tuning API that echoes its own key (apiKeyEnv) in a 401 never gets it into the hand-off status', true],
+    ["a fine-tuning API the workers' policy does not list gets no request: the hand-off ends as error naming handoff.baseUrl", false],
+  ])('openai: %s', async (_name, allowed) => {
     const key = 'ft-key-not-a-known-shape-0123456789';
+    let requests = 0;
     // A real HTTP endpoint that refuses every request and quotes the key it was sent, as some servers do.
     const echo = createServer((req, res) => {
+      requests += 1;
       req.resume();
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')}`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
@@ -271,14 +276,19 @@ describe('fine-tuning hand-off after publication', () => {
       await runs.markDone(runId, 0, 'accepted', { promptTokens: 0, completionTokens: 0 });
       await runs.setTotal(runId, 1);
       // The operator binds the fine-tuning API to its key variable, as S2D_ALLOWED_ENDPOINTS would.
-      const trust = readTrustPolicy({ S2D_ALLOWED_ENDPOINTS: `${sim.baseUrl} http://127.0.0.1:${port}/v1=S2D_API_KEY_FT` });
+      const trust = readTrustPolicy({ S2D_ALLOWED_ENDPOINTS: allowed ? `${sim.baseUrl} http://127.0.0.1:${port}/v1=S2D_API_KEY_FT` : sim.baseUrl });
       const contexts = new RunContexts(runs, process.env, undefined, trust);
       await createPublishProcessor({ runs, contexts, logger: silent, queues })(publishJob(runId));
       const handoffJob = { data: { runId }, attemptsMade: 0, opts: { attempts: 5 } } as unknown as Job;
       const handoff = createHandoffProcessor({ redis: run.clients.redis, prefix: run.prefix, runs, contexts, logger: silent, env: { S2D_API_KEY_FT: key } });
       expect(await handoff(handoffJob)).toBe('error');
       const error = (await runs.get(runId))?.handoff?.error ?? '';
-      expect(error).toMatch(/401.*Incorrect API key provided: \[redacted\]/);
+      if (allowed) {
+        expect(error).toMatch(/401.*Incorrect API key provided: \[redacted\]/);
+      } else {
+        expect(error).toMatch(/^refused by the workers' trust policy: handoff\.baseUrl http:\/\/127\.0\.0\.1:\d+\/v1 is not an endpoint these workers allow/);
+        expect(requests).toBe(0);
+      }
       expect(error).not.toContain(key);
     } finally {
       await new Promise((resolve) => echo.close(resolve));
