@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '**/*.mjs', '**/*.js'] },
+  // Example user-defined programs (plain JavaScript, outside the TypeScript project) are linted too, without types.
+  { ignores: ['node_modules/**', 'dist/**', '**/*.mjs', '**/*.js', '!examples/**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
@@ -17,4 +18,5 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-definitions': 'off',
     },
   },
+  { files: ['examples/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,7 +1,7 @@
 import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { StructuredInput } from '../shared/core-types.js';
 import { renderStructuredPrompt } from '../shared/perturbation/structured-input.js';
-import { getStrategy, resolveTemplates } from '../shared/strategies/strategy-registry.js';
+import { requiresOf, resolveTemplates } from '../shared/strategies/strategy-registry.js';
 
 /**
  * How a run reads structured lines: prompts rendered through the run's (possibly overridden) judge/choice
@@ -15,6 +15,6 @@ export function structuredInputOptions(spec: Pick<ResolvedRunSpec, 'templates' |
   const { templates } = resolveTemplates(spec.templates);
   const renderPrompt = (input: StructuredInput): string => renderStructuredPrompt(input, templates);
   const kinds = spec.perturbations?.kinds ?? [];
-  const requires = getStrategy(spec.strategy).requires ?? (kinds.includes('swap-ab') ? 'pair' : kinds.includes('shuffle-options') ? 'options' : undefined);
+  const requires = requiresOf(spec.strategy) ?? (kinds.includes('swap-ab') ? 'pair' : kinds.includes('shuffle-options') ? 'options' : undefined);
   return requires === undefined ? { renderPrompt } : { renderPrompt, requires };
 }

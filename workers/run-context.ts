@@ -11,10 +11,13 @@ import { endpointAccess, type LimiterStore } from './endpoint-access.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import type { Strategy } from '../shared/strategies/strategy.js';
 import { curationMethodOf } from '../shared/curation/curation-method.js';
-import { getStrategy, resolveTemplates, templatesUsedBy } from '../shared/strategies/strategy-registry.js';
+import { resolveTemplates, templatesUsedByStrategy } from '../shared/strategies/strategy-registry.js';
+import { resolveStrategy } from '../shared/strategies/resolve-strategy.js';
+import { ProgramError } from '../shared/strategies/program-error.js';
 import type { TemplateSet } from '../shared/strategies/templates.js';
 import { templatesForAnswerType } from '../shared/strategies/judge-template-names.js';
 import { readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
+import { TrustRefusal } from '../shared/trust/trust-refusal.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
 export interface RunContext {
@@ -36,6 +39,14 @@ export interface RunContext {
   results: ItemResultStore;
 }
 
+/**
+ * Whether a context build failed because of the run's spec itself — the workers' trust policy refuses it, or its
+ * user-defined program cannot run — so every worker would fail it the same way: the run fails now, naming the field.
+ */
+export function failsRun(error: unknown): error is TrustRefusal | ProgramError {
+  return error instanceof TrustRefusal || error instanceof ProgramError;
+}
+
 /** Runs whose context a worker keeps; beyond it the least recently built is dropped (and rebuilt if needed). */
 const MAX_CONTEXTS = 64;
 
@@ -47,7 +58,7 @@ export class RunContexts {
     private readonly env: NodeJS.ProcessEnv = process.env,
     /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
     private readonly limiterStore?: LimiterStore,
-    /** What the worker's operator allows runs to do (endpoints and keys, output locations); never from the spec. */
+    /** What the worker's operator allows runs to do (endpoints and keys, output locations, programs); never from the spec. */
     readonly trust: TrustPolicy = readTrustPolicy(env),
   ) {}
 
@@ -69,14 +80,14 @@ export class RunContexts {
     if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
     const { templates, versions } = resolveTemplates(spec.templates);
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
-    const used: string[] = [...templatesUsedBy(spec.strategy, templates), ...templatesForAnswerType(spec.answerType)];
+    const used: string[] = [...templatesUsedByStrategy(spec.strategy, templates), ...templatesForAnswerType(spec.answerType)];
     if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const store = openArtifactStore(outputLocation(spec), this.env);
     const { client, gate, health, limits, outage } = endpointAccess(spec.model, this.env, this.limiterStore, this.trust.endpoints);
     return {
       spec,
-      strategy: getStrategy(spec.strategy),
+      strategy: await resolveStrategy(spec.strategy, this.trust.programPaths),
       templates,
       templateVersions,
       client,

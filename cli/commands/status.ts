@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { readEnv } from '../../shared/config/env.js';
 import type { HandoffStatus } from '../../shared/runs/handoff-status.js';
 import type { RunRecord } from '../../shared/runs/run-store.js';
+import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { CliError } from '../cli-error.js';
 import { endpointJson, formatEndpoint, readRunEndpoint, type RunEndpoint } from '../endpoint-status.js';
 import { openQueueClients } from '../queue-clients.js';
@@ -44,7 +45,7 @@ export function statusJson(run: RunRecord, endpoint: RunEndpoint | null = null):
     tokens: { prompt: run.promptTokens, completion: run.completionTokens },
     paid: { requests: run.llmRequests, promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens },
     unrecognisedBySimulator: run.unrecognisedBySimulator,
-    strategy: run.spec.strategy,
+    strategy: strategyLabel(run.spec.strategy),
     model: run.spec.model.name,
     error: run.error,
     handoff: run.handoff,
@@ -83,7 +84,7 @@ function formatStatus(run: RunRecord, endpoint: RunEndpoint): string {
   const lines = [
     `run        ${run.runId}${run.version > 1 ? ` (version ${run.version})` : ''}`,
     `state      ${stateLine(run)}`,
-    `strategy   ${run.spec.strategy} × ${run.spec.sampling.samples} samples, model ${run.spec.model.name}`,
+    `strategy   ${strategyLabel(run.spec.strategy)} × ${run.spec.sampling.samples} samples, model ${run.spec.model.name}`,
     `items      ${run.done}/${run.total ?? '?'} done: accepted ${run.accepted}, rejected ${run.rejected}, errored ${run.errored}`,
     `tokens     prompt ${run.promptTokens}, completion ${run.completionTokens} (paid requests ${run.llmRequests})`,
     `submitted  ${run.submittedAt}`,

@@ -39,9 +39,38 @@ export function explainSpecIssue(
       const hint = quoted ? ' (write the number without quotes)' : '';
       return [{ path: issue.path, message: `expected ${issue.expected}, got ${describeValue(given)}${hint}` }];
     }
+    case 'invalid_union':
+      return explainUnion(issue, valueAt, knownKeys);
     default:
       return [{ path: issue.path, message: issue.message }];
   }
+}
+
+/**
+ * A value no form of a union field accepted (e.g. `strategy`: a built-in name or a `{module}` mapping): explained as
+ * the form the value was evidently meant to be — a string as the name list, a mapping as the mapping's fields —
+ * rather than zod's "Invalid input".
+ */
+function explainUnion(
+  issue: z.core.$ZodIssueInvalidUnion,
+  valueAt: (path: PropertyKey[]) => unknown,
+  knownKeys: (path: PropertyKey[]) => readonly string[],
+): SpecProblem[] {
+  const given = valueAt(issue.path);
+  const meant = issue.errors.find((branch) => branch.every((inner) => formMatches(inner, given)));
+  const explain = (branch: readonly z.core.$ZodIssue[]): SpecProblem[] =>
+    branch.flatMap((inner) => explainSpecIssue({ ...inner, path: [...issue.path, ...inner.path] }, valueAt, knownKeys));
+  if (meant !== undefined) return explain(meant);
+  const forms = issue.errors.flatMap((branch) => explain(branch.filter((inner) => inner.path.length === 0)).map((p) => p.message.replace(/, got .*$/, '')));
+  return [{ path: issue.path, message: `${forms.join(', or ')}; got ${describeValue(given)}` }];
+}
+
+/** Whether a union branch's issue is about the value's contents rather than its being another kind of value. */
+function formMatches(issue: z.core.$ZodIssue, given: unknown): boolean {
+  if (issue.path.length > 0) return true;
+  if (issue.code === 'invalid_type') return false;
+  if (issue.code === 'invalid_value') return issue.values.some((value) => typeof value === typeof given);
+  return true;
 }
 
 function describeValue(value: unknown): string {

@@ -10,12 +10,12 @@ import { isS3Uri } from '../artifacts/s3-uri.js';
 import { explainSpecIssue } from './explain-spec-issue.js';
 import { readOnceKind } from './read-once-input.js';
 import { readS3Settings } from './s3-env.js';
+import { isModuleStrategy } from '../strategies/strategy-ref.js';
+import { resolveProgramRef } from './resolve-program-ref.js';
+import { RunSpecError } from './run-spec-error.js';
 import { runSpecSchema, specKeysAt, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
 
-/** A run spec that cannot be used; the message names the file, line and field and says what was expected. */
-export class RunSpecError extends Error {
-  override readonly name = 'RunSpecError';
-}
+export { RunSpecError } from './run-spec-error.js';
 
 /** Reads a YAML or JSON run spec (JSON is YAML) and validates it; every problem is listed with its line. */
 export async function loadRunSpecFile(path: string): Promise<RunSpec> {
@@ -110,7 +110,11 @@ export function checkDefaultBaseUrl(fromSpec: string | undefined, resolved: stri
  * be read only once (a pipe, /dev/stdin on a pipe or terminal) cannot be hashed and then read again: it needs the
  * spec's own `runId`, and is then not read here at all.
  *
- * @throws {RunSpecError} naming the spec file and `runId` for a read-once input without one; for a missing input.
+ * A user-defined program (`strategy: {module}`) gets its absolute path and its file's sha256, which also enter the
+ * run id: the same spec with an edited program is another run.
+ *
+ * @throws {RunSpecError} naming the spec file and `runId` for a read-once input without one; for a missing input;
+ *   naming `strategy.module` for a missing program file.
  */
 export async function resolveRunSpec(spec: RunSpec, options: ResolveOptions): Promise<ResolvedRunSpec> {
   const input = isS3Uri(spec.input) || isAbsolute(spec.input) ? spec.input : resolve(options.baseDir, spec.input);
@@ -121,7 +125,8 @@ export async function resolveRunSpec(spec: RunSpec, options: ResolveOptions): Pr
     throw new RunSpecError('the run spec names no model.baseUrl and OPENAI_BASE_URL is not set');
   }
   checkDefaultBaseUrl(spec.model.baseUrl, baseUrl);
-  const withoutId = { ...spec, input, output: { ...spec.output, dir: outDir }, model: { ...spec.model, baseUrl } };
+  const strategy = isModuleStrategy(spec.strategy) ? await resolveProgramRef(spec.strategy, options.baseDir, options.specFile) : spec.strategy;
+  const withoutId = { ...spec, strategy, input, output: { ...spec.output, dir: outDir }, model: { ...spec.model, baseUrl } };
   const readOnce = spec.runId === undefined && !isS3Uri(input) ? await readOnceKind(input) : undefined;
   if (readOnce !== undefined) {
     throw new RunSpecError(

@@ -3,7 +3,7 @@ import { apiKeyEnvSchema, endpointBaseUrlSchema } from './endpoint-fields.js';
 import { ANSWER_TYPES } from '../core-types.js';
 import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
 import { outageOptionsSchema } from '../limits/outage-options.js';
-import { STRATEGY_NAMES } from '../strategies/strategy.js';
+import { strategyRefSchema } from '../strategies/strategy-ref.js';
 import { handoffSpecSchema } from './handoff-spec.js';
 import { CURATION_METHODS } from '../curation/curation-method.js';
 import { bsmSpecSchema, judgeTemplateOverrides, perturbationSpecSchema, withBsmSamplingDefaults } from './judge-spec.js';
@@ -89,8 +89,12 @@ export const runSpecObjectSchema = z
     input: z.string().min(1),
     /** Task type: how final answers are extracted and compared, for lines that do not name their own. */
     answerType: z.enum(ANSWER_TYPES),
-    /** System 2 program whose answers are distilled (or `system1` for a baseline run). */
-    strategy: z.enum(STRATEGY_NAMES).default('rar2'),
+    /**
+     * System 2 program whose answers are distilled (or `system1` for a baseline run): a built-in name, or a
+     * user-defined program `{module: ./program.mjs, export: name}` (export default `default`), which workers load only
+     * from their S2D_PROGRAM_PATHS and only with the sha256 recorded at submit. Default `rar2`.
+     */
+    strategy: strategyRefSchema.default('rar2'),
     model: z
       .object({
         /** Model name sent to the endpoint. */
@@ -230,10 +234,11 @@ export type ResolvedRunSpec = RunSpec & { runId: string; model: RunSpec['model']
 export function specKeysAt(path: readonly PropertyKey[]): string[] {
   let schema: z.core.$ZodType = runSpecObjectSchema;
   for (const key of [...path, null]) {
-    // Look through wrappers (default, optional, refinements) to the object underneath.
+    // Look through wrappers (default, optional, refinements) to the object underneath; in a union (`strategy`: a
+    // name or a mapping), to its object form.
     for (;;) {
-      const def = schema._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType };
-      const inner = def.innerType ?? def.in;
+      const def = schema._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType; options?: readonly z.core.$ZodType[] };
+      const inner = def.innerType ?? def.in ?? def.options?.find((option) => 'shape' in option._zod.def);
       if (inner === undefined) break;
       schema = inner;
     }

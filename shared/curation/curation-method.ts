@@ -1,4 +1,4 @@
-import type { StrategyName } from '../strategies/strategy.js';
+import type { StrategyRef } from '../strategies/strategy-ref.js';
 
 /** How curation picks a target: exact-match majority vote, or Universal Self-Consistency (one more LLM call). */
 export const CURATION_METHODS = ['vote', 'usc'] as const;
@@ -15,7 +15,7 @@ export interface CurationInfo {
   uscCall?: boolean;
 }
 
-/** The method a run uses: the spec's choice, else USC for S2A (the paper's setting) and voting for the rest. */
-export function curationMethodOf(spec: { strategy: StrategyName; curation: { method?: CurationMethod | undefined } }): CurationMethod {
+/** The method a run uses: the spec's choice, else USC for S2A (the paper's setting) and voting for the rest (user-defined programs included). */
+export function curationMethodOf(spec: { strategy: StrategyRef; curation: { method?: CurationMethod | undefined } }): CurationMethod {
   return spec.curation.method ?? (spec.strategy === 's2a' ? 'usc' : 'vote');
 }

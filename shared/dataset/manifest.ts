@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
+import { isAbsolute } from 'node:path';
+import { moduleStrategySchema, strategyLabel } from '../strategies/strategy-ref.js';
 import { REJECT_CODES, STOP_REJECT_CODES } from './item-result.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
@@ -48,7 +50,13 @@ const manifestObjectSchema = z
     model: z.object({ name: z.string().min(1), baseUrl: z.url() }).strict(),
     strategy: z
       .object({
-        name: z.enum(STRATEGY_NAMES),
+        /**
+         * The built-in program's name, or for a user-defined program `module:<export>@<first 12 hex of its sha256>`
+         * (then `program` says which file and bytes).
+         */
+        name: z.union([z.enum(STRATEGY_NAMES), z.string().regex(/^module:.+@[0-9a-f]{12}$/, 'must be a built-in strategy name or module:<export>@<12 hex>')]),
+        /** Present only for a user-defined program: the spec's `strategy` as it ran. */
+        program: moduleStrategySchema.optional(),
         /** Template name -> version (`v1`, or `custom-<sha256 prefix>` for an overridden template). */
         templateVersions: z.record(z.string(), z.string()),
       })
@@ -132,6 +140,15 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   }
   if ((m.version === undefined) !== (m.previousManifest === undefined)) {
     problem(['previousManifest'], 'version and previousManifest go together (a retried run links the version before it)');
+  }
+  const ran = typeof m.spec.strategy === 'string' ? undefined : m.spec.strategy;
+  if (ran !== undefined && (ran.sha256 === undefined || !isAbsolute(ran.module))) {
+    problem(['spec', 'strategy'], 'a user-defined program is recorded with its absolute module path and sha256');
+  }
+  const program = m.strategy.program;
+  const sameProgram = ran === undefined || program === undefined ? ran === program : ran.module === program.module && ran.export === program.export && ran.sha256 === program.sha256;
+  if (m.strategy.name !== strategyLabel(m.spec.strategy) || !sameProgram) {
+    problem(['strategy'], `does not describe spec.strategy (${strategyLabel(m.spec.strategy)}): name "${m.strategy.name}"${m.strategy.program === undefined ? '' : ', with a program'}`);
   }
   if (m.runId !== m.spec.runId) {
     problem(['spec', 'runId'], `is "${m.spec.runId}" but the manifest's runId is "${m.runId}"`);

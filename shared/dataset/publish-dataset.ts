@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { AnswerType } from '../core-types.js';
+import { isModuleStrategy, strategyLabel } from '../strategies/strategy-ref.js';
 import { buildChatRecord, serializeChatRecord } from './chat-record.js';
 import { STOP_REJECT_CODES, type ItemResult, type RejectCode, type VariantRecord, type Vote } from './item-result.js';
 import {
@@ -128,7 +129,11 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     spec,
     model: { name: spec.model.name, baseUrl: spec.model.baseUrl },
-    strategy: { name: spec.strategy, templateVersions: options.templateVersions },
+    strategy: {
+      name: strategyLabel(spec.strategy),
+      ...(isModuleStrategy(spec.strategy) ? { program: spec.strategy } : {}),
+      templateVersions: options.templateVersions,
+    },
     counts: written.counts,
     ...stoppedFields(written.counts.rejectReasons),
     ...(version > 1 && options.previousManifest !== undefined ? { version, previousManifest: options.previousManifest } : {}),

@@ -9,6 +9,7 @@ import { checkDefaultBaseUrl, formatIssues, RunSpecError } from '../config/load-
 import { bsmSpecSchema, perturbationSpecSchema } from '../config/judge-spec.js';
 import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
+import { moduleStrategySchema } from '../strategies/strategy-ref.js';
 import { readOnceKind } from '../config/read-once-input.js';
 
 /**
@@ -34,8 +35,17 @@ export const evalSpecSchema = z
     labels: z.string().min(1).optional(),
     /** Answer type of lines that name none. */
     answerType: z.enum(ANSWER_TYPES),
-    /** Strategy the model is called with (default system1: how a distilled model is used). */
-    strategy: z.enum(STRATEGY_NAMES).default('system1'),
+    /** Strategy the model is called with (default system1: how a distilled model is used). Built-in strategies only. */
+    strategy: z
+      .union([
+        z.enum(STRATEGY_NAMES),
+        // Recognised, so the error says what is missing rather than "expected one of …".
+        moduleStrategySchema.transform((_program, ctx) => {
+          ctx.addIssue({ code: 'custom', message: 'user-defined programs ({module: …}) are not supported for evals yet: use a built-in strategy' });
+          return z.NEVER;
+        }),
+      ])
+      .default('system1'),
     /** Column label in reports (e.g. "distilled"); default: the strategy's name. */
     label: z.string().min(1).max(40).optional(),
     model: runSpecObjectSchema.shape.model,

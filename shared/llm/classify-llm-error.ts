@@ -2,6 +2,7 @@ import { APIConnectionError, APIError } from 'openai';
 import { EndpointDownError } from '../limits/endpoint-down-error.js';
 import { parseRetryAfterMs } from '../limits/retry-after.js';
 import { redactSecrets } from '../redact-secrets.js';
+import { ProgramOutputError } from '../strategies/program-error.js';
 
 /**
  * What an LLM error means, decided in one place. Reasons are already redacted (they go to rejects and logs).
@@ -14,7 +15,7 @@ import { redactSecrets } from '../redact-secrets.js';
  * |               |                                                    | item parks (no attempt) until it is judged      |
  * | endpoint-down | the limiter refused: the endpoint is down          | item parks until the next probe (no attempt)    |
  * | retry         | 408, 409, 500, other 5xx and 4xx not below, other  | BullMQ attempts with exponential backoff+jitter |
- * | fatal-item    | 400, 413, 422                                      | item errored now, no retry                      |
+ * | fatal-item    | 400, 413, 422; a user program's malformed chains   | item errored now, no retry                      |
  * | fatal-run     | 401, 403, 404, 429 insufficient_quota              | item errored now and the run fails fast         |
  *
  * A 500 is not outage-class: the server answered, and a 500 that follows one prompt (a server bug on some input, the
@@ -53,6 +54,9 @@ export function classifyLlmError(error: unknown, nowMs: number = Date.now()): Ll
       retryInMs: Math.max(0, error.retryAt - error.now),
     };
   }
+  // Not an LLM error, but decided here with them: the program's calls come from the item's cache on a retry, so it
+  // would return the same chains again.
+  if (error instanceof ProgramOutputError) return { kind: 'fatal-item', reason: redactSecrets(error.message) };
   if (error instanceof APIConnectionError) {
     // Timeouts are APIConnectionTimeoutError, a subclass: a server that stopped answering.
     return { kind: 'outage', reason: redactSecrets(`connection to the LLM endpoint failed: ${error.message}`) };

@@ -8,6 +8,7 @@ import { rar1Strategy } from './rar1.js';
 import { rar2Strategy } from './rar2.js';
 import { s2aStrategy } from './s2a.js';
 import type { Strategy, StrategyName } from './strategy.js';
+import { isModuleStrategy, type StrategyRef } from './strategy-ref.js';
 import { system1Strategy } from './system1.js';
 import { DEFAULT_TEMPLATE_VERSION, DEFAULT_TEMPLATES, type TemplateName, type TemplateSet } from './templates.js';
 
@@ -91,4 +92,21 @@ export function templatesUsedBy(
   const steps = STEP_TEMPLATES[name];
   const usesFormat = steps.some((step) => templates[step].includes('{{answer_format}}'));
   return usesFormat ? [...steps, 'answerFormat'] : [...steps];
+}
+
+/**
+ * {@link templatesUsedBy} for a run's strategy, built-in or user-defined. A user-defined program renders none of the
+ * built-in step templates (its prompts are its own, identified by its sha256); it receives the answer-format lines
+ * and is recorded with them.
+ */
+export function templatesUsedByStrategy(ref: StrategyRef, templates: TemplateSet = DEFAULT_TEMPLATES): (TemplateName | 'answerFormat')[] {
+  return isModuleStrategy(ref) ? ['answerFormat'] : templatesUsedBy(ref, templates);
+}
+
+/**
+ * The structured input a run's strategy needs on every line, as far as it is known without running code: a
+ * built-in's `requires`; none for a user-defined program (its module is loaded only by workers, behind their policy).
+ */
+export function requiresOf(ref: StrategyRef): Strategy['requires'] {
+  return isModuleStrategy(ref) ? undefined : STRATEGIES[ref].requires;
 }

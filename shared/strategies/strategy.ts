@@ -45,7 +45,8 @@ export interface SampleChain {
 
 /** A System 1 or System 2 prompting program over an injected sampler. Pure apart from the sampler. */
 export interface Strategy {
-  name: StrategyName;
+  /** A built-in program's StrategyName; a user-defined program's own name. */
+  name: string;
   /** Whether the program spends intermediate tokens before its final answer. */
   system: 1 | 2;
   /** The structured input every item must carry (checked by the producer, so a bad line is an input reject). */

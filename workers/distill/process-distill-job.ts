@@ -9,14 +9,14 @@ import { ZERO_USAGE } from '../../shared/core-types.js';
 import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloads.js';
 import { itemCacheKey } from '../../shared/runs/run-keys.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
-import type { RunContext, RunContexts } from '../run-context.js';
+import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
 import type { FinishItem } from './finish-item.js';
 import { handleLlmFailure } from './handle-llm-failure.js';
 import { runItemProgram } from './run-item-program.js';
 import { applyRunControl } from './run-control-gate.js';
 import { itemSampler } from '../endpoint-access.js';
 import { attemptsUsed, settleSuspect } from '../outage-parking.js';
-import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
+import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -57,8 +57,9 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
     try {
       context = await deps.contexts.get(runId);
     } catch (error) {
-      if (!(error instanceof TrustRefusal)) throw error;
-      // Every worker sharing the policy would refuse it too: the run fails now with the field named, before any call.
+      if (!failsRun(error)) throw error;
+      // Every worker sharing the policy (or loading the same program) would fail it too: the run fails now with the
+      // field named, before any call.
       const outcome = await deps.runs.fail(runId, error.message);
       if (outcome.ok && !outcome.already) deps.logger.error({ runId, field: error.field }, error.message);
       return 'run-failed';
@@ -74,7 +75,8 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
 async function computeResult(deps: DistillDeps, context: RunContext, payload: DistillJob, job: Job, token: string | undefined): Promise<ItemResult> {
   const { spec } = context;
   const started = Date.now();
-  const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy: spec.strategy };
+  const strategy = strategyLabel(spec.strategy);
+  const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy };
   // Each paid request is counted atomically with the run's budget check: the request that reaches the budget stops
   // the run.
   const sampler = itemSampler(
@@ -90,7 +92,7 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
   const exhausted = await settleSuspect(job, token, context.health, job.opts.attempts ?? spec.maxAttempts);
   if (exhausted !== null) {
     deps.logger.warn({ runId: payload.runId, index: payload.index, attempts: exhausted.attempts, reason: exhausted.reason }, 'item errored');
-    return erroredResult(payload, { strategy: spec.strategy, reason: exhausted.reason, attempts: exhausted.attempts, elapsedMs: Date.now() - started });
+    return erroredResult(payload, { strategy, reason: exhausted.reason, attempts: exhausted.attempts, elapsedMs: Date.now() - started });
   }
   try {
     const curated = await runItemProgram(context, payload, sampler);
@@ -112,6 +114,6 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     });
     if (decision.action === 'retry') throw error;
     deps.logger.warn({ runId: payload.runId, index: payload.index, attempts, reason: decision.reason }, 'item errored');
-    return erroredResult(payload, { strategy: spec.strategy, reason: decision.reason, attempts, elapsedMs: Date.now() - started });
+    return erroredResult(payload, { strategy, reason: decision.reason, attempts, elapsedMs: Date.now() - started });
   }
 }

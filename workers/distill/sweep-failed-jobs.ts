@@ -3,8 +3,8 @@ import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { Logger } from '../../shared/logger.js';
 import { distillJobSchema } from '../../shared/queue/job-payloads.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
-import type { RunContext, RunContexts } from '../run-context.js';
-import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
+import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
+import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import type { FinishItem } from './finish-item.js';
 
 export interface SweepDeps {
@@ -41,7 +41,7 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
       const attempts = Math.max(job.attemptsMade, 1);
       const result = await context.results.putOnce(
         payload.runId,
-        erroredResult(payload, { strategy: context.spec.strategy, reason: `gave up after ${attempts} attempt(s): ${job.failedReason}`, attempts }),
+        erroredResult(payload, { strategy: strategyLabel(context.spec.strategy), reason: `gave up after ${attempts} attempt(s): ${job.failedReason}`, attempts }),
       );
       // Finishing an item that is already done is a no-op apart from re-checking completion, which also rescues a
       // run whose last item died before it could ask for publication.
@@ -57,12 +57,12 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
   return recorded;
 }
 
-/** The run's context; null when the trust policy refuses the run, which then fails (its items are not recorded). */
+/** The run's context; null when the trust policy refuses the run or its program cannot run: it then fails (its items are not recorded). */
 async function contextUnlessRefused(deps: SweepDeps, runId: string): Promise<RunContext | null> {
   try {
     return await deps.contexts.get(runId);
   } catch (error) {
-    if (!(error instanceof TrustRefusal)) throw error;
+    if (!failsRun(error)) throw error;
     await deps.runs.fail(runId, error.message);
     return null;
   }

@@ -2,7 +2,8 @@ import type { ChatMessage } from '../../../shared/core-types.js';
 import { createRng } from '../../../shared/random/seeded-random.js';
 import { runSpecSchema, type ResolvedRunSpec, type RunSpecInput } from '../../../shared/config/run-spec.js';
 import type { Completion, Sampler, SamplingParams } from '../../../shared/llm/sampler.js';
-import { getStrategy, resolveTemplates } from '../../../shared/strategies/strategy-registry.js';
+import { resolveTemplates } from '../../../shared/strategies/strategy-registry.js';
+import { resolveStrategy } from '../../../shared/strategies/resolve-strategy.js';
 import { pairwiseJudgeFamily, type PairwiseJudgeInstance } from '../../../shared/tasks/pairwise-judge.js';
 import { renderStructuredPrompt } from '../../../shared/perturbation/structured-input.js';
 import { planCompletion } from '../../../infra/simulator/completion-plan.js';
@@ -58,7 +59,7 @@ export interface JudgeMeasure {
 /** Runs a strategy with swap-ab consistency over items, through the worker's own program, and measures it. */
 export async function measureJudge(options: SimulatorOptions, spec: ResolvedRunSpec, items: ReturnType<typeof judgeItems>): Promise<JudgeMeasure> {
   const { templates } = resolveTemplates(spec.templates);
-  const context = { spec, templates, strategy: getStrategy(spec.strategy) };
+  const context = { spec, templates, strategy: await resolveStrategy(spec.strategy, []) };
   let agree = 0;
   let flipped = 0;
   let accepted = 0;
