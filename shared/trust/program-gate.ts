@@ -39,6 +39,11 @@ function describeAllowed(programPaths: readonly string[]): string {
     : `the workers load programs only from S2D_PROGRAM_PATHS=${programPaths.join(delimiter)}`;
 }
 
+/** The refusal of a program path outside the policy (`shown`: the path as the submitter will recognise it). */
+export function programOutsidePolicy(programPaths: readonly string[], shown: string): TrustRefusal {
+  return new TrustRefusal('strategy.module', `${shown} is outside the allowed program paths: ${describeAllowed(programPaths)}`);
+}
+
 async function realpathOrNull(path: string): Promise<string | null> {
   try {
     return await realpath(path);
@@ -74,7 +79,7 @@ export async function verifyProgramFile(ref: ModuleStrategyRef, programPaths: re
     throw new TrustRefusal('strategy.sha256', 'is missing: a user-defined program runs only with the hash recorded at submit (s2d submit records it)');
   }
   if (!isAbsolute(module)) throw new TrustRefusal('strategy.module', `"${module}" is not an absolute path (submit resolves it against the spec file)`);
-  const outside = (shown: string): TrustRefusal => new TrustRefusal('strategy.module', `${shown} is outside the allowed program paths: ${describeAllowed(programPaths)}`);
+  const outside = (shown: string): TrustRefusal => programOutsidePolicy(programPaths, shown);
   if (programPaths.length === 0) throw outside(module);
   const real = await realpathOrNull(module);
   if (real === null) {

@@ -4,6 +4,8 @@ import type { ResolvedEvalSpec } from '../eval/eval-spec.js';
 import { decideEndpoint } from './endpoint-grants.js';
 import type { TrustPolicy } from './trust-policy.js';
 import { TrustRefusal } from './trust-refusal.js';
+import { programOutsidePolicy, programPathAllowed } from './program-gate.js';
+import { isModuleStrategy } from '../strategies/strategy-ref.js';
 
 /**
  * Everything in a run spec that a worker's trust policy decides on: each endpoint it calls (with the spec section
@@ -11,13 +13,15 @@ import { TrustRefusal } from './trust-refusal.js';
  */
 export interface TrustRequests {
   endpoints: { section: string; baseUrl: string; apiKeyEnv?: string | undefined }[];
+  /** The absolute path of a user-defined program (`strategy.module`), if the spec names one. */
+  program?: string;
 }
 
 export function trustRequestsOfRun(spec: ResolvedRunSpec): TrustRequests {
   const endpoints: TrustRequests['endpoints'] = [{ section: 'model', baseUrl: spec.model.baseUrl, apiKeyEnv: spec.model.apiKeyEnv }];
   const handoff = handoffOf(spec);
   if (handoff.kind === 'openai') endpoints.push({ section: 'handoff', baseUrl: handoff.baseUrl ?? spec.model.baseUrl, apiKeyEnv: handoff.apiKeyEnv });
-  return { endpoints };
+  return isModuleStrategy(spec.strategy) ? { endpoints, program: spec.strategy.module } : { endpoints };
 }
 
 export function trustRequestsOfEval(spec: ResolvedEvalSpec): TrustRequests {
@@ -34,5 +38,6 @@ export function firstRefusal(policy: TrustPolicy, requests: TrustRequests): Trus
     const decision = decideEndpoint(policy.endpoints, endpoint);
     if (!decision.allowed) return new TrustRefusal(`${endpoint.section}.${decision.reason === 'endpoint' ? 'baseUrl' : 'apiKeyEnv'}`, decision.detail);
   }
+  if (requests.program !== undefined && !programPathAllowed(policy.programPaths, requests.program)) return programOutsidePolicy(policy.programPaths, requests.program);
   return null;
 }
