@@ -1,6 +1,7 @@
 import { InputFileError } from '../producers/jsonl-input.js';
 import { describeS3Failure } from '../shared/artifacts/s3-failure.js';
 import { EnvError } from '../shared/config/env-error.js';
+import { describeRedisError, isRedisCommandError } from '../shared/queue/describe-redis-error.js';
 import { RunSpecError } from '../shared/config/load-run-spec.js';
 import { RunConflictError } from '../shared/runs/run-store.js';
 import { EvalConflictError } from '../shared/eval/eval-run-store.js';
@@ -69,6 +70,12 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`s2d ${name}: ${error.message}\n\n${command.usage}\n`);
       return 2;
+    }
+    // Printed whole, a Redis error would show the command it answered: when that was AUTH (a reconnect after the
+    // password changed), the password.
+    if (isRedisCommandError(error)) {
+      process.stderr.write(`s2d ${name}: Redis error: ${describeRedisError(error)}\n`);
+      return 1;
     }
     // A bucket that does not exist, no credentials, an endpoint that does not answer: known, whichever command met it.
     const s3Failure = describeS3Failure(error);

@@ -1,10 +1,15 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Env } from '../shared/config/env.js';
+import { readRedisTls, type RedisTls } from '../shared/config/redis-tls.js';
+import { maskUrlCredentials } from '../shared/config/setting-values.js';
+import { describeRedisError } from '../shared/queue/describe-redis-error.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
 import { queueOptions } from '../shared/queue/queue-options.js';
 import { createRedisConnection } from '../shared/queue/redis-connection.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { CliError } from './cli-error.js';
+import { requireRedisUrl } from './require-redis-url.js';
 
 /** The producer-side handles on Redis that submit, status and demo share. */
 export interface QueueClients {
@@ -15,24 +20,46 @@ export interface QueueClients {
   close(): Promise<void>;
 }
 
-/** Connects, and fails within `connectTimeoutMs` with one clear line when Redis cannot be reached. */
-export async function openQueueClients(redisUrl: string, prefix: string, connectTimeoutMs = 5_000): Promise<QueueClients> {
+export interface QueueClientOptions {
+  /** TLS material for a rediss:// URL (from {@link readRedisTls}). Default: none beyond what the URL implies. */
+  tls?: RedisTls | undefined;
+  /** How long to wait for Redis to answer before giving up (ms). Default 5000. */
+  connectTimeoutMs?: number;
+}
+
+/** The clients of a command that needs REDIS_URL: URL, TLS files and prefix from the environment. */
+export function openQueueClientsFromEnv(env: Env, command: string): Promise<QueueClients> {
+  return openQueueClients(requireRedisUrl(env, command), env.S2D_PREFIX, { tls: readRedisTls(env) });
+}
+
+/**
+ * Connects, and fails within `connectTimeoutMs` with one clear line when Redis cannot be reached or refuses the
+ * credentials; the line never carries the password.
+ */
+export async function openQueueClients(redisUrl: string, prefix: string, options: QueueClientOptions = {}): Promise<QueueClients> {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   let lastError = '';
-  const redis = createRedisConnection(redisUrl, (error) => {
-    lastError = error.message;
-  });
+  const redis = createRedisConnection(
+    redisUrl,
+    (error) => {
+      lastError = describeRedisError(error);
+    },
+    options.tls,
+  );
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       const why = lastError === '' ? '' : ` (${lastError})`;
-      reject(new CliError(`cannot reach Redis at ${withoutPassword(redisUrl)} within ${connectTimeoutMs / 1000} s${why}`));
+      reject(new CliError(`cannot reach Redis at ${maskUrlCredentials(redisUrl)} within ${connectTimeoutMs / 1000} s${why}`));
     }, connectTimeoutMs);
   });
   try {
     await Promise.race([redis.ping(), timedOut]);
   } catch (error) {
     redis.disconnect();
-    throw error;
+    if (error instanceof CliError) throw error;
+    // A refused AUTH rejects the first command with an error whose `command.args` holds the password: never rethrow it.
+    throw new CliError(`Redis at ${maskUrlCredentials(redisUrl)} refused the connection: ${describeRedisError(error)}`);
   } finally {
     clearTimeout(timer);
   }
@@ -48,14 +75,4 @@ export async function openQueueClients(redisUrl: string, prefix: string, connect
       await redis.quit().catch(() => undefined);
     },
   };
-}
-
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
 }

@@ -11,18 +11,24 @@ export interface WorkerProcess {
   stop(graceMs?: number): Promise<number | string>;
   /** The last few KB the worker wrote to stderr (its logs), to explain a crash. */
   stderrTail(): string;
+  /** The last few KB the worker wrote to stdout (nothing, normally: its logs go to stderr). */
+  stdoutTail(): string;
 }
 
 /** Starts `s2d worker` as a separate OS process, exactly as an operator would scale out. */
 export function spawnWorkerProcess(env: NodeJS.ProcessEnv, args: string[] = []): WorkerProcess {
   const child = spawn(process.execPath, [BIN, 'worker', ...args], {
     env,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => {
     // Keep only the tail: enough to explain a crash, bounded in memory.
     stderr = (stderr + chunk.toString()).slice(-8_000);
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout = (stdout + chunk.toString()).slice(-8_000);
   });
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -43,5 +49,6 @@ export function spawnWorkerProcess(env: NodeJS.ProcessEnv, args: string[] = []):
       return exited;
     },
     stderrTail: () => stderr,
+    stdoutTail: () => stdout,
   };
 }

@@ -2,12 +2,14 @@ import { hostname } from 'node:os';
 import { Queue, Worker } from 'bullmq';
 import { ADVERTISE_INTERVAL_MS, advertisePolicy } from '../shared/trust/advertised-policies.js';
 import type { Env } from '../shared/config/env.js';
+import { readRedisTls, type RedisTls } from '../shared/config/redis-tls.js';
 import type { Logger } from '../shared/logger.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
 import { queueOptions } from '../shared/queue/queue-options.js';
 import { QueueRegistry } from '../shared/queue/queue-registry.js';
 import { createRedisConnection } from '../shared/queue/redis-connection.js';
 import { checkRedisSettings } from '../shared/queue/check-redis-settings.js';
+import { describeRedisError } from '../shared/queue/describe-redis-error.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { createFinishItem } from './distill/finish-item.js';
 import { createDistillProcessor } from './distill/process-distill-job.js';
@@ -25,6 +27,8 @@ import { describeTrustPolicy, readTrustPolicy, type TrustPolicy } from '../share
 
 export interface WorkerOptions {
   redisUrl: string;
+  /** TLS material for a rediss:// `redisUrl` (from {@link readRedisTls}). Default: none beyond what the URL implies. */
+  redisTls?: RedisTls | undefined;
   prefix: string;
   /** Items processed at once by this process. */
   concurrency: number;
@@ -48,6 +52,7 @@ export interface RunningWorkers {
 export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger): WorkerOptions {
   return {
     redisUrl,
+    redisTls: readRedisTls(env),
     prefix: env.S2D_PREFIX,
     concurrency: env.S2D_WORKER_CONCURRENCY,
     lockDurationMs: env.S2D_LOCK_DURATION_MS,
@@ -62,12 +67,16 @@ export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger)
 export function startWorkers(options: WorkerOptions): RunningWorkers {
   const { prefix, logger } = options;
   let lastRedisError = '';
-  const redis = createRedisConnection(options.redisUrl, (error) => {
-    // Reconnects repeat the same error many times a second: log each distinct one once.
-    if (error.message === lastRedisError) return;
-    lastRedisError = error.message;
-    logger.error({ err: error.message }, 'Redis connection error; reconnecting');
-  });
+  const redis = createRedisConnection(
+    options.redisUrl,
+    (error) => {
+      // Reconnects repeat the same error many times a second: log each distinct one once.
+      if (error.message === lastRedisError) return;
+      lastRedisError = error.message;
+      logger.error({ err: describeRedisError(error) }, 'Redis connection error; reconnecting');
+    },
+    options.redisTls,
+  );
   redis.on('ready', () => {
     lastRedisError = '';
   });

@@ -8,8 +8,7 @@ import { ManifestError } from '../../shared/dataset/manifest.js';
 import { datasetFolderOf, summariseDataset, type DatasetSummary } from '../../shared/dataset/verify-dataset.js';
 import { CliError } from '../cli-error.js';
 import { DatasetMismatchError, downloadDataset } from '../collect/download-dataset.js';
-import { openQueueClients } from '../queue-clients.js';
-import { requireRedisUrl } from '../require-redis-url.js';
+import { openQueueClientsFromEnv } from '../queue-clients.js';
 
 export const collectUsage = `s2d collect <runId | manifest URI> [--to DIR] [--json]
   Downloads a published dataset into DIR/<runId>/ (default DIR: .), verifying every file's size, sha256 and line
@@ -62,7 +61,7 @@ function isLocation(target: string): boolean {
 
 async function manifestOfRun(runId: string): Promise<string> {
   const env = readEnv();
-  const clients = await openQueueClients(requireRedisUrl(env, 'collect <runId>'), env.S2D_PREFIX);
+  const clients = await openQueueClientsFromEnv(env, 'collect <runId>');
   try {
     const run = await clients.runs.get(runId);
     if (run === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);

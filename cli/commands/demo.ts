@@ -73,7 +73,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   let demoS3: DemoS3 | undefined;
   try {
     if (values.s3 === true) demoS3 = await startDemoS3(say);
-    clients = await openQueueClients(services.redisUrl, env.S2D_PREFIX);
+    clients = await openQueueClients(services.redisUrl, env.S2D_PREFIX, { tls: services.redisTls });
     const inputs = await prepareDemoInputs({ dir: resolve(outDir, 'inputs', runId), itemsPerTask, evalItemsPerTask });
     const spec = await resolveRunSpec(
       runSpecSchema.parse({
@@ -93,7 +93,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       workers.push(
         spawnWorkerProcess({
           ...process.env,
-          REDIS_URL: services.redisUrl,
+          ...services.redisEnv,
           S2D_PREFIX: env.S2D_PREFIX,
           S2D_LOG_LEVEL: env.S2D_LOG_LEVEL === 'info' ? 'warn' : env.S2D_LOG_LEVEL,
           ...demoS3?.env,

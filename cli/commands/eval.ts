@@ -18,8 +18,7 @@ import { CliError } from '../cli-error.js';
 import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';
 import { submitterGrants } from '../../shared/trust/endpoint-grants.js';
 import { trustRequestsOfEval } from '../../shared/trust/spec-trust-check.js';
-import { openQueueClients } from '../queue-clients.js';
-import { requireRedisUrl } from '../require-redis-url.js';
+import { openQueueClientsFromEnv } from '../queue-clients.js';
 
 export const evalUsage = `s2d eval <eval.yaml|eval.json> [--label L] [--no-wait] [--json]
   Evaluates a model with a strategy on a labelled set, as a batch job on the eval queue worked by
@@ -43,7 +42,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     defaultBaseUrl: env.OPENAI_BASE_URL,
     specFile: specPath,
   });
-  const clients = await openQueueClients(requireRedisUrl(env, 'eval'), env.S2D_PREFIX);
+  const clients = await openQueueClientsFromEnv(env, 'eval');
   const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, env.S2D_PREFIX));
   const evals = new EvalRunStore(clients.redis, env.S2D_PREFIX);
   try {

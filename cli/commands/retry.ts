@@ -6,8 +6,7 @@ import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { RetryRefusedError, retryRun } from '../../producers/retry-run.js';
 import { CliError } from '../cli-error.js';
 import { readRunEndpoint } from '../endpoint-status.js';
-import { openQueueClients } from '../queue-clients.js';
-import { requireRedisUrl } from '../require-redis-url.js';
+import { openQueueClientsFromEnv } from '../queue-clients.js';
 import { statusJson } from './status.js';
 
 export const retryUsage = `s2d retry <runId> [--wait] [--json]
@@ -26,7 +25,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
   const runId = positionals[0];
   if (runId === undefined) throw new CliError(`missing runId\n${retryUsage}`, 2);
   const env = readEnv();
-  const clients = await openQueueClients(requireRedisUrl(env, 'retry'), env.S2D_PREFIX);
+  const clients = await openQueueClientsFromEnv(env, 'retry');
   try {
     const spec = await clients.runs.getSpec(runId);
     if (spec === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);

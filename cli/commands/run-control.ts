@@ -3,8 +3,7 @@ import { readEnv } from '../../shared/config/env.js';
 import { promoteRunJobs } from '../../shared/queue/promote-run-jobs.js';
 import type { ControlOutcome } from '../../shared/runs/run-store.js';
 import { CliError } from '../cli-error.js';
-import { openQueueClients, type QueueClients } from '../queue-clients.js';
-import { requireRedisUrl } from '../require-redis-url.js';
+import { openQueueClientsFromEnv, type QueueClients } from '../queue-clients.js';
 
 export const cancelUsage = `s2d cancel <runId>
   Stops a run: no new item starts, in-flight items finish, items never started are recorded as rejects with code
@@ -44,7 +43,7 @@ async function control(argv: string[], name: string, usage: string, action: Acti
   const runId = positionals[0];
   if (runId === undefined) throw new CliError(`missing runId\n${usage}`, 2);
   const env = readEnv();
-  const clients = await openQueueClients(requireRedisUrl(env, name), env.S2D_PREFIX);
+  const clients = await openQueueClientsFromEnv(env, name);
   try {
     const [outcome, done, already] = await action(clients, runId);
     if (!outcome.ok) {

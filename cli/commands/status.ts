@@ -5,8 +5,7 @@ import type { RunRecord } from '../../shared/runs/run-store.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { CliError } from '../cli-error.js';
 import { endpointJson, formatEndpoint, readRunEndpoint, type RunEndpoint } from '../endpoint-status.js';
-import { openQueueClients } from '../queue-clients.js';
-import { requireRedisUrl } from '../require-redis-url.js';
+import { openQueueClientsFromEnv } from '../queue-clients.js';
 
 export const statusUsage = `s2d status <runId> [--json]
   Shows a run's state (and why it is paused), item counts and tokens, and its LLM endpoint as the fleet sees it:
@@ -15,7 +14,7 @@ export const statusUsage = `s2d status <runId> [--json]
 export async function statusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
   const env = readEnv();
-  const clients = await openQueueClients(requireRedisUrl(env, 'status'), env.S2D_PREFIX);
+  const clients = await openQueueClientsFromEnv(env, 'status');
   try {
     const runId = positionals[0];
     if (runId === undefined) {

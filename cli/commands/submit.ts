@@ -10,8 +10,7 @@ import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { CliError } from '../cli-error.js';
 import { readRunEndpoint } from '../endpoint-status.js';
-import { openQueueClients } from '../queue-clients.js';
-import { requireRedisUrl } from '../require-redis-url.js';
+import { openQueueClientsFromEnv } from '../queue-clients.js';
 import { statusJson } from './status.js';
 import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';
 import { trustRequestsOfRun } from '../../shared/trust/spec-trust-check.js';
@@ -35,7 +34,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     defaultBaseUrl: env.OPENAI_BASE_URL,
     specFile: specPath,
   });
-  const clients = await openQueueClients(requireRedisUrl(env, 'submit'), env.S2D_PREFIX);
+  const clients = await openQueueClientsFromEnv(env, 'submit');
   try {
     for (const warning of await checkRedisSettings(clients.redis)) process.stderr.write(`s2d submit: warning: ${warning}\n`);
     await refuseWhatTheFleetRefuses(clients.redis, env.S2D_PREFIX, trustRequestsOfRun(spec), specPath);

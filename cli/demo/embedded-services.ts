@@ -1,4 +1,5 @@
 import type { Env } from '../../shared/config/env.js';
+import { readRedisTls, type RedisTls } from '../../shared/config/redis-tls.js';
 import { startLocalRedis } from '../../infra/redis/local-redis.js';
 import { startSimulator, type SimulatorOptionsInput } from '../../infra/simulator/simulator-server.js';
 import { CliError } from '../cli-error.js';
@@ -9,6 +10,13 @@ const SIMULATED_MODEL = 'sim-llama-2-70b-chat';
 
 export interface EmbeddedServices {
   redisUrl: string;
+  /** TLS material for a rediss:// REDIS_URL; undefined for the private Redis (plain TCP on loopback). */
+  redisTls: RedisTls | undefined;
+  /**
+   * Environment for the demo's worker processes to reach this Redis: REDIS_URL, and the S2D_REDIS_TLS_* files
+   * blanked when the Redis is the private one (they apply to a rediss:// REDIS_URL only).
+   */
+  redisEnv: Record<string, string>;
   baseUrl: string;
   modelName: string;
   /** True when answers come from s2d's LLM simulator, not a real model. */
@@ -24,6 +32,7 @@ export async function startEmbeddedServices(env: Env, say: (line: string) => voi
   const stops: (() => Promise<void>)[] = [];
   try {
     let redisUrl = env.REDIS_URL;
+    const redisTls = readRedisTls(env);
     if (redisUrl === undefined) {
       if (!isRedisServerOnPath()) throw new CliError(REDIS_MISSING_MESSAGE);
       const redis = await startLocalRedis();
@@ -42,8 +51,12 @@ export async function startEmbeddedServices(env: Env, say: (line: string) => voi
           `${simulator.options.behaviour.replyStyle} replies)`,
       );
     }
+    const privateRedis = env.REDIS_URL === undefined;
+    const redisEnv = privateRedis ? { REDIS_URL: redisUrl, S2D_REDIS_TLS_CA_FILE: '', S2D_REDIS_TLS_CERT_FILE: '', S2D_REDIS_TLS_KEY_FILE: '' } : { REDIS_URL: redisUrl };
     return {
       redisUrl,
+      redisTls,
+      redisEnv,
       baseUrl,
       modelName: env.S2D_DEMO_MODEL ?? SIMULATED_MODEL,
       simulated,

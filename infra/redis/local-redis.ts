@@ -23,6 +23,21 @@ export interface LocalRedisOptions {
   maxmemoryPolicy?: string;
   /** More redis-server arguments (tests: e.g. `--rename-command CONFIG ""`). */
   extraArgs?: string[];
+  /** A redis.conf read before the arguments (e.g. ACL `user` lines, which need a config file). Default: none. */
+  configFile?: string;
+  /** Serve TLS only: the port speaks TLS, no plain port is open, and `url` is rediss://. Default: plain TCP. */
+  tls?: LocalRedisTls;
+}
+
+export interface LocalRedisTls {
+  /** PEM server certificate; it must name 127.0.0.1 (clients verify it). */
+  certFile: string;
+  /** PEM private key of `certFile`. */
+  keyFile: string;
+  /** PEM CA that client certificates must chain to. */
+  caFile: string;
+  /** Require a client certificate (mutual TLS). Default false. */
+  authClients?: boolean;
 }
 
 /**
@@ -34,8 +49,13 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   const port = options.port ?? (await findFreePort());
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 's2d-redis-')));
+  const tls = options.tls;
+  const listen = tls === undefined
+    ? ['--port', String(port)]
+    : ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', tls.authClients === true ? 'yes' : 'no'];
   const args = [
-    '--port', String(port),
+    ...(options.configFile === undefined ? [] : [options.configFile]),
+    ...listen,
     '--bind', '127.0.0.1',
     '--dir', dir,
     '--maxmemory-policy', options.maxmemoryPolicy ?? 'noeviction',
@@ -46,7 +66,7 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitUntilReady(child, port);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'redis' : 'rediss'}://127.0.0.1:${port}`,
     port,
     stop: async () => {
       await stopChild(child);

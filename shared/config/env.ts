@@ -16,6 +16,16 @@ const PREFIX_TEXT = "letters, digits, '_', '.' and '-' only (one or more)";
 const envSchema = z.object({
   /** Redis for queues and run state. Unset: `s2d demo` starts a private redis-server; other commands fail clearly. */
   REDIS_URL: redisUrlVar,
+  /**
+   * PEM file of the CA (or CAs) that signed the Redis server's certificate, for a rediss:// REDIS_URL whose server
+   * certificate no public CA signed. The server name (or IP) in REDIS_URL must match the certificate; that check is
+   * never turned off. Default: unset, Node's built-in CAs plus NODE_EXTRA_CA_CERTS.
+   */
+  S2D_REDIS_TLS_CA_FILE: optionalStringVar,
+  /** PEM client certificate for mutual TLS (Redis `tls-auth-clients yes`); needs S2D_REDIS_TLS_KEY_FILE. Default: unset, none sent. */
+  S2D_REDIS_TLS_CERT_FILE: optionalStringVar,
+  /** PEM private key of S2D_REDIS_TLS_CERT_FILE (unencrypted). Default: unset. */
+  S2D_REDIS_TLS_KEY_FILE: optionalStringVar,
   /** Key prefix for every queue and key s2d writes, so several deployments (or tests) share one Redis. Default s2d. */
   S2D_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, PREFIX_TEXT).default('s2d'),
   /** Default OpenAI-compatible base URL for runs whose spec names none. Unset: the built-in simulator. */

@@ -27,6 +27,15 @@ export function intRangeText(min: number, max: number = Number.MAX_SAFE_INTEGER)
  */
 export function showSetting(raw: string | undefined): string {
   if (raw === undefined) return 'nothing';
-  const masked = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+  const masked = maskUrlCredentials(raw);
   return `'${masked.length > 80 ? `${masked.slice(0, 77)}...` : masked}'`;
+}
+
+/**
+ * A URL with its credentials as `***`: everything between `scheme://` and the LAST `@` (a password may hold an
+ * unencoded '/' or '@'; masking too much beats showing part of a password), and any `password=` query value (ioredis
+ * reads `?password=`).
+ */
+export function maskUrlCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
 }

@@ -8,6 +8,7 @@ import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js
 import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
 import { outputLocation, runSpecSchema, type ResolvedRunSpec, type RunSpecInput } from '../../shared/config/run-spec.js';
 import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
+import type { RedisTls } from '../../shared/config/redis-tls.js';
 import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
@@ -40,6 +41,10 @@ export interface PublishedDataset {
 export interface FixtureOptions {
   label: string;
   redisUrl: string;
+  /** TLS material for a rediss:// `redisUrl`. Default: none. */
+  redisTls?: RedisTls | undefined;
+  /** Redis key prefix. Default: a fresh one from the label. */
+  prefix?: string;
   baseUrl: string;
   items: number;
   /** Append lines that cannot be read, to check they land in the rejects and the counts reconcile. */
@@ -54,7 +59,7 @@ export interface FixtureOptions {
 /** A run of last-letter (or `family`) items against the simulator, with its own temp directory and Redis prefix. */
 export async function createRunFixture(options: FixtureOptions): Promise<RunFixture> {
   const dir = await mkdtemp(join(tmpdir(), `s2d-${options.label}-`));
-  const prefix = isolatedPrefix(options.label);
+  const prefix = options.prefix ?? isolatedPrefix(options.label);
   const files = await writeTaskFiles({ family: options.family ?? 'last-letter', count: options.items, seed: 11, dir, name: 'items' });
   let badLines = 0;
   if (options.withBadLines === true) {
@@ -76,7 +81,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
     }),
     { baseDir: dir, defaultBaseUrl: options.baseUrl },
   );
-  const clients = await openQueueClients(options.redisUrl, prefix);
+  const clients = await openQueueClients(options.redisUrl, prefix, { tls: options.redisTls });
   const store = openArtifactStore(outputLocation(spec));
   return {
     dir,

@@ -42,6 +42,10 @@ describe('process settings from the environment', () => {
     ['OPENAI_BASE_URL', 'localhost:8000/v1', "OPENAI_BASE_URL must be an http:// or https:// URL, got 'localhost:8000/v1'"],
     // The password of a REDIS_URL is never printed.
     ['REDIS_URL', 'http://user:secret@h:1', "REDIS_URL must be a redis:// or rediss:// URL, got 'http://***@h:1'"],
+    // Not even part of it when the password holds an unencoded '/' or '@', or sits in the query.
+    ['REDIS_URL', 'http://user:pa/ss@h:1', "REDIS_URL must be a redis:// or rediss:// URL, got 'http://***@h:1'"],
+    ['REDIS_URL', 'http://user:p@ss@h:1', "REDIS_URL must be a redis:// or rediss:// URL, got 'http://***@h:1'"],
+    ['REDIS_URL', 'http://h:1?password=hunter22', "REDIS_URL must be a redis:// or rediss:// URL, got 'http://h:1?password=***'"],
   ])('%s=%j fails with one line naming it, what was expected and what it got', (name, value, message) => {
     expect(failure(() => readEnv({ [name]: value }))).toBe(message);
   });
