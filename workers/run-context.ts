@@ -15,6 +15,7 @@ import { getStrategy, resolveTemplates, templatesUsedBy } from '../shared/strate
 import type { TemplateSet } from '../shared/strategies/templates.js';
 import { templatesForAnswerType } from '../shared/strategies/judge-template-names.js';
 import { readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
+import { authorizeOutputLocation, runOutputTarget } from '../shared/trust/output-location-check.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
 export interface RunContext {
@@ -64,9 +65,15 @@ export class RunContexts {
     return context;
   }
 
+  /**
+   * @throws {TrustRefusal} for an output location, endpoint or key variable the trust policy does not allow: nothing
+   *   is opened or sent then, and the refusal is not kept, so a worker restarted with a wider policy takes the run.
+   */
   private async build(runId: string): Promise<RunContext> {
     const spec = await this.runs.getSpec(runId);
     if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
+    // Before the store is opened: the spec may be one written straight into Redis, never normalised by a submitter.
+    await authorizeOutputLocation(this.trust, runOutputTarget(spec));
     const { templates, versions } = resolveTemplates(spec.templates);
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
     const used: string[] = [...templatesUsedBy(spec.strategy, templates), ...templatesForAnswerType(spec.answerType)];
