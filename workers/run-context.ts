@@ -67,7 +67,8 @@ export class RunContexts {
 
   /**
    * @throws {TrustRefusal} for an output location, endpoint or key variable the trust policy does not allow: nothing
-   *   is opened or sent then, and the refusal is not kept, so a worker restarted with a wider policy takes the run.
+   *   is opened or sent then, and callers fail the run with it. The output check sees the symlinks that exist when the
+   *   context is built; one made inside a root afterwards (which takes a shell on this machine, not a spec) is not.
    */
   private async build(runId: string): Promise<RunContext> {
     const spec = await this.runs.getSpec(runId);
