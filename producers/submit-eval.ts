@@ -36,6 +36,8 @@ export async function submitEval(spec: ResolvedEvalSpec, deps: SubmitEvalDeps): 
   if (existing?.state === 'finalised') {
     return { evalId, created, total: existing.total ?? set.jobs.length, enqueued: 0, complete: true };
   }
+  // Its output location was refused by the workers: its items would be refused again (the state is final).
+  if (existing?.state === 'refused') return { evalId, created, total: existing.total ?? set.jobs.length, enqueued: 0, complete: false };
   // Same content on every submission (labels in input order), so rewriting it is harmless.
   await deps.store.put(evalLabelsKey(evalId), set.labels.map((label) => JSON.stringify(label)).join('\n') + (set.labels.length > 0 ? '\n' : ''));
   let enqueued = 0;

@@ -18,6 +18,7 @@ import type { TemplateSet } from '../shared/strategies/templates.js';
 import { templatesForAnswerType } from '../shared/strategies/judge-template-names.js';
 import { readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
 import { TrustRefusal } from '../shared/trust/trust-refusal.js';
+import { authorizeOutputLocation, runOutputTarget } from '../shared/trust/output-location-check.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
 export interface RunContext {
@@ -75,9 +76,16 @@ export class RunContexts {
     return context;
   }
 
+  /**
+   * @throws {TrustRefusal} for an output location, endpoint or key variable the trust policy does not allow: nothing
+   *   is opened or sent then, and callers fail the run with it. The output check sees the symlinks that exist when the
+   *   context is built; one made inside a root afterwards (which takes a shell on this machine, not a spec) is not.
+   */
   private async build(runId: string): Promise<RunContext> {
     const spec = await this.runs.getSpec(runId);
     if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
+    // Before the store is opened: the spec may be one written straight into Redis, never normalised by a submitter.
+    await authorizeOutputLocation(this.trust, runOutputTarget(spec));
     const { templates, versions } = resolveTemplates(spec.templates);
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
     const used: string[] = [...templatesUsedByStrategy(spec.strategy, templates), ...templatesForAnswerType(spec.answerType)];

@@ -96,6 +96,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
           ...services.redisEnv,
           S2D_PREFIX: env.S2D_PREFIX,
           S2D_LOG_LEVEL: env.S2D_LOG_LEVEL === 'info' ? 'warn' : env.S2D_LOG_LEVEL,
+          // The demo is the operator of these workers: they may write where it publishes and nowhere else.
+          S2D_OUTPUT_ROOTS: outDir,
           ...demoS3?.env,
         }),
       );

@@ -83,6 +83,8 @@ async function waitForResult(evalId: string, evals: EvalRunStore, finalise: (tot
   for (;;) {
     const record = await evals.get(evalId);
     if (record === null) throw new RunSpecError(`eval ${evalId} vanished from Redis`);
+    // Nothing of a refused eval can be stored, so it never completes: waiting longer would be waiting for ever.
+    if (record.state === 'refused') throw new CliError(`eval ${evalId} ended without a result: ${record.refusedBy ?? 'refused by the workers'}`, 2);
     if (record.total !== null && record.done >= record.total) {
       const result = await finalise(record.total);
       return parseEvalResult(result, evalId);

@@ -9,7 +9,7 @@ export const DEMO_BUCKET = 's2d-demo';
 export interface DemoS3 {
   /** Output location for the run spec: s3://s2d-demo/datasets */
   outputUri: string;
-  /** Env vars the spawned workers need on top of this process's environment. */
+  /** Env vars the spawned workers need on top of this process's environment, S2D_S3_PREFIXES (the output URI) included. */
   env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
@@ -35,7 +35,7 @@ export async function startDemoS3(say: (line: string) => void): Promise<DemoS3> 
       client.destroy();
     }
     say(`publishing to ${outputUri} at ${settings.endpoint} (S2D_S3_ENDPOINT)`);
-    return { outputUri, env: {}, stop: () => Promise.resolve() };
+    return { outputUri, env: { S2D_S3_PREFIXES: outputUri }, stop: () => Promise.resolve() };
   }
   const s3 = await startLocalS3();
   try {
@@ -46,5 +46,5 @@ export async function startDemoS3(say: (line: string) => void): Promise<DemoS3> 
   }
   Object.assign(process.env, s3.env);
   say(`started a private S3-compatible server (s3rver) at ${s3.endpoint}, bucket ${DEMO_BUCKET}`);
-  return { outputUri, env: s3.env, stop: () => s3.close() };
+  return { outputUri, env: { ...s3.env, S2D_S3_PREFIXES: outputUri }, stop: () => s3.close() };
 }

@@ -12,6 +12,7 @@ import { evalSpecSchema, resolveEvalSpec } from '../../shared/eval/eval-spec.js'
 import { EVAL_QUEUE } from '../../shared/queue/eval-job.js';
 import { queueOptions } from '../../shared/queue/queue-options.js';
 import type { QueueClients } from '../queue-clients.js';
+import { CliError } from '../cli-error.js';
 import type { DemoFiles } from './prepare-demo-inputs.js';
 
 export interface BaselineOptions {
@@ -67,6 +68,9 @@ export async function evaluateBaselines(options: BaselineOptions): Promise<{ sys
     for (;;) {
       const bytes = await store.get(evalResultKey(spec.evalId));
       if (bytes !== null) return parseEvalResult(JSON.parse(new TextDecoder().decode(bytes)), store.locate(evalResultKey(spec.evalId)));
+      // The workers refused its output location: no result will ever come.
+      const record = await evals.get(spec.evalId);
+      if (record?.state === 'refused') throw new CliError(`eval ${spec.evalId} ended without a result: ${record.refusedBy ?? 'refused by the workers'}`, 2);
       await sleep(100);
     }
   };

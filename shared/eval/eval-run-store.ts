@@ -15,14 +15,20 @@ export interface EvalRecord {
   done: number;
   errored: number;
   resultLocation: string | null;
-  /** Why the endpoint refused this eval (bad key, unknown model, no quota); its remaining items make no call. */
+  /**
+   * Why the endpoint refused this eval (bad key, unknown model, no quota; its remaining items make no call), or, in
+   * state `refused`, why the workers' trust policy refused its output location.
+   */
   refusedBy: string | null;
 }
 
 // Counts an item once; returns {first, complete}.
 const MARK_DONE = `
 -- A finalised eval is history: a late duplicate neither counts nor brings the bitmap back.
-if redis.call('HGET', KEYS[1], 'state') == 'finalised' then return {1, 1} end
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'finalised' then return {1, 1} end
+-- A refused one never completes (a worker with a wider policy may still meet its items; they do not count).
+if state == 'refused' then return {1, 0} end
 local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
 if was == 0 then
   redis.call('HINCRBY', KEYS[1], 'done', 1)
@@ -94,6 +100,14 @@ export class EvalRunStore {
   /** Records that the endpoint refuses the eval (the first reason stands). */
   async markRefused(evalId: string, reason: string): Promise<void> {
     await this.redis.hsetnx(evalRedisKeys(this.prefix, evalId).eval, 'refusedBy', reason);
+  }
+
+  /**
+   * Ends a running eval whose output location the workers' trust policy refuses: state `refused`, with the reason in
+   * `refusedBy` (it replaces an endpoint's reason: this one is why the eval ends). 'already' on a repeat.
+   */
+  markOutputRefused(evalId: string, reason: string): Promise<TransitionOutcome<EvalState>> {
+    return this.transition(evalId, 'refused', { from: ['running'], set: { refusedBy: reason } });
   }
 
   async refusedBy(evalId: string): Promise<string | null> {

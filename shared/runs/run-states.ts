@@ -20,8 +20,9 @@ export const LIVE_RUN_STATES: readonly RunState[] = ['producing', 'running', 'pa
  * - paused -> publishing: the items in flight when it was paused were its last; nothing is left to park.
  * - producing | running | paused -> cancelled: `s2d cancel`, or the budget ran out. -> failed: the endpoint refuses
  *   the run (credentials, model, quota).
- * - running | cancelled -> publishing: the last item is done; a cancelled run publishes its partial dataset (the only
- *   move out of `cancelled`).
+ * - running | cancelled -> publishing: the last item is done; a cancelled run publishes its partial dataset.
+ * - cancelled -> failed: the workers' trust policy refuses the run (its output location or endpoint), so it could not
+ *   store even its stopped items, let alone publish them (RunStore.refuse narrows to it).
  * - publishing -> published: the manifest is written. -> failed: publication failed for good.
  * - published -> running: `s2d retry`, and nothing else (RunStore.beginRetry narrows to it): the run's errored items
  *   run again and it publishes a new version of its dataset. No late item or duplicate job reopens a published run.
@@ -33,7 +34,7 @@ export const RUN_STATE_TABLE = {
     producing: ['running', 'paused', 'cancelled', 'failed', 'publishing'],
     running: ['paused', 'cancelled', 'failed', 'publishing'],
     paused: ['producing', 'running', 'cancelled', 'failed', 'publishing'],
-    cancelled: ['publishing'],
+    cancelled: ['publishing', 'failed'],
     publishing: ['published', 'failed'],
     published: ['running'],
     failed: [],

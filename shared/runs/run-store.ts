@@ -436,6 +436,14 @@ export class RunStore {
     return this.transition(runId, 'failed', { from: LIVE_RUN_STATES, set: { error } });
   }
 
+  /**
+   * Fails a run the workers' trust policy refuses (its output location, endpoint or key): unlike {@link fail}, also
+   * a cancelled or publishing run, since it could never store its partial dataset either. Published runs are history.
+   */
+  refuse(runId: string, error: string): Promise<ControlOutcome> {
+    return this.transition(runId, 'failed', { from: [...LIVE_RUN_STATES, 'cancelled', 'publishing'], set: { error } });
+  }
+
   /** Starts publication of a complete run (refused for a failed or published run; 'already' on a retry). */
   beginPublishing(runId: string): Promise<ControlOutcome> {
     return this.transition(runId, 'publishing');

@@ -40,7 +40,7 @@ describe('fault: the S3 store goes away near the end of a run and comes back', (
       items,
       spec: { sampling: SAMPLING, output: { uri: `s3://${BUCKET}/datasets`, shardMaxRecords: 20 }, maxAttempts: 10, retryBackoffMs: 200 },
     });
-    const fleet = WorkerFleet.forRun(redisUrl, run.prefix, { ...s3.env });
+    const fleet = WorkerFleet.forRun(redisUrl, run.prefix, { ...s3.env, S2D_S3_PREFIXES: `s3://${BUCKET}/datasets` });
     try {
       fleet.spawn();
       fleet.spawn();

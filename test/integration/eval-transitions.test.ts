@@ -37,12 +37,14 @@ describe('the eval state transition table, enforced in Redis (Lua)', () => {
     const evalId = `tr-${state}-${randomUUID().slice(0, 8)}`;
     expect(await evals.register({ ...spec, evalId })).toBe(true);
     if (state === 'finalised') await evals.markFinalised(evalId, 'result.json');
+    if (state === 'refused') await evals.markOutputRefused(evalId, 'output.dir refused');
     expect((await evals.get(evalId))?.state).toBe(state);
     return evalId;
   }
 
-  it('allows every (from, to) pair the table lists and refuses every other; finalised is final', async () => {
+  it('allows every (from, to) pair the table lists and refuses every other; finalised and refused are final', async () => {
     expect(EVAL_STATE_TABLE.transitions.finalised).toEqual([]);
+    expect(EVAL_STATE_TABLE.transitions.refused).toEqual([]);
     for (const from of EVAL_STATES) {
       for (const to of EVAL_STATES) {
         const evalId = await evalIn(from);
@@ -67,5 +69,19 @@ describe('the eval state transition table, enforced in Redis (Lua)', () => {
     // Nothing is created for an eval that was never registered.
     expect(await evals.markFinalised('never-registered', 'x.json')).toEqual({ ok: false, state: null });
     expect(await redis.exists(evalRedisKeys(prefix, 'never-registered').eval)).toBe(0);
+  });
+
+  it('a refused output ends a running eval with the reason; a late item neither counts nor completes it', async () => {
+    const evalId = await evalIn('running');
+    await evals.setTotal(evalId, 1);
+    await evals.markRefused(evalId, 'the endpoint said 401');
+    expect(await evals.markOutputRefused(evalId, 'output.dir refused')).toEqual({ ok: true, already: false });
+    expect(await evals.markOutputRefused(evalId, 'a second reason')).toEqual({ ok: true, already: true });
+    expect(await evals.markDone(evalId, 0, 'answered')).toEqual({ first: false, complete: false });
+    expect(await evals.get(evalId)).toMatchObject({ state: 'refused', refusedBy: 'output.dir refused', done: 0 });
+    expect(await evals.markFinalised(evalId, 'result.json')).toEqual({ ok: false, state: 'refused' });
+    // A finalised eval is not refused after the fact.
+    const finalised = await evalIn('finalised');
+    expect(await evals.markOutputRefused(finalised, 'late')).toEqual({ ok: false, state: 'finalised' });
   });
 });

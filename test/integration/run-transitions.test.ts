@@ -61,10 +61,10 @@ describe('the run state transition table, enforced in Redis (Lua)', () => {
     if (record?.state !== 'paused') expect([record?.pauseCause, record?.pauseDetail]).toEqual([null, null]);
   }
 
-  it('has no way out of failed, only s2d retry out of published, and only publication out of cancelled', () => {
+  it('has no way out of failed, only s2d retry out of published, and only publication or a trust refusal out of cancelled', () => {
     expect(RUN_STATE_TABLE.transitions.failed).toEqual([]);
     expect(RUN_STATE_TABLE.transitions.published).toEqual(['running']);
-    expect(RUN_STATE_TABLE.transitions.cancelled).toEqual(['publishing']);
+    expect(RUN_STATE_TABLE.transitions.cancelled).toEqual(['publishing', 'failed']);
     expect(Object.keys(RUN_STATE_TABLE.transitions).sort()).toEqual([...RUN_STATES].sort());
   });
 
@@ -96,6 +96,11 @@ describe('the run state transition table, enforced in Redis (Lua)', () => {
       already: ['publishing'],
     },
     failPublication: { apply: (id) => runs.failPublication(id, 'test'), moves: { publishing: 'failed' }, already: ['failed'] },
+    refuse: {
+      apply: (id) => runs.refuse(id, 'test'),
+      moves: { producing: 'failed', running: 'failed', paused: 'failed', cancelled: 'failed', publishing: 'failed' },
+      already: ['failed'],
+    },
     markPublished: { apply: (id) => runs.markPublished(id, 'm'), moves: { publishing: 'published' }, already: ['published'] },
   };
 

@@ -13,6 +13,7 @@ import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { createLogger } from '../../shared/logger.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { startWorkers } from '../../workers/start-workers.js';
+import { readTrustPolicy } from '../../shared/trust/trust-policy.js';
 import { createRunFixture, duplicateIndices } from '../helpers/run-fixture.js';
 import { useTestS3 } from '../helpers/test-s3.js';
 
@@ -63,7 +64,9 @@ describe('a run from s3:// input to an s3:// dataset, through BullMQ and in-proc
       const staged = new ItemResultStore(run.store);
       expect(await staged.get(run.spec.runId, 20)).toMatchObject({ status: 'rejected', file: `s3://${bucket}/in/b.jsonl`, field: 'prompt', line: 9 });
 
-      const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
+      // As an operator would: these workers may write under the run's bucket prefix (S3 output is off by default).
+      const trust = readTrustPolicy({ ...process.env, S2D_S3_PREFIXES: `s3://${bucket}/datasets` });
+      const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, trust, logger: createLogger('silent') });
       await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
       await workers.close(false);
 

@@ -17,6 +17,7 @@ import { applyRunControl } from './run-control-gate.js';
 import { itemSampler } from '../endpoint-access.js';
 import { attemptsUsed, settleSuspect } from '../outage-parking.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
+import { refuseRun } from '../refuse-run.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -51,17 +52,16 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
       await deps.finish(payload, 'accepted', ZERO_USAGE);
       return 'already-done';
     }
-    // Paused: parked without using an attempt; cancelled: recorded as a stopped reject without an LLM call.
-    if ((await applyRunControl(run, payload, job, token, deps)) === 'stopped') return 'stopped';
     let context: RunContext;
     try {
+      // Paused: parked without using an attempt; cancelled: recorded as a stopped reject without an LLM call.
+      if ((await applyRunControl(run, payload, job, token, deps)) === 'stopped') return 'stopped';
       context = await deps.contexts.get(runId);
     } catch (error) {
       if (!failsRun(error)) throw error;
       // Every worker sharing the policy (or loading the same program) would fail it too: the run fails now with the
-      // field named, before any call.
-      const outcome = await deps.runs.fail(runId, error.message);
-      if (outcome.ok && !outcome.already) deps.logger.error({ runId, field: error.field }, error.message);
+      // field named, before any call or write — a cancelled one too, which could not store its stopped items either.
+      await refuseRun(deps, runId, error);
       return 'run-failed';
     }
     // An earlier execution may have stored its result and died before counting it: that result stands.

@@ -5,6 +5,7 @@ import { distillJobSchema } from '../../shared/queue/job-payloads.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
+import { refuseRun } from '../refuse-run.js';
 import type { FinishItem } from './finish-item.js';
 
 export interface SweepDeps {
@@ -57,13 +58,16 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
   return recorded;
 }
 
-/** The run's context; null when the trust policy refuses the run or its program cannot run: it then fails (its items are not recorded). */
+/**
+ * The run's context; null when the trust policy refuses the run or its program cannot run, which then fails (its items are not recorded: there
+ * is nowhere allowed to record them) and its failed jobs are removed, so the sweep does not meet them again.
+ */
 async function contextUnlessRefused(deps: SweepDeps, runId: string): Promise<RunContext | null> {
   try {
     return await deps.contexts.get(runId);
   } catch (error) {
     if (!failsRun(error)) throw error;
-    await deps.runs.fail(runId, error.message);
+    await refuseRun(deps, runId, error);
     return null;
   }
 }

@@ -13,6 +13,7 @@ import { endpointAccess, type LimiterStore } from '../endpoint-access.js';
 import type { EndpointGrants } from '../../shared/trust/endpoint-grants.js';
 import { readTrustPolicy, type TrustPolicy } from '../../shared/trust/trust-policy.js';
 import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
+import { authorizeOutputLocation } from '../../shared/trust/output-location-check.js';
 
 /** What a worker derives from an eval's spec, once per eval and process. */
 export interface EvalContext {
@@ -59,9 +60,15 @@ export class EvalContexts {
     return context;
   }
 
+  /**
+   * @throws {TrustRefusal} for an output location the trust policy does not allow: nothing can be stored for the eval
+   *   (callers end it with refuseEval). An endpoint refusal is not thrown: see {@link EvalContext.client}.
+   */
   private async build(evalId: string): Promise<EvalContext> {
     const spec = await this.evals.getSpec(evalId);
     if (spec === null) throw new Error(`eval ${evalId} is not registered in this Redis/prefix`);
+    // Before the store is opened: the spec may be one written straight into Redis, never normalised by a submitter.
+    await authorizeOutputLocation(this.trust, { field: 'output.dir', location: spec.output.dir });
     try {
       return buildEvalContext(spec, this.trust.endpoints, this.env, this.limiterStore);
     } catch (error) {

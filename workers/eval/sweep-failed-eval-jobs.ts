@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
 import type { Logger } from '../../shared/logger.js';
 import { evalJobSchema } from '../../shared/queue/eval-job.js';
-import type { EvalContexts } from './eval-contexts.js';
+import type { EvalContext, EvalContexts } from './eval-contexts.js';
+import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
+import { refuseEval } from './refuse-eval.js';
 import { erroredRecord, finishEvalItem } from './process-eval-job.js';
 
 export interface EvalSweepDeps {
@@ -28,8 +30,8 @@ export async function sweepFailedEvalJobs(deps: EvalSweepDeps, batch = 100): Pro
     if (parsed.success) {
       const payload = parsed.data;
       const record = await deps.evals.get(payload.evalId);
-      if (record !== null && record.state !== 'finalised') {
-        const context = await deps.contexts.get(payload.evalId);
+      const context = record?.state !== 'running' ? null : await contextUnlessRefused(deps, payload.evalId);
+      if (context !== null) {
         const reason = `gave up after ${Math.max(job.attemptsMade, 1)} attempt(s): ${job.failedReason}`;
         if (await finishEvalItem(deps, context, payload, erroredRecord(payload, reason, 0))) recorded += 1;
         deps.logger.warn({ evalId: payload.evalId, index: payload.index, reason: job.failedReason }, 'failed eval job recorded');
@@ -40,4 +42,15 @@ export async function sweepFailedEvalJobs(deps: EvalSweepDeps, batch = 100): Pro
     await job.remove().catch(() => undefined);
   }
   return recorded;
+}
+
+/** The eval's context; null when its output location is refused, which ends the eval `refused` (nothing to record). */
+async function contextUnlessRefused(deps: EvalSweepDeps, evalId: string): Promise<EvalContext | null> {
+  try {
+    return await deps.contexts.get(evalId);
+  } catch (error) {
+    if (!(error instanceof TrustRefusal)) throw error;
+    await refuseEval(deps, evalId, error);
+    return null;
+  }
 }

@@ -8,13 +8,12 @@ import { createOpenAiClient } from '../../shared/llm/openai-sampler.js';
 import type { Logger } from '../../shared/logger.js';
 import { FINAL_HANDOFF_STATES, type HandoffState } from '../../shared/runs/handoff-status.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
-import type { RunContexts } from '../run-context.js';
+import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
 import { findOrCreateFinetuneJob } from './create-finetune-job.js';
 import { ShardMismatchError } from './upload-split.js';
 import { manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { registerSecret } from '../../shared/redact-secrets.js';
 import { authorizeEndpoint } from '../../shared/trust/authorize-endpoint.js';
-import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 
 /** Payload of a `handoff` job. */
 export const handoffJobSchema = z.object({ runId: z.string().min(1) });
@@ -46,14 +45,17 @@ export function createHandoffProcessor(deps: HandoffDeps): (job: Job, token?: st
     const handoff = handoffOf(run.spec);
     if (handoff.kind !== 'openai') return `no openai hand-off for run ${runId}`;
     if (run.handoff !== null && FINAL_HANDOFF_STATES.has(run.handoff.state)) return run.handoff.state;
-    const context = await deps.contexts.get(runId);
     const baseUrl = handoff.baseUrl ?? run.spec.model.baseUrl;
+    let context: RunContext;
     let keyEnv: string | undefined;
     try {
+      // The run's store (its output location) and model endpoint are checked as for its items: a narrower policy
+      // since publication means the shards are not read, let alone uploaded.
+      context = await deps.contexts.get(runId);
       // The fine-tuning API gets a key only where the workers' operator binds one, like the run's model endpoint.
       keyEnv = authorizeEndpoint(deps.contexts.trust.endpoints, { baseUrl, apiKeyEnv: handoff.apiKeyEnv }, 'handoff');
     } catch (error) {
-      if (!(error instanceof TrustRefusal)) throw error;
+      if (!failsRun(error)) throw error;
       await deps.runs.updateHandoff(runId, { state: 'error', error: error.message });
       deps.logger.error({ runId, err: error.message }, 'fine-tuning hand-off refused; the dataset stays published');
       return 'error';

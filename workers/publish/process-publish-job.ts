@@ -8,8 +8,12 @@ import { publishJobSchema } from '../../shared/queue/job-payloads.js';
 import type { QueueRegistry } from '../../shared/queue/queue-registry.js';
 import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
 import { startHandoff } from '../handoff/start-handoff.js';
-import type { RunContext, RunContexts } from '../run-context.js';
+import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
 import { holdWhileEndpointDown } from './publish-endpoint-check.js';
+import type { TrustRefusal } from '../../shared/trust/trust-refusal.js';
+import type { ProgramError } from '../../shared/strategies/program-error.js';
+import { refuseRun } from '../refuse-run.js';
+import { FINAL_HANDOFF_STATES } from '../../shared/runs/handoff-status.js';
 
 export interface PublishDeps {
   runs: RunStore;
@@ -28,67 +32,95 @@ export interface PublishDeps {
 export function createPublishProcessor(deps: PublishDeps): (job: Job, token?: string) => Promise<string> {
   return async (job, token) => {
     const { runId } = publishJobSchema.parse(job.data);
-    const run = await deps.runs.get(runId);
-    if (run === null) throw new Error(`run ${runId} is not registered`);
-    if (run.state === 'published') {
-      if (handoffOf(run.spec).kind !== 'none') {
-        const context = await deps.contexts.get(runId);
-        const manifest = await readManifest(context, runId, run.version);
-        await handOff(deps, job, run, context, manifest, run.manifestLocation ?? context.store.locate(manifestKey(context.spec.name, runId, run.version)));
-      }
-      return 'already-published';
-    }
-    if (run.state === 'failed') return notPublishing(deps, runId, run.error);
-    if (run.total === null || run.done !== run.total) {
-      throw new Error(`run ${runId} is not complete (${run.done} of ${run.total ?? '?'} items done)`);
-    }
-    // Parks the job (no attempt used) while the run's endpoint is down.
-    if (run.state !== 'publishing') await holdWhileEndpointDown(await deps.contexts.get(runId), job, token, deps.logger);
-    // The transition table decides whether this run may publish: a failed run (its endpoint refused it, or an
-    // earlier publication failed for good) ends without a dataset even when its last items finish afterwards.
-    const begun = await deps.runs.beginPublishing(runId);
-    if (!begun.ok) {
-      if (begun.state === 'published') return 'already-published';
-      if (begun.state === 'failed') return notPublishing(deps, runId, (await deps.runs.get(runId))?.error ?? null);
-      throw new Error(`run ${runId} cannot be published from state ${begun.state ?? '(no such run)'}`);
-    }
-    const context = await deps.contexts.get(runId);
-    const total = run.total;
-    let published;
     try {
-      published = await publishDataset({
-        store: context.store,
-        spec: context.spec,
-        runId,
-        results: () => context.results.readAll(runId, total),
-        templateVersions: context.templateVersions,
-        version: run.version,
-        ...(run.previousManifest === null ? {} : { previousManifest: run.previousManifest }),
-      });
+      return await publish(deps, job, token, runId);
     } catch (error) {
-      // After the last attempt the run has an end state a person (and `submit --wait`) can see, with the reason.
-      if (isLastAttempt(job)) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const failed = await deps.runs.failPublication(runId, `publication failed after ${job.attemptsMade + 1} attempts: ${reason}`);
-        if (!failed.ok) deps.logger.error({ runId, state: failed.state, err: reason }, 'publication failed for good, but the run is no longer publishing');
-      }
-      throw error;
+      if (!failsRun(error)) throw error;
+      return refused(deps, runId, error);
     }
-    const { manifest, created } = published;
-    const manifestLocation = context.store.locate(manifestKey(context.spec.name, runId, run.version));
-    const marked = await deps.runs.markPublished(runId, manifestLocation);
-    if (!marked.ok) {
-      // Nothing else moves a publishing run while its one publish job runs; should it happen, the state stands.
-      deps.logger.error({ runId, state: marked.state, manifestLocation }, 'dataset written, but the run is no longer publishing: not marking it published');
-      return `not-marked-published: ${marked.state ?? 'no such run'}`;
-    }
-    deps.logger.info(
-      { runId, created, accepted: manifest.counts.accepted, rejected: manifest.counts.rejected, errored: manifest.counts.errored },
-      created ? 'dataset published' : 'dataset was already published',
-    );
-    await handOff(deps, job, run, context, manifest, manifestLocation);
-    return manifestLocation;
   };
+}
+
+async function publish(deps: PublishDeps, job: Job, token: string | undefined, runId: string): Promise<string> {
+  const run = await deps.runs.get(runId);
+  if (run === null) throw new Error(`run ${runId} is not registered`);
+  if (run.state === 'published') {
+    if (handoffOf(run.spec).kind !== 'none') {
+      const context = await deps.contexts.get(runId);
+      const manifest = await readManifest(context, runId, run.version);
+      await handOff(deps, job, run, context, manifest, run.manifestLocation ?? context.store.locate(manifestKey(context.spec.name, runId, run.version)));
+    }
+    return 'already-published';
+  }
+  if (run.state === 'failed') return notPublishing(deps, runId, run.error);
+  if (run.total === null || run.done !== run.total) {
+    throw new Error(`run ${runId} is not complete (${run.done} of ${run.total ?? '?'} items done)`);
+  }
+  // Parks the job (no attempt used) while the run's endpoint is down.
+  if (run.state !== 'publishing') await holdWhileEndpointDown(await deps.contexts.get(runId), job, token, deps.logger);
+  // The transition table decides whether this run may publish: a failed run (its endpoint refused it, or an
+  // earlier publication failed for good) ends without a dataset even when its last items finish afterwards.
+  const begun = await deps.runs.beginPublishing(runId);
+  if (!begun.ok) {
+    if (begun.state === 'published') return 'already-published';
+    if (begun.state === 'failed') return notPublishing(deps, runId, (await deps.runs.get(runId))?.error ?? null);
+    throw new Error(`run ${runId} cannot be published from state ${begun.state ?? '(no such run)'}`);
+  }
+  const context = await deps.contexts.get(runId);
+  const total = run.total;
+  let published;
+  try {
+    published = await publishDataset({
+      store: context.store,
+      spec: context.spec,
+      runId,
+      results: () => context.results.readAll(runId, total),
+      templateVersions: context.templateVersions,
+      version: run.version,
+      ...(run.previousManifest === null ? {} : { previousManifest: run.previousManifest }),
+    });
+  } catch (error) {
+    // After the last attempt the run has an end state a person (and `submit --wait`) can see, with the reason.
+    if (isLastAttempt(job)) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const failed = await deps.runs.failPublication(runId, `publication failed after ${job.attemptsMade + 1} attempts: ${reason}`);
+      if (!failed.ok) deps.logger.error({ runId, state: failed.state, err: reason }, 'publication failed for good, but the run is no longer publishing');
+    }
+    throw error;
+  }
+  const { manifest, created } = published;
+  const manifestLocation = context.store.locate(manifestKey(context.spec.name, runId, run.version));
+  const marked = await deps.runs.markPublished(runId, manifestLocation);
+  if (!marked.ok) {
+    // Nothing else moves a publishing run while its one publish job runs; should it happen, the state stands.
+    deps.logger.error({ runId, state: marked.state, manifestLocation }, 'dataset written, but the run is no longer publishing: not marking it published');
+    return `not-marked-published: ${marked.state ?? 'no such run'}`;
+  }
+  deps.logger.info(
+    { runId, created, accepted: manifest.counts.accepted, rejected: manifest.counts.rejected, errored: manifest.counts.errored },
+    created ? 'dataset published' : 'dataset was already published',
+  );
+  await handOff(deps, job, run, context, manifest, manifestLocation);
+  return manifestLocation;
+}
+
+/**
+ * The trust policy refuses the run's output location or endpoint (e.g. workers restarted with a narrower policy
+ * since its items ran): an unpublished run fails with the refusal, as its items would; a published one keeps its
+ * dataset and its hand-off ends in error, since the hand-off would read the refused store.
+ */
+async function refused(deps: PublishDeps, runId: string, refusal: TrustRefusal | ProgramError): Promise<string> {
+  const run = await deps.runs.get(runId);
+  if (run?.state !== 'published') {
+    await refuseRun(deps, runId, refusal);
+    return 'run-failed';
+  }
+  const kind = handoffOf(run.spec).kind;
+  if (kind !== 'none' && (run.handoff === null || !FINAL_HANDOFF_STATES.has(run.handoff.state))) {
+    await deps.runs.updateHandoff(runId, { kind, state: 'error', error: refusal.message });
+    deps.logger.error({ runId, field: refusal.field }, 'fine-tuning hand-off refused; the dataset stays published');
+  }
+  return 'already-published';
 }
 
 /**
