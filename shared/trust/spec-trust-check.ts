@@ -4,15 +4,18 @@ import type { ResolvedEvalSpec } from '../eval/eval-spec.js';
 import { decideEndpoint } from './endpoint-grants.js';
 import type { TrustPolicy } from './trust-policy.js';
 import { TrustRefusal } from './trust-refusal.js';
+import { checkOutputLocationLexically, runOutputTarget, type OutputTarget } from './output-location-check.js';
 import { programOutsidePolicy, programPathAllowed } from './program-gate.js';
 import { isModuleStrategy } from '../strategies/strategy-ref.js';
 
 /**
- * Everything in a run spec that a worker's trust policy decides on: each endpoint it calls (with the spec section
+ * Everything in a run or eval spec that a worker's trust policy decides on: each endpoint it calls (with the spec section
  * naming it), where it writes, and the program it runs.
  */
 export interface TrustRequests {
   endpoints: { section: string; baseUrl: string; apiKeyEnv?: string | undefined }[];
+  /** Where workers write. */
+  output: OutputTarget;
   /** The absolute path of a user-defined program (`strategy.module`), if the spec names one. */
   program?: string;
 }
@@ -21,11 +24,12 @@ export function trustRequestsOfRun(spec: ResolvedRunSpec): TrustRequests {
   const endpoints: TrustRequests['endpoints'] = [{ section: 'model', baseUrl: spec.model.baseUrl, apiKeyEnv: spec.model.apiKeyEnv }];
   const handoff = handoffOf(spec);
   if (handoff.kind === 'openai') endpoints.push({ section: 'handoff', baseUrl: handoff.baseUrl ?? spec.model.baseUrl, apiKeyEnv: handoff.apiKeyEnv });
-  return isModuleStrategy(spec.strategy) ? { endpoints, program: spec.strategy.module } : { endpoints };
+  const output = runOutputTarget(spec);
+  return isModuleStrategy(spec.strategy) ? { endpoints, output, program: spec.strategy.module } : { endpoints, output };
 }
 
 export function trustRequestsOfEval(spec: ResolvedEvalSpec): TrustRequests {
-  return { endpoints: [{ section: 'model', baseUrl: spec.model.baseUrl, apiKeyEnv: spec.model.apiKeyEnv }] };
+  return { endpoints: [{ section: 'model', baseUrl: spec.model.baseUrl, apiKeyEnv: spec.model.apiKeyEnv }], output: { field: 'output.dir', location: spec.output.dir } };
 }
 
 /**
@@ -38,6 +42,8 @@ export function firstRefusal(policy: TrustPolicy, requests: TrustRequests): Trus
     const decision = decideEndpoint(policy.endpoints, endpoint);
     if (!decision.allowed) return new TrustRefusal(`${endpoint.section}.${decision.reason === 'endpoint' ? 'baseUrl' : 'apiKeyEnv'}`, decision.detail);
   }
+  const output = checkOutputLocationLexically(policy, requests.output);
+  if (output !== undefined) return output;
   if (requests.program !== undefined && !programPathAllowed(policy.programPaths, requests.program)) return programOutsidePolicy(policy.programPaths, requests.program);
   return null;
 }

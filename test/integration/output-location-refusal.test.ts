@@ -8,6 +8,12 @@ import { spawnWorkerProcess, type WorkerProcess } from '../../cli/spawn-worker-p
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { writeTaskFiles } from '../../producers/write-task-files.js';
+import { submitEval } from '../../producers/submit-eval.js';
+import { EvalRunStore } from '../../shared/eval/eval-run-store.js';
+import { loadEvalSpecFile, resolveEvalSpec } from '../../shared/eval/eval-spec.js';
+import { EVAL_QUEUE } from '../../shared/queue/eval-job.js';
+import { queueOptions } from '../../shared/queue/queue-options.js';
+import { Queue } from 'bullmq';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import type { ResolvedRunSpec } from '../../shared/config/run-spec.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
@@ -128,30 +134,43 @@ describe('workers write only under S2D_OUTPUT_ROOTS and S2D_S3_PREFIXES (spawned
     expect(keys).toEqual([]);
   });
 
-  it('ends an eval whose output.dir is refused: s2d eval stops waiting with the reason (exit 2), and workers store nothing', { timeout: 60_000 }, async () => {
+  it('refuses an eval whose output.dir is refused: at submit (exit 2), and on the workers when the submit check is skipped', { timeout: 60_000 }, async () => {
     const evalDir = join(base, 'eval');
     await writeTaskFiles({ family: 'arithmetic', count: 5, seed: 2, dir: join(evalDir, 'data'), name: 'arith' });
     const specLines = ['name: refused', 'input: data/arith.inputs.jsonl', 'labels: data/arith.labels.jsonl', 'answerType: number', 'strategy: system1'];
-    await writeFile(join(evalDir, 'eval.yaml'), [...specLines, 'model: { name: sim-llama-2-70b-chat }', `output: { dir: ${join(outside, 'evals-out')} }`, ''].join('\n'));
+    const specPath = join(evalDir, 'eval.yaml');
+    await writeFile(specPath, [...specLines, 'model: { name: sim-llama-2-70b-chat }', `output: { dir: ${join(outside, 'evals-out')} }`, ''].join('\n'));
     const env = { ...process.env, REDIS_URL: redisUrl, S2D_PREFIX: run.prefix, OPENAI_BASE_URL: simulator.baseUrl, S2D_LOG_LEVEL: 'warn' };
-    const ended = await exec(process.execPath, [BIN, 'eval', 'eval.yaml'], { env, cwd: evalDir, timeout: 30_000 }).then(
+    const refused = await exec(process.execPath, [BIN, 'eval', 'eval.yaml'], { env, cwd: evalDir, timeout: 30_000 }).then(
       () => null,
       (error: unknown) => error as { code: number; stderr: string },
     );
-    expect(ended?.code).toBe(2);
-    expect(ended?.stderr).toMatch(
-      new RegExp(`^s2d eval: eval \\S+ ended without a result: refused by the workers' trust policy: output\\.dir ${join(outside, 'evals-out')} is outside the directories these workers may write to`, 'm'),
+    // The live worker advertised its policy: the submitter hears the reason before anything is enqueued or written.
+    expect(refused?.code).toBe(2);
+    expect(refused?.stderr).toMatch(
+      new RegExp(`^s2d eval: eval\\.yaml: refused by the workers' trust policy: output\\.dir ${join(outside, 'evals-out')} is outside the directories these workers may write to`, 'm'),
     );
+    await expect(filesUnder(join(outside, 'evals-out'))).rejects.toThrow(/ENOENT/);
+
+    // A submitter with Redis access can skip that check; the workers end the eval themselves and write nothing.
+    const spec = await resolveEvalSpec(await loadEvalSpecFile(specPath), { baseDir: evalDir, defaultBaseUrl: simulator.baseUrl, specFile: specPath });
+    const evals = new EvalRunStore(run.clients.redis, run.prefix);
+    const evalQueue = new Queue(EVAL_QUEUE, queueOptions(run.clients.redis, run.prefix));
+    try {
+      await submitEval(spec, { evals, evalQueue, store: openArtifactStore(spec.output.dir) });
+      let record = await evals.get(spec.evalId);
+      for (let i = 0; i < 200 && record?.state !== 'refused'; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        record = await evals.get(spec.evalId);
+      }
+      expect(record?.state).toBe('refused');
+      expect(record?.refusedBy).toMatch(/^refused by the workers' trust policy: output\.dir \S+evals-out is outside the directories these workers may write to/);
+    } finally {
+      await evalQueue.close();
+    }
     // The submitter wrote the labels itself (its own process, its own permissions); the workers wrote no record.
     const written = await filesUnder(join(outside, 'evals-out'));
     expect(written.filter((file) => file.endsWith('.json'))).toEqual([]);
     expect(written.filter((file) => file.endsWith('labels.jsonl'))).toHaveLength(1);
-    // A re-submission meets the same end at once instead of enqueueing the items again.
-    const again = await exec(process.execPath, [BIN, 'eval', 'eval.yaml'], { env, cwd: evalDir, timeout: 30_000 }).then(
-      () => null,
-      (error: unknown) => error as { code: number; stderr: string },
-    );
-    expect(again?.stderr).toMatch(/re-submitted eval \S+: 5 items, 0 enqueued/);
-    expect(again?.code).toBe(2);
   });
 });

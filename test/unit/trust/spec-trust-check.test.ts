@@ -4,12 +4,12 @@ import { firstRefusal, trustRequestsOfRun } from '../../../shared/trust/spec-tru
 import { readTrustPolicy } from '../../../shared/trust/trust-policy.js';
 
 function spec(fields: Record<string, unknown>): ResolvedRunSpec {
-  const parsed = runSpecSchema.parse({ input: '/in.jsonl', answerType: 'letters', model: { name: 'm' }, ...fields });
+  const parsed = runSpecSchema.parse({ input: '/in.jsonl', answerType: 'letters', model: { name: 'm' }, output: { dir: '/data/out' }, ...fields });
   return { ...parsed, runId: 'r', model: { ...parsed.model, baseUrl: parsed.model.baseUrl ?? 'http://127.0.0.1:8000/v1' } };
 }
 
 describe('the submit-time check against an advertised policy (lexical)', () => {
-  const policy = readTrustPolicy({ S2D_ALLOWED_ENDPOINTS: 'https://api.openai.com/v1=OPENAI_API_KEY', S2D_PROGRAM_PATHS: '/srv/programs' });
+  const policy = readTrustPolicy({ S2D_ALLOWED_ENDPOINTS: 'https://api.openai.com/v1=OPENAI_API_KEY', S2D_PROGRAM_PATHS: '/srv/programs', S2D_OUTPUT_ROOTS: '/data', S2D_S3_PREFIXES: 's3://bkt/team-a' });
 
   it('passes a spec inside the policy', () => {
     expect(firstRefusal(policy, trustRequestsOfRun(spec({ model: { name: 'm', baseUrl: 'https://api.openai.com/v1' } })))).toBeNull();
@@ -26,5 +26,9 @@ describe('the submit-time check against an advertised policy (lexical)', () => {
     const inside = { ...program, module: '/srv/programs/team-a/p.mjs' };
     expect(firstRefusal(policy, trustRequestsOfRun(spec({ model: { name: 'm', baseUrl: 'https://api.openai.com/v1' }, strategy: inside })))).toBeNull();
     expect(firstRefusal(policy, trustRequestsOfRun(spec({ model: { name: 'm', baseUrl: 'https://api.openai.com/v1' }, strategy: { ...program, module: '/srv/programs/../p.mjs' } })))?.field).toBe('strategy.module');
+    const allowed = { model: { name: 'm', baseUrl: 'https://api.openai.com/v1' } };
+    expect(firstRefusal(policy, trustRequestsOfRun(spec({ ...allowed, output: { dir: '/data/../etc' } })))?.field).toBe('output.dir');
+    expect(firstRefusal(policy, trustRequestsOfRun(spec({ ...allowed, output: { uri: 's3://bkt/team-ab/x' } })))?.field).toBe('output.uri');
+    expect(firstRefusal(policy, trustRequestsOfRun(spec({ ...allowed, output: { uri: 's3://bkt/team-a/x' } })))).toBeNull();
   });
 });
