@@ -47,7 +47,7 @@ export function renderEvalTable(result: EvalResult): string {
   const source = result.simulator === true ? ' (s2d SIMULATOR: simulated numbers, not a real model)' : '';
   return [
     `eval ${result.evalId}: ${result.strategy.name} x ${result.samples} sample(s) on ${result.model.name}${source}`,
-    textTable(['group', 'items', 'accuracy', 'gen tok/item', 'calls/item', 'latency ms mean/p50/p95', 'tok/correct', 'USD/item', 'USD/correct', 'inconsistent'], rows),
+    textTable(['group', 'items', 'accuracy', 'gen tok/item', 'calls/item', 'latency ms mean/p50/p95', 'tok/correct (p+c)', 'USD/item', 'USD/correct', 'inconsistent'], rows),
     costLine(result),
   ].join('\n');
 }
