@@ -1,3 +1,4 @@
+import type { CostSummary } from '../shared/cost/cost-summary.js';
 import type { LabelAccuracy } from '../shared/eval/dataset-label-accuracy.js';
 import type { EvalResult } from '../shared/eval/eval-result.js';
 
@@ -10,8 +11,8 @@ export interface PaperRow {
   system2: EvalResult;
   /** The simulator's distilled stand-in called as System 1 (a model name it treats as distilled). */
   distilled: EvalResult;
-  /** Labels of the published dataset against gold: the curation's quality, not a model. */
-  curated: LabelAccuracy & { inputs: number };
+  /** Labels of the published dataset against gold: the curation's quality, not a model; and its manifest's cost. */
+  curated: LabelAccuracy & { inputs: number; cost?: CostSummary | undefined };
 }
 
 /** The paper's numbers (Llama-2-70B-chat, reference/methods.md): System 1, System 2, distilled; judge flips. */

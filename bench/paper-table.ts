@@ -8,7 +8,9 @@
  *
  * Knobs: PAPER_ITEMS (items per task and set, default 300), PAPER_WORKERS (processes, default 2), PAPER_OUT (a
  * directory to keep everything in; default a temp dir), PAPER_REPLY_STYLE (how the simulator words its replies:
- * terse, free or mixed; default mixed, so the table measures s2d on prose like a real chat model's).
+ * terse, free or mixed; default mixed, so the table measures s2d on prose like a real chat model's), PAPER_PRICES
+ * (`<prompt>,<completion>` USD per million tokens, set as `model.prices` of every spec, for dollars in the cost
+ * section; default none: tokens only).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -21,6 +23,8 @@ import { datasetLabelAccuracy, type LabelAccuracy } from '../shared/eval/dataset
 import { parseEvalResult, type EvalResult } from '../shared/eval/eval-result.js';
 import { readLabels } from '../shared/eval/labelled-item.js';
 import { checkPaperShape, renderPaperTable, type PaperRow } from './paper-table-shape.js';
+import { renderPaperCost } from './paper-cost.js';
+import type { CostSummary } from '../shared/cost/cost-summary.js';
 
 const ITEMS = Number(process.env.PAPER_ITEMS ?? 300);
 const REPLY_STYLE = ((style: string): 'terse' | 'free' | 'mixed' => {
@@ -28,6 +32,15 @@ const REPLY_STYLE = ((style: string): 'terse' | 'free' | 'mixed' => {
   throw new Error(`PAPER_REPLY_STYLE must be terse, free or mixed, got "${style}"`);
 })(process.env.PAPER_REPLY_STYLE ?? 'mixed');
 const WORKERS = Number(process.env.PAPER_WORKERS ?? 2);
+/** `model.prices` of every spec, from PAPER_PRICES; undefined: no prices (the cost section shows tokens only). */
+const PRICES = ((value: string | undefined): { promptUsdPerMTok: number; completionUsdPerMTok: number } | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const [prompt, completion] = value.split(',').map(Number);
+  if (prompt === undefined || completion === undefined || !Number.isFinite(prompt) || !Number.isFinite(completion)) {
+    throw new Error(`PAPER_PRICES must be <prompt>,<completion> USD per million tokens, got "${value}"`);
+  }
+  return { promptUsdPerMTok: prompt, completionUsdPerMTok: completion };
+})(process.env.PAPER_PRICES);
 const MODEL = 'sim-llama-2-70b-chat';
 /** A model name the simulator treats as distilled (its `distilledModels` marker): a labelled stand-in. */
 const DISTILLED_MODEL = 'sim-llama-2-70b-chat-distilled';
@@ -93,7 +106,7 @@ async function evaluate(plan: TaskPlan, set: { inputs: string; labels: string },
     answerType: plan.answerType,
     strategy: column === 'system2' ? plan.system2 : 'system1',
     ...(column === 'distilled' ? { label: 'distilled' } : {}),
-    model: { name: column === 'distilled' ? DISTILLED_MODEL : MODEL },
+    model: { name: column === 'distilled' ? DISTILLED_MODEL : MODEL, ...(PRICES === undefined ? {} : { prices: PRICES }) },
     output: { dir: join(dir, 'out') },
     ...(plan.swap === true ? { perturbations: { kinds: ['swap-ab'] } } : {}),
   };
@@ -102,14 +115,14 @@ async function evaluate(plan: TaskPlan, set: { inputs: string; labels: string },
   return parseEvalResult(JSON.parse(await s2d(['eval', path, '--json'], env, dir)), path);
 }
 
-async function distil(plan: TaskPlan, set: { inputs: string; labels: string }, dir: string, env: NodeJS.ProcessEnv): Promise<LabelAccuracy & { inputs: number }> {
+async function distil(plan: TaskPlan, set: { inputs: string; labels: string }, dir: string, env: NodeJS.ProcessEnv): Promise<LabelAccuracy & { inputs: number; cost?: CostSummary }> {
   const { samples, temperature, curation, swap } = plan.distill;
   const spec = {
     name: `paper-${plan.task}`,
     input: set.inputs,
     answerType: plan.answerType,
     strategy: plan.system2,
-    model: { name: MODEL },
+    model: { name: MODEL, ...(PRICES === undefined ? {} : { prices: PRICES }) },
     ...(samples === undefined ? {} : { sampling: { samples, temperature: temperature ?? 0.8, maxTokens: 1024 } }),
     ...(curation === undefined ? {} : { curation: { method: curation } }),
     ...(swap === true ? { perturbations: { kinds: ['swap-ab'] } } : {}),
@@ -120,8 +133,8 @@ async function distil(plan: TaskPlan, set: { inputs: string; labels: string }, d
   const outcome = JSON.parse(await s2d(['submit', path, '--wait', '--json'], env, dir)) as { runId: string };
   const store = openArtifactStore(join(dir, 'datasets'));
   const accuracy = await datasetLabelAccuracy(store, `${spec.name}/${outcome.runId}`, await readLabels(set.labels));
-  const manifest = JSON.parse(new TextDecoder().decode((await store.get(`${spec.name}/${outcome.runId}/manifest.json`)) ?? new Uint8Array())) as { counts: { inputs: number } };
-  return { ...accuracy, inputs: manifest.counts.inputs };
+  const manifest = JSON.parse(new TextDecoder().decode((await store.get(`${spec.name}/${outcome.runId}/manifest.json`)) ?? new Uint8Array())) as { counts: { inputs: number }; cost?: CostSummary };
+  return { ...accuracy, inputs: manifest.counts.inputs, ...(manifest.cost === undefined ? {} : { cost: manifest.cost }) };
 }
 
 async function main(): Promise<void> {
@@ -156,8 +169,13 @@ async function main(): Promise<void> {
     const evalIds = rows.flatMap((row) => [row.system1.evalId, row.system2.evalId, row.distilled.evalId]);
     const report = await s2d(['report', '--dir', join(dir, 'out'), '--out', join(dir, 'report.md'), ...evalIds], env, dir);
     const table = renderPaperTable(rows, REPLY_STYLE);
-    await writeFile(join(dir, 'paper-table.md'), table);
-    process.stdout.write(`## s2d report\n\n${report}\n## Paper-shaped table (with curated labels)\n\n${table}\n`);
+    const pricesNote =
+      PRICES === undefined
+        ? 'No prices given (set PAPER_PRICES=<prompt>,<completion> USD per million tokens for dollars): tokens only.'
+        : `Dollars at PAPER_PRICES: $${PRICES.promptUsdPerMTok}/$${PRICES.completionUsdPerMTok} per M prompt/completion tokens — on the simulator, an illustration, not a bill.`;
+    const cost = renderPaperCost(rows.map((row) => ({ ...row, curatedCost: row.curated.cost })), pricesNote);
+    await writeFile(join(dir, 'paper-table.md'), `${table}\n## Cost per method\n\n${cost}`);
+    process.stdout.write(`## s2d report\n\n${report}\n## Paper-shaped table (with curated labels)\n\n${table}\n## Cost per method\n\n${cost}\n`);
     const checks = checkPaperShape(rows);
     for (const check of checks) process.stdout.write(`${check.pass ? 'PASS' : 'FAIL'}  ${check.criterion}: ${check.detail}\n`);
     process.stdout.write(`\n${checks.filter((c) => c.pass).length}/${checks.length} criteria pass; ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

@@ -48,13 +48,23 @@ export type StructuredInput =
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
+  /**
+   * The part of promptTokens the endpoint served from its prompt cache, when it reports it (OpenAI:
+   * `usage.prompt_tokens_details.cached_tokens`); absent when it does not. Priced at `cachedPromptUsdPerMTok`.
+   */
+  cachedPromptTokens?: number;
 }
 
 export const ZERO_USAGE: Readonly<TokenUsage> = Object.freeze({ promptTokens: 0, completionTokens: 0 });
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return {
+  const sum: TokenUsage = {
     promptTokens: a.promptTokens + b.promptTokens,
     completionTokens: a.completionTokens + b.completionTokens,
   };
+  // Present only when some call reported it, so usage of endpoints that report none keeps its old shape.
+  if (a.cachedPromptTokens !== undefined || b.cachedPromptTokens !== undefined) {
+    sum.cachedPromptTokens = (a.cachedPromptTokens ?? 0) + (b.cachedPromptTokens ?? 0);
+  }
+  return sum;
 }

@@ -6,7 +6,7 @@ import { readEnv } from '../../shared/config/env.js';
 import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
 import { MAX_SAMPLES, outputLocation, runSpecSchema } from '../../shared/config/run-spec.js';
 import { datasetFolder, manifestKey } from '../../shared/dataset/dataset-layout.js';
-import { parseManifest } from '../../shared/dataset/manifest.js';
+import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { datasetLabelAccuracy } from '../../shared/eval/dataset-label-accuracy.js';
 import { readLabels } from '../../shared/eval/labelled-item.js';
@@ -16,6 +16,9 @@ import { fractionFlag, intFlag } from '../flag-values.js';
 import { openQueueClients, type QueueClients } from '../queue-clients.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../spawn-worker-process.js';
 import { formatDemoTable, type DemoSummary } from '../demo/demo-summary.js';
+import { demoCost } from '../demo/demo-cost.js';
+import type { PaidCounters } from '../../shared/cost/cost-summary.js';
+import { paidCountersOf } from '../../shared/runs/run-store.js';
 import { evaluateBaselines } from '../demo/evaluate-baselines.js';
 import { prepareDemoInputs } from '../demo/prepare-demo-inputs.js';
 import { startEmbeddedServices } from '../demo/embedded-services.js';
@@ -33,6 +36,13 @@ export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--work
   --out .s2d/demo. --s3 publishes to s3://s2d-demo/datasets on a private local S3 server (s3rver)
   and prints the s3:// URIs of the manifest and shards. --reply-style sets how the simulator words its
   replies: terse (labelled "Answer:" lines), free (chat-model prose) or mixed (default: 70% free).`;
+
+const ZERO_PAID: PaidCounters = { requests: 0, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 };
+
+function manifestPaid(manifest: Manifest): PaidCounters | null {
+  const paid = manifest.cost?.paid;
+  return paid === undefined ? null : { requests: paid.requests, promptTokens: paid.promptTokens, completionTokens: paid.completionTokens, cachedPromptTokens: paid.cachedPromptTokens };
+}
 
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -166,6 +176,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
         ]),
       ),
       tokens: { distillPrompt: manifest.tokens.prompt, distillCompletion: manifest.tokens.completion, llmRequests: run?.llmRequests ?? 0 },
+      // The manifest's paid totals are the run store's counters at publication (retries included).
+      cost: demoCost(manifestPaid(manifest) ?? (run === null ? ZERO_PAID : paidCountersOf(run)), manifest.counts.accepted, services.simulated),
       workers: workerCount,
       samples,
       timingsMs: { distill: distillMs, eval: evalMs, total: Date.now() - started },

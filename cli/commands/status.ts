@@ -1,15 +1,21 @@
 import { parseArgs } from 'node:util';
 import { readEnv } from '../../shared/config/env.js';
 import type { HandoffStatus } from '../../shared/runs/handoff-status.js';
-import type { RunRecord } from '../../shared/runs/run-store.js';
+import { costSummary, type CostSummary } from '../../shared/cost/cost-summary.js';
+import { formatCostLines } from '../../shared/cost/format-cost.js';
+import { runPrices } from '../../shared/cost/resolve-prices.js';
+import { usdOf } from '../../shared/cost/usd.js';
+import { paidCountersOf, type RunRecord } from '../../shared/runs/run-store.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { CliError } from '../cli-error.js';
 import { endpointJson, formatEndpoint, readRunEndpoint, type RunEndpoint } from '../endpoint-status.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
 
 export const statusUsage = `s2d status <runId> [--json]
-  Shows a run's state (and why it is paused), item counts and tokens, and its LLM endpoint as the fleet sees it:
-  healthy, rate-limited or down since when, the adaptive cap and requests in flight. Without a runId, lists runs.`;
+  Shows a run's state (and why it is paused), item counts, what it paid so far (requests, tokens, and US dollars
+  when the spec gives model.prices; per finished item and per accepted example), and its LLM endpoint as the fleet
+  sees it: healthy, rate-limited or down since when, the adaptive cap and requests in flight. Without a runId,
+  lists runs.`;
 
 export async function statusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
@@ -42,7 +48,8 @@ export function statusJson(run: RunRecord, endpoint: RunEndpoint | null = null):
     manifest: run.manifestLocation,
     items: { total: run.total, done: run.done, accepted: run.accepted, rejected: run.rejected, errored: run.errored, cancelled: run.cancelled },
     tokens: { prompt: run.promptTokens, completion: run.completionTokens },
-    paid: { requests: run.llmRequests, promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens },
+    paid: { requests: run.llmRequests, promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens, cachedPromptTokens: run.paidCachedPromptTokens },
+    cost: runCost(run),
     unrecognisedBySimulator: run.unrecognisedBySimulator,
     strategy: strategyLabel(run.spec.strategy),
     model: run.spec.model.name,
@@ -58,16 +65,24 @@ export function statusJson(run: RunRecord, endpoint: RunEndpoint | null = null):
   };
 }
 
+/**
+ * What the run paid so far, from the run store's counters: totals, per finished item (`done`) and per accepted
+ * example, in tokens and — with prices in the spec — US dollars.
+ */
+export function runCost(run: RunRecord): CostSummary {
+  return costSummary(paidCountersOf(run), { items: run.done, accepted: run.accepted }, runPrices(run.spec));
+}
+
 /** The run's budget and what it has used so far (null without a budget). */
 function budgetJson(run: RunRecord): { maxTokens: number | null; usedTokens: number; maxCostUsd: number | null; usedCostUsd: number | null } | null {
   const budget = run.spec.budget;
   if (budget === undefined) return null;
-  const prices = budget.prices;
+  const prices = runPrices(run.spec)?.prices;
   return {
     maxTokens: budget.maxTokens ?? null,
     usedTokens: run.paidPromptTokens + run.paidCompletionTokens,
     maxCostUsd: budget.maxCostUsd ?? null,
-    usedCostUsd: prices === undefined ? null : (run.paidPromptTokens * prices.promptUsdPerMTok + run.paidCompletionTokens * prices.completionUsdPerMTok) / 1e6,
+    usedCostUsd: prices === undefined ? null : usdOf(paidCountersOf(run), prices),
   };
 }
 
@@ -86,6 +101,7 @@ function formatStatus(run: RunRecord, endpoint: RunEndpoint): string {
     `strategy   ${strategyLabel(run.spec.strategy)} × ${run.spec.sampling.samples} samples, model ${run.spec.model.name}`,
     `items      ${run.done}/${run.total ?? '?'} done: accepted ${run.accepted}, rejected ${run.rejected}, errored ${run.errored}`,
     `tokens     prompt ${run.promptTokens}, completion ${run.completionTokens} (paid requests ${run.llmRequests})`,
+    ...formatCostLines(runCost(run), 'finished item').map((line, i) => `${(i === 0 ? 'cost' : '').padEnd(11)}${line}`),
     `submitted  ${run.submittedAt}`,
     `endpoint   ${formatEndpoint(endpoint)}`,
   ];

@@ -1,4 +1,5 @@
 import type { AccuracyTally } from '../../shared/eval/accuracy-tally.js';
+import { formatDemoCost, type DemoCost } from './demo-cost.js';
 
 /** The `s2d demo --json` object (documented in docs/commands.md). */
 export interface DemoSummary {
@@ -21,6 +22,8 @@ export interface DemoSummary {
   system2: AccuracyTally;
   byTask: Record<string, { system1: AccuracyTally | undefined; system2: AccuracyTally | undefined; dataset: { accepted: number; correct: number; accuracy: number } | undefined }>;
   tokens: { distillPrompt: number; distillCompletion: number; llmRequests: number };
+  /** What distillation paid (run store counters): requests, tokens, and USD at labelled example prices on the simulator. */
+  cost: DemoCost;
   workers: number;
   samples: number;
   timingsMs: { distill: number; eval: number; total: number };
@@ -53,6 +56,7 @@ export function formatDemoTable(s: DemoSummary): string {
     ...lines,
     '',
     `items ${s.items}: accepted ${s.accepted} (${pct(s.acceptanceRate)}), rejected ${s.rejected}, errored ${s.errored}; ${s.tokens.llmRequests} LLM requests`,
+    ...formatDemoCost(s.cost),
     `dataset  ${s.datasetDir}`,
     `manifest ${s.manifest}`,
     ...(s.shards ?? []).map((uri) => `shard    ${uri}`),

@@ -7,6 +7,8 @@ import { strategyRefSchema } from '../strategies/strategy-ref.js';
 import { handoffSpecSchema } from './handoff-spec.js';
 import { CURATION_METHODS } from '../curation/curation-method.js';
 import { bsmSpecSchema, judgeTemplateOverrides, perturbationSpecSchema, withBsmSamplingDefaults } from './judge-spec.js';
+import { modelPricesSchema } from '../cost/model-prices.js';
+import { runPriceProblems } from '../cost/resolve-prices.js';
 
 /** Default bound on a shard's size: 256 MiB. */
 export const DEFAULT_SHARD_MAX_BYTES = 256 * 1024 * 1024;
@@ -47,9 +49,16 @@ export const budgetSchema = z
   .object({
     /** Most tokens (prompt + completion, as the endpoint reports them, retries included) the run may use. */
     maxTokens: z.number().int().positive().optional(),
-    /** Most US dollars the run may spend, priced with `prices`. */
+    /**
+     * Most US dollars the run may spend, priced with `model.prices` (cached prompt tokens at their own price when
+     * the endpoint reports them), or with `budget.prices` when a spec gives only those.
+     */
     maxCostUsd: z.number().positive().optional(),
-    /** Prices per million tokens in US dollars; required with maxCostUsd. */
+    /**
+     * Prices per million tokens in US dollars, as before `model.prices` existed: still accepted, and used for cost
+     * when `model.prices` is absent. Giving both with different values is refused. One of the two is required with
+     * maxCostUsd.
+     */
     prices: z
       .object({
         promptUsdPerMTok: z.number().min(0),
@@ -59,11 +68,7 @@ export const budgetSchema = z
       .optional(),
   })
   .strict()
-  .refine((b) => b.maxTokens !== undefined || b.maxCostUsd !== undefined, 'set maxTokens, maxCostUsd or both')
-  .refine((b) => b.maxCostUsd === undefined || b.prices !== undefined, {
-    error: 'maxCostUsd needs prices: { promptUsdPerMTok, completionUsdPerMTok }',
-    path: ['prices'],
-  });
+  .refine((b) => b.maxTokens !== undefined || b.maxCostUsd !== undefined, 'set maxTokens, maxCostUsd or both');
 export type Budget = z.output<typeof budgetSchema>;
 
 /** Most samples per item a run may draw (`sampling.samples`). */
@@ -120,6 +125,13 @@ export const runSpecObjectSchema = z
          * doubling to 30 s; pause after 30 minutes.
          */
         outage: outageOptionsSchema.prefault({}),
+        /**
+         * What this model's tokens cost, USD per million tokens: `{promptUsdPerMTok, completionUsdPerMTok,
+         * cachedPromptUsdPerMTok?, batchPromptUsdPerMTok?, batchCompletionUsdPerMTok?}` (see
+         * shared/cost/model-prices.ts). Used for the dollars in the manifest, `s2d status` and `s2d report`, and by
+         * `budget.maxCostUsd`. Absent: tokens only, and s2d says no prices were given.
+         */
+        prices: modelPricesSchema.optional(),
       })
       .strict(),
     sampling: z
@@ -218,8 +230,20 @@ export const runSpecObjectSchema = z
   })
   .strict();
 
-/** The run spec schema: {@link runSpecObjectSchema} with the strategy-dependent sampling defaults filled in first. */
-export const runSpecSchema = z.preprocess(withBsmSamplingDefaults, runSpecObjectSchema);
+/**
+ * The run spec schema: {@link runSpecObjectSchema} with the strategy-dependent sampling defaults filled in first, and
+ * the checks across fields (prices for a cost budget, no conflicting prices). Those run even when other fields are
+ * invalid, so a person sees every problem of a spec at once.
+ */
+export const runSpecSchema = z.preprocess(
+  withBsmSamplingDefaults,
+  runSpecObjectSchema.superRefine(
+    (spec, ctx) => {
+      for (const problem of runPriceProblems(spec)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    },
+    { when: () => true },
+  ),
+);
 
 export type RunSpecInput = z.input<typeof runSpecObjectSchema>;
 export type RunSpec = z.output<typeof runSpecObjectSchema>;

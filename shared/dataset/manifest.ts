@@ -4,6 +4,7 @@ import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { isAbsolute } from 'node:path';
 import { moduleStrategySchema, strategyLabel } from '../strategies/strategy-ref.js';
 import { REJECT_CODES, STOP_REJECT_CODES } from './item-result.js';
+import { costSummarySchema } from '../cost/cost-summary.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_KIND = 's2d.dataset';
@@ -101,6 +102,14 @@ const manifestObjectSchema = z
     previousManifest: z.string().min(1).optional(),
     /** Usage of every LLM call of the run, accepted or not (the cost of the dataset). */
     tokens: z.object({ prompt: count, completion: count, total: count, calls: count }).strict(),
+    /**
+     * What the run paid, from the run store's counters (every request sent and answered, retries and calls whose
+     * results were later reused included, so it never trails what was paid), in tokens and — with prices in the spec —
+     * US dollars; per input item and per accepted example; and the sample chains drawn against the fixed budget.
+     * A retried run's later versions count the earlier versions' spending too. Absent in manifests written before
+     * it existed, or by a publisher without run counters.
+     */
+    cost: costSummarySchema.optional(),
     files: z.array(manifestFileSchema).min(1),
   })
   .strict();

@@ -15,6 +15,9 @@ import {
 } from './manifest.js';
 import { datasetFolder, updateLatestPointer } from './dataset-layout.js';
 import { assignSplit, type Split } from './split.js';
+import { costSummary, type PaidCounters } from '../cost/cost-summary.js';
+import { runPrices } from '../cost/resolve-prices.js';
+import { SampleSavingTally } from '../cost/sample-saving.js';
 
 /** Inputs of {@link publishDataset}. */
 export interface PublishDatasetOptions {
@@ -37,6 +40,11 @@ export interface PublishDatasetOptions {
    */
   version?: number;
   previousManifest?: string;
+  /**
+   * Reads what the run paid (the run store's counters), after the files are written and just before the manifest
+   * is: the manifest's `cost` then holds it. Absent: the manifest has no `cost`.
+   */
+  paid?: () => Promise<PaidCounters>;
 }
 
 export interface PublishDatasetResult {
@@ -121,6 +129,8 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
   const written = await writeFiles(store, spec, folder, options.results());
   await removeStaleShards(store, folder, written.files);
   const tokens = written.tokens;
+  const paid = await options.paid?.();
+  const cost = paid === undefined ? undefined : { ...costSummary(paid, { items: written.counts.inputs, accepted: written.counts.accepted }, runPrices(spec)), samples: written.samples };
   const manifest = buildManifest({
     schemaVersion: 1,
     kind: 's2d.dataset',
@@ -143,6 +153,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
       total: tokens.prompt + tokens.completion,
       calls: tokens.calls,
     },
+    ...(cost === undefined ? {} : { cost }),
     files: written.files,
   });
   if (await store.putIfAbsent(manifestKey, serializeManifest(manifest))) {
@@ -186,6 +197,7 @@ interface Written {
   files: ManifestFile[];
   counts: Manifest['counts'];
   tokens: { prompt: number; completion: number; calls: number };
+  samples: ReturnType<SampleSavingTally['result']>;
 }
 
 async function writeFiles(
@@ -204,6 +216,7 @@ async function writeFiles(
   const counts = { inputs: 0, accepted: 0, rejected: 0, errored: 0, train: 0, validation: 0, augmented: 0 };
   const rejectReasons: Partial<Record<RejectCode, number>> = {};
   const tokens = { prompt: 0, completion: 0, calls: 0 };
+  const samples = new SampleSavingTally(spec.sampling.samples);
   try {
     for await (const r of results) {
       if (r.index !== counts.inputs) {
@@ -216,6 +229,7 @@ async function writeFiles(
       tokens.prompt += r.usage.promptTokens;
       tokens.completion += r.usage.completionTokens;
       tokens.calls += r.calls;
+      samples.add(r);
       if (r.status === 'accepted') {
         const split = assignSplit(r.id, spec.output.validationFraction);
         counts.accepted++;
@@ -244,7 +258,7 @@ async function writeFiles(
       await rejects.finish(),
     ];
     const { augmented, ...itemCounts } = counts;
-    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens };
+    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens, samples: samples.result() };
   } catch (error) {
     // Stop every upload still open so no temp object lingers, then report the first failure.
     await Promise.all([

@@ -21,6 +21,8 @@ export const evalItemRecordSchema = z.object({
   promptTokens: z.number().int().min(0),
   /** Generated tokens, every intermediate call of every sample included (the paper's cost metric). */
   completionTokens: z.number().int().min(0),
+  /** Part of promptTokens the endpoint reported as served from its prompt cache; absent when it reports none. */
+  cachedPromptTokens: z.number().int().min(0).optional(),
   /** Wall time of the item's program, ms (the attempt that produced this record). */
   latencyMs: z.number().min(0),
   /**

@@ -1,5 +1,7 @@
 import { normaliseAnswer } from '../extraction/normalise-answer.js';
+import type { ModelPrices } from '../cost/model-prices.js';
 import type { EvalItemRecord } from './eval-item-record.js';
+import { evalSpend, type EvalSpend } from './eval-spend.js';
 
 /** A gold label as the submitter stored it: the answer plus any metadata (task, variant, ...) for breakdowns. */
 export interface EvalLabel {
@@ -8,11 +10,6 @@ export interface EvalLabel {
   answer: string;
   /** String-valued metadata of the label line (everything but id and answer), e.g. { task: "arithmetic" }. */
   meta: Record<string, string>;
-}
-
-export interface Prices {
-  inputPer1M: number;
-  outputPer1M: number;
 }
 
 /** Metrics of a set of scored items. Means are per item; errored items count as wrong and cost what they used. */
@@ -29,8 +26,13 @@ export interface EvalMetrics {
   promptTokensPerItem: number;
   callsPerItem: number;
   latencyMs: { mean: number; p50: number; p95: number };
-  /** Present when prices are configured: total and per item, in the prices' currency. */
+  /** Present when prices are configured: total and per item, in US dollars (see `spend` for per correct answer). */
   cost?: { total: number; perItem: number };
+  /**
+   * Tokens (prompt, completion, cached prompt) and US dollars, in total, per item and per correct answer. Absent in
+   * results written before it existed.
+   */
+  spend?: EvalSpend;
   /** Present when any item reported consistency under perturbation. */
   inconsistency?: { items: number; inconsistent: number; rate: number };
 }
@@ -59,7 +61,7 @@ export function scoreItems(records: readonly EvalItemRecord[], labels: ReadonlyM
   });
 }
 
-export function computeMetrics(scored: readonly ScoredItem[], prices?: Prices): EvalMetrics {
+export function computeMetrics(scored: readonly ScoredItem[], prices?: ModelPrices): EvalMetrics {
   const items = scored.length;
   const per = (total: number): number => (items === 0 ? 0 : total / items);
   const sum = (pick: (item: ScoredItem) => number): number => scored.reduce((total, item) => total + pick(item), 0);
@@ -78,10 +80,9 @@ export function computeMetrics(scored: readonly ScoredItem[], prices?: Prices): 
     callsPerItem: per(sum((item) => item.record.calls)),
     latencyMs: { mean: per(sum((item) => item.record.latencyMs)), p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
   };
-  if (prices !== undefined) {
-    const total = (promptTokens * prices.inputPer1M + completionTokens * prices.outputPer1M) / 1_000_000;
-    metrics.cost = { total, perItem: per(total) };
-  }
+  metrics.spend = evalSpend(scored.map((item) => item.record), correct, prices);
+  const usd = metrics.spend.usd;
+  if (usd !== null) metrics.cost = { total: usd, perItem: per(usd) };
   const judged = scored.filter((item) => item.record.consistent !== undefined);
   if (judged.length > 0) {
     const inconsistent = judged.filter((item) => item.record.consistent === false).length;
@@ -91,7 +92,7 @@ export function computeMetrics(scored: readonly ScoredItem[], prices?: Prices): 
 }
 
 /** Metrics per value of every label metadata key: { task: { arithmetic: {...} }, variant: { ... } }. */
-export function breakdowns(scored: readonly ScoredItem[], prices?: Prices): Record<string, Record<string, EvalMetrics>> {
+export function breakdowns(scored: readonly ScoredItem[], prices?: ModelPrices): Record<string, Record<string, EvalMetrics>> {
   const groups = new Map<string, Map<string, ScoredItem[]>>();
   for (const item of scored) {
     for (const [key, value] of Object.entries(item.label.meta)) {

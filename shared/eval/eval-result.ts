@@ -3,6 +3,8 @@ import { getStrategy, resolveTemplates, templatesUsedBy } from '../strategies/st
 import type { EvalItemRecord } from './eval-item-record.js';
 import { breakdowns, computeMetrics, scoreItems, type EvalLabel, type EvalMetrics } from './eval-metrics.js';
 import type { ResolvedEvalSpec } from './eval-spec.js';
+import { costSummary, type CostSummary, type PaidCounters } from '../cost/cost-summary.js';
+import { evalPrices } from '../cost/resolve-prices.js';
 
 export const EVAL_RESULT_SCHEMA_VERSION = 1;
 
@@ -41,17 +43,46 @@ export type EvalResult = Pick<ParsedEvalResult, 'schemaVersion' | 'kind' | 'eval
   breakdowns: Record<string, Record<string, EvalMetrics>>;
   sampling?: unknown;
   prices?: unknown;
+  /** Absent in results written before it existed. */
+  cost?: EvalCost;
 };
 
-/** Builds the result of a finished eval from its item records and labels. Pure apart from `now`. */
+/**
+ * What an eval paid (`cost` of its result): the prices used, and the eval store's paid counters (every request sent
+ * and answered, retries included) in total, per item and per correct answer.
+ */
+export interface EvalCost {
+  prices: CostSummary['prices'];
+  /** null when the workers did not count the eval's requests (an eval run by an older worker). */
+  paid: CostSummary['paid'] | null;
+  perItem: CostSummary['perItem'];
+  /** Paid totals per correctly answered item; null with none. */
+  perCorrect: CostSummary['perAcceptedExample'];
+}
+
+function evalCost(spec: ResolvedEvalSpec, items: number, correct: number, paid: PaidCounters | undefined): EvalCost {
+  const used = evalPrices(spec);
+  const prices = used === null ? null : { ...used.prices, source: used.source };
+  if (paid === undefined) return { prices, paid: null, perItem: null, perCorrect: null };
+  const summary = costSummary(paid, { items, accepted: correct }, used);
+  return { prices, paid: summary.paid, perItem: summary.perItem, perCorrect: summary.perAcceptedExample };
+}
+
+/**
+ * Builds the result of a finished eval from its item records and labels, and `paid`, the eval store's counters of
+ * the requests its workers paid for. Pure apart from `now`.
+ */
 export function buildEvalResult(
   spec: ResolvedEvalSpec,
   records: readonly EvalItemRecord[],
   labels: ReadonlyMap<number, EvalLabel>,
   simulator: boolean | null,
   now = new Date(),
+  paid?: PaidCounters,
 ): EvalResult {
   const scored = scoreItems(records, labels);
+  const prices = evalPrices(spec)?.prices;
+  const metrics = computeMetrics(scored, prices);
   const { templates, versions } = resolveTemplates(spec.templates);
   const used = templatesUsedBy(spec.strategy, templates);
   return {
@@ -71,8 +102,9 @@ export function buildEvalResult(
     samples: spec.sampling.samples,
     ...(spec.prices === undefined ? {} : { prices: spec.prices }),
     sampling: spec.sampling,
-    metrics: computeMetrics(scored, spec.prices),
-    breakdowns: breakdowns(scored, spec.prices),
+    metrics,
+    breakdowns: breakdowns(scored, prices),
+    cost: evalCost(spec, metrics.items, metrics.correct, paid),
   };
 }
 

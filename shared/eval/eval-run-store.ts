@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { TokenUsage } from '../core-types.js';
+import type { PaidCounters } from '../cost/cost-summary.js';
 import type { MoveOptions, TransitionOutcome } from '../state/state-machine.js';
 import { evalRedisKeys } from './eval-keys.js';
 import type { ResolvedEvalSpec } from './eval-spec.js';
@@ -20,6 +22,8 @@ export interface EvalRecord {
    * state `refused`, why the workers' trust policy refused its output location.
    */
   refusedBy: string | null;
+  /** LLM requests its workers sent and were answered (paid), retries included, and their tokens. */
+  paid: PaidCounters;
 }
 
 // Counts an item once; returns {first, complete}.
@@ -94,7 +98,21 @@ export class EvalRunStore {
       errored: Number(raw.errored ?? 0),
       resultLocation: raw.resultLocation ?? null,
       refusedBy: raw.refusedBy ?? null,
+      paid: {
+        requests: Number(raw.llmRequests ?? 0),
+        promptTokens: Number(raw.paidPromptTokens ?? 0),
+        completionTokens: Number(raw.paidCompletionTokens ?? 0),
+        cachedPromptTokens: Number(raw.paidCachedPromptTokens ?? 0),
+      },
     };
+  }
+
+  /** Counts one request sent and answered (paid), with its usage: the eval's cost, retries included. */
+  async countRequest(evalId: string, usage: TokenUsage): Promise<void> {
+    const key = evalRedisKeys(this.prefix, evalId).eval;
+    const multi = this.redis.multi().hincrby(key, 'llmRequests', 1).hincrby(key, 'paidPromptTokens', usage.promptTokens).hincrby(key, 'paidCompletionTokens', usage.completionTokens);
+    if ((usage.cachedPromptTokens ?? 0) > 0) multi.hincrby(key, 'paidCachedPromptTokens', usage.cachedPromptTokens ?? 0);
+    await multi.exec();
   }
 
   /** Records that the endpoint refuses the eval (the first reason stands). */

@@ -11,6 +11,7 @@ import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { moduleStrategySchema } from '../strategies/strategy-ref.js';
 import { readOnceKind } from '../config/read-once-input.js';
+import { evalPriceProblems } from '../cost/resolve-prices.js';
 
 /**
  * An eval spec: one model × one strategy on one labelled set, run as a batch job on the `eval` queue by the same
@@ -61,7 +62,11 @@ export const evalSpecSchema = z
       })
       .strict()
       .default({ samples: 1, temperature: 0, maxTokens: 1024, seed: 1 }),
-    /** Prices per million tokens (any currency) for a cost column; no prices, no cost. */
+    /**
+     * Prices per million tokens for the cost column, as before `model.prices` (USD per million tokens) existed:
+     * still accepted and used when `model.prices` is absent; both with different values is refused. No prices: tokens
+     * only, and the result says no prices were given.
+     */
     prices: z.object({ inputPer1M: z.number().min(0), outputPer1M: z.number().min(0) }).strict().optional(),
     output: z
       .object({
@@ -82,7 +87,14 @@ export const evalSpecSchema = z
     /** Attempts per item before it is recorded as errored. Default 3. */
     maxAttempts: z.number().int().min(1).max(20).default(3),
   })
-  .strict();
+  .strict()
+  .superRefine(
+    (spec, ctx) => {
+      for (const problem of evalPriceProblems(spec)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    },
+    // Checked even when other fields are invalid: every problem of the spec is listed at once.
+    { when: () => true },
+  );
 
 export type EvalSpecInput = z.input<typeof evalSpecSchema>;
 export type EvalSpec = z.output<typeof evalSpecSchema>;

@@ -1,4 +1,6 @@
+import { formatUsd } from '../cost/usd.js';
 import type { EvalResult } from './eval-result.js';
+import { methodCosts, type MethodCost } from './report-costs.js';
 
 /**
  * The paper-style comparison: rows per task, one column per eval "column" (System 1, each System 2 method, a
@@ -20,6 +22,11 @@ export interface ReportCell {
   accuracy: number;
   tokensPerItem: number;
   inconsistencyRate?: number;
+  /** Prompt + completion tokens per correct answer (null: none correct); absent for results without `spend`. */
+  tokensPerCorrect?: number | null;
+  /** US dollars per item and per correct answer; null without prices; absent for results without `spend`. */
+  usdPerItem?: number | null;
+  usdPerCorrect?: number | null;
 }
 
 export interface Report {
@@ -27,6 +34,8 @@ export interface Report {
   kind: 's2d.report';
   columns: ReportColumn[];
   rows: { task: string; cells: Record<string, ReportCell | null> }[];
+  /** What each column (method) cost over its evals, in column order. */
+  costs: MethodCost[];
 }
 
 /** Column order: System 1, then System 2 methods, then user-labelled columns (e.g. "distilled"), each by first appearance. */
@@ -42,6 +51,9 @@ function tasksOf(result: EvalResult): [string, ReportCell][] {
     accuracy: m.accuracy,
     tokensPerItem: m.tokensPerItem,
     ...(m.inconsistency === undefined ? {} : { inconsistencyRate: m.inconsistency.rate }),
+    ...(m.spend === undefined
+      ? {}
+      : { tokensPerCorrect: m.spend.perCorrect?.tokens ?? null, usdPerItem: m.spend.perItem.usd, usdPerCorrect: m.spend.perCorrect?.usd ?? null }),
   });
   const byTask = result.breakdowns.task;
   if (byTask !== undefined && Object.keys(byTask).length > 0) return Object.entries(byTask).map(([task, m]) => [task, cell(m)]);
@@ -85,7 +97,36 @@ export function buildReport(results: readonly EvalResult[]): Report {
       task,
       cells: Object.fromEntries(ordered.map((column) => [column.key, cells.get(task)?.get(column.key) ?? null])),
     })),
+    costs: methodCosts(results, ordered.map((column) => column.key)),
   };
+}
+
+const usdCell = (value: number | null): string => (value === null ? '–' : formatUsd(value));
+
+/** The per-method cost table under the accuracy table, and what it means. */
+function costLines(report: Report): string[] {
+  const byKey = new Map(report.columns.map((c) => [c.key, c]));
+  const lines = [
+    '',
+    '| method | items | correct | tok/item | tok/correct | USD/item | USD/correct | paid requests |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const cost of report.costs) {
+    const column = byKey.get(cost.key);
+    const name = column === undefined ? cost.key : title(column);
+    lines.push(
+      `| ${name} | ${cost.items} | ${cost.correct} | ${cost.tokensPerItem.toFixed(1)} | ${cost.tokensPerCorrect === null ? '–' : cost.tokensPerCorrect.toFixed(1)} | ` +
+        `${usdCell(cost.usdPerItem)} | ${usdCell(cost.usdPerCorrect)} | ${cost.paidRequests ?? '–'} |`,
+    );
+  }
+  const unpriced = report.costs.filter((c) => c.usd === null).map((c) => c.key);
+  lines.push(
+    '',
+    'Cost per method, summed over its evals: tok = prompt + completion tokens as the endpoint reported them, every intermediate call ' +
+      'counted; per correct = what one right answer costs; paid requests = requests the workers paid for, retries included.' +
+      (unpriced.length === 0 ? '' : ` No prices given for ${unpriced.join(', ')}: tokens only (set model.prices in the eval spec for US dollars).`),
+  );
+  return lines;
 }
 
 function title(column: ReportColumn): string {
@@ -110,6 +151,7 @@ export function renderReportMarkdown(report: Report): string {
   for (const c of report.columns) {
     lines.push(`- **${title(c)}**: strategy \`${c.strategy}\` (System ${c.system}), ${c.samples} sample(s), model \`${c.model}\`; evals ${c.evalIds.join(', ')}`);
   }
+  lines.push(...costLines(report));
   if (report.columns.some((c) => c.simulator === true)) {
     lines.push(
       '',

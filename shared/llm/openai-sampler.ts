@@ -113,10 +113,7 @@ export class OpenAiSampler implements Sampler {
       .sort((a, b) => a.index - b.index)
       .slice(0, n)
       .map((choice) => choice.message.content ?? '');
-    const usage: TokenUsage = {
-      promptTokens: response.usage?.prompt_tokens ?? 0,
-      completionTokens: response.usage?.completion_tokens ?? 0,
-    };
+    const usage = usageOf(response.usage);
     const shares = splitUsage(usage, texts);
     const entries: { key: string; value: CachedCompletion }[] = [];
     texts.forEach((text, position) => {
@@ -134,6 +131,18 @@ export class OpenAiSampler implements Sampler {
     await this.options.onRequest?.(usage, { unrecognisedBySimulator: fingerprint === SIMULATOR_UNRECOGNISED_FINGERPRINT });
     return texts.length;
   }
+}
+
+/**
+ * A response's usage as s2d counts it; `cachedPromptTokens` only when the endpoint reports cached prompt tokens
+ * (OpenAI's `prompt_tokens_details.cached_tokens`; vLLM and others may send it too), so cached-prompt prices apply.
+ */
+export function usageOf(usage: OpenAI.CompletionUsage | undefined): TokenUsage {
+  const counted: TokenUsage = { promptTokens: usage?.prompt_tokens ?? 0, completionTokens: usage?.completion_tokens ?? 0 };
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
+  // Never more than the prompt: cached tokens are a part of it.
+  if (typeof cached === 'number' && Number.isFinite(cached) && cached >= 0) counted.cachedPromptTokens = Math.min(cached, counted.promptTokens);
+  return counted;
 }
 
 function mustGet(map: Map<number, CachedCompletion>, index: number): CachedCompletion {

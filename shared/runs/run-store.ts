@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { Budget, ResolvedRunSpec } from '../config/run-spec.js';
+import type { ResolvedRunSpec } from '../config/run-spec.js';
+import type { PaidCounters } from '../cost/cost-summary.js';
+import type { ModelPrices } from '../cost/model-prices.js';
 import type { TokenUsage } from '../core-types.js';
 import type { ItemStatus } from '../dataset/item-result.js';
 import { HANDOFF_FIELDS, handoffFromHash, handoffHashPatch, type HandoffPatch, type HandoffStatus } from './handoff-status.js';
@@ -28,6 +30,8 @@ export interface RunRecord {
   llmRequests: number;
   paidPromptTokens: number;
   paidCompletionTokens: number;
+  /** Of paidPromptTokens, those the endpoint reported as served from its prompt cache (0 when it reports none). */
+  paidCachedPromptTokens: number;
   publishedAt: string | null;
   manifestLocation: string | null;
   error: string | null;
@@ -55,6 +59,21 @@ export interface RunRecord {
 }
 
 export type StopReason = 'cancelled' | 'budget';
+
+/**
+ * The limits a paid request is checked against: the spec's `budget`, priced with the run's prices (`model.prices`,
+ * else `budget.prices`; see shared/cost/resolve-prices.ts).
+ */
+export interface BudgetCheck {
+  maxTokens?: number | undefined;
+  maxCostUsd?: number | undefined;
+  prices?: Pick<ModelPrices, 'promptUsdPerMTok' | 'completionUsdPerMTok' | 'cachedPromptUsdPerMTok'> | undefined;
+}
+
+/** A run record's paid counters, as the cost arithmetic reads them. */
+export function paidCountersOf(run: Pick<RunRecord, 'llmRequests' | 'paidPromptTokens' | 'paidCompletionTokens' | 'paidCachedPromptTokens'>): PaidCounters {
+  return { requests: run.llmRequests, promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens, cachedPromptTokens: run.paidCachedPromptTokens };
+}
 
 /** Outcome of a state change: done, already so, or refused because the run is in `state` (null: no such run). */
 export type ControlOutcome = TransitionOutcome<RunState>;
@@ -147,17 +166,20 @@ return (guarded_move(KEYS[1], redis.call('HGET', KEYS[1], 'resumeState') or 'run
 
 // Counts one paid request and, when the run has a budget, stops the run once it is reached.
 // ARGV: promptTokens, completionTokens, maxTokens ('' = none), maxCostUsd ('' = none), prompt and completion USD per
-// million tokens, now. Returns 1 when this request stopped the run.
+// million tokens, now, cached prompt tokens (a part of promptTokens), cached-prompt USD per million tokens. The cost
+// is shared/cost/usd.ts's usdOf over the run's totals. Returns 1 when this request stopped the run.
 const COUNT_REQUEST = `${MOVES}
 redis.call('HINCRBY', KEYS[1], 'llmRequests', 1)
 local p = redis.call('HINCRBY', KEYS[1], 'paidPromptTokens', ARGV[1])
 local c = redis.call('HINCRBY', KEYS[1], 'paidCompletionTokens', ARGV[2])
+if tonumber(ARGV[8]) > 0 then redis.call('HINCRBY', KEYS[1], 'paidCachedPromptTokens', ARGV[8]) end
 local detail = nil
 if ARGV[3] ~= '' and p + c >= tonumber(ARGV[3]) then
   detail = 'budget.maxTokens ' .. ARGV[3] .. ' reached (' .. (p + c) .. ' tokens paid)'
 end
 if detail == nil and ARGV[4] ~= '' then
-  local cost = (p * tonumber(ARGV[5]) + c * tonumber(ARGV[6])) / 1000000
+  local cached = math.min(tonumber(redis.call('HGET', KEYS[1], 'paidCachedPromptTokens') or '0'), p)
+  local cost = ((p - cached) * tonumber(ARGV[5]) + cached * tonumber(ARGV[9]) + c * tonumber(ARGV[6])) / 1000000
   if cost >= tonumber(ARGV[4]) then
     detail = 'budget.maxCostUsd ' .. ARGV[4] .. ' reached (' .. string.format('%.4f', cost) .. ' USD paid)'
   end
@@ -274,6 +296,7 @@ export class RunStore {
       llmRequests: num('llmRequests'),
       paidPromptTokens: num('paidPromptTokens'),
       paidCompletionTokens: num('paidCompletionTokens'),
+      paidCachedPromptTokens: num('paidCachedPromptTokens'),
       publishedAt: raw.publishedAt ?? null,
       manifestLocation: raw.manifestLocation ?? null,
       error: raw.error ?? null,
@@ -352,17 +375,21 @@ export class RunStore {
   }
 
   /**
-   * Counts an LLM request actually sent (paid), with its usage, in one atomic step with the budget check: the request
-   * that reaches the run's budget stops the run (state `cancelled`, reason `budget`). Returns whether it did.
+   * Counts an LLM request actually sent (paid), with its usage (cached prompt tokens too, when reported), in one
+   * atomic step with the budget check: the request that reaches the run's budget stops the run (state `cancelled`,
+   * reason `budget`). Returns whether it did. `budget` carries the prices to check maxCostUsd with
+   * (shared/cost/resolve-prices.ts budgetCheckOf).
    */
-  async countRequest(runId: string, usage: TokenUsage, budget?: Budget, now = new Date()): Promise<boolean> {
+  async countRequest(runId: string, usage: TokenUsage, budget?: BudgetCheck, now = new Date()): Promise<boolean> {
+    const prices = budget?.prices;
     const stopped = (await this.redis.eval(
       COUNT_REQUEST, 1, this.keys(runId).run,
       String(usage.promptTokens), String(usage.completionTokens),
       budget?.maxTokens === undefined ? '' : String(budget.maxTokens),
       budget?.maxCostUsd === undefined ? '' : String(budget.maxCostUsd),
-      String(budget?.prices?.promptUsdPerMTok ?? 0), String(budget?.prices?.completionUsdPerMTok ?? 0),
+      String(prices?.promptUsdPerMTok ?? 0), String(prices?.completionUsdPerMTok ?? 0),
       now.toISOString(),
+      String(usage.cachedPromptTokens ?? 0), String(prices?.cachedPromptUsdPerMTok ?? prices?.promptUsdPerMTok ?? 0),
     )) as number;
     return stopped === 1;
   }

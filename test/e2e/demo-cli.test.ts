@@ -20,6 +20,11 @@ describe('s2d demo (CLI, end to end: private redis-server, simulator, 2 worker p
       runId: string; datasetDir: string; manifest: string; items: number; accepted: number; rejected: number; errored: number;
       acceptanceRate: number; labelAccuracy: number; simulator: boolean;
       system1: { accuracy: number; tokensPerItem: number }; system2: { accuracy: number; tokensPerItem: number };
+      tokens: { llmRequests: number };
+      cost: {
+        requests: number; promptTokens: number; completionTokens: number; totalTokens: number; accepted: number; usd: number;
+        perAcceptedExample: { requests: number; tokens: number; usd: number }; prices: { promptUsdPerMTok: number; completionUsdPerMTok: number }; pricesLabel: string;
+      };
     };
     expect(summary.simulator).toBe(true);
     expect(summary.items).toBe(600);
@@ -34,6 +39,17 @@ describe('s2d demo (CLI, end to end: private redis-server, simulator, 2 worker p
 
     const manifest = parseManifest(JSON.parse(await readFile(summary.manifest, 'utf8')));
     expect(dirname(summary.manifest)).toBe(summary.datasetDir);
+    // Cost per accepted example from the run store's paid counters (the manifest's), at labelled example prices.
+    const cost = summary.cost;
+    expect(cost.pricesLabel).toBe('example prices (simulated model; not a real bill)');
+    expect(manifest.cost?.prices).toBeNull(); // example prices never enter the run spec or the manifest
+    expect(manifest.cost?.paid).toMatchObject({ requests: cost.requests, promptTokens: cost.promptTokens, completionTokens: cost.completionTokens });
+    expect(cost.requests).toBe(summary.tokens.llmRequests);
+    const usd = (cost.promptTokens * cost.prices.promptUsdPerMTok + cost.completionTokens * cost.prices.completionUsdPerMTok) / 1e6;
+    expect(cost.usd).toBeCloseTo(usd, 9);
+    expect(cost.perAcceptedExample.usd).toBeCloseTo(usd / summary.accepted, 9);
+    expect(cost.perAcceptedExample.requests).toBeCloseTo(cost.requests / summary.accepted, 1);
+    expect(cost.perAcceptedExample.tokens).toBeCloseTo(cost.totalTokens / summary.accepted, 1);
     expect(manifest.runId).toBe(summary.runId);
     expect(manifest.counts.accepted).toBe(summary.accepted);
     for (const file of manifest.files) {

@@ -17,7 +17,11 @@ interface ResultJson {
   evalId: string;
   column: string;
   simulator: boolean;
-  metrics: { items: number; accuracy: number; tokensPerItem: number; latencyMs: { p95: number } };
+  metrics: {
+    items: number; correct: number; accuracy: number; tokensPerItem: number; latencyMs: { p95: number };
+    spend: { promptTokens: number; completionTokens: number; totalTokens: number; usd: number | null; perItem: { usd: number | null }; perCorrect: { tokens: number; usd: number | null } | null };
+  };
+  cost: { prices: { source: string } | null; paid: { requests: number; promptTokens: number; completionTokens: number; usd: number | null } };
 }
 
 describe('s2d eval / s2d report (CLI)', () => {
@@ -53,14 +57,36 @@ describe('s2d eval / s2d report (CLI)', () => {
     expect(cot.metrics.tokensPerItem).toBeGreaterThan(10 * s1.metrics.tokensPerItem);
     expect(await readFile(join(dir, 'out', 'evals', cot.evalId, 'result.json'), 'utf8')).toContain('"kind": "s2d.eval"');
 
+    // What each eval paid, from the eval store's counters: one request per item here (no retries), so the paid tokens
+    // are the items' tokens; USD from those counters at the spec's prices (1 and 3 per million).
+    expect(s1.cost).toMatchObject({ prices: null, paid: { requests: 40, promptTokens: s1.metrics.spend.promptTokens, completionTokens: s1.metrics.spend.completionTokens, usd: null } });
+    expect(s1.metrics.spend.usd).toBeNull();
+    const paid = cot.cost.paid;
+    expect(paid).toMatchObject({ requests: 40, promptTokens: cot.metrics.spend.promptTokens, completionTokens: cot.metrics.spend.completionTokens });
+    const usd = (paid.promptTokens * 1 + paid.completionTokens * 3) / 1e6;
+    expect(cot.cost.prices?.source).toBe('prices');
+    expect(paid.usd).toBeCloseTo(usd, 9);
+    expect(cot.metrics.spend.usd).toBeCloseTo(usd, 9);
+    expect(cot.metrics.spend.perItem.usd).toBeCloseTo(usd / 40, 9);
+    expect(cot.metrics.correct).toBeGreaterThan(0);
+    expect(cot.metrics.spend.perCorrect?.usd).toBeCloseTo(usd / cot.metrics.correct, 9);
+    expect(cot.metrics.spend.perCorrect?.tokens).toBeCloseTo((paid.promptTokens + paid.completionTokens) / cot.metrics.correct, 3);
+
     const table = (await s2d('eval', 's1.yaml')).stdout; // a second eval of the same spec: the stored result
     expect(table).toContain(`eval ${s1.evalId}: system1`);
     expect(table).toContain('task=arithmetic');
+    expect(table).toContain('paid 40 requests');
+    expect(table).toContain('no prices given (set model.prices in the eval spec for US dollars)');
 
     const md = (await s2d('report', '--dir', 'out', s1.evalId, join('out', 'evals', cot.evalId, 'result.json'), '--out', 'report.md')).stdout;
     expect(md).toMatch(/^\| task \| System 1 † acc \| System 1 † tok \| cot † acc \| cot † tok \|/);
     expect(md).toContain(`| arithmetic | ${(s1.metrics.accuracy * 100).toFixed(1)}% | ${s1.metrics.tokensPerItem.toFixed(1)} |`);
     expect(await readFile(join(dir, 'report.md'), 'utf8')).toBe(md);
+    // Cost per method: tokens per item and per correct answer; USD for the priced column only.
+    const tokPerItem = (r: ResultJson): string => (r.metrics.spend.totalTokens / r.metrics.items).toFixed(1);
+    expect(md).toContain(`| System 1 † | 40 | ${s1.metrics.correct} | ${tokPerItem(s1)} |`);
+    expect(md).toMatch(new RegExp(`\\| cot † \\| 40 \\| ${cot.metrics.correct} \\| ${tokPerItem(cot)} \\| [\\d.]+ \\| \\$[\\d.]+ \\| \\$[\\d.]+ \\| 40 \\|`));
+    expect(md).toContain('No prices given for system1: tokens only');
     const json = JSON.parse((await s2d('report', '--dir', 'out', '--json', cot.evalId)).stdout) as { columns: { key: string }[] };
     expect(json.columns.map((c) => c.key)).toEqual(['cot']);
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnWorkerProcess, type WorkerProcess } from '../../cli/spawn-worker-process.js';
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { writeTaskFiles } from '../../producers/write-task-files.js';
+import { parseManifest } from '../../shared/dataset/manifest.js';
 import { isolatedPrefix } from '../helpers/isolated-prefix.js';
 
 const exec = promisify(execFile);
@@ -62,7 +63,48 @@ describe('s2d submit / status (CLI)', () => {
 
     const human = (await s2d('status', submitted.runId)).stdout;
     expect(human).toMatch(/state\s+published/);
+    expect(human).toMatch(/cost\s+paid 30 requests, \d+ tokens .*; no prices given \(set model\.prices in the spec for US dollars\)/);
     expect((await s2d('status')).stdout.split('\n')).toContain(submitted.runId);
+  });
+
+  it('shows what a priced run paid, in tokens and USD, and the manifest holds the run store\'s paid counters', async () => {
+    await writeFile(
+      join(dir, 'priced.yaml'),
+      [
+        'name: priced', 'input: data/coins.inputs.jsonl', 'answerType: yes-no', 'strategy: rar2', 'model:', '  name: sim-llama-2-70b-chat',
+        '  prices: { promptUsdPerMTok: 0.5, completionUsdPerMTok: 1.5 }', 'sampling:', '  samples: 3', 'output:', '  dir: out', '',
+      ].join('\n'),
+    );
+    const { runId } = JSON.parse((await s2d('submit', 'priced.yaml', '--wait', '--json')).stdout) as { runId: string };
+    type Per = { requests: number; tokens: number; usd: number | null };
+    const status = JSON.parse((await s2d('status', runId, '--json')).stdout) as {
+      items: { done: number; accepted: number };
+      paid: { requests: number; promptTokens: number; completionTokens: number; cachedPromptTokens: number };
+      cost: { prices: { source: string }; paid: { requests: number; promptTokens: number; completionTokens: number; totalTokens: number; usd: number }; perItem: Per; perAcceptedExample: Per };
+      manifest: string;
+    };
+    const paid = status.paid;
+    expect(paid.requests).toBe(120); // rar2 × 3 samples per item: one rephrase request (n=3), three answer requests
+    expect(paid.promptTokens).toBeGreaterThan(0);
+    // USD from the run store's real token counters.
+    const usd = (paid.promptTokens * 0.5 + paid.completionTokens * 1.5) / 1e6;
+    expect(status.cost.prices.source).toBe('model.prices');
+    expect(status.cost.paid).toMatchObject({ requests: paid.requests, promptTokens: paid.promptTokens, completionTokens: paid.completionTokens, totalTokens: paid.promptTokens + paid.completionTokens });
+    expect(status.cost.paid.usd).toBeCloseTo(usd, 9);
+    expect(status.cost.perItem.usd).toBeCloseTo(usd / status.items.done, 9);
+    expect(status.cost.perAcceptedExample.usd).toBeCloseTo(usd / status.items.accepted, 9);
+    expect(status.cost.perAcceptedExample.tokens).toBeCloseTo((paid.promptTokens + paid.completionTokens) / status.items.accepted, 3);
+
+    // The manifest's paid totals are the run store's counters (retries included), priced the same way.
+    const manifest = parseManifest(await readFile(status.manifest, 'utf8'));
+    expect(manifest.cost?.paid).toEqual({ ...status.cost.paid });
+    expect(manifest.cost?.paid).toMatchObject({ requests: paid.requests, promptTokens: paid.promptTokens, completionTokens: paid.completionTokens, cachedPromptTokens: paid.cachedPromptTokens });
+    expect(manifest.cost?.perAcceptedExample?.usd).toBeCloseTo(usd / manifest.counts.accepted, 9);
+    expect(manifest.cost?.samples).toEqual({ items: 30, drawn: 90, max: 90, savedFraction: 0 });
+
+    const human = (await s2d('status', runId)).stdout;
+    expect(human).toContain(`cost       paid ${paid.requests} requests, ${paid.promptTokens + paid.completionTokens} tokens`);
+    expect(human).toMatch(/at \$0\.5\/\$1\.5 per M prompt\/completion tokens \(model\.prices\)\n\s+per finished item 4 requests, [\d.]+ tokens, \$[\d.]+; per accepted example [\d.]+ requests, [\d.]+ tokens, \$[\d.]+\n/);
   });
 
   it('rejects a bad spec with the file, line and field, and exits 2', async () => {

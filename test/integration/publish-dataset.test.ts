@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import { LocalDirStore } from '../../shared/artifacts/local-dir-store.js';
 import { runSpecSchema, type ResolvedRunSpec } from '../../shared/config/run-spec.js';
@@ -10,6 +11,8 @@ import type { ItemResult } from '../../shared/dataset/item-result.js';
 import { parseManifest } from '../../shared/dataset/manifest.js';
 import { publishDataset, type PublishDatasetOptions } from '../../shared/dataset/publish-dataset.js';
 import { assignSplit } from '../../shared/dataset/split.js';
+import { paidCountersOf, RunStore } from '../../shared/runs/run-store.js';
+import { isolatedPrefix } from '../helpers/isolated-prefix.js';
 import { RecordingStore } from '../helpers/recording-store.js';
 import { useTestS3 } from '../helpers/test-s3.js';
 
@@ -296,5 +299,74 @@ describe.each(cases)('publishDataset to $name', (c) => {
     const records = a.manifest.files.filter((f) => f.role === 'train' || f.role === 'validation').reduce((sum, f) => sum + jsonl(onDisk[f.path] ?? '').length, 0);
     expect(records).toBe(a.manifest.counts.accepted);
     expect(a.manifest.counts.accepted + a.manifest.counts.rejected + a.manifest.counts.errored).toBe(60);
+  });
+});
+
+describe('publishDataset records what the run paid (real redis-server run store)', () => {
+  const PRICES = { promptUsdPerMTok: 0.5, completionUsdPerMTok: 1.5, cachedPromptUsdPerMTok: 0.25 };
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  it('puts the run store\'s paid counters in the manifest, priced at model.prices, per item and per accepted example', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 's2d-publish-cost-'));
+    tempDirs.push(dir);
+    const store = new LocalDirStore(dir);
+    const base = makeSpec({ validationFraction: 0.3, shardMaxRecords: 4 });
+    const spec: ResolvedRunSpec = { ...base, model: { ...base.model, prices: PRICES } };
+    const runs = new RunStore(redis, isolatedPrefix('publishcost'));
+    await runs.register(spec);
+    // Paid requests as workers count them: one was retried (counted twice), one reported cached prompt tokens.
+    const usages = [
+      { promptTokens: 1200, completionTokens: 300 },
+      { promptTokens: 1200, completionTokens: 300 },
+      { promptTokens: 900, completionTokens: 450, cachedPromptTokens: 512 },
+      { promptTokens: 40, completionTokens: 7 },
+    ];
+    for (const usage of usages) await runs.countRequest(RUN, usage);
+    // Items that stopped early drew fewer samples than the fixed 8; an input reject drew none.
+    const items = makeResults(20).map((r, i) => ({ ...r, samples: r.status === 'rejected' && r.code === 'invalid-input' ? 0 : i % 2 === 0 ? 8 : 3 }));
+
+    const { manifest } = await publishDataset({ ...options(store, items, spec), paid: async () => paidCountersOf((await runs.get(RUN)) ?? fail()) });
+    const counters = paidCountersOf((await runs.get(RUN)) ?? fail());
+    expect(counters).toEqual({ requests: 4, promptTokens: 3340, completionTokens: 1057, cachedPromptTokens: 512 });
+    const cost = manifest.cost;
+    expect(cost?.paid).toEqual({ ...counters, totalTokens: 4397, usd: expect.any(Number) as unknown });
+    // USD from the counters: (3340 − 512) × 0.5 + 512 × 0.25 + 1057 × 1.5 = 1414 + 128 + 1585.5 = 3127.5 micro-dollars.
+    const usd = ((counters.promptTokens - counters.cachedPromptTokens) * PRICES.promptUsdPerMTok + counters.cachedPromptTokens * PRICES.cachedPromptUsdPerMTok + counters.completionTokens * PRICES.completionUsdPerMTok) / 1e6;
+    expect(usd).toBeCloseTo(0.0031275, 12);
+    expect(cost?.paid.usd).toBeCloseTo(usd, 9);
+    expect(cost?.prices).toEqual({ ...PRICES, source: 'model.prices' });
+    expect(cost?.perItem).toEqual({ requests: 4 / 20, tokens: 4397 / 20, usd: expect.closeTo(usd / 20, 9) as unknown });
+    const accepted = manifest.counts.accepted;
+    expect(cost?.perAcceptedExample?.usd).toBeCloseTo(usd / accepted, 9);
+    expect(cost?.perAcceptedExample?.requests).toBeCloseTo(4 / accepted, 4);
+    const ran = items.filter((r) => r.samples > 0);
+    const drawn = ran.reduce((sum, r) => sum + r.samples, 0);
+    expect(cost?.samples).toEqual({ items: ran.length, drawn, max: 8 * ran.length, savedFraction: expect.closeTo(1 - drawn / (8 * ran.length), 6) as unknown });
+    // The manifest on disk parses with its cost.
+    expect(parseManifest(Buffer.from((await store.get(`${FOLDER}/manifest.json`)) ?? new Uint8Array()).toString('utf8')).cost).toEqual(cost);
+
+    // Without prices: tokens, and no dollars.
+    const bare = await publishUnpriced(makeSpec({ validationFraction: 0.3, shardMaxRecords: 4 }), counters);
+    expect(bare.cost).toMatchObject({ prices: null, paid: { usd: null, totalTokens: 4397 }, perItem: { usd: null } });
+  });
+
+  function fail(): never {
+    throw new Error('run not registered');
+  }
+
+  async function publishUnpriced(spec: ResolvedRunSpec, paid: ReturnType<typeof paidCountersOf>) {
+    const dir = await mkdtemp(path.join(tmpdir(), 's2d-publish-cost-'));
+    tempDirs.push(dir);
+    return (await publishDataset({ store: new LocalDirStore(dir), spec, runId: RUN, results: factory(makeResults(10)), templateVersions: {}, now: NOW, paid: () => Promise.resolve(paid) })).manifest;
+  }
+
+  const options = (s: ArtifactStore, items: ItemResult[], spec: ResolvedRunSpec): PublishDatasetOptions => ({
+    store: s, spec, runId: RUN, results: factory(items), templateVersions: {}, now: NOW,
   });
 });

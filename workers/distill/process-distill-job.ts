@@ -18,6 +18,7 @@ import { itemSampler } from '../endpoint-access.js';
 import { attemptsUsed, settleSuspect } from '../outage-parking.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { refuseRun } from '../refuse-run.js';
+import { budgetCheckOf } from '../../shared/cost/resolve-prices.js';
 
 export interface DistillDeps {
   redis: Redis;
@@ -83,7 +84,7 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     context,
     new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
     async (usage, response) => {
-      await deps.runs.countRequest(payload.runId, usage, spec.budget);
+      await deps.runs.countRequest(payload.runId, usage, budgetCheckOf(spec));
       if (response.unrecognisedBySimulator) await deps.runs.countUnrecognisedBySimulator(payload.runId);
     },
     `${payload.runId}#${payload.index}`,

@@ -54,7 +54,9 @@ export async function finaliseEval(
   for (let index = 0; index < deps.total; index++) {
     records.push(evalItemRecordSchema.parse(await readJson(deps.store, evalItemKey(spec.evalId, index))));
   }
-  const result = buildEvalResult(spec, records, labels, await isSimulator(deps.client));
+  // Every item is done, so every request its workers paid for has been counted.
+  const paid = (await deps.evals.get(spec.evalId))?.paid;
+  const result = buildEvalResult(spec, records, labels, await isSimulator(deps.client), new Date(), paid);
   const created = await deps.store.putIfAbsent(key, `${JSON.stringify(result, null, 2)}\n`);
   const finalised = await deps.evals.markFinalised(spec.evalId, deps.store.locate(key));
   // Finalising again is 'already'; only an eval missing from Redis refuses (running -> finalised is its one move).

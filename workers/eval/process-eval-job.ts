@@ -116,7 +116,8 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
   const sampler = itemSampler(
     { ...context, client },
     new RedisItemCallCache(deps.redis, evalItemCacheKey(deps.prefix, payload.evalId, payload.index)),
-    undefined,
+    // Every paid request is counted, so the eval's cost includes what retries paid.
+    (usage) => deps.evals.countRequest(payload.evalId, usage),
     `eval:${payload.evalId}#${payload.index}`,
   );
   const exhausted = await settleSuspect(job, token, context.health, job.opts.attempts ?? 1);
@@ -147,6 +148,7 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
       calls: all.reduce((sum, chain) => sum + chain.calls, 0),
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
+      ...(usage.cachedPromptTokens === undefined ? {} : { cachedPromptTokens: usage.cachedPromptTokens }),
       latencyMs: Math.round(performance.now() - started),
       ...(consistent === undefined ? {} : { consistent }),
     };

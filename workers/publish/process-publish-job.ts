@@ -6,7 +6,7 @@ import { publishDataset } from '../../shared/dataset/publish-dataset.js';
 import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { publishJobSchema } from '../../shared/queue/job-payloads.js';
 import type { QueueRegistry } from '../../shared/queue/queue-registry.js';
-import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
+import { paidCountersOf, type RunRecord, type RunStore } from '../../shared/runs/run-store.js';
 import { startHandoff } from '../handoff/start-handoff.js';
 import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
 import { holdWhileEndpointDown } from './publish-endpoint-check.js';
@@ -78,6 +78,8 @@ async function publish(deps: PublishDeps, job: Job, token: string | undefined, r
       templateVersions: context.templateVersions,
       version: run.version,
       ...(run.previousManifest === null ? {} : { previousManifest: run.previousManifest }),
+      // Read after the files are written: every item is done, so every paid request has been counted.
+      paid: async () => paidCountersOf((await deps.runs.get(runId)) ?? run),
     });
   } catch (error) {
     // After the last attempt the run has an end state a person (and `submit --wait`) can see, with the reason.

@@ -52,10 +52,25 @@ describe('eval metrics', () => {
 
   it('costs tokens at the configured prices per million', () => {
     const labels = new Map([[0, label(0, '10')], [1, label(1, '10')]]);
-    const m = computeMetrics(scoreItems([record(0), record(1)], labels), { inputPer1M: 2, outputPer1M: 10 });
+    const m = computeMetrics(scoreItems([record(0), record(1)], labels), { promptUsdPerMTok: 2, completionUsdPerMTok: 10 });
     // 200 prompt tokens at 2/M + 20 completion tokens at 10/M
     expect(m.cost?.total).toBeCloseTo((200 * 2 + 20 * 10) / 1e6, 12);
     expect(m.cost?.perItem).toBeCloseTo(300 / 1e6, 12);
+  });
+
+  it('spends tokens and dollars per item and per correct answer, cached prompt tokens at their price', () => {
+    const labels = new Map([[0, label(0, '10')], [1, label(1, '10')], [2, label(2, '10')]]);
+    const records = [record(0, { cachedPromptTokens: 60 }), record(1), record(2, { predicted: '3' })];
+    const m = computeMetrics(scoreItems(records, labels), { promptUsdPerMTok: 2, completionUsdPerMTok: 10, cachedPromptUsdPerMTok: 0.5 });
+    // 300 prompt tokens (60 cached) + 30 completion: 240 × 2 + 60 × 0.5 + 30 × 10 = 810 micro-dollars; 2 of 3 correct.
+    expect(m.spend).toEqual({
+      promptTokens: 300, completionTokens: 30, cachedPromptTokens: 60, totalTokens: 330, usd: 0.00081,
+      perItem: { tokens: 110, usd: 0.00027 }, perCorrect: { tokens: 165, usd: 0.000405 },
+    });
+    expect(m.cost).toEqual({ total: 0.00081, perItem: 0.00027 });
+    const unpriced = computeMetrics(scoreItems([record(0, { predicted: '1' })], new Map([[0, label(0, '10')]])));
+    expect(unpriced.spend).toMatchObject({ totalTokens: 110, usd: null, perItem: { tokens: 110, usd: null }, perCorrect: null });
+    expect(unpriced.cost).toBeUndefined();
   });
 
   it('reports inconsistency only over items that carry a consistency verdict', () => {

@@ -59,6 +59,30 @@ describe('report', () => {
     expect(md).toMatch(/a stand-in, not a fine-tuned model/);
   });
 
+  it('sums each method\'s cost over its evals: tokens and USD per item and per correct answer, paid requests', () => {
+    const spend = (items: number, correct: number, totalTokens: number, usd: number | null) => ({
+      spend: { promptTokens: totalTokens, completionTokens: 0, cachedPromptTokens: 0, totalTokens, usd, perItem: { tokens: totalTokens / items, usd }, perCorrect: null },
+      items,
+      correct,
+    });
+    const paid = (requests: number) => ({ cost: { prices: null, paid: { requests, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0, totalTokens: 0, usd: null }, perItem: null, perCorrect: null } });
+    const priced = [
+      result('a', 'cot', 2, { arithmetic: metrics(0.5, 200, spend(100, 50, 30_000, 0.03)) }, paid(100)),
+      result('b', 'cot', 2, { 'coin-flip': metrics(0.5, 100, spend(100, 25, 10_000, 0.01)) }, paid(120)),
+      result('c', 'system1', 1, { arithmetic: metrics(0.1, 5, spend(100, 10, 2_000, null)) }),
+    ];
+    const report = buildReport(priced);
+    expect(report.costs).toEqual([
+      { key: 'system1', items: 100, correct: 10, totalTokens: 2_000, tokensPerItem: 20, tokensPerCorrect: 200, usd: null, usdPerItem: null, usdPerCorrect: null, paidRequests: null },
+      { key: 'cot', items: 200, correct: 75, totalTokens: 40_000, tokensPerItem: 200, tokensPerCorrect: 533.3333, usd: 0.04, usdPerItem: 0.0002, usdPerCorrect: 0.000533333, paidRequests: 220 },
+    ]);
+    const md = renderReportMarkdown(report);
+    expect(md).toContain('| method | items | correct | tok/item | tok/correct | USD/item | USD/correct | paid requests |');
+    expect(md).toContain('| System 1 | 100 | 10 | 20.0 | 200.0 | – | – | – |');
+    expect(md).toContain('| cot | 200 | 75 | 200.0 | 533.3 | $0.0002 | $0.0005333 | 220 |');
+    expect(md).toContain('No prices given for system1: tokens only');
+  });
+
   it('uses the eval name as the row when labels carry no task', () => {
     const report = buildReport([result('plain', 'system1', 1, {}, { breakdowns: {}, metrics: metrics(0.5, 2) })]);
     expect(report.rows.map((r) => r.task)).toEqual(['plain']);
