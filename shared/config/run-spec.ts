@@ -5,8 +5,9 @@ import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
 import { outageOptionsSchema } from '../limits/outage-options.js';
 import { strategyRefSchema } from '../strategies/strategy-ref.js';
 import { handoffSpecSchema } from './handoff-spec.js';
-import { CURATION_METHODS } from '../curation/curation-method.js';
+import { CURATION_METHODS, curationMethodOf } from '../curation/curation-method.js';
 import { bsmSpecSchema, judgeTemplateOverrides, perturbationSpecSchema, withBsmSamplingDefaults } from './judge-spec.js';
+import { adaptiveSpecSchema, checkAdaptiveAgainstSamples } from './adaptive-spec.js';
 
 /** Default bound on a shard's size: 256 MiB. */
 export const DEFAULT_SHARD_MAX_BYTES = 256 * 1024 * 1024;
@@ -124,7 +125,10 @@ export const runSpecObjectSchema = z
       .strict(),
     sampling: z
       .object({
-        /** Samples per item (N) for self-consistency. Default 8 (the paper's RaR setting). */
+        /**
+         * Samples per item (N) for self-consistency; with `adaptive`, the most an item may draw. Default 8 (the
+         * paper's RaR setting).
+         */
         samples: z.number().int().min(1).max(MAX_SAMPLES).default(8),
         /** Sampling temperature. Default 0.8. */
         temperature: z.number().min(0).max(2).default(0.8),
@@ -132,8 +136,16 @@ export const runSpecObjectSchema = z
         maxTokens: z.number().int().positive().max(32_768).default(512),
         /** Base seed; sample i of a call is requested with a seed derived from it. Default 1. */
         seed: z.number().int().min(0).default(1),
+        /**
+         * Adaptive self-consistency (see shared/config/adaptive-spec.ts): draw samples in rounds and stop an item
+         * once its answer is decided, or reject it early once it can no longer reach `curation.minAgreement`.
+         * `true` = `{rule: beta, confidence: 0.95, minSamples: 3}`; an object picks `rule: beta | window` and tunes
+         * `confidence` (0.95), `window` (4), `minSamples` (3), `roundSize` (automatic). Default: off.
+         */
+        adaptive: adaptiveSpecSchema,
       })
       .strict()
+      .superRefine(checkAdaptiveAgainstSamples)
       .default({ samples: 8, temperature: 0.8, maxTokens: 512, seed: 1 }),
     curation: z
       .object({
@@ -219,7 +231,14 @@ export const runSpecObjectSchema = z
   .strict();
 
 /** The run spec schema: {@link runSpecObjectSchema} with the strategy-dependent sampling defaults filled in first. */
-export const runSpecSchema = z.preprocess(withBsmSamplingDefaults, runSpecObjectSchema);
+export const runSpecSchema = z.preprocess(withBsmSamplingDefaults, runSpecObjectSchema.superRefine(checkAdaptiveWithCuration));
+
+/** USC chooses among the drawn samples, so an adaptive run curated by USC must draw at least two before stopping. */
+function checkAdaptiveWithCuration(spec: RunSpec, ctx: z.RefinementCtx): void {
+  const policy = spec.sampling.adaptive;
+  if (policy === undefined || policy.minSamples >= 2 || curationMethodOf(spec) !== 'usc') return;
+  ctx.addIssue({ code: 'custom', path: ['sampling', 'adaptive', 'minSamples'], message: `is ${policy.minSamples}, but USC curation needs at least 2 samples to choose among` });
+}
 
 export type RunSpecInput = z.input<typeof runSpecObjectSchema>;
 export type RunSpec = z.output<typeof runSpecObjectSchema>;
