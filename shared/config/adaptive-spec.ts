@@ -66,7 +66,7 @@ export function checkAdaptiveAgainstSamples(sampling: { samples: number; adaptiv
   if (policy.minSamples > max) issue(['minSamples'], `is ${policy.minSamples}, more than sampling.samples (${max})`);
   if (policy.roundSize !== undefined && policy.roundSize > max) issue(['roundSize'], `is ${policy.roundSize}, more than sampling.samples (${max})`);
   if (policy.rule === 'window' && policy.window > max) issue(['window'], `is ${policy.window}, more than sampling.samples (${max})`);
-  if (policy.rule === 'beta' && fewestToDecide(policy, max) === null) {
+  if (policy.rule === 'beta' && policy.minSamples <= max && fewestToDecide(policy, max) === null) {
     const best = betaConfidence(max, 0);
     issue(['confidence'], `${policy.confidence} cannot be reached within sampling.samples (${max}): even ${max} of ${max} agreeing gives P=${Math.floor(best * 1000) / 1000}; lower it or raise sampling.samples`);
   }
