@@ -73,24 +73,32 @@ export function ruleCheck(policy: AdaptivePolicy, answers: readonly (string | nu
 }
 
 /**
- * After a round: stop and accept (`decided`: the rule is met, at least `minSamples` were drawn and the vote over
- * the drawn samples would accept), stop and reject (`undecidable`: even if every remaining sample agreed with the
- * leader, it could not reach minAgreement of the most samples the item could have), or go on. Pure: the same
- * answers always give the same verdict, so a resumed item stops where it stopped before.
+ * After a round: stop and accept (`decided`), stop and reject (`undecidable`), or go on. Decided: the rule is met
+ * after at least `minSamples` and the vote over the drawn samples would accept — or, under a vote, the vote is
+ * already settled: whatever the remaining samples say, the vote over all of them would accept the leader. Undecidable:
+ * even if every remaining sample agreed with the leader, it could not reach minAgreement of the most samples the item
+ * could have. The two certainties stop an item where the full-budget vote's outcome is already fixed, whatever
+ * `minSamples`; only the rule changes how strict curation is. Pure: the same answers always give the same verdict,
+ * so a resumed item stops where it stopped before.
  */
 export function decideStop(policy: AdaptivePolicy, answers: readonly (string | null)[], remaining: number, acceptance: Acceptance): StopVerdict {
   const drawn = answers.length;
   if (acceptance !== null) {
-    const [leader] = counts(answers);
-    const best = (leader?.count ?? 0) + remaining;
+    const [leader, runnerUp] = counts(answers);
+    const lead = leader?.count ?? 0;
     const total = drawn + remaining;
+    const needed = acceptance.minAgreement * total - EPSILON;
     // Agreement only gets easier with more samples (each may join the leader), so the full budget is the last chance.
-    if (best < acceptance.minAgreement * total - EPSILON) {
+    if (lead + remaining < needed) {
       const who = leader === undefined ? 'any answer' : `'${leader.answer}'`;
       return {
         decision: 'undecidable',
-        why: `undecidable after ${drawn}: even if the remaining ${remaining} agreed with ${who}, it would have ${best} of ${total}, below minAgreement ${acceptance.minAgreement}`,
+        why: `undecidable after ${drawn}: even if the remaining ${remaining} agreed with ${who}, it would have ${lead + remaining} of ${total}, below minAgreement ${acceptance.minAgreement}`,
       };
+    }
+    // Settled: the leader keeps minAgreement and its strict lead even if every remaining sample goes to the runner-up.
+    if (leader !== undefined && lead >= needed && (runnerUp?.count ?? 0) + remaining < lead) {
+      return { decision: 'decided', why: `settled after ${drawn}: '${leader.answer}' has ${lead} of ${total} whatever the remaining ${remaining} say` };
     }
   }
   if (drawn < policy.minSamples) return { decision: 'continue', why: `fewer than minSamples ${policy.minSamples}` };

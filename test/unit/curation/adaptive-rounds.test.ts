@@ -67,10 +67,17 @@ describe('adaptive rounds', () => {
 
   it('RaR 2-step runs whole chains per round: one rephrase call for the round, then one answer call per chain', async () => {
     const sampler = scripted('aaabaaa');
-    const drawn = await drawChains({ strategy: rar2Strategy, context: context(sampler, 8), answerType: 'letters', policy: BETA, acceptance: VOTE });
+    const drawn = await drawChains({ strategy: rar2Strategy, context: context(sampler, 20), answerType: 'letters', policy: BETA, acceptance: VOTE });
     expect(sampler.calls.map((call) => call.sampleIndices)).toEqual([[0, 1, 2, 3], [0], [1], [2], [3], [4, 5, 6], [4], [5], [6]]);
     expect(drawn.sampling).toMatchObject({ drawn: 7, rounds: 2, decision: 'decided', why: 'beta P=0.964 >= 0.95 (6 vs 1) after 7' });
     expect(drawn.chains.every((chain) => chain.calls === 2)).toBe(true);
+  });
+
+  it('stops once the full-budget vote is settled, before the rule is met', async () => {
+    const sampler = scripted('aaabaaa');
+    const drawn = await drawChains({ strategy: cotStrategy, context: context(sampler, 8), answerType: 'letters', policy: BETA, acceptance: VOTE });
+    expect(sampler.calls.map((call) => call.sampleIndices)).toEqual([[0, 1, 2, 3], [4, 5]]);
+    expect(drawn.sampling).toEqual({ drawn: 6, max: 8, rounds: 2, decision: 'decided', why: "settled after 6: 'a' has 5 of 8 whatever the remaining 2 say" });
   });
 
   it('draws all samples when the rule never decides, and records it', async () => {
@@ -124,7 +131,7 @@ describe('adaptive rounds', () => {
         return completions.map((completion, i) => ({ sampleIndex: i, finalText: completion.text, calls: 1, usage: completion.usage }));
       },
     };
-    const drawn = await drawChains({ strategy: legacy, context: context(sampler, 8), answerType: 'letters', policy: BETA, acceptance: VOTE });
+    const drawn = await drawChains({ strategy: legacy, context: context(sampler, 20), answerType: 'letters', policy: BETA, acceptance: VOTE });
     expect(drawn.sampling).toMatchObject({ drawn: 7, rounds: 2, decision: 'decided' });
     expect(drawn.chains.map((chain) => chain.sampleIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(sampler.paid).toBe(7);
@@ -135,7 +142,7 @@ describe('adaptive rounds', () => {
     const letters = 'aaabbaaaaaa';
     const clean = new CachingSampler(scripted(letters));
     const reference = await drawChains({ strategy: rar2Strategy, context: context(clean, 10), answerType: 'letters', policy: BETA, acceptance: VOTE });
-    expect(reference.sampling).toMatchObject({ drawn: 10, rounds: 3, decision: 'decided' });
+    expect(reference.sampling).toMatchObject({ drawn: 8, rounds: 3, decision: 'decided' });
 
     // The first execution dies in its second round (rephrasings 4-6 and the answer of chain 4 paid and cached).
     const flaky = new CachingSampler(scripted(letters));

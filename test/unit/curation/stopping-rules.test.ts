@@ -78,6 +78,15 @@ describe('stopping decisions', () => {
     expect(decideStop(WINDOW, letters('bbbaaaa'), 1, VOTE)).toMatchObject({ decision: 'decided' });
   });
 
+  it("decides once the full-budget vote is settled, whatever minSamples (never under USC)", () => {
+    const settled = { decision: 'decided', why: "settled after 6: 'a' has 5 of 8 whatever the remaining 2 say" };
+    expect(decideStop(BETA, letters('aaaaab'), 2, VOTE)).toEqual(settled);
+    expect(decideStop({ ...BETA, minSamples: 8 }, letters('aaaaab'), 2, VOTE)).toEqual(settled);
+    // 4 of 8 with 3 to come: all 3 to 'b' would tie 4-4.
+    expect(decideStop(BETA, letters('aaaab'), 3, VOTE).decision).toBe('continue');
+    expect(decideStop(BETA, letters('aaaaab'), 2, null).decision).toBe('continue');
+  });
+
   it('keeps drawing when the rule is met but unextractable samples keep the share below minAgreement', () => {
     // (4, 0) is P 0.969, but 4 of 9 samples is below half; 11 more may still fix that.
     const verdict = decideStop(BETA, letters('aaaa-----'), 11, VOTE);
@@ -106,10 +115,12 @@ describe('stopping decisions', () => {
 describe('round sizes', () => {
   it('draw the fewest samples after which the verdict could change', () => {
     expect(nextRoundSize(BETA, [], 8, VOTE)).toBe(4); // 4 agreeing would decide
-    expect(nextRoundSize(BETA, letters('aaab'), 4, VOTE)).toBe(3); // (6, 1) is the nearest stop
+    expect(nextRoundSize(BETA, letters('aaab'), 4, VOTE)).toBe(2); // two more a's settle the vote of 8 (5 vs at most 3)
+    expect(nextRoundSize(BETA, letters('aaab'), 16, VOTE)).toBe(3); // of 20 nothing settles soon: (6, 1) is the rule's nearest stop
     expect(nextRoundSize(BETA, letters('abcd'), 4, VOTE)).toBe(2); // two more answerless samples make it undecidable
     expect(nextRoundSize(WINDOW, letters('aab'), 5, VOTE)).toBe(3); // three more b's fill the window
-    expect(nextRoundSize(BETA, letters('aaab'), 2, VOTE)).toBe(2); // never more than remain
+    expect(nextRoundSize(BETA, letters('aaab'), 2, VOTE)).toBe(1); // one more 'a' settles 4 of at most 6
+    expect(nextRoundSize(BETA, letters('abab'), 2, VOTE)).toBe(2); // nothing can change before the last: never more than remain
     expect(nextRoundSize(BETA, letters('aaab'), 0, VOTE)).toBe(0);
   });
 
