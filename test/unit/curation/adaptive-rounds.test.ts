@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../shared/core-types.js';
 import { drawChains } from '../../../shared/curation/draw-chains.js';
@@ -7,6 +9,7 @@ import { callCacheKey, MemoryCallCache } from '../../../shared/llm/call-cache.js
 import type { Completion, Sampler, SamplingParams } from '../../../shared/llm/sampler.js';
 import { createRng } from '../../../shared/random/seeded-random.js';
 import { cotStrategy } from '../../../shared/strategies/cot.js';
+import { asStrategy } from '../../../shared/strategies/program-shape.js';
 import { rar2Strategy } from '../../../shared/strategies/rar2.js';
 import type { SampleChain, Strategy, StrategyContext } from '../../../shared/strategies/strategy.js';
 import { DEFAULT_TEMPLATES } from '../../../shared/strategies/templates.js';
@@ -136,6 +139,16 @@ describe('adaptive rounds', () => {
     expect(drawn.chains.map((chain) => chain.sampleIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(sampler.paid).toBe(7);
     expect(inner.calls.map((call) => call.sampleIndices)).toEqual([[0, 1, 2, 3], [4, 5, 6]]);
+  });
+
+  it('the example user-defined program (examples/plan-then-solve.mjs) draws only each round\'s sample indices', async () => {
+    const url = pathToFileURL(resolve(import.meta.dirname, '../../../examples/plan-then-solve.mjs')).href;
+    const module = (await import(url)) as Record<string, unknown>;
+    const program = asStrategy(module.planThenSolve, 'plan-then-solve (example)');
+    const sampler = new RecordingSampler((prompt, index) => (prompt.includes('numbered plan') ? `1. plan ${index}` : `Answer: ${'aaab'.charAt(index) || 'a'}`));
+    const drawn = await drawChains({ strategy: program, context: context(sampler, 8), answerType: 'letters', policy: BETA, acceptance: VOTE });
+    expect(sampler.calls.map((call) => call.sampleIndices)).toEqual([[0, 1, 2, 3], [0], [1], [2], [3], [4, 5], [4], [5]]);
+    expect(drawn.sampling).toMatchObject({ drawn: 6, rounds: 2, decision: 'decided' });
   });
 
   it('a retried item replays its paid calls from the cache and stops at the same sample; a warm cache pays for nothing', async () => {
