@@ -29,12 +29,6 @@ export interface StopVerdict {
 // The same tolerance as the vote, so an early rejection never disagrees with the vote at the boundary.
 const EPSILON = 1e-9;
 
-function binomial(n: number, k: number): bigint {
-  let result = 1n;
-  for (let i = 1; i <= k; i++) result = (result * BigInt(n - k + i)) / BigInt(i);
-  return result;
-}
-
 /**
  * The Adaptive-Consistency stopping criterion (Aggarwal et al. 2023): with `a` votes for the leader and `b` for the
  * runner-up and a uniform Beta prior, the posterior probability that the leader's share exceeds the runner-up's,
@@ -45,7 +39,8 @@ export function betaConfidence(a: number, b: number): number {
   if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0) throw new RangeError(`vote counts must be non-negative integers, got ${a} and ${b}`);
   const n = a + b + 1;
   let favourable = 0n;
-  for (let j = 0; j <= a; j++) favourable += binomial(n, j);
+  // C(n, j) for j = 0..a, each from the one before: C(n, j + 1) = C(n, j) (n - j) / (j + 1), exact in integers.
+  for (let j = 0, binomial = 1n; j <= a; binomial = (binomial * BigInt(n - j)) / BigInt(j + 1), j++) favourable += binomial;
   return Number(favourable) / 2 ** n;
 }
 
