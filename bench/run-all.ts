@@ -9,10 +9,13 @@ import { measureThroughput } from './distill-throughput.js';
 import { measureFootprint, usedMemory } from './redis-footprint.js';
 import { measureStorm, printStorm } from './rate-limit-storm.js';
 import { measureS3Publish } from './s3-publish.js';
+import { printAdaptiveSampling } from './adaptive-sampling.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
 const STORM_ITEMS = Number(process.env.BENCH_STORM_ITEMS ?? 120);
 const STORM_CAPACITY = 8;
+/** Items per task of the adaptive-sampling comparison (fixed N vs adaptive, every setup on the same items). */
+const ADAPTIVE_ITEMS = Number(process.env.BENCH_ADAPTIVE_ITEMS ?? 300);
 
 async function main(): Promise<void> {
   const redis = await startLocalRedis();
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
     for (const r of await measureS3Publish(publishItems)) {
       console.log(`  ${r.store.padEnd(8)} ${r.stagedPerSecond.toFixed(0).padStart(9)}   ${r.publishItemsPerSecond.toFixed(0).padStart(17)}   ${r.publishMiBPerSecond.toFixed(2).padStart(13)}`);
     }
+    console.log('');
+    await printAdaptiveSampling(ADAPTIVE_ITEMS);
   } finally {
     await simulator.close();
     await redis.stop();

@@ -9,6 +9,11 @@
 // templates, N samples, sampling params and the sampler, which caches, rate-limits and counts every call) and returns
 // one chain per sample: { sampleIndex, finalText, calls, usage }. s2d then extracts each chain's answer from
 // finalText and curates the samples by vote, as for the built-in programs.
+//
+// The chains to produce are sample indices ctx.firstSample (default 0) up to ctx.samples - 1. With adaptive
+// sampling (run spec sampling.adaptive) s2d calls run once per round, asking for the next range only; a program
+// that ignores firstSample and produces 0..samples-1 still works (the earlier chains come from the item's call cache
+// at no cost and are dropped), but asking for the round's indices alone keeps its cache reads small.
 
 const PLAN =
   'Read the question below and write a short numbered plan of the steps that would solve it. ' +
@@ -34,8 +39,9 @@ export const planThenSolve = {
   name: 'plan-then-solve',
   system: 2,
   async run(ctx) {
-    const indices = Array.from({ length: ctx.samples }, (_unused, i) => i);
-    // All N plans in one sampler call, so an endpoint that supports `n` serves them in one request.
+    const first = ctx.firstSample ?? 0;
+    const indices = Array.from({ length: ctx.samples - first }, (_unused, i) => first + i);
+    // All the round's plans in one sampler call, so an endpoint that supports `n` serves them in one request.
     const plans = await ctx.sampler.sample(asUser(render(PLAN, ctx)), indices, ctx.params);
     // allSettled: when one solve call fails, the others still land in the item's call cache before the error
     // surfaces, so a retry of the item does not pay for them again.

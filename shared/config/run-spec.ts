@@ -5,10 +5,11 @@ import { endpointLimitsSchema } from '../limits/endpoint-limits.js';
 import { outageOptionsSchema } from '../limits/outage-options.js';
 import { strategyRefSchema } from '../strategies/strategy-ref.js';
 import { handoffSpecSchema } from './handoff-spec.js';
-import { CURATION_METHODS } from '../curation/curation-method.js';
+import { CURATION_METHODS, curationMethodOf } from '../curation/curation-method.js';
 import { bsmSpecSchema, judgeTemplateOverrides, perturbationSpecSchema, withBsmSamplingDefaults } from './judge-spec.js';
 import { modelPricesSchema } from '../cost/model-prices.js';
 import { runPriceProblems } from '../cost/resolve-prices.js';
+import { adaptiveSpecSchema, checkAdaptiveAgainstSamples } from './adaptive-spec.js';
 
 /** Default bound on a shard's size: 256 MiB. */
 export const DEFAULT_SHARD_MAX_BYTES = 256 * 1024 * 1024;
@@ -136,7 +137,10 @@ export const runSpecObjectSchema = z
       .strict(),
     sampling: z
       .object({
-        /** Samples per item (N) for self-consistency. Default 8 (the paper's RaR setting). */
+        /**
+         * Samples per item (N) for self-consistency; with `adaptive`, the most an item may draw. Default 8 (the
+         * paper's RaR setting).
+         */
         samples: z.number().int().min(1).max(MAX_SAMPLES).default(8),
         /** Sampling temperature. Default 0.8. */
         temperature: z.number().min(0).max(2).default(0.8),
@@ -144,8 +148,16 @@ export const runSpecObjectSchema = z
         maxTokens: z.number().int().positive().max(32_768).default(512),
         /** Base seed; sample i of a call is requested with a seed derived from it. Default 1. */
         seed: z.number().int().min(0).default(1),
+        /**
+         * Adaptive self-consistency (see shared/config/adaptive-spec.ts): draw samples in rounds and stop an item
+         * once its answer is decided, or reject it early once it can no longer reach `curation.minAgreement`.
+         * `true` = `{rule: beta, confidence: 0.95, minSamples: 3}`; an object picks `rule: beta | window` and tunes
+         * `confidence` (0.95), `window` (4), `minSamples` (3), `roundSize` (automatic). Default: off.
+         */
+        adaptive: adaptiveSpecSchema,
       })
       .strict()
+      .superRefine(checkAdaptiveAgainstSamples)
       .default({ samples: 8, temperature: 0.8, maxTokens: 512, seed: 1 }),
     curation: z
       .object({
@@ -242,8 +254,15 @@ export const runSpecSchema = z.preprocess(
       for (const problem of runPriceProblems(spec)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
     },
     { when: () => true },
-  ),
+  ).superRefine(checkAdaptiveWithCuration),
 );
+
+/** USC chooses among the drawn samples, so an adaptive run curated by USC must draw at least two before stopping. */
+function checkAdaptiveWithCuration(spec: RunSpec, ctx: z.RefinementCtx): void {
+  const policy = spec.sampling.adaptive;
+  if (policy === undefined || policy.minSamples >= 2 || curationMethodOf(spec) !== 'usc') return;
+  ctx.addIssue({ code: 'custom', path: ['sampling', 'adaptive', 'minSamples'], message: `is ${policy.minSamples}, but USC curation needs at least 2 samples to choose among` });
+}
 
 export type RunSpecInput = z.input<typeof runSpecObjectSchema>;
 export type RunSpec = z.output<typeof runSpecObjectSchema>;
@@ -254,18 +273,22 @@ export function outputLocation(spec: Pick<RunSpec, 'output'>): string {
 /** A spec after submit: runId decided, paths absolute, base URL decided. */
 export type ResolvedRunSpec = RunSpec & { runId: string; model: RunSpec['model'] & { baseUrl: string } };
 
+/**
+ * The object under wrappers (default, optional, refinements, transforms); in a union (`strategy`: a name or a
+ * mapping; `sampling.adaptive`: a boolean or a mapping), its object form. The schema itself when there is none.
+ */
+function unwrapToObject(schema: z.core.$ZodType): z.core.$ZodType {
+  const def = schema._zod.def as { shape?: unknown; innerType?: z.core.$ZodType; in?: z.core.$ZodType; options?: readonly z.core.$ZodType[] };
+  if (def.shape !== undefined) return schema;
+  const inner = def.innerType ?? def.in ?? def.options?.map(unwrapToObject).find((option) => 'shape' in option._zod.def);
+  return inner === undefined ? schema : unwrapToObject(inner);
+}
+
 /** Keys the run spec allows at a path (for "did you mean" hints); [] where the path is not an object. */
 export function specKeysAt(path: readonly PropertyKey[]): string[] {
   let schema: z.core.$ZodType = runSpecObjectSchema;
   for (const key of [...path, null]) {
-    // Look through wrappers (default, optional, refinements) to the object underneath; in a union (`strategy`: a
-    // name or a mapping), to its object form.
-    for (;;) {
-      const def = schema._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType; options?: readonly z.core.$ZodType[] };
-      const inner = def.innerType ?? def.in ?? def.options?.find((option) => 'shape' in option._zod.def);
-      if (inner === undefined) break;
-      schema = inner;
-    }
+    schema = unwrapToObject(schema);
     const shape = (schema._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape;
     if (shape === undefined) return [];
     if (key === null) return Object.keys(shape);

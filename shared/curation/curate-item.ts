@@ -1,5 +1,5 @@
 import { addUsage, ZERO_USAGE, type AnswerType, type TokenUsage } from '../core-types.js';
-import type { Vote } from '../dataset/item-result.js';
+import type { SamplingRecord, Vote } from '../dataset/item-result.js';
 import { extractAnswer } from '../extraction/extract-answer.js';
 import type { SampleChain } from '../strategies/strategy.js';
 import type { CurationInfo } from './curation-method.js';
@@ -17,7 +17,7 @@ export interface CurationTally {
 }
 
 /** The curation part of an ItemResult; the worker adds ids, line, prompt and timing. */
-export type CuratedItem = CurationTally & { curation?: CurationInfo } &
+export type CuratedItem = CurationTally & { curation?: CurationInfo; sampling?: SamplingRecord } &
   (
     | { status: 'accepted'; target: string; voteShare: number }
     | { status: 'rejected'; code: VoteRejectCode; reason: string; voteShare?: number }

@@ -1,5 +1,5 @@
 import { addUsage, type TokenUsage } from '../core-types.js';
-import type { VariantRecord } from '../dataset/item-result.js';
+import type { SamplingRecord, VariantRecord } from '../dataset/item-result.js';
 import type { CuratedItem } from './curate-item.js';
 
 /** One variant's curated vote (the original included) and the map from its answers to the original's terms. */
@@ -12,8 +12,21 @@ export interface CuratedVariant {
 export type PerturbedItem = CuratedItem & { variants: VariantRecord[] };
 
 function describe(record: VariantRecord): string {
-  if (record.answer === null) return `${record.name} none (${record.code ?? 'rejected'})`;
-  return record.mapped === record.answer ? `${record.name} ${record.answer}` : `${record.name} ${record.answer} (= ${record.mapped} in the original)`;
+  const early = record.sampling?.decision === 'abandoned' ? ', stopped early' : '';
+  if (record.answer === null) return `${record.name} none (${record.code ?? 'rejected'}${early})`;
+  const answer = record.mapped === record.answer ? `${record.name} ${record.answer}` : `${record.name} ${record.answer} (= ${record.mapped} in the original)`;
+  return early === '' ? answer : `${answer} (so far, stopped early)`;
+}
+
+/** An adaptive variant that stopped drawing because another one had already settled the item (its vote is partial). */
+const abandoned = (curated: CuratedItem): boolean => curated.sampling?.decision === 'abandoned';
+
+/** The sampling of all variants together: samples and rounds summed, the original's decision. */
+function totalSampling(all: readonly CuratedVariant[], original: CuratedItem): Pick<PerturbedItem, 'sampling'> {
+  const own = original.sampling;
+  if (own === undefined) return {};
+  const sum = (pick: (s: SamplingRecord) => number): number => all.reduce((total, v) => total + (v.curated.sampling === undefined ? 0 : pick(v.curated.sampling)), 0);
+  return { sampling: { drawn: sum((s) => s.drawn), max: sum((s) => s.max), rounds: sum((s) => s.rounds), decision: own.decision, why: own.why } };
 }
 
 /**
@@ -25,7 +38,7 @@ export function curatePerturbed(original: CuratedItem, variants: readonly Curate
   const all: CuratedVariant[] = [{ name: 'original', curated: original, mapBack: (answer) => answer }, ...variants];
   const records: VariantRecord[] = all.map(({ name, curated, mapBack }) => {
     const answer = curated.status === 'accepted' ? curated.target : null;
-    const base = { name, answer, mapped: answer === null ? null : mapBack(answer), votes: curated.votes };
+    const base = { name, answer, mapped: answer === null ? null : mapBack(answer), votes: curated.votes, ...(curated.sampling === undefined ? {} : { sampling: curated.sampling }) };
     return curated.status === 'rejected' ? { ...base, code: curated.code } : base;
   });
   const tally = {
@@ -35,16 +48,21 @@ export function curatePerturbed(original: CuratedItem, variants: readonly Curate
     calls: all.reduce((sum, v) => sum + v.curated.calls, 0),
     usage: all.reduce<TokenUsage>((sum, v) => addUsage(sum, v.curated.usage), { promptTokens: 0, completionTokens: 0 }),
     variants: records,
+    ...totalSampling(all, original),
   };
-  if (original.status === 'rejected') {
+  if (original.status === 'rejected' && !abandoned(original)) {
     return { ...tally, status: 'rejected', code: original.code, reason: `original: ${original.reason}` };
   }
-  const mapped = new Set(records.map((r) => r.mapped));
-  const failed = all.find((v) => v.curated.status === 'rejected');
-  if (failed !== undefined || mapped.size !== 1) {
+  // A variant that stopped early was stopped because another one had settled the item as rejected: its partial
+  // vote neither fails the item on its own nor counts as an answer.
+  const settled = all.filter((v) => !abandoned(v.curated));
+  const mapped = new Set(settled.map(({ curated, mapBack }) => (curated.status === 'accepted' ? mapBack(curated.target) : null)));
+  const failed = settled.find((v) => v.curated.status === 'rejected');
+  if (failed !== undefined || mapped.size !== 1 || settled.length !== all.length || original.status === 'rejected') {
     const why = failed?.curated.status === 'rejected' ? `; ${failed.name}: ${failed.curated.reason}` : '';
     const reason = `answers disagree across perturbations: ${records.map(describe).join('; ')}${why}`;
-    return { ...tally, status: 'rejected', code: 'perturbation-inconsistent', reason, voteShare: original.voteShare };
+    const rejected = { ...tally, status: 'rejected' as const, code: 'perturbation-inconsistent' as const, reason };
+    return original.voteShare === undefined ? rejected : { ...rejected, voteShare: original.voteShare };
   }
   const voteShare = Math.min(...all.map((v) => (v.curated.status === 'accepted' ? v.curated.voteShare : 0)));
   return { ...tally, status: 'accepted', target: original.target, voteShare };

@@ -39,6 +39,29 @@ const usageSchema = z.object({ promptTokens: z.number().int().min(0), completion
 export const voteSchema = z.object({ answer: z.string(), count: z.number().int().min(1) });
 export type Vote = z.infer<typeof voteSchema>;
 
+/** Why an adaptive item stopped drawing samples (see shared/curation/stopping-rules.ts). */
+export const SAMPLING_DECISIONS = [
+  'decided', // the stopping rule was met and the vote over the drawn samples accepts
+  'undecidable', // no answer could reach curation.minAgreement even if every remaining sample agreed with it
+  'max-samples', // all sampling.samples were drawn without either
+  'abandoned', // perturbations: another variant already settled that the item is rejected
+] as const;
+export type SamplingDecision = (typeof SAMPLING_DECISIONS)[number];
+
+/** How an item was sampled under `sampling.adaptive` (absent for fixed-N runs, which draw all `sampling.samples`). */
+export const samplingRecordSchema = z.object({
+  /** Samples drawn (and curated). */
+  drawn: z.number().int().min(0),
+  /** The most the item could have drawn (`sampling.samples`). */
+  max: z.number().int().min(0),
+  /** Sampling rounds: strategy runs over a range of sample indices (an `n`-capable endpoint serves each step in one request). */
+  rounds: z.number().int().min(0),
+  decision: z.enum(SAMPLING_DECISIONS),
+  /** The rule's reason, e.g. `beta P=0.968 >= 0.95 (4 vs 0) after 4`. */
+  why: z.string(),
+});
+export type SamplingRecord = z.infer<typeof samplingRecordSchema>;
+
 /** One input-perturbation variant's outcome: its voted answer, that answer in the original's terms, its votes. */
 export const variantRecordSchema = z.object({
   name: z.string(),
@@ -46,6 +69,8 @@ export const variantRecordSchema = z.object({
   mapped: z.string().nullable(),
   votes: z.array(voteSchema),
   code: z.string().optional(),
+  /** Adaptive runs: how this variant was sampled. */
+  sampling: samplingRecordSchema.optional(),
 });
 export type VariantRecord = z.infer<typeof variantRecordSchema>;
 
@@ -77,6 +102,11 @@ const base = {
     .optional(),
   /** Input-perturbation runs: the original's and every variant's answers (original first). */
   variants: z.array(variantRecordSchema).optional(),
+  /**
+   * Adaptive runs (`sampling.adaptive`): samples drawn, the maximum, and why sampling stopped; for perturbation runs
+   * summed over the original and its variants, with the original's decision. Absent for fixed-N runs.
+   */
+  sampling: samplingRecordSchema.optional(),
   /** Wall time the worker spent on the item, ms. */
   elapsedMs: z.number().min(0).default(0),
 };

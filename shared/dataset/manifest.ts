@@ -3,7 +3,7 @@ import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { isAbsolute } from 'node:path';
 import { moduleStrategySchema, strategyLabel } from '../strategies/strategy-ref.js';
-import { REJECT_CODES, STOP_REJECT_CODES } from './item-result.js';
+import { REJECT_CODES, SAMPLING_DECISIONS, STOP_REJECT_CODES } from './item-result.js';
 import { costSummarySchema } from '../cost/cost-summary.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
@@ -110,6 +110,22 @@ const manifestObjectSchema = z
      * it existed, or by a publisher without run counters.
      */
     cost: costSummarySchema.optional(),
+    /**
+     * How items were sampled (absent in manifests written before it existed). `policy`: `fixed` (every item drew
+     * `maxPerItem`) or `adaptive` (spec.sampling.adaptive holds the rule; items stopped when it decided).
+     */
+    sampling: z
+      .object({
+        policy: z.enum(['fixed', 'adaptive']),
+        /** `sampling.samples`: what a fixed run draws per item, the most an adaptive one may. */
+        maxPerItem: count,
+        /** Samples drawn over all items (perturbation variants included); compare with maxPerItem × items. */
+        drawn: count,
+        /** Adaptive runs: items per sampling decision (decided, undecidable, max-samples, abandoned). */
+        decisions: z.partialRecord(z.enum(SAMPLING_DECISIONS), count).optional(),
+      })
+      .strict()
+      .optional(),
     files: z.array(manifestFileSchema).min(1),
   })
   .strict();

@@ -3,7 +3,7 @@ import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { AnswerType } from '../core-types.js';
 import { isModuleStrategy, strategyLabel } from '../strategies/strategy-ref.js';
 import { buildChatRecord, serializeChatRecord } from './chat-record.js';
-import { STOP_REJECT_CODES, type ItemResult, type RejectCode, type VariantRecord, type Vote } from './item-result.js';
+import { STOP_REJECT_CODES, type ItemResult, type RejectCode, type SamplingDecision, type SamplingRecord, type VariantRecord, type Vote } from './item-result.js';
 import {
   buildManifest,
   MANIFEST_FILE_NAME,
@@ -75,6 +75,8 @@ export interface ProvenanceRecord {
   curation: ItemResult['curation'];
   /** Input-perturbation runs: each variant's answer and what it means for the original. */
   variants?: VariantRecord[];
+  /** Adaptive runs: samples drawn, the maximum, the stopping decision and why. */
+  sampling?: SamplingRecord;
 }
 
 /** One line of rejects.jsonl: an input line that did not become training data, and why. */
@@ -90,6 +92,8 @@ export interface RejectRecord {
   file: string | undefined;
   field: string | undefined;
   attempts: number | undefined;
+  /** Adaptive runs: samples drawn, the maximum, the stopping decision and why (e.g. an early rejection). */
+  sampling?: SamplingRecord;
 }
 
 /** The dataset files of a run: `<name>/<runId>/` + these names (see dataset-layout.ts). */
@@ -154,6 +158,12 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
       calls: tokens.calls,
     },
     ...(cost === undefined ? {} : { cost }),
+    sampling: {
+      policy: spec.sampling.adaptive === undefined ? 'fixed' : 'adaptive',
+      maxPerItem: spec.sampling.samples,
+      drawn: written.sampling.drawn,
+      ...(spec.sampling.adaptive === undefined ? {} : { decisions: written.sampling.decisions }),
+    },
     files: written.files,
   });
   if (await store.putIfAbsent(manifestKey, serializeManifest(manifest))) {
@@ -198,6 +208,7 @@ interface Written {
   counts: Manifest['counts'];
   tokens: { prompt: number; completion: number; calls: number };
   samples: ReturnType<SampleSavingTally['result']>;
+  sampling: { drawn: number; decisions: Partial<Record<SamplingDecision, number>> };
 }
 
 async function writeFiles(
@@ -217,6 +228,7 @@ async function writeFiles(
   const rejectReasons: Partial<Record<RejectCode, number>> = {};
   const tokens = { prompt: 0, completion: 0, calls: 0 };
   const samples = new SampleSavingTally(spec.sampling.samples);
+  const sampling: Written['sampling'] = { drawn: 0, decisions: {} };
   try {
     for await (const r of results) {
       if (r.index !== counts.inputs) {
@@ -230,6 +242,8 @@ async function writeFiles(
       tokens.completion += r.usage.completionTokens;
       tokens.calls += r.calls;
       samples.add(r);
+      sampling.drawn += r.samples;
+      if (r.sampling !== undefined) sampling.decisions[r.sampling.decision] = (sampling.decisions[r.sampling.decision] ?? 0) + 1;
       if (r.status === 'accepted') {
         const split = assignSplit(r.id, spec.output.validationFraction);
         counts.accepted++;
@@ -258,7 +272,7 @@ async function writeFiles(
       await rejects.finish(),
     ];
     const { augmented, ...itemCounts } = counts;
-    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens, samples: samples.result() };
+    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens, samples: samples.result(), sampling };
   } catch (error) {
     // Stop every upload still open so no temp object lingers, then report the first failure.
     await Promise.all([
@@ -441,6 +455,7 @@ function provenanceOf(r: Extract<ItemResult, { status: 'accepted' }>, split: Spl
     answerType: r.answerType,
     curation: r.curation,
     ...(r.variants === undefined ? {} : { variants: r.variants }),
+    ...(r.sampling === undefined ? {} : { sampling: r.sampling }),
   };
 }
 
@@ -458,5 +473,6 @@ function rejectOf(r: Exclude<ItemResult, { status: 'accepted' }>): RejectRecord 
     file: rejected?.file,
     field: rejected?.field,
     attempts: r.status === 'errored' ? r.attempts : undefined,
+    ...(r.sampling === undefined ? {} : { sampling: r.sampling }),
   };
 }

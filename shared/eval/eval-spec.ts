@@ -59,6 +59,10 @@ export const evalSpecSchema = z
         /** Default 1024: CoT on multi-step problems writes a few hundred tokens. */
         maxTokens: z.number().int().positive().max(32_768).default(1024),
         seed: z.number().int().min(0).default(1),
+        /** Refused: an eval measures a fixed number of samples per item, so its accuracy and tokens compare across columns. */
+        adaptive: z
+          .never({ error: 'adaptive sampling is a distillation setting (run spec sampling.adaptive); an eval draws exactly sampling.samples per item, so remove it' })
+          .optional(),
       })
       .strict()
       .default({ samples: 1, temperature: 0, maxTokens: 1024, seed: 1 }),

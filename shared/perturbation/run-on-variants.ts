@@ -14,8 +14,11 @@ export interface VariantsOptions<T> {
   sampler: Sampler;
   /** A variant's prompt, rendered through the same templates as the original's. */
   renderPrompt: (input: StructuredInput) => string;
-  /** The program to run on each input (strategy alone for evaluation; strategy + curation for distillation). */
-  run: (prompt: string, structured: StructuredInput, sampler: Sampler) => Promise<T>;
+  /**
+   * The program to run on each input (strategy alone for evaluation; strategy + curation for distillation).
+   * `variant` names the input (`original` for the original) and maps its answers back to the original's terms.
+   */
+  run: (prompt: string, structured: StructuredInput, sampler: Sampler, variant: Pick<Variant, 'name' | 'mapBack'>) => Promise<T>;
 }
 
 export interface VariantsOutcome<T> {
@@ -23,6 +26,8 @@ export interface VariantsOutcome<T> {
   /** One per variant, in `buildVariants` order, with the map from its answers back to the original's terms. */
   variants: { variant: Variant; outcome: T }[];
 }
+
+const ORIGINAL: Pick<Variant, 'name' | 'mapBack'> = { name: 'original', mapBack: (answer) => answer };
 
 /**
  * Runs a program on an input and on each of its perturbed variants, concurrently, through one sampler that shares
@@ -34,8 +39,8 @@ export async function runOnVariants<T>(options: VariantsOptions<T>): Promise<Var
   const shared = new SharedCallsSampler(options.sampler);
   const variants = buildVariants(options.input, options.perturbations.kinds, options.perturbations.variants, options.seedParts);
   const [original, ...outcomes] = await Promise.all([
-    options.run(options.prompt, options.input, shared),
-    ...variants.map((variant) => options.run(options.renderPrompt(variant.input), variant.input, shared)),
+    options.run(options.prompt, options.input, shared, ORIGINAL),
+    ...variants.map((variant) => options.run(options.renderPrompt(variant.input), variant.input, shared, variant)),
   ]);
   if (original === undefined) throw new Error('runOnVariants: the original input produced no outcome');
   return {

@@ -2,7 +2,7 @@ import { addUsage, ZERO_USAGE, type TokenUsage } from '../core-types.js';
 import type { Completion } from '../llm/sampler.js';
 import { parseCriteria, parsePairScores, sumMerge, type PairScores } from './bsm-parse.js';
 import { renderSlots } from './judge-templates.js';
-import { expectCompletions, sampleIndices, userMessage } from './single-call.js';
+import { expectCompletions, contextIndices, userMessage } from './single-call.js';
 import type { BsmOptions, SampleChain, Strategy, StrategyContext } from './strategy.js';
 
 export const DEFAULT_BSM_OPTIONS: Readonly<BsmOptions> = Object.freeze({ maxCriteria: 5, merge: 'sum' });
@@ -31,7 +31,7 @@ async function run(ctx: StrategyContext): Promise<SampleChain[]> {
   const options = ctx.bsm ?? DEFAULT_BSM_OPTIONS;
   const { templates, sampler, params } = ctx;
   const slots = { question: pair.question, response_a: pair.responseA, response_b: pair.responseB };
-  const indices = sampleIndices(ctx.samples);
+  const indices = contextIndices(ctx);
   const branchMessages = userMessage(renderSlots(templates.bsmBranch, { question: pair.question, criteria_count: String(options.maxCriteria) }));
   const branches = expectCompletions(await sampler.sample(branchMessages, indices, params), indices.length, 'bsm branch');
 

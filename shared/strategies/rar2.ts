@@ -1,6 +1,6 @@
 import { addUsage } from '../core-types.js';
 import type { SampleChain, Strategy, StrategyContext } from './strategy.js';
-import { expectCompletions, sampleIndices, userMessage } from './single-call.js';
+import { expectCompletions, contextIndices, userMessage } from './single-call.js';
 import { renderTemplate } from './templates.js';
 
 /**
@@ -11,7 +11,7 @@ import { renderTemplate } from './templates.js';
 async function run(ctx: StrategyContext): Promise<SampleChain[]> {
   const { templates, sampler, params } = ctx;
   const question = ctx.prompt;
-  const indices = sampleIndices(ctx.samples);
+  const indices = contextIndices(ctx);
   const rephraseMessages = userMessage(
     renderTemplate(templates.rar2Rephrase, templates, { question, answerType: ctx.answerType }),
   );

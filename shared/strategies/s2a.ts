@@ -1,6 +1,6 @@
 import { addUsage } from '../core-types.js';
 import { renderS2aAnswer } from './s2a-templates.js';
-import { expectCompletions, sampleIndices, userMessage } from './single-call.js';
+import { expectCompletions, contextIndices, userMessage } from './single-call.js';
 import type { SampleChain, Strategy, StrategyContext } from './strategy.js';
 import { renderTemplate } from './templates.js';
 
@@ -47,7 +47,7 @@ export function rewrittenInput(rewrite: string): string {
  */
 async function run(ctx: StrategyContext): Promise<SampleChain[]> {
   const { templates, sampler, params } = ctx;
-  const indices = sampleIndices(ctx.samples);
+  const indices = contextIndices(ctx);
   const rewriteMessages = userMessage(renderTemplate(templates.s2aRewrite, templates, { question: ctx.prompt, answerType: ctx.answerType }));
   const rewrites = expectCompletions(await sampler.sample(rewriteMessages, indices, params), indices.length, 's2a rewrite');
 

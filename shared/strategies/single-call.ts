@@ -3,9 +3,10 @@ import type { Completion } from '../llm/sampler.js';
 import type { SampleChain, Strategy, StrategyContext, StrategyName } from './strategy.js';
 import { renderTemplate, type TemplateName } from './templates.js';
 
-/** Sample indices 0..N-1 of an item. */
-export function sampleIndices(samples: number): number[] {
-  return Array.from({ length: samples }, (_unused, index) => index);
+/** The sample indices a strategy run must produce chains for: `firstSample` (default 0) up to `samples` (exclusive). */
+export function contextIndices(ctx: Pick<StrategyContext, 'samples' | 'firstSample'>): number[] {
+  const first = ctx.firstSample ?? 0;
+  return Array.from({ length: Math.max(0, ctx.samples - first) }, (_unused, offset) => first + offset);
 }
 
 /** A single user message rendered from one template: every s2d prompt is one turn, so caching keys stay simple. */
@@ -35,7 +36,7 @@ export function singleCallStrategy(name: StrategyName, system: 1 | 2, template: 
     async run(ctx: StrategyContext): Promise<SampleChain[]> {
       const vars = { question: ctx.prompt, answerType: ctx.answerType };
       const messages = userMessage(renderTemplate(ctx.templates[template], ctx.templates, vars));
-      const indices = sampleIndices(ctx.samples);
+      const indices = contextIndices(ctx);
       const completions = expectCompletions(await ctx.sampler.sample(messages, indices, ctx.params), indices.length, name);
       return completions.map((completion, i) => ({
         sampleIndex: indices[i] ?? i,

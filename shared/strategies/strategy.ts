@@ -10,8 +10,17 @@ export interface StrategyContext {
   prompt: string;
   answerType: AnswerType;
   templates: TemplateSet;
-  /** Number of independent sample chains to run (N). */
+  /**
+   * End (exclusive) of the sample indices to produce chains for: chains `firstSample`..`samples - 1`. Without
+   * adaptive sampling `firstSample` is 0 and this is N, the number of independent chains.
+   */
   samples: number;
+  /**
+   * First sample index to produce (adaptive sampling draws later rounds as `firstSample`..`samples - 1`). Default 0.
+   * A program that ignores it and produces chains 0..`samples - 1` still works: the earlier chains' calls come from
+   * the item's call cache (same messages, same sample index), cost nothing, and are dropped by the round.
+   */
+  firstSample?: number;
   params: SamplingParams;
   sampler: Sampler;
   /** The input's structured form, when it has one (BSM needs a `pair`). */

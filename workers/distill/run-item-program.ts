@@ -1,11 +1,13 @@
 import type { CuratedItem } from '../../shared/curation/curate-item.js';
-import { curateChains } from '../../shared/curation/curate-chains.js';
+import { sampleAndCurate } from '../../shared/curation/sample-and-curate.js';
+import { PerturbationWatch } from '../../shared/curation/perturbation-watch.js';
 import { curationMethodOf } from '../../shared/curation/curation-method.js';
 import { curatePerturbed } from '../../shared/curation/curate-perturbed.js';
 import { formatTarget } from '../../shared/curation/format-target.js';
 import type { VariantRecord } from '../../shared/dataset/item-result.js';
 import type { Sampler } from '../../shared/llm/sampler.js';
 import { runOnVariants } from '../../shared/perturbation/run-on-variants.js';
+import type { Variant } from '../../shared/perturbation/perturbation.js';
 import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
 import type { DistillJob } from '../../shared/queue/job-payloads.js';
 import type { StructuredInput } from '../../shared/core-types.js';
@@ -19,7 +21,8 @@ export type ProgramOutcome = CuratedItem & {
 };
 
 /**
- * The strategy program of one item, curated: N samples and a vote, and with `perturbations` in the spec the same
+ * The strategy program of one item, curated: N samples (or, with `sampling.adaptive`, as many as the stopping rule
+ * needs) and a vote, and with `perturbations` in the spec the same
  * again on every perturbed variant (concurrently, through the same sampler and call cache: a variant's prompts
  * differ, so its calls have their own cache keys), each variant's answer mapped back and the item kept only if all
  * agree. An accepted verdict becomes the bare System 1 judge verdict (`verdictTarget`).
@@ -30,21 +33,28 @@ export async function runItemProgram(
   sampler: Sampler,
 ): Promise<ProgramOutcome> {
   const { spec, templates } = context;
-  const curateRun = async (prompt: string, structured: StructuredInput | undefined, via: Sampler = sampler): Promise<CuratedItem> =>
-    curateChains({
+  const watch = new PerturbationWatch();
+  const curateRun = async (prompt: string, structured: StructuredInput | undefined, via: Sampler, variant?: Pick<Variant, 'name' | 'mapBack'>): Promise<CuratedItem> => {
+    const curated = await sampleAndCurate({
+      strategy: context.strategy,
+      context: strategyContext(spec, templates, { prompt, answerType: payload.answerType, structured }, via),
+      policy: spec.sampling.adaptive,
       method: curationMethodOf(spec),
-      chains: await context.strategy.run(strategyContext(spec, templates, { prompt, answerType: payload.answerType, structured }, via)),
       answerType: payload.answerType,
       prompt,
       minAgreement: spec.curation.minAgreement,
       sampler: via,
       uscTemplate: templates.uscSelect,
       maxTokens: spec.sampling.maxTokens,
+      ...(variant === undefined ? {} : { abandon: () => watch.doomed() }),
     });
+    if (variant !== undefined) watch.settle(variant.name, curated, variant.mapBack);
+    return curated;
+  };
   const perturbations = spec.perturbations;
   let outcome: ProgramOutcome;
   if (perturbations === undefined) {
-    outcome = await curateRun(payload.prompt, payload.structured);
+    outcome = await curateRun(payload.prompt, payload.structured, sampler);
   } else {
     if (payload.structured === undefined) throw new Error(`item ${payload.id} has no structured input to perturb`);
     const { original, variants } = await runOnVariants({
@@ -54,7 +64,8 @@ export async function runItemProgram(
       seedParts: [spec.sampling.seed, payload.id],
       sampler,
       renderPrompt: (input) => renderStructuredPrompt(input, templates),
-      run: (prompt, structured, via) => curateRun(prompt, structured, via),
+      // Adaptive variants stop drawing once another variant has settled the item as rejected (see PerturbationWatch).
+      run: (prompt, structured, via, variant) => curateRun(prompt, structured, via, variant),
     });
     outcome = curatePerturbed(
       original,

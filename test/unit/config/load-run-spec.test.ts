@@ -49,7 +49,7 @@ describe('run spec files', () => {
     expect(message.split('\n').slice(1).map((l) => l.trim())).toEqual([
       `${path} line 3, field "strategy": expected one of "system1", "cot", "rar1", "rar2", "s2a", "bsm", got the string "rar3" (did you mean "rar1" or "rar2"?)`,
       `${path} line 6, field "sampling.samples": expected number, got the string "8" (write the number without quotes)`,
-      `${path} line 7, field "sampling.temprature": unknown field (did you mean "temperature"?); allowed here: samples, temperature, maxTokens, seed`,
+      `${path} line 7, field "sampling.temprature": unknown field (did you mean "temperature"?); allowed here: samples, temperature, maxTokens, seed, adaptive`,
       expect.stringMatching(/line 8, field "maxAtempts": unknown field \(did you mean "maxAttempts"\?\); allowed here: runId, .*budget, maxAttempts, retryBackoffMs, handoff, bsm, perturbations$/) as unknown,
       // Checked across fields (model.prices may price the budget), after the fields themselves.
       `${path} line 9, field "budget.prices": maxCostUsd needs prices: set model.prices { promptUsdPerMTok, completionUsdPerMTok } (or budget.prices)`,
