@@ -50,7 +50,7 @@ export async function drawChains(input: DrawChainsInput): Promise<DrawnChains> {
     else {
       const size = nextRoundSize(policy, drawn, remaining, acceptance);
       const end = next + size;
-      const round = await strategy.run({ ...context, firstSample: next, samples: end });
+      const round = await strategy.run({ ...context, firstSample: next, samples: end, prefetchUntil: max });
       // A program that ignores firstSample returns the earlier chains again (from the cache): only this round's count.
       for (const chain of round) {
         if (chain.sampleIndex < next || chain.sampleIndex >= end || chains.has(chain.sampleIndex)) continue;

@@ -3,7 +3,7 @@ import type { ChatMessage, TokenUsage } from '../core-types.js';
 import { estimatePromptTokens, type RequestGate } from '../limits/endpoint-limiter.js';
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
 import { reportFailureToLease } from './report-to-lease.js';
-import type { Completion, Sampler, SamplingParams } from './sampler.js';
+import type { Completion, SampleOptions, Sampler, SamplingParams } from './sampler.js';
 import { SIMULATOR_UNRECOGNISED_FINGERPRINT } from './simulator-fingerprint.js';
 import { splitUsage } from './split-usage.js';
 
@@ -39,12 +39,13 @@ export interface ResponseInfo {
 export class OpenAiSampler implements Sampler {
   constructor(private readonly options: OpenAiSamplerOptions) {}
 
-  async sample(messages: readonly ChatMessage[], sampleIndices: readonly number[], params: SamplingParams): Promise<Completion[]> {
+  async sample(messages: readonly ChatMessage[], sampleIndices: readonly number[], params: SamplingParams, options: SampleOptions = {}): Promise<Completion[]> {
     const { model, seed, cache } = this.options;
     const keyOf = (index: number): string => callCacheKey(model, messages, { ...params, seed }, index);
     const cached = await cache.getMany(sampleIndices.map(keyOf));
     const missing = sampleIndices.filter((_index, position) => cached[position] === null);
-    const fresh = missing.length === 0 ? new Map<number, CachedCompletion>() : await this.fetch(messages, missing, params, keyOf);
+    const extra = missing.length === 0 ? [] : await this.prefetchable(missing, options.prefetchUntil, keyOf);
+    const fresh = missing.length === 0 ? new Map<number, CachedCompletion>() : await this.fetch(messages, missing, params, keyOf, extra);
     return sampleIndices.map((index, position) => {
       const hit = cached[position];
       if (hit !== null && hit !== undefined) return { ...hit, cached: true };
@@ -52,19 +53,39 @@ export class OpenAiSampler implements Sampler {
     });
   }
 
+  /** Whether requests ask for `n` choices (the endpoint is not known to ignore `n`). */
+  private usesN(): boolean {
+    const { useN, nSupport } = this.options;
+    return useN !== 'never' && (useN === 'always' || nSupport.honoured !== false);
+  }
+
+  /**
+   * The uncached indices after the last missing one, up to `prefetchUntil`, that may ride in the same `n` request;
+   * none when requests go one per index (prefetching would then cost a request each).
+   */
+  private async prefetchable(missing: readonly number[], prefetchUntil: number | undefined, keyOf: (index: number) => string): Promise<number[]> {
+    const last = Math.max(...missing);
+    if (prefetchUntil === undefined || prefetchUntil <= last + 1 || !this.usesN()) return [];
+    const after = Array.from({ length: prefetchUntil - last - 1 }, (_unused, offset) => last + 1 + offset);
+    const cached = await this.options.cache.getMany(after.map(keyOf));
+    return after.filter((_index, position) => cached[position] === null);
+  }
+
   private async fetch(
     messages: readonly ChatMessage[],
     indices: readonly number[],
     params: SamplingParams,
     keyOf: (index: number) => string,
+    extra: readonly number[] = [],
   ): Promise<Map<number, CachedCompletion>> {
     const out = new Map<number, CachedCompletion>();
     const { useN, nSupport } = this.options;
     let remaining = [...indices];
-    if (remaining.length > 1 && useN !== 'never' && (useN === 'always' || nSupport.honoured !== false)) {
-      const got = await this.request(messages, remaining, params, out, keyOf);
-      // A server that ignores `n` returns one choice: remember it and fetch the rest one by one.
-      if (useN === 'auto') nSupport.honoured = got === remaining.length;
+    if (remaining.length + extra.length > 1 && this.usesN()) {
+      const asked = [...remaining, ...extra];
+      const got = await this.request(messages, asked, params, out, keyOf);
+      // A server that ignores `n` returns one choice: remember it and fetch the rest (never the extras) one by one.
+      if (useN === 'auto') nSupport.honoured = got === asked.length;
       remaining = remaining.slice(got);
     }
     // allSettled: when one request fails, the others still finish and land in the cache before the error surfaces,

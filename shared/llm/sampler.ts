@@ -17,11 +17,22 @@ export interface Completion {
   cached: boolean;
 }
 
+/** How a sampler may serve a call beyond the indices asked for. */
+export interface SampleOptions {
+  /**
+   * End (exclusive) of sample indices the caller will probably ask for later with the same messages (adaptive
+   * sampling: the item's maximum). A sampler that asks the endpoint for `n` choices anyway may ask for the uncached
+   * indices after the requested ones up to this bound in the same request and cache them, so later rounds find them
+   * instead of paying one more request each; one that sends a request per index ignores it. Default: none.
+   */
+  prefetchUntil?: number;
+}
+
 /**
  * The only door strategies have to an LLM: one completion per requested sample index, for the same messages.
  * Implementations decide whether to ask for `n` choices in one request or send one request per index, and cache
  * per (model, messages, params, sample index) so a retried item pays for no call twice.
  */
 export interface Sampler {
-  sample(messages: readonly ChatMessage[], sampleIndices: readonly number[], params: SamplingParams): Promise<Completion[]>;
+  sample(messages: readonly ChatMessage[], sampleIndices: readonly number[], params: SamplingParams, options?: SampleOptions): Promise<Completion[]>;
 }

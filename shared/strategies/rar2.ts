@@ -1,6 +1,6 @@
 import { addUsage } from '../core-types.js';
 import type { SampleChain, Strategy, StrategyContext } from './strategy.js';
-import { expectCompletions, contextIndices, userMessage } from './single-call.js';
+import { expectCompletions, contextIndices, prefetchOf, userMessage } from './single-call.js';
 import { renderTemplate } from './templates.js';
 
 /**
@@ -15,7 +15,7 @@ async function run(ctx: StrategyContext): Promise<SampleChain[]> {
   const rephraseMessages = userMessage(
     renderTemplate(templates.rar2Rephrase, templates, { question, answerType: ctx.answerType }),
   );
-  const rephrasings = expectCompletions(await sampler.sample(rephraseMessages, indices, params), indices.length, 'rar2 rephrase');
+  const rephrasings = expectCompletions(await sampler.sample(rephraseMessages, indices, params, prefetchOf(ctx)), indices.length, 'rar2 rephrase');
 
   // allSettled, not all: when one answer call fails (e.g. a 429 that re-queues the item at once), the others still
   // finish and land in the call cache before the error surfaces, so the item's next execution does not pay for

@@ -1,6 +1,6 @@
 import { addUsage } from '../core-types.js';
 import { renderS2aAnswer } from './s2a-templates.js';
-import { expectCompletions, contextIndices, userMessage } from './single-call.js';
+import { expectCompletions, contextIndices, prefetchOf, userMessage } from './single-call.js';
 import type { SampleChain, Strategy, StrategyContext } from './strategy.js';
 import { renderTemplate } from './templates.js';
 
@@ -49,7 +49,7 @@ async function run(ctx: StrategyContext): Promise<SampleChain[]> {
   const { templates, sampler, params } = ctx;
   const indices = contextIndices(ctx);
   const rewriteMessages = userMessage(renderTemplate(templates.s2aRewrite, templates, { question: ctx.prompt, answerType: ctx.answerType }));
-  const rewrites = expectCompletions(await sampler.sample(rewriteMessages, indices, params), indices.length, 's2a rewrite');
+  const rewrites = expectCompletions(await sampler.sample(rewriteMessages, indices, params, prefetchOf(ctx)), indices.length, 's2a rewrite');
 
   return Promise.all(
     rewrites.map(async (rewrite, i): Promise<SampleChain> => {

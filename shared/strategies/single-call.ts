@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../core-types.js';
-import type { Completion } from '../llm/sampler.js';
+import type { Completion, SampleOptions } from '../llm/sampler.js';
 import type { SampleChain, Strategy, StrategyContext, StrategyName } from './strategy.js';
 import { renderTemplate, type TemplateName } from './templates.js';
 
@@ -7,6 +7,11 @@ import { renderTemplate, type TemplateName } from './templates.js';
 export function contextIndices(ctx: Pick<StrategyContext, 'samples' | 'firstSample'>): number[] {
   const first = ctx.firstSample ?? 0;
   return Array.from({ length: Math.max(0, ctx.samples - first) }, (_unused, offset) => first + offset);
+}
+
+/** Sampler options of a step whose one call serves every chain: fetch later rounds' completions with this round's. */
+export function prefetchOf(ctx: Pick<StrategyContext, 'prefetchUntil'>): SampleOptions {
+  return ctx.prefetchUntil === undefined ? {} : { prefetchUntil: ctx.prefetchUntil };
 }
 
 /** A single user message rendered from one template: every s2d prompt is one turn, so caching keys stay simple. */

@@ -21,6 +21,12 @@ export interface StrategyContext {
    * the item's call cache (same messages, same sample index), cost nothing, and are dropped by the round.
    */
   firstSample?: number;
+  /**
+   * The most sample indices this item may draw, when it draws in rounds (adaptive sampling). A step whose one call
+   * serves every chain (rar2's rephrase, s2a's rewrite) passes it to the sampler as `prefetchUntil`, so an
+   * `n`-capable endpoint serves the later rounds' first steps in round 1's request. Default: none.
+   */
+  prefetchUntil?: number;
   params: SamplingParams;
   sampler: Sampler;
   /** The input's structured form, when it has one (BSM needs a `pair`). */

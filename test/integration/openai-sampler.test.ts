@@ -47,6 +47,32 @@ describe('OpenAiSampler', () => {
     expect(completions.every((c) => !c.cached)).toBe(true);
   });
 
+  it('prefetches later rounds in the same n request (prefetchUntil), and never when requests go one per sample', async () => {
+    const cache = new MemoryCallCache();
+    honours.resetStats();
+    const round1 = await sampler(honours.baseUrl, { cache }).sample(MESSAGES, [0, 1], PARAMS, { prefetchUntil: 8 });
+    expect(round1).toHaveLength(2);
+    expect(honours.stats().requests).toBe(1);
+    // Later rounds find their completions in the cache: no request, and a retry of round 1 neither.
+    const later = await sampler(honours.baseUrl, { cache }).sample(MESSAGES, [2, 3, 4, 5, 6, 7], PARAMS, { prefetchUntil: 8 });
+    expect(later.every((c) => c.cached)).toBe(true);
+    expect(honours.stats().requests).toBe(1);
+    // Without prefetch the same indices are the same completions (the cache key is per sample index).
+    const plain = await sampler(honours.baseUrl).sample(MESSAGES, [0, 1, 2, 3, 4, 5, 6, 7], PARAMS);
+    expect(plain.map((c) => c.text)).toEqual([...round1, ...later].map((c) => c.text));
+
+    ignores.resetStats();
+    const one = await sampler(ignores.baseUrl, { useN: 'never' }).sample(MESSAGES, [0], PARAMS, { prefetchUntil: 8 });
+    expect(one).toHaveLength(1);
+    expect(ignores.stats().requests).toBe(1);
+    // An endpoint found to ignore n: only the asked-for indices are fetched one by one, never the prefetch.
+    const learning: NSupport = { honoured: undefined };
+    ignores.resetStats();
+    await sampler(ignores.baseUrl, { nSupport: learning }).sample(MESSAGES, [0, 1], PARAMS, { prefetchUntil: 8 });
+    expect(learning.honoured).toBe(false);
+    expect(ignores.stats().requests).toBe(2);
+  });
+
   it('reports, per response, whether the simulator recognised the prompt; unrecognised samples are varied guesses', async () => {
     const unrecognised: boolean[] = [];
     await sampler(honours.baseUrl, { unrecognised }).sample(MESSAGES, [0, 1, 2, 3], PARAMS);
