@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { readEnv } from '../../shared/config/env.js';
 import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
-import { MAX_SAMPLES, outputLocation, runSpecSchema } from '../../shared/config/run-spec.js';
+import { MAX_SAMPLES, outputLocation, runSpecSchema, type ResolvedRunSpec } from '../../shared/config/run-spec.js';
 import { datasetFolder, manifestKey } from '../../shared/dataset/dataset-layout.js';
 import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
@@ -19,6 +19,8 @@ import { formatDemoTable, type DemoSummary } from '../demo/demo-summary.js';
 import { demoCost } from '../demo/demo-cost.js';
 import type { PaidCounters } from '../../shared/cost/cost-summary.js';
 import { paidCountersOf } from '../../shared/runs/run-store.js';
+import type { SamplingOutcome } from '../demo/adaptive-comparison.js';
+import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import { evaluateBaselines } from '../demo/evaluate-baselines.js';
 import { prepareDemoInputs } from '../demo/prepare-demo-inputs.js';
 import { startEmbeddedServices } from '../demo/embedded-services.js';
@@ -28,20 +30,39 @@ import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { parseReplyStyle } from '../reply-style-flag.js';
 
 export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--min-agreement F] [--out DIR] [--s3]
-         [--reply-style terse|free|mixed]
+         [--reply-style terse|free|mixed] [--no-adaptive]
   Distils 2-step Rephrase-and-Respond on the built-in last-letter and coin-flip tasks end to end:
   private redis-server (unless REDIS_URL), the LLM simulator (unless OPENAI_BASE_URL), N worker
   processes, a published dataset, then System 1 vs System 2 vs curated-label accuracy on held-out items.
   Defaults: 300 items and 200 held-out items per task, 2 workers, 8 samples, min agreement 0.5,
   --out .s2d/demo. --s3 publishes to s3://s2d-demo/datasets on a private local S3 server (s3rver)
   and prints the s3:// URIs of the manifest and shards. --reply-style sets how the simulator words its
-  replies: terse (labelled "Answer:" lines), free (chat-model prose) or mixed (default: 70% free).`;
+  replies: terse (labelled "Answer:" lines), free (chat-model prose) or mixed (default: 70% free).
+  The same items are then distilled again with adaptive sampling, and requests, tokens and USD (example
+  prices on the simulator) per accepted example are compared (with --samples 4 or more); --no-adaptive
+  skips that second run.`;
 
 const ZERO_PAID: PaidCounters = { requests: 0, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 };
 
 function manifestPaid(manifest: Manifest): PaidCounters | null {
   const paid = manifest.cost?.paid;
   return paid === undefined ? null : { requests: paid.requests, promptTokens: paid.promptTokens, completionTokens: paid.completionTokens, cachedPromptTokens: paid.cachedPromptTokens };
+}
+
+/** One published run of the demo as the fixed vs adaptive comparison shows it, from its manifest. */
+async function samplingOutcome(store: ArtifactStore, spec: ResolvedRunSpec, labels: Awaited<ReturnType<typeof readLabels>>, simulated: boolean): Promise<SamplingOutcome> {
+  const bytes = await store.get(manifestKey(spec.name, spec.runId));
+  if (bytes === null) throw new Error(`run ${spec.runId} is published but its manifest is missing`);
+  const manifest = parseManifest(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  const accuracy = await datasetLabelAccuracy(store, datasetFolder(spec.name, spec.runId), labels);
+  const inputs = manifest.counts.inputs;
+  return {
+    runId: spec.runId,
+    accepted: manifest.counts.accepted,
+    labelAccuracy: accuracy.accuracy,
+    samplesPerItem: inputs === 0 ? 0 : (manifest.sampling?.drawn ?? 0) / inputs,
+    cost: demoCost(manifestPaid(manifest) ?? ZERO_PAID, manifest.counts.accepted, simulated),
+  };
 }
 
 export async function demoCommand(argv: string[]): Promise<number> {
@@ -56,6 +77,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       'min-agreement': { type: 'string' },
       out: { type: 'string' },
       s3: { type: 'boolean' },
+      'no-adaptive': { type: 'boolean' },
       'reply-style': { type: 'string' },
     },
     strict: true,
@@ -85,20 +107,23 @@ export async function demoCommand(argv: string[]): Promise<number> {
     if (values.s3 === true) demoS3 = await startDemoS3(say);
     clients = await openQueueClients(services.redisUrl, env.S2D_PREFIX, { tls: services.redisTls });
     const inputs = await prepareDemoInputs({ dir: resolve(outDir, 'inputs', runId), itemsPerTask, evalItemsPerTask });
-    const spec = await resolveRunSpec(
-      runSpecSchema.parse({
-        runId,
-        name: 'demo',
-        input: inputs.train.inputs,
-        answerType: 'letters',
-        strategy: 'rar2',
-        model: { name: services.modelName, baseUrl: services.baseUrl },
-        sampling: { samples, temperature: 0.8, maxTokens: 512, seed: 1 },
-        curation: { minAgreement },
-        output: demoS3 === undefined ? { dir: resolve(outDir, 'datasets'), validationFraction: 0.1 } : { uri: demoS3.outputUri, validationFraction: 0.1 },
-      }),
-      { baseDir: outDir, defaultBaseUrl: services.baseUrl },
-    );
+    // The demo's run, and the same items again with adaptive sampling (the comparison's second run).
+    const demoSpec = (id: string, adaptive: boolean): Promise<ResolvedRunSpec> =>
+      resolveRunSpec(
+        runSpecSchema.parse({
+          runId: id,
+          name: adaptive ? 'demo-adaptive' : 'demo',
+          input: inputs.train.inputs,
+          answerType: 'letters',
+          strategy: 'rar2',
+          model: { name: services.modelName, baseUrl: services.baseUrl },
+          sampling: { samples, temperature: 0.8, maxTokens: 512, seed: 1, ...(adaptive ? { adaptive: true } : {}) },
+          curation: { minAgreement },
+          output: demoS3 === undefined ? { dir: resolve(outDir, 'datasets'), validationFraction: 0.1 } : { uri: demoS3.outputUri, validationFraction: 0.1 },
+        }),
+        { baseDir: outDir, defaultBaseUrl: services.baseUrl },
+      );
+    const spec = await demoSpec(runId, false);
     for (let i = 0; i < workerCount; i += 1) {
       workers.push(
         spawnWorkerProcess({
@@ -124,6 +149,18 @@ export async function demoCommand(argv: string[]): Promise<number> {
     });
     await waitForPublication(clients.runs, runId, !json, 200);
     const distillMs = Date.now() - distillStarted;
+    const trainLabels = await readLabels(inputs.train.labels);
+    // The default Beta rule (confidence 0.95) needs 4 agreeing samples: with fewer there is nothing to stop early.
+    const compare = values['no-adaptive'] !== true && samples >= 4;
+    if (values['no-adaptive'] !== true && !compare) say(`not comparing with adaptive sampling: it needs at least 4 samples to stop early (got --samples ${samples})`);
+    const adaptiveRun = compare ? await demoSpec(`${runId}-adaptive`, true) : null;
+    const adaptiveStarted = Date.now();
+    if (adaptiveRun !== null) {
+      say(`distilling the same items again with adaptive sampling (sampling.adaptive: true, at most ${samples} samples)…`);
+      await submitRun(adaptiveRun, { runs: clients.runs, distillQueue: clients.distillQueue, publishQueue: clients.publishQueue, results: new ItemResultStore(store), maxBacklog: env.S2D_MAX_BACKLOG });
+      await waitForPublication(clients.runs, adaptiveRun.runId, !json, 200);
+    }
+    const adaptiveMs = Date.now() - adaptiveStarted;
     const published = await clients.runs.get(runId);
     const warning = published === null ? null : unrecognisedPromptsWarning(published);
     if (warning !== null) process.stderr.write(`s2d demo: ${warning}\n`);
@@ -146,7 +183,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const manifestBytes = await store.get(manifestKey(spec.name, runId));
     if (manifestBytes === null) throw new Error(`run ${runId} is published but ${manifestPath} is missing`);
     const manifest = parseManifest(JSON.parse(Buffer.from(manifestBytes).toString('utf8')));
-    const labels = await datasetLabelAccuracy(store, folder, await readLabels(inputs.train.labels));
+    const labels = await datasetLabelAccuracy(store, folder, trainLabels);
     const run = await clients.runs.get(runId);
     const summary: DemoSummary = {
       runId,
@@ -178,9 +215,18 @@ export async function demoCommand(argv: string[]): Promise<number> {
       tokens: { distillPrompt: manifest.tokens.prompt, distillCompletion: manifest.tokens.completion, llmRequests: run?.llmRequests ?? 0 },
       // The manifest's paid totals are the run store's counters at publication (retries included).
       cost: demoCost(manifestPaid(manifest) ?? (run === null ? ZERO_PAID : paidCountersOf(run)), manifest.counts.accepted, services.simulated),
+      ...(adaptiveRun === null
+        ? {}
+        : {
+            adaptive: {
+              maxSamples: samples,
+              fixed: await samplingOutcome(store, spec, trainLabels, services.simulated),
+              adaptive: await samplingOutcome(store, adaptiveRun, trainLabels, services.simulated),
+            },
+          }),
       workers: workerCount,
       samples,
-      timingsMs: { distill: distillMs, eval: evalMs, total: Date.now() - started },
+      timingsMs: { distill: distillMs, ...(adaptiveRun === null ? {} : { adaptive: adaptiveMs }), eval: evalMs, total: Date.now() - started },
     };
     process.stdout.write(json ? `${JSON.stringify(summary)}\n` : formatDemoTable(summary));
     return 0;

@@ -1,5 +1,6 @@
 import type { AccuracyTally } from '../../shared/eval/accuracy-tally.js';
 import { formatDemoCost, type DemoCost } from './demo-cost.js';
+import { formatSamplingComparison, type SamplingComparison } from './adaptive-comparison.js';
 
 /** The `s2d demo --json` object (documented in docs/commands.md). */
 export interface DemoSummary {
@@ -24,9 +25,12 @@ export interface DemoSummary {
   tokens: { distillPrompt: number; distillCompletion: number; llmRequests: number };
   /** What distillation paid (run store counters): requests, tokens, and USD at labelled example prices on the simulator. */
   cost: DemoCost;
+  /** The same items distilled again with `sampling.adaptive: true` (absent with --no-adaptive). */
+  adaptive?: SamplingComparison;
   workers: number;
   samples: number;
-  timingsMs: { distill: number; eval: number; total: number };
+  /** `adaptive`: the comparison's second distillation (absent with --no-adaptive). */
+  timingsMs: { distill: number; adaptive?: number; eval: number; total: number };
 }
 
 const pct = (value: number | undefined): string => (value === undefined ? '—' : `${(value * 100).toFixed(1)}%`);
@@ -57,10 +61,11 @@ export function formatDemoTable(s: DemoSummary): string {
     '',
     `items ${s.items}: accepted ${s.accepted} (${pct(s.acceptanceRate)}), rejected ${s.rejected}, errored ${s.errored}; ${s.tokens.llmRequests} LLM requests`,
     ...formatDemoCost(s.cost),
+    ...(s.adaptive === undefined ? [] : formatSamplingComparison(s.adaptive)),
     `dataset  ${s.datasetDir}`,
     `manifest ${s.manifest}`,
     ...(s.shards ?? []).map((uri) => `shard    ${uri}`),
-    `time     distill ${(s.timingsMs.distill / 1000).toFixed(1)} s with ${s.workers} workers, eval ${(s.timingsMs.eval / 1000).toFixed(1)} s, total ${(s.timingsMs.total / 1000).toFixed(1)} s`,
+    `time     distill ${(s.timingsMs.distill / 1000).toFixed(1)} s with ${s.workers} workers, ${s.timingsMs.adaptive === undefined ? '' : `adaptive ${(s.timingsMs.adaptive / 1000).toFixed(1)} s, `}eval ${(s.timingsMs.eval / 1000).toFixed(1)} s, total ${(s.timingsMs.total / 1000).toFixed(1)} s`,
     '',
   ].join('\n');
 }

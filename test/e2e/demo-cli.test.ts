@@ -25,6 +25,7 @@ describe('s2d demo (CLI, end to end: private redis-server, simulator, 2 worker p
         requests: number; promptTokens: number; completionTokens: number; totalTokens: number; accepted: number; usd: number;
         perAcceptedExample: { requests: number; tokens: number; usd: number }; prices: { promptUsdPerMTok: number; completionUsdPerMTok: number }; pricesLabel: string;
       };
+      adaptive: Record<'fixed' | 'adaptive', { runId: string; accepted: number; samplesPerItem: number; labelAccuracy: number; cost: { requests: number; perAcceptedExample: { requests: number; usd: number } } }>;
     };
     expect(summary.simulator).toBe(true);
     expect(summary.items).toBe(600);
@@ -50,6 +51,15 @@ describe('s2d demo (CLI, end to end: private redis-server, simulator, 2 worker p
     expect(cost.perAcceptedExample.usd).toBeCloseTo(usd / summary.accepted, 9);
     expect(cost.perAcceptedExample.requests).toBeCloseTo(cost.requests / summary.accepted, 1);
     expect(cost.perAcceptedExample.tokens).toBeCloseTo(cost.totalTokens / summary.accepted, 1);
+    // The same items again with adaptive sampling: the fixed side is the run above, the adaptive one stops early.
+    const { fixed, adaptive } = summary.adaptive;
+    expect(fixed).toMatchObject({ runId: summary.runId, accepted: summary.accepted, samplesPerItem: 8, labelAccuracy: summary.labelAccuracy });
+    expect(fixed.cost.requests).toBe(cost.requests);
+    expect(adaptive.runId).toBe(`${summary.runId}-adaptive`);
+    expect(adaptive.samplesPerItem).toBeGreaterThan(3);
+    expect(adaptive.samplesPerItem).toBeLessThan(8);
+    expect(adaptive.cost.requests).toBeLessThan(fixed.cost.requests);
+    expect(adaptive.cost.perAcceptedExample.usd).toBeLessThan(fixed.cost.perAcceptedExample.usd);
     expect(manifest.runId).toBe(summary.runId);
     expect(manifest.counts.accepted).toBe(summary.accepted);
     for (const file of manifest.files) {
