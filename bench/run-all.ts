@@ -10,12 +10,15 @@ import { measureFootprint, usedMemory } from './redis-footprint.js';
 import { measureStorm, printStorm } from './rate-limit-storm.js';
 import { measureS3Publish } from './s3-publish.js';
 import { printAdaptiveSampling } from './adaptive-sampling.js';
+import { printPipelineOverhead } from './pipeline-overhead.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
 const STORM_ITEMS = Number(process.env.BENCH_STORM_ITEMS ?? 120);
 const STORM_CAPACITY = 8;
 /** Items per task of the adaptive-sampling comparison (fixed N vs adaptive, every setup on the same items). */
 const ADAPTIVE_ITEMS = Number(process.env.BENCH_ADAPTIVE_ITEMS ?? 300);
+/** Items per setup of the pipeline-vs-bare-pool comparison (each at zero and at realistic latency). */
+const OVERHEAD_ITEMS = Number(process.env.BENCH_OVERHEAD_ITEMS ?? 300);
 
 async function main(): Promise<void> {
   const redis = await startLocalRedis();
@@ -61,6 +64,12 @@ async function main(): Promise<void> {
     }
     console.log('');
     await printAdaptiveSampling(ADAPTIVE_ITEMS);
+    const overheadProbe = createRedisConnection(redis.url, () => undefined);
+    try {
+      await printPipelineOverhead(redis.url, overheadProbe, OVERHEAD_ITEMS);
+    } finally {
+      overheadProbe.disconnect();
+    }
   } finally {
     await simulator.close();
     await redis.stop();
