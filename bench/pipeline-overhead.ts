@@ -6,7 +6,8 @@
  * - a bare in-process promise pool of 32 running the same item program through the production sampler and `openai`
  *   client, each item behind an in-memory call cache (no Redis, no queue, no limiter, no store).
  * Also, for the pipeline runs: Redis commands per item from Redis's own `INFO commandstats` (commands run by Lua
- * scripts included), round trips per item (`total_reads_processed`), and CPU per item of the workers, of Redis and
+ * scripts included), socket reads per item (`total_reads_processed`: a lower bound
+ * on round trips, since commands from one connection that arrive together, pipelined or concurrent, are one read), and CPU per item of the workers, of Redis and
  * of this process (producer + simulator; for the bare pool, pool + simulator). Printed, never asserted.
  *
  * Standalone: `node --import tsx bench/pipeline-overhead.ts` (BENCH_OVERHEAD_ITEMS items per setup, default 300);
@@ -181,7 +182,7 @@ async function measureAt(name: string, latency: Latency, redisUrl: string, redis
     console.log(`    pipeline (${WORKERS} workers × ${PER_WORKER})                 ${pipeline.itemsPerSecond.toFixed(1).padStart(7)}   ${pipeline.requestsPerItem.toFixed(2).padStart(13)}   ${ms(pipeline.selfCpuPerItem).padStart(21)}`);
     console.log(`    pipeline / bare: ${(pipeline.itemsPerSecond / bare.itemsPerSecond).toFixed(2)}x items/s`);
     console.log(`    pipeline CPU per item: workers ${ms(pipeline.workerCpuPerItem)} (all ${WORKERS} together), redis-server ${ms(pipeline.redisCpuPerItem)}`);
-    console.log(`    Redis per item: ${pipeline.commandsPerItem.toFixed(1)} commands (incl. those run by Lua scripts), ${pipeline.roundTripsPerItem.toFixed(1)} round trips (socket reads)`);
+    console.log(`    Redis per item: ${pipeline.commandsPerItem.toFixed(1)} commands (incl. those run by Lua scripts), ${pipeline.roundTripsPerItem.toFixed(1)} socket reads (≈ round trips; a lower bound: commands arriving together are one read)`);
     console.log(`    top commands per item: ${pipeline.top.map((c) => `${c.name} ${c.perItem.toFixed(1)}`).join(', ')}\n`);
   } finally {
     await simulator.close();

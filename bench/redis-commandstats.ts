@@ -48,7 +48,8 @@ export function totalCalls(delta: CommandCalls): number {
 
 /**
  * One numeric field of `INFO` text (e.g. `total_reads_processed`, the socket reads Redis served: a client's
- * pipelined commands arriving together are one read, so this counts round trips, not commands).
+ * commands arriving together on one connection — pipelined or concurrent — are one read, so this approximates round
+ * trips from below, not commands).
  * @throws {Error} when the field is missing (an older Redis), rather than reporting zero.
  */
 export function infoField(info: string, field: string): number {
