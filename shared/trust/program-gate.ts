@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
-import { delimiter, isAbsolute, relative, resolve, sep } from 'node:path';
+import { delimiter, isAbsolute, resolve } from 'node:path';
 import { MAX_PROGRAM_BYTES } from '../config/resolve-program-ref.js';
 import { ProgramError } from '../strategies/program-error.js';
 import type { ModuleStrategyRef } from '../strategies/strategy-ref.js';
 import { TrustRefusal } from './trust-refusal.js';
+import { isWithinDirectory } from './local-path-containment.js';
 
 /** A program file that passed the gate: where it really is, and the bytes that hash to the sha256 recorded at submit. */
 export interface VerifiedProgram {
@@ -13,12 +14,6 @@ export interface VerifiedProgram {
   path: string;
   bytes: Buffer;
   sha256: string;
-}
-
-/** Whether `path` lies below `root` by whole path segments (`/srv/programs` does not contain `/srv/programs-old`). */
-function below(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /**
@@ -30,7 +25,7 @@ function below(root: string, path: string): boolean {
 export function programPathAllowed(programPaths: readonly string[], absoluteModulePath: string): boolean {
   if (!isAbsolute(absoluteModulePath)) return false;
   const path = resolve(absoluteModulePath);
-  return programPaths.some((listed) => isAbsolute(listed) && (resolve(listed) === path || below(resolve(listed), path)));
+  return programPaths.some((listed) => isAbsolute(listed) && isWithinDirectory(resolve(listed), path));
 }
 
 function describeAllowed(programPaths: readonly string[]): string {
@@ -58,7 +53,8 @@ async function allowedByRealPath(programPaths: readonly string[], real: string):
     const root = await realpathOrNull(listed);
     if (root === null) continue;
     const isDirectory = (await stat(root)).isDirectory();
-    if (isDirectory ? below(root, real) : root === real) return true;
+    // Strictly below a listed directory: the directory itself is not a program.
+    if (isDirectory ? real !== root && isWithinDirectory(root, real) : root === real) return true;
   }
   return false;
 }
