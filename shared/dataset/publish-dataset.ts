@@ -161,8 +161,8 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
     sampling: {
       policy: spec.sampling.adaptive === undefined ? 'fixed' : 'adaptive',
       maxPerItem: spec.sampling.samples,
-      drawn: written.sampling.drawn,
-      ...(spec.sampling.adaptive === undefined ? {} : { decisions: written.sampling.decisions }),
+      drawn: written.samples.drawn,
+      ...(spec.sampling.adaptive === undefined ? {} : { decisions: written.decisions }),
     },
     files: written.files,
   });
@@ -208,7 +208,8 @@ interface Written {
   counts: Manifest['counts'];
   tokens: { prompt: number; completion: number; calls: number };
   samples: ReturnType<SampleSavingTally['result']>;
-  sampling: { drawn: number; decisions: Partial<Record<SamplingDecision, number>> };
+  /** Adaptive runs: items per stopping decision (the samples drawn are `samples.drawn`). */
+  decisions: Partial<Record<SamplingDecision, number>>;
 }
 
 async function writeFiles(
@@ -228,7 +229,7 @@ async function writeFiles(
   const rejectReasons: Partial<Record<RejectCode, number>> = {};
   const tokens = { prompt: 0, completion: 0, calls: 0 };
   const samples = new SampleSavingTally(spec.sampling.samples);
-  const sampling: Written['sampling'] = { drawn: 0, decisions: {} };
+  const decisions: Written['decisions'] = {};
   try {
     for await (const r of results) {
       if (r.index !== counts.inputs) {
@@ -242,8 +243,7 @@ async function writeFiles(
       tokens.completion += r.usage.completionTokens;
       tokens.calls += r.calls;
       samples.add(r);
-      sampling.drawn += r.samples;
-      if (r.sampling !== undefined) sampling.decisions[r.sampling.decision] = (sampling.decisions[r.sampling.decision] ?? 0) + 1;
+      if (r.sampling !== undefined) decisions[r.sampling.decision] = (decisions[r.sampling.decision] ?? 0) + 1;
       if (r.status === 'accepted') {
         const split = assignSplit(r.id, spec.output.validationFraction);
         counts.accepted++;
@@ -272,7 +272,7 @@ async function writeFiles(
       await rejects.finish(),
     ];
     const { augmented, ...itemCounts } = counts;
-    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens, samples: samples.result(), sampling };
+    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens, samples: samples.result(), decisions };
   } catch (error) {
     // Stop every upload still open so no temp object lingers, then report the first failure.
     await Promise.all([
