@@ -83,26 +83,25 @@ export class EvalContexts {
 export function buildEvalContext(spec: ResolvedEvalSpec, grants: EndpointGrants, env: NodeJS.ProcessEnv = process.env, limiterStore?: LimiterStore): EvalContext {
   const { client, gate, health, limits } = endpointAccess(spec.model, env, limiterStore, grants);
   return {
-    spec,
-    strategy: getStrategy(spec.strategy),
-    templates: resolveTemplates(spec.templates).templates,
+    ...evalContextBase(spec, env),
     client,
     ...(gate === undefined ? {} : { gate }),
     ...(health === undefined ? {} : { health }),
     limits,
-    nSupport: { honoured: undefined },
-    store: openArtifactStore(spec.output.dir, env),
   };
 }
 
 /** The context of an eval whose endpoint the trust policy refuses: its store, and no client. */
 function refusedEvalContext(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv): EvalContext {
+  return { ...evalContextBase(spec, env), client: null, limits: spec.model.limits };
+}
+
+/** What an eval's context holds whether or not its endpoint may be called. */
+function evalContextBase(spec: ResolvedEvalSpec, env: NodeJS.ProcessEnv): Pick<EvalContext, 'spec' | 'strategy' | 'templates' | 'nSupport' | 'store'> {
   return {
     spec,
     strategy: getStrategy(spec.strategy),
     templates: resolveTemplates(spec.templates).templates,
-    client: null,
-    limits: spec.model.limits,
     nSupport: { honoured: undefined },
     store: openArtifactStore(spec.output.dir, env),
   };
