@@ -195,6 +195,20 @@ describe('Redis over TLS (mutual) with the least-privilege ACL user from infra/r
     expect((error as Error).message).not.toContain(password);
   });
 
+  it('a socket that errors twice (refused certificate, then the peer\'s alert) reports the second error instead of throwing it', async () => {
+    const errors: string[] = [];
+    const redis = createRedisConnection(urlFor('s2d', password), (error) => errors.push(error.message), await clientTls(pki.otherCaFile));
+    try {
+      while (errors.length === 0) await sleep(10);
+      // ioredis listens with `once`: without the guard this second error on the same socket is thrown, uncaught.
+      expect(() => redis.stream.emit('error', new Error('tlsv1 alert decode error'))).not.toThrow();
+      expect(errors.at(-1)).toBe('tlsv1 alert decode error');
+      expect(errors[0]).toMatch(/certificate/);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('NODE_EXTRA_CA_CERTS works in place of S2D_REDIS_TLS_CA_FILE', async () => {
     const status = await s2d(cliEnv(urlFor('s2d', password), { S2D_REDIS_TLS_CA_FILE: '', NODE_EXTRA_CA_CERTS: pki.caFile }), 'status');
     expect(status).toMatchObject({ code: 0, stderr: '' });
