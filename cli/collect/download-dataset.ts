@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
-import { MANIFEST_FILE_NAME, parseManifest, serializeManifest, type Manifest } from '../../shared/dataset/manifest.js';
+import { MANIFEST_FILE_NAME, parseManifest, serializeManifest, type Manifest, type ManifestFile } from '../../shared/dataset/manifest.js';
+import { parquetRowCount } from '../../shared/dataset/parquet-row-count.js';
 import { checkFile, FileDigest, type ObservedFile } from '../../shared/dataset/verify-dataset.js';
 
 /** Files of a dataset that do not match its manifest; one line per file. */
@@ -27,7 +28,7 @@ export interface DownloadedDataset {
 
 /**
  * Copies a published dataset out of a store (whose root is the dataset folder) into `<into>/<runId>/`, verifying each
- * file's size, sha256 and line count against the manifest as it streams to disk. Everything goes to a temp folder
+ * file's size, sha256 and line count (rows for a Parquet file) against the manifest as it streams to disk. Everything goes to a temp folder
  * beside the target first and is renamed into place only when every file matched, manifest last; on any problem the
  * temp folder is removed, so a `<runId>/` folder that exists is always complete. An earlier copy is replaced.
  */
@@ -42,8 +43,10 @@ export async function downloadDataset(store: ArtifactStore, into: string): Promi
   try {
     const problems: string[] = [];
     for (const file of manifest.files) {
-      const observed = await copyFile(store, file.path, path.join(temp, ...file.path.split('/')));
-      const problem = checkFile(file, observed);
+      const local = path.join(temp, ...file.path.split('/'));
+      const copied = await copyFile(store, file.path, local);
+      const observed = copied !== null && isParquet(file) ? await withParquetRows(copied, local) : copied;
+      const problem = typeof observed === 'string' ? `${file.path}: ${observed}` : checkFile(file, observed);
       if (problem !== null) problems.push(problem);
     }
     if (problems.length > 0) throw new DatasetMismatchError(source, problems);
@@ -53,6 +56,16 @@ export async function downloadDataset(store: ArtifactStore, into: string): Promi
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+function isParquet(file: ManifestFile): boolean {
+  return file.role === 'train-parquet' || file.role === 'validation-parquet';
+}
+
+/** A Parquet file's records are its rows (from the footer), not its newline bytes; a string when it cannot be read. */
+async function withParquetRows(observed: ObservedFile, file: string): Promise<ObservedFile | string> {
+  const rows = await parquetRowCount(file);
+  return typeof rows === 'number' ? { ...observed, records: rows } : rows.problem;
 }
 
 /** Streams one object to a file, digesting it on the way; null when the store has no such object. */

@@ -13,6 +13,8 @@ import { adaptiveSpecSchema, checkAdaptiveAgainstSamples } from './adaptive-spec
 
 /** Default bound on a shard's size: 256 MiB. */
 export const DEFAULT_SHARD_MAX_BYTES = 256 * 1024 * 1024;
+/** Formats the training shards can be written in (`output.formats`). */
+export const DATASET_FORMATS = ['jsonl', 'parquet'] as const;
 
 const templateOverrides = z
   .object({
@@ -199,6 +201,27 @@ export const runSpecObjectSchema = z
           shardMaxBytes: z.number().int().min(1024).default(DEFAULT_SHARD_MAX_BYTES),
           /** Write `<root>/<name>/_LATEST` (the newest published run of the dataset) after the manifest. Default true. */
           latestPointer: z.boolean().default(true),
+          /**
+           * Formats of the training shards. JSONL is always written (provenance and consumers refer to it); add
+           * `parquet` for a Parquet twin of every shard (`train-00000.parquet` beside `train-00000.jsonl`, same
+           * records, column `messages: list<struct<role, content>>`), listed in the manifest with its sha256.
+           * Default [jsonl].
+           */
+          formats: z
+            .array(z.enum(DATASET_FORMATS))
+            .min(1)
+            .refine((formats) => formats.includes('jsonl'), 'must include jsonl (it is always written)')
+            .refine((formats) => new Set(formats).size === formats.length, 'lists a format twice')
+            .default(['jsonl']),
+          /**
+           * The dataset's license as the dataset card declares it: a Hugging Face license identifier such as
+           * `apache-2.0`, `mit`, `cc-by-4.0`, `llama2` or `other`. The data is the model's output, so the model's
+           * terms usually decide. Default `unknown`.
+           */
+          license: z
+            .string()
+            .regex(/^[a-z0-9][a-z0-9.+-]*$/, 'expected a lower-case license identifier such as apache-2.0, cc-by-4.0 or other')
+            .default('unknown'),
         })
         .strict()
         .default({
@@ -207,6 +230,8 @@ export const runSpecObjectSchema = z
           shardMaxRecords: 50_000,
           shardMaxBytes: DEFAULT_SHARD_MAX_BYTES,
           latestPointer: true,
+          formats: ['jsonl'],
+          license: 'unknown',
         }),
     /** Per-run template overrides (see docs/methods-and-curation.md, "Templates"). */
     templates: templateOverrides.default({}),

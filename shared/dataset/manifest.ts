@@ -9,7 +9,12 @@ import { costSummarySchema } from '../cost/cost-summary.js';
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_KIND = 's2d.dataset';
 export const MANIFEST_FILE_NAME = 'manifest.json';
-export const FILE_ROLES = ['train', 'validation', 'provenance', 'rejects'] as const;
+/**
+ * What each listed file is. `train` / `validation`: the JSONL shards (always there; a consumer reads these);
+ * `train-parquet` / `validation-parquet`: their Parquet twins, with the same records, when the spec's
+ * `output.formats` asks for Parquet; `card`: the dataset card README.md (its records are its lines).
+ */
+export const FILE_ROLES = ['train', 'validation', 'provenance', 'rejects', 'train-parquet', 'validation-parquet', 'card'] as const;
 export type FileRole = (typeof FILE_ROLES)[number];
 
 const count = z.number().int().min(0);
@@ -30,7 +35,7 @@ const manifestFileSchema = z
         error: 'must be a relative path inside the dataset folder',
       }),
     role: z.enum(FILE_ROLES),
-    /** JSONL lines in the file. */
+    /** JSONL lines in the file; for a Parquet file its rows. */
     records: count,
     bytes: count,
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
@@ -178,16 +183,23 @@ export const manifestSchema = manifestObjectSchema.superRefine((m, ctx) => {
   if (m.runId !== m.spec.runId) {
     problem(['spec', 'runId'], `is "${m.spec.runId}" but the manifest's runId is "${m.runId}"`);
   }
-  const expected: Record<FileRole, number> = {
+  const expected: Partial<Record<FileRole, number>> = {
     train: c.train,
     validation: c.validation,
     provenance: c.accepted,
     rejects: c.rejected + c.errored,
   };
+  // Parquet twins are optional, but when there are any they hold the same records as the JSONL shards.
+  if (m.files.some((f) => f.role === 'train-parquet' || f.role === 'validation-parquet')) {
+    expected['train-parquet'] = c.train;
+    expected['validation-parquet'] = c.validation;
+  }
   for (const role of FILE_ROLES) {
+    const want = expected[role];
+    if (want === undefined) continue;
     const records = m.files.filter((f) => f.role === role).reduce((sum, f) => sum + f.records, 0);
-    if (records !== expected[role]) {
-      problem(['files'], `${role} files hold ${records} records, counts say ${expected[role]}`);
+    if (records !== want) {
+      problem(['files'], `${role} files hold ${records} records, counts say ${want}`);
     }
   }
   const seen = new Set<string>();

@@ -2,14 +2,16 @@ import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { AnswerType } from '../core-types.js';
 import { isModuleStrategy, strategyLabel } from '../strategies/strategy-ref.js';
-import { buildChatRecord, serializeChatRecord } from './chat-record.js';
+import { buildChatRecord } from './chat-record.js';
+import { CARD_FILE, renderDatasetCard } from './dataset-card.js';
+import { SHARD_FILE, ShardSeries } from './shard-series.js';
+import { StreamedFile } from './streamed-file.js';
 import { STOP_REJECT_CODES, type ItemResult, type RejectCode, type SamplingDecision, type SamplingRecord, type VariantRecord, type Vote } from './item-result.js';
 import {
   buildManifest,
   MANIFEST_FILE_NAME,
   parseManifest,
   serializeManifest,
-  type FileRole,
   type Manifest,
   type ManifestFile,
 } from './manifest.js';
@@ -96,11 +98,8 @@ export interface RejectRecord {
   sampling?: SamplingRecord;
 }
 
-/** The dataset files of a run: `<name>/<runId>/` + these names (see dataset-layout.ts). */
-export const shardName = (split: Split, shard: number): string => `${split}-${String(shard).padStart(5, '0')}.jsonl`;
 export const PROVENANCE_FILE = 'provenance.jsonl';
 export const REJECTS_FILE = 'rejects.jsonl';
-const SHARD_FILE = /^(train|validation)-\d{5,}\.jsonl$/;
 
 /**
  * Publishes a run's dataset under `<name>/<runId>/` (version 2 on: `<name>/<runId>/v<N>/`) in the store: chat-format shards `train-NNNNN.jsonl` and
@@ -219,9 +218,10 @@ async function writeFiles(
   results: AsyncIterable<ItemResult>,
 ): Promise<Written> {
   const bounds = { records: spec.output.shardMaxRecords, bytes: spec.output.shardMaxBytes };
+  const parquet = spec.output.formats.includes('parquet');
   const shards = {
-    train: new ShardSeries(store, folder, 'train', bounds),
-    validation: new ShardSeries(store, folder, 'validation', bounds),
+    train: new ShardSeries(store, folder, 'train', bounds, parquet),
+    validation: new ShardSeries(store, folder, 'validation', bounds, parquet),
   };
   const provenance = new StreamedFile(store, folder, PROVENANCE_FILE, 'provenance');
   const rejects = new StreamedFile(store, folder, REJECTS_FILE, 'rejects');
@@ -248,12 +248,12 @@ async function writeFiles(
         const split = assignSplit(r.id, spec.output.validationFraction);
         counts.accepted++;
         counts[split]++;
-        const shard = await shards[split].writeLine(serializeChatRecord(buildChatRecord(r.prompt, r.target)));
+        const shard = await shards[split].writeRecord(buildChatRecord(r.prompt, r.target));
         await provenance.writeLine(JSON.stringify(provenanceOf(r, split, shard)));
         for (const extra of r.augmented ?? []) {
           counts.augmented++;
           counts[split]++;
-          await shards[split].writeLine(serializeChatRecord(buildChatRecord(extra.prompt, extra.target)));
+          await shards[split].writeRecord(buildChatRecord(extra.prompt, extra.target));
         }
       } else {
         if (r.status === 'rejected') {
@@ -272,7 +272,9 @@ async function writeFiles(
       await rejects.finish(),
     ];
     const { augmented, ...itemCounts } = counts;
-    return { files, counts: { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons }, tokens, samples: samples.result(), decisions };
+    const manifestCounts = { ...itemCounts, ...(augmented === 0 ? {} : { augmented }), rejectReasons };
+    files.push(await writeCard(store, folder, renderDatasetCard({ spec, counts: manifestCounts, parquet })));
+    return { files, counts: manifestCounts, tokens, samples: samples.result(), decisions };
   } catch (error) {
     // Stop every upload still open so no temp object lingers, then report the first failure.
     await Promise.all([
@@ -285,145 +287,11 @@ async function writeFiles(
   }
 }
 
-/**
- * Train or validation shards of one run: a new file when the next line would pass `bounds.records` lines or
- * `bounds.bytes` bytes (a line longer than the byte bound gets a shard of its own), at least one file.
- */
-class ShardSeries {
-  readonly #done: ManifestFile[] = [];
-  #current: StreamedFile | null = null;
-
-  constructor(
-    private readonly store: ArtifactStore,
-    private readonly folder: string,
-    private readonly split: Split,
-    private readonly bounds: { records: number; bytes: number },
-  ) {}
-
-  /** Appends one line; returns the name of the shard that holds it. */
-  async writeLine(line: string): Promise<string> {
-    const current = this.#current;
-    if (
-      current !== null &&
-      (current.records >= this.bounds.records ||
-        (current.records > 0 && current.bytes + Buffer.byteLength(line) + 1 > this.bounds.bytes))
-    ) {
-      this.#done.push(await current.finish());
-      this.#current = null;
-    }
-    this.#current ??= this.#next();
-    await this.#current.writeLine(line);
-    return this.#current.name;
-  }
-
-  async finish(): Promise<ManifestFile[]> {
-    const last = this.#current ?? this.#next();
-    this.#current = null;
-    this.#done.push(await last.finish());
-    return this.#done;
-  }
-
-  async abort(error: unknown): Promise<void> {
-    await this.#current?.abort(error);
-  }
-
-  #next(): StreamedFile {
-    return new StreamedFile(this.store, this.folder, shardName(this.split, this.#done.length), this.split);
-  }
-}
-
-/** Lines are batched into chunks of about this many characters before they go to the store. */
-const CHUNK_CHARS = 64 * 1024;
-/** Chunks a file may have queued before `writeLine` waits for the store to take them (backpressure). */
-const MAX_QUEUED_CHUNKS = 4;
-
-/**
- * One object written line by line through `putStream`: lines are batched into chunks and handed over through a
- * small bounded queue, so several files fill concurrently from one pass while each holds only a few chunks.
- */
-class StreamedFile {
-  records = 0;
-  /** UTF-8 bytes written so far. */
-  bytes = 0;
-  #buffer = '';
-  readonly #queue: string[] = [];
-  #closed = false;
-  #failure: { error: unknown } | null = null;
-  #wakeReader: (() => void) | null = null;
-  #wakeWriter: (() => void) | null = null;
-  readonly #upload: Promise<{ bytes: number; sha256: string }>;
-
-  constructor(
-    store: ArtifactStore,
-    folder: string,
-    readonly name: string,
-    private readonly role: FileRole,
-  ) {
-    this.#upload = store.putStream(`${folder}/${name}`, this.#chunks());
-    // A store failure must release a writer waiting for queue space; the error also surfaces from finish().
-    this.#upload.catch((error: unknown) => {
-      this.#fail(error);
-    });
-  }
-
-  async writeLine(line: string): Promise<void> {
-    this.#buffer += `${line}\n`;
-    this.records++;
-    this.bytes += Buffer.byteLength(line) + 1;
-    if (this.#buffer.length >= CHUNK_CHARS) await this.#push();
-  }
-
-  /** Ends the object and returns its manifest entry, with size and checksum as the store computed them. */
-  async finish(): Promise<ManifestFile> {
-    if (this.#buffer !== '') await this.#push();
-    this.#closed = true;
-    this.#wake();
-    const { bytes, sha256 } = await this.#upload;
-    return { path: this.name, role: this.role, records: this.records, bytes, sha256 };
-  }
-
-  /** Fails the upload (the store discards its temp data) and waits until it has stopped. */
-  async abort(error: unknown): Promise<void> {
-    this.#fail(error);
-    await this.#upload.catch(() => undefined);
-  }
-
-  async #push(): Promise<void> {
-    const chunk = this.#buffer;
-    this.#buffer = '';
-    while (this.#queue.length >= MAX_QUEUED_CHUNKS && this.#failure === null) {
-      await new Promise<void>((resolve) => (this.#wakeWriter = resolve));
-    }
-    if (this.#failure !== null) throw this.#failure.error;
-    this.#queue.push(chunk);
-    this.#wake();
-  }
-
-  async *#chunks(): AsyncGenerator<string> {
-    for (;;) {
-      if (this.#failure !== null) throw this.#failure.error;
-      const chunk = this.#queue.shift();
-      if (chunk !== undefined) {
-        this.#wake();
-        yield chunk;
-      } else if (this.#closed) {
-        return;
-      } else {
-        await new Promise<void>((resolve) => (this.#wakeReader = resolve));
-      }
-    }
-  }
-
-  #fail(error: unknown): void {
-    this.#failure ??= { error };
-    this.#wake();
-  }
-
-  #wake(): void {
-    const wakers = [this.#wakeReader, this.#wakeWriter];
-    this.#wakeReader = this.#wakeWriter = null;
-    for (const wake of wakers) wake?.();
-  }
+/** Writes the dataset card; its records are its lines, as `s2d collect` counts them. */
+async function writeCard(store: ArtifactStore, folder: string, card: string): Promise<ManifestFile> {
+  const file = new StreamedFile(store, folder, CARD_FILE, 'card');
+  for (const line of card.replace(/\n$/, '').split('\n')) await file.writeLine(line);
+  return file.finish();
 }
 
 /** Shards a previous attempt wrote beyond what this one needs (only if the results changed in between). */

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Manifest, ManifestFile } from './manifest.js';
 
-/** What was actually read for one file: its size, sha256 (hex) and JSONL line count. */
+/** What was actually read for one file: its size, sha256 (hex) and JSONL line count (Parquet: rows). */
 export interface ObservedFile {
   bytes: number;
   sha256: string;
@@ -37,7 +37,8 @@ export function checkFile(expected: ManifestFile, observed: ObservedFile | null)
   if (observed === null) return `${name}: missing (the manifest lists ${expected.bytes} bytes)`;
   if (observed.bytes !== expected.bytes) return `${name}: ${observed.bytes} bytes, the manifest says ${expected.bytes}`;
   if (observed.sha256 !== expected.sha256) return `${name}: sha256 ${observed.sha256} does not match the manifest's ${expected.sha256}`;
-  if (observed.records !== expected.records) return `${name}: ${observed.records} lines, the manifest says ${expected.records}`;
+  const unit = expected.role.endsWith('-parquet') ? 'rows' : 'lines';
+  if (observed.records !== expected.records) return `${name}: ${observed.records} ${unit}, the manifest says ${expected.records}`;
   return null;
 }
 

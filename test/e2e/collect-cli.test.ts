@@ -36,7 +36,7 @@ describe('s2d collect (CLI)', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ seed: 4, latency: { ttftMs: 0, perTokenMs: 0, jitter: 0 } });
-    run = await createRunFixture({ label: 'collect', redisUrl, baseUrl: sim.baseUrl, items: 14, withBadLines: true, spec: { output: { shardMaxRecords: 4 } } });
+    run = await createRunFixture({ label: 'collect', redisUrl, baseUrl: sim.baseUrl, items: 14, withBadLines: true, spec: { output: { shardMaxRecords: 4, formats: ['jsonl', 'parquet'] } } });
     await run.submit();
     const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
     await waitForPublication(run.clients.runs, run.spec.runId, false, 25);
@@ -55,6 +55,8 @@ describe('s2d collect (CLI)', () => {
     expect(out.counts).toMatchObject({ inputs: 17, accepted: manifest.counts.accepted });
     expect(out.totals.files).toBe(manifest.files.length + 1);
     expect(out.files.filter((f) => f.role === 'train').length).toBeGreaterThan(1);
+    expect(out.files.filter((f) => f.role === 'train-parquet').map((f) => f.records)).toEqual(out.files.filter((f) => f.role === 'train').map((f) => f.records));
+    expect(out.files.map((f) => f.role)).toContain('card');
     for (const file of manifest.files) {
       expect(await readFile(join(out.dir, file.path))).toEqual(await readFile(join(datasetDir, file.path)));
     }
@@ -85,6 +87,24 @@ describe('s2d collect (CLI)', () => {
       expect(await readdir(join(run.dir, 'bad'))).toEqual([]);
     } finally {
       await writeFile(shard, original);
+    }
+  });
+
+  it("a Parquet file's rows are counted from its footer: a manifest that moves a row between two twins is caught", async () => {
+    const manifestFile = join(datasetDir, 'manifest.json');
+    const original = await readFile(manifestFile, 'utf8');
+    const manifest = JSON.parse(original) as { files: { path: string; records: number }[] };
+    const [first, second] = manifest.files.filter((f) => f.path.startsWith('train-') && f.path.endsWith('.parquet'));
+    if (first === undefined || second === undefined) throw new Error('expected two train Parquet shards');
+    first.records += 1;
+    second.records -= 1;
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    try {
+      const failure = await failureOf(s2d(run.spec.runId, '--to', 'rows'));
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toMatch(new RegExp(`${first.path}: ${first.records - 1} rows, the manifest says ${first.records}; ${second.path}: ${second.records + 1} rows, the manifest says ${second.records}`));
+    } finally {
+      await writeFile(manifestFile, original);
     }
   });
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import { LocalDirStore } from '../../shared/artifacts/local-dir-store.js';
@@ -14,6 +15,7 @@ import { assignSplit } from '../../shared/dataset/split.js';
 import { paidCountersOf, RunStore } from '../../shared/runs/run-store.js';
 import { isolatedPrefix } from '../helpers/isolated-prefix.js';
 import { RecordingStore } from '../helpers/recording-store.js';
+import { readParquetRows } from '../helpers/read-parquet-arrow.js';
 import { useTestS3 } from '../helpers/test-s3.js';
 
 const RUN = 'run-abc';
@@ -55,7 +57,7 @@ afterAll(async () => {
 });
 const NOW = (): Date => new Date('2025-06-01T12:00:00.000Z');
 
-function makeSpec(output: { validationFraction: number; shardMaxRecords: number; shardMaxBytes?: number; latestPointer?: boolean }): ResolvedRunSpec {
+function makeSpec(output: { validationFraction: number; shardMaxRecords: number; shardMaxBytes?: number; latestPointer?: boolean; formats?: ('jsonl' | 'parquet')[]; license?: string }): ResolvedRunSpec {
   const spec = runSpecSchema.parse({ input: 'in.jsonl', answerType: 'number', model: { name: 'llama' }, output: { dir: 'out', ...output } });
   return { ...spec, runId: RUN, model: { ...spec.model, baseUrl: 'http://127.0.0.1:9/v1' } };
 }
@@ -151,7 +153,7 @@ describe.each(cases)('publishDataset to $name', (c) => {
       const text = onDisk[file.path] ?? '';
       expect(file.bytes, file.path).toBe(Buffer.byteLength(text));
       expect(file.sha256, file.path).toBe(createHash('sha256').update(text).digest('hex'));
-      expect(file.records, file.path).toBe(jsonl(text).length);
+      expect(file.records, file.path).toBe(file.role === 'card' ? text.split('\n').length - 1 : jsonl(text).length);
       if (file.role === 'train' || file.role === 'validation') expect(file.records).toBeLessThanOrEqual(4);
     }
     expect(parseManifest(onDisk['manifest.json'] ?? '')).toEqual(manifest);
@@ -170,6 +172,71 @@ describe.each(cases)('publishDataset to $name', (c) => {
     expect(rejects.map((r) => r.index)).toEqual(items.filter((r) => r.status !== 'accepted').map((r) => r.index));
     expect(rejects.find((r) => r.status === 'errored')).toEqual({ id: 'q-3', index: 3, line: 4, status: 'errored', reason: 'HTTP 500 from endpoint', votes: [], attempts: 3 });
     expect(rejects.find((r) => r.code === 'invalid-input')).toMatchObject({ file: 'in.jsonl', field: 'prompt', status: 'rejected' });
+  });
+
+  it('with formats [jsonl, parquet], every shard has a Parquet twin that another reader (arrow-rs) reads as the same records', async () => {
+    const items = makeResults(40);
+    const { manifest } = await publishDataset(options(store, items, makeSpec({ validationFraction: 0.3, shardMaxRecords: 4, formats: ['jsonl', 'parquet'] })));
+    const shards = manifest.files.filter((f) => f.role === 'train' || f.role === 'validation');
+    const twins = manifest.files.filter((f) => f.role === 'train-parquet' || f.role === 'validation-parquet');
+    expect(twins.map((f) => f.path)).toEqual(shards.map((f) => f.path.replace(/\.jsonl$/, '.parquet')));
+    for (const [i, twin] of twins.entries()) {
+      const bytes = (await store.get(`${FOLDER}/${twin.path}`)) ?? new Uint8Array();
+      expect(twin.bytes, twin.path).toBe(bytes.byteLength);
+      expect(twin.sha256, twin.path).toBe(createHash('sha256').update(bytes).digest('hex'));
+      const { schema, rows } = readParquetRows(bytes);
+      expect(schema).toBe('messages: List<Struct<{role:Utf8, content:Utf8}>>');
+      const jsonlRows = jsonl(Buffer.from((await store.get(`${FOLDER}/${shards[i]?.path ?? ''}`)) ?? new Uint8Array()).toString('utf8'));
+      expect(rows, twin.path).toEqual(jsonlRows);
+      expect(twin.records, twin.path).toBe(rows.length);
+    }
+    expect(twins.filter((f) => f.role === 'train-parquet').reduce((n, f) => n + f.records, 0)).toBe(manifest.counts.train);
+    // The prompts' newlines and the answers survive exactly.
+    const firstTrain = twins.find((f) => f.role === 'train-parquet');
+    const first = readParquetRows((await store.get(`${FOLDER}/${firstTrain?.path ?? ''}`)) ?? new Uint8Array()).rows[0];
+    expect(JSON.stringify(first)).toContain('Reply briefly.');
+  });
+
+  it('writes a dataset card whose YAML header declares the splits by globs that match exactly the shard files', async () => {
+    const spec = makeSpec({ validationFraction: 0.3, shardMaxRecords: 4, formats: ['jsonl', 'parquet'], license: 'cc-by-4.0' });
+    const { manifest } = await publishDataset(options(store, makeResults(40), spec));
+    const card = Buffer.from((await store.get(`${FOLDER}/README.md`)) ?? new Uint8Array()).toString('utf8');
+    expect(manifest.files.find((f) => f.path === 'README.md')).toMatchObject({ role: 'card', records: card.split('\n').length - 1 });
+    const header = /^---\n([\s\S]*?)\n---\n/.exec(card)?.[1];
+    expect(header).toBeDefined();
+    const meta = parseYaml(header ?? '') as { license: string; size_categories: string[]; configs: { config_name: string; data_files: { split: string; path: string }[] }[] };
+    expect(meta.license).toBe('cc-by-4.0');
+    expect(meta.size_categories).toEqual(['n<1K']);
+    expect(meta.configs.map((c) => c.config_name)).toEqual(['default', 'jsonl']);
+    const matches = (pattern: string): string[] => {
+      const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+      return manifest.files.map((f) => f.path).filter((p) => regex.test(p));
+    };
+    const byRole = (role: string): string[] => manifest.files.filter((f) => f.role === role).map((f) => f.path);
+    for (const config of meta.configs) {
+      const format = config.config_name === 'default' ? 'parquet' : 'jsonl';
+      expect(config.data_files.map((d) => d.split)).toEqual(['train', 'validation']);
+      for (const { split, path: glob } of config.data_files) {
+        expect(matches(glob), glob).toEqual(byRole(format === 'parquet' ? `${split}-parquet` : split));
+      }
+    }
+    expect(card).toContain(`\`${RUN}\``);
+    expect(card).toContain(`| inputs | 40 |`);
+  });
+
+  it('a card leaves an empty split out of its configs (an empty file would not load) and defaults to JSONL without Parquet', async () => {
+    const { manifest } = await publishDataset(options(store, makeResults(6), makeSpec({ validationFraction: 0, shardMaxRecords: 100 })));
+    const card = Buffer.from((await store.get(`${FOLDER}/README.md`)) ?? new Uint8Array()).toString('utf8');
+    const meta = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(card)?.[1] ?? '') as { license: string; configs: unknown };
+    expect(meta).toMatchObject({ license: 'unknown', configs: [{ config_name: 'default', data_files: [{ split: 'train', path: 'train-*.jsonl' }] }] });
+    expect(manifest.counts.validation).toBe(0);
+  });
+
+  it('an empty split keeps its empty JSONL shard but gets no Parquet twin', async () => {
+    const { manifest } = await publishDataset(options(store, makeResults(6), makeSpec({ validationFraction: 0, shardMaxRecords: 100, formats: ['jsonl', 'parquet'] })));
+    expect(manifest.files.filter((f) => f.role.startsWith('validation')).map((f) => f.path)).toEqual(['validation-00000.jsonl']);
+    expect(manifest.files.filter((f) => f.role === 'train-parquet').map((f) => f.path)).toEqual(['train-00000.parquet']);
+    expect(await store.exists(`${FOLDER}/validation-00000.parquet`)).toBe(false);
   });
 
   it('writes one empty shard for an empty split', async () => {

@@ -81,6 +81,18 @@ describe('manifest', () => {
     ]);
   });
 
+  it('Parquet twins, when listed, must hold the same records per split as the JSONL shards; a card is optional', () => {
+    const f = fields();
+    f.files.push(
+      { path: 'train-00000.parquet', role: 'train-parquet', records: 4, bytes: 10, sha256: sha },
+      { path: 'validation-00000.parquet', role: 'validation-parquet', records: 1, bytes: 10, sha256: sha },
+      { path: 'README.md', role: 'card', records: 30, bytes: 10, sha256: sha },
+    );
+    expect(issuesOf(() => buildManifest(f))).toEqual(['files: train-parquet files hold 4 records, counts say 5']);
+    f.files[4] = { path: 'train-00000.parquet', role: 'train-parquet', records: 5, bytes: 10, sha256: sha };
+    expect(buildManifest(f).files.map((file) => file.role)).toEqual(['train', 'validation', 'provenance', 'rejects', 'train-parquet', 'validation-parquet', 'card']);
+  });
+
   it('gives clear errors for bad JSON, a wrong kind or version, and bad file entries', () => {
     expect(() => parseManifest('{', 'run-1/manifest.json')).toThrow(/^run-1\/manifest.json: invalid dataset manifest:\n {2}not valid JSON/);
     const wrong = { ...fields(), kind: 'other', schemaVersion: 2 };
