@@ -49,10 +49,14 @@ const PLANS: TaskPlan[] = [
   { task: 'arithmetic', answerType: 'number', strategy: 'cot', curation: 'vote', paperN: 10 },
 ];
 
-interface Setup {
+export interface Setup {
   label: string;
   max: number;
   adaptive: 'beta' | 'window' | null;
+  /** `sampling.adaptive.rejectBelow`; absent: the spec's default. */
+  rejectBelow?: number;
+  /** `sampling.adaptive.confidence` (rule beta); absent: the spec's default. */
+  confidence?: number;
 }
 
 /** Fixed and adaptive (both rules) at the paper's budget and at 40, and the default rule at twice the paper's budget. */
@@ -73,7 +77,7 @@ function specFor(plan: TaskPlan, setup: Setup, baseUrl: string): ResolvedRunSpec
     answerType: plan.answerType,
     strategy: plan.strategy,
     model: { name: MODEL, baseUrl },
-    sampling: { samples: setup.max, temperature: 0.8, maxTokens: 1024, seed: 3, ...(setup.adaptive === null ? {} : { adaptive: { rule: setup.adaptive } }) },
+    sampling: { samples: setup.max, temperature: 0.8, maxTokens: 1024, seed: 3, ...(setup.adaptive === null ? {} : { adaptive: { rule: setup.adaptive, ...(setup.rejectBelow === undefined ? {} : { rejectBelow: setup.rejectBelow }), ...(setup.confidence === undefined ? {} : { confidence: setup.confidence }) } }) },
     curation: { method: plan.curation, minAgreement: 0.5 },
   });
   return { ...spec, runId: `bench-${plan.task}-${setup.label}`, model: { ...spec.model, baseUrl } };
@@ -117,14 +121,22 @@ async function runSetup(plan: TaskPlan, setup: Setup, items: readonly LabelledIt
 }
 
 /** Runs every task's setups on the same items through `client` (the simulator). */
-export async function measureAdaptiveSampling(options: { client: OpenAI; items: number; onTask?: (task: TaskResult) => void }): Promise<TaskResult[]> {
+export async function measureAdaptiveSampling(options: {
+  client: OpenAI;
+  items: number;
+  onTask?: (task: TaskResult) => void;
+  /** Tuning runs: other setups per paper budget, and a subset of the tasks. */
+  setups?: (paperN: number) => Setup[];
+  tasks?: readonly TaskName[];
+}): Promise<TaskResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 's2d-bench-adaptive-'));
   const tasks: TaskResult[] = [];
   for (const [i, plan] of PLANS.entries()) {
+    if (options.tasks !== undefined && !options.tasks.includes(plan.task)) continue;
     const files = await writeTaskFiles({ family: plan.task, count: options.items, seed: 500 + i, dir, name: plan.task });
     const items = await readLabelledSet(files.inputsPath, files.labelsPath, plan.answerType);
     const setups: SetupResult[] = [];
-    for (const setup of setupsFor(plan.paperN)) setups.push(await runSetup(plan, setup, items, options.client));
+    for (const setup of (options.setups ?? setupsFor)(plan.paperN)) setups.push(await runSetup(plan, setup, items, options.client));
     const task = { task: plan.task, method: `${plan.strategy}, ${plan.curation}`, paperN: plan.paperN, setups };
     options.onTask?.(task);
     tasks.push(task);
