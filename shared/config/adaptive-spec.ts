@@ -5,7 +5,7 @@ import { betaConfidence, fewestToDecide, STOPPING_RULES, type AdaptivePolicy } f
 const MAX = 64;
 
 /** Default `rejectBelow`: chosen from the adaptive-sampling benchmark (docs/benchmarks.md). */
-export const DEFAULT_REJECT_BELOW = 0.1;
+export const DEFAULT_REJECT_BELOW = 0.05;
 
 /**
  * `sampling.adaptive: true`: the Beta criterion of Adaptive-Consistency at 0.95, after at least 3 samples, rejecting
@@ -36,7 +36,7 @@ const adaptiveObjectSchema = z
      * Probabilistic early rejection (vote curation; USC always selects): stop an item as undecidable once the chance
      * that the vote over all `sampling.samples` could still accept it falls below this (0 to 1; 0 = off, leaving only
      * the certain rejection when even all remaining samples could not reach `curation.minAgreement`). The chance is
-     * the posterior predictive of a uniform Dirichlet prior over the answers seen, computed exactly. Default 0.1.
+     * the posterior predictive of a uniform Dirichlet prior over the answers seen, computed exactly. Default 0.05.
      */
     rejectBelow: z.number().min(0).lt(1).default(DEFAULT_REJECT_BELOW),
   })
