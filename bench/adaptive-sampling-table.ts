@@ -5,6 +5,10 @@ export interface SetupResult {
   /** e.g. `fixed 8`, `beta ≤8`, `window ≤40`. */
   label: string;
   adaptive: 'beta' | 'window' | null;
+  /** A tuned variant of the rule's default policy (e.g. `rejectBelow 0`); absent: the default, which the targets use. */
+  variant?: string;
+  /** Its row in the summary across tasks (e.g. `adaptive ≤ N`); absent: per-task table only. */
+  row?: string;
   /** `sampling.samples`: what a fixed setup draws, the most an adaptive one may. */
   max: number;
   items: number;
@@ -89,6 +93,29 @@ export function renderAdaptiveTable(tasks: readonly TaskResult[]): string {
   return lines.join('\n');
 }
 
+/**
+ * One markdown table over all tasks: a row per summary row (setups with `row`), a column per task; each cell requests
+ * per accepted example (with × fewer than the fixed setup of the same maximum) / tokens per accepted / acceptance /
+ * label accuracy. A row a task has no setup for (2N = 40) says so.
+ */
+export function renderAdaptiveSummary(tasks: readonly TaskResult[]): string {
+  const rows: string[] = [];
+  for (const task of tasks) for (const s of task.setups) if (s.row !== undefined && !rows.includes(s.row)) rows.push(s.row);
+  const lines = [`| setup | ${tasks.map((t) => `${t.task} (${t.method}, N ${t.paperN})`).join(' | ')} |`, `|---|${tasks.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const cells = tasks.map((task) => {
+      const setup = task.setups.find((s) => s.row === row);
+      if (setup === undefined) return '(as ≤ 40)';
+      const f = figures(setup);
+      const base = fixedAt(task, setup.max);
+      const ratio = setup.adaptive === null || base === undefined ? '' : ` (${num(figures(base).requestsPerAccepted / f.requestsPerAccepted, 2)}×)`;
+      return `${num(f.requestsPerAccepted)}${ratio} / ${num(f.tokensPerAccepted, 0)} / ${pct(f.acceptance)} / ${pct(f.accuracy)}`;
+    });
+    lines.push(`| ${row} | ${cells.join(' | ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export interface TargetCheck {
   met: boolean;
   target: string;
@@ -115,7 +142,7 @@ const shown = (points: number): number => Math.round(points * 10) / 10;
 export function checkAdaptiveTargets(tasks: readonly TaskResult[], rule: 'beta' | 'window', paperTargetTasks: readonly string[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const task of tasks) {
-    const adaptiveAt = (max: number): SetupResult | undefined => task.setups.find((s) => s.adaptive === rule && s.max === max);
+    const adaptiveAt = (max: number): SetupResult | undefined => task.setups.find((s) => s.adaptive === rule && s.variant === undefined && s.max === max);
     const compare = (max: number, minRatio: number, acceptanceWithin: number | null): void => {
       const fixed = fixedAt(task, max);
       const adaptive = adaptiveAt(max);

@@ -27,7 +27,7 @@ import { getStrategy, resolveTemplates } from '../shared/strategies/strategy-reg
 import type { StrategyName } from '../shared/strategies/strategy.js';
 import type { TaskName } from '../shared/tasks/task-family.js';
 import { runItemProgram } from '../workers/distill/run-item-program.js';
-import { checkAdaptiveTargets, renderAdaptiveTable, type SetupResult, type TaskResult } from './adaptive-sampling-table.js';
+import { checkAdaptiveTargets, renderAdaptiveSummary, renderAdaptiveTable, type SetupResult, type TaskResult } from './adaptive-sampling-table.js';
 
 const MODEL = 'sim-llama-2-70b-chat';
 /** The rule `sampling.adaptive: true` uses, whose numbers the targets are checked on. */
@@ -49,21 +49,35 @@ const PLANS: TaskPlan[] = [
   { task: 'arithmetic', answerType: 'number', strategy: 'cot', curation: 'vote', paperN: 10 },
 ];
 
-interface Setup {
+export interface Setup {
   label: string;
   max: number;
   adaptive: 'beta' | 'window' | null;
+  /** Set on setups that tune the rule's default policy (compared, but not the one the targets are checked on). */
+  variant?: string;
+  /** The row of the summary table, the same across tasks (e.g. `adaptive ≤ N`); absent: not in the summary. */
+  row?: string;
+  /** `sampling.adaptive.rejectBelow`; absent: the spec's default. */
+  rejectBelow?: number;
+  /** `sampling.adaptive.confidence` (rule beta); absent: the spec's default. */
+  confidence?: number;
 }
 
-/** Fixed and adaptive (both rules) at the paper's budget and at 40, and the default rule at twice the paper's budget. */
+/**
+ * Fixed and adaptive at the paper's budget and at 40 — the default rule with and without probabilistic early
+ * rejection, the window rule, and at 40 the beta rule at confidence 0.97 — and the default rule at twice the paper's
+ * budget.
+ */
 function setupsFor(paperN: number): Setup[] {
-  const at = (max: number): Setup[] => [
-    { label: `fixed ${max}`, max, adaptive: null },
-    { label: `beta ≤${max}`, max, adaptive: 'beta' },
+  const at = (max: number, n: string): Setup[] => [
+    { label: `fixed ${max}`, max, adaptive: null, row: `fixed ${n}` },
+    { label: `beta ≤${max}, rejectBelow 0`, max, adaptive: 'beta', variant: 'rejectBelow 0', rejectBelow: 0, row: `adaptive ≤ ${n}, rejectBelow 0 (before)` },
+    { label: `beta ≤${max}`, max, adaptive: 'beta', row: `adaptive ≤ ${n} (default: beta 0.95, rejectBelow 0.05)` },
+    ...(max === 40 ? [{ label: `beta ≤${max}, confidence 0.97`, max, adaptive: 'beta' as const, variant: 'confidence 0.97', confidence: 0.97, row: `adaptive ≤ ${n}, confidence 0.97` }] : []),
     { label: `window ≤${max}`, max, adaptive: 'window' },
   ];
-  const setups = [...at(paperN), ...(paperN === 40 ? [] : at(40))];
-  if (2 * paperN !== 40) setups.push({ label: `${DEFAULT_RULE} ≤${2 * paperN}`, max: 2 * paperN, adaptive: DEFAULT_RULE });
+  const setups = [...at(paperN, 'N'), ...(paperN === 40 ? [] : at(40, '40'))];
+  if (2 * paperN !== 40) setups.push({ label: `${DEFAULT_RULE} ≤${2 * paperN}`, max: 2 * paperN, adaptive: DEFAULT_RULE, row: 'adaptive ≤ 2N (default)' });
   return setups;
 }
 
@@ -73,7 +87,7 @@ function specFor(plan: TaskPlan, setup: Setup, baseUrl: string): ResolvedRunSpec
     answerType: plan.answerType,
     strategy: plan.strategy,
     model: { name: MODEL, baseUrl },
-    sampling: { samples: setup.max, temperature: 0.8, maxTokens: 1024, seed: 3, ...(setup.adaptive === null ? {} : { adaptive: { rule: setup.adaptive } }) },
+    sampling: { samples: setup.max, temperature: 0.8, maxTokens: 1024, seed: 3, ...(setup.adaptive === null ? {} : { adaptive: { rule: setup.adaptive, ...(setup.rejectBelow === undefined ? {} : { rejectBelow: setup.rejectBelow }), ...(setup.confidence === undefined ? {} : { confidence: setup.confidence }) } }) },
     curation: { method: plan.curation, minAgreement: 0.5 },
   });
   return { ...spec, runId: `bench-${plan.task}-${setup.label}`, model: { ...spec.model, baseUrl } };
@@ -84,7 +98,12 @@ async function runSetup(plan: TaskPlan, setup: Setup, items: readonly LabelledIt
   const { templates } = resolveTemplates(spec.templates);
   const context = { spec, strategy: getStrategy(plan.strategy), templates };
   const nSupport = { honoured: undefined };
-  const result: SetupResult = { label: setup.label, adaptive: setup.adaptive, max: setup.max, items: items.length, accepted: 0, correct: 0, requests: 0, samples: 0, calls: 0, tokens: 0, decisions: {} };
+  const result: SetupResult = {
+    label: setup.label,
+    adaptive: setup.adaptive,
+    ...(setup.variant === undefined ? {} : { variant: setup.variant }),
+    ...(setup.row === undefined ? {} : { row: setup.row }),
+    max: setup.max, items: items.length, accepted: 0, correct: 0, requests: 0, samples: 0, calls: 0, tokens: 0, decisions: {} };
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let position = next++; position < items.length; position = next++) {
@@ -117,14 +136,22 @@ async function runSetup(plan: TaskPlan, setup: Setup, items: readonly LabelledIt
 }
 
 /** Runs every task's setups on the same items through `client` (the simulator). */
-export async function measureAdaptiveSampling(options: { client: OpenAI; items: number; onTask?: (task: TaskResult) => void }): Promise<TaskResult[]> {
+export async function measureAdaptiveSampling(options: {
+  client: OpenAI;
+  items: number;
+  onTask?: (task: TaskResult) => void;
+  /** Tuning runs: other setups per paper budget, and a subset of the tasks. */
+  setups?: (paperN: number) => Setup[];
+  tasks?: readonly TaskName[];
+}): Promise<TaskResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 's2d-bench-adaptive-'));
   const tasks: TaskResult[] = [];
   for (const [i, plan] of PLANS.entries()) {
+    if (options.tasks !== undefined && !options.tasks.includes(plan.task)) continue;
     const files = await writeTaskFiles({ family: plan.task, count: options.items, seed: 500 + i, dir, name: plan.task });
     const items = await readLabelledSet(files.inputsPath, files.labelsPath, plan.answerType);
     const setups: SetupResult[] = [];
-    for (const setup of setupsFor(plan.paperN)) setups.push(await runSetup(plan, setup, items, options.client));
+    for (const setup of (options.setups ?? setupsFor)(plan.paperN)) setups.push(await runSetup(plan, setup, items, options.client));
     const task = { task: plan.task, method: `${plan.strategy}, ${plan.curation}`, paperN: plan.paperN, setups };
     options.onTask?.(task);
     tasks.push(task);
@@ -146,7 +173,7 @@ async function checkTransport(simulatorOptions: SimulatorOptionsInput, items: nu
     const set = await readLabelledSet(files.inputsPath, files.labelsPath, plan.answerType);
     const overHttp = createOpenAiClient({ baseUrl: simulator.baseUrl, apiKey: 'no-key', timeoutMs: 60_000 });
     const inProcess = inProcessSimulatorClient(simulatorOptions);
-    for (const setup of setupsFor(plan.paperN).slice(0, 2)) {
+    for (const setup of setupsFor(plan.paperN).filter((s) => s.max === plan.paperN && s.variant === undefined).slice(0, 2)) {
       const [a, b] = [await runSetup(plan, setup, set, overHttp), await runSetup(plan, setup, set, inProcess)];
       const same = (['accepted', 'correct', 'requests', 'samples', 'calls', 'tokens'] as const).every((key) => a[key] === b[key]);
       if (!same) return `DIFFERS on ${plan.task} ${setup.label}: HTTP ${JSON.stringify(a)} vs in-process ${JSON.stringify(b)}`;
@@ -167,7 +194,9 @@ export async function printAdaptiveSampling(items: number, replyStyle: 'terse' |
   const tasks = await measureAdaptiveSampling({ client: inProcessSimulatorClient(simulatorOptions), items, onTask: (task) => {
     console.log(renderAdaptiveTable([task]));
   } });
-  console.log(`targets, default rule ${DEFAULT_RULE} (printed, not asserted):`);
+  console.log('summary: requests per accepted example (× fewer than fixed at the same maximum) / tokens per accepted example / acceptance / label accuracy\n');
+  console.log(renderAdaptiveSummary(tasks));
+  console.log(`targets, default policy (sampling.adaptive: true; printed, not asserted):`);
   for (const check of checkAdaptiveTargets(tasks, DEFAULT_RULE, ['last-letter', 'coin-flip'])) {
     console.log(`  ${check.met ? 'MET   ' : 'MISSED'} ${check.target}: ${check.detail}`);
   }

@@ -4,8 +4,14 @@ import { betaConfidence, fewestToDecide, STOPPING_RULES, type AdaptivePolicy } f
 /** Most samples any adaptive setting may name (the same bound as `sampling.samples`). */
 const MAX = 64;
 
-/** `sampling.adaptive: true`: the Beta criterion of Adaptive-Consistency at 0.95, after at least 3 samples. */
-export const DEFAULT_ADAPTIVE_POLICY: Readonly<AdaptivePolicy> = Object.freeze({ rule: 'beta', confidence: 0.95, minSamples: 3 });
+/** Default `rejectBelow`: chosen from the adaptive-sampling benchmark (docs/benchmarks.md). */
+export const DEFAULT_REJECT_BELOW = 0.05;
+
+/**
+ * `sampling.adaptive: true`: the Beta criterion of Adaptive-Consistency at 0.95, after at least 3 samples, rejecting
+ * early below a {@link DEFAULT_REJECT_BELOW} chance of acceptance.
+ */
+export const DEFAULT_ADAPTIVE_POLICY: Readonly<AdaptivePolicy> = Object.freeze({ rule: 'beta', confidence: 0.95, minSamples: 3, rejectBelow: DEFAULT_REJECT_BELOW });
 
 const adaptiveObjectSchema = z
   .object({
@@ -26,6 +32,13 @@ const adaptiveObjectSchema = z
      * undecidable), so an item stops where drawing one sample at a time would, in as few requests as that allows.
      */
     roundSize: z.number().int().min(1).max(MAX).optional(),
+    /**
+     * Probabilistic early rejection (vote curation; USC always selects): stop an item as undecidable once the chance
+     * that the vote over all `sampling.samples` could still accept it falls below this (0 to 1; 0 = off, leaving only
+     * the certain rejection when even all remaining samples could not reach `curation.minAgreement`). The chance is
+     * the posterior predictive of a uniform Dirichlet prior over the answers seen, computed exactly. Default 0.05.
+     */
+    rejectBelow: z.number().min(0).lt(1).default(DEFAULT_REJECT_BELOW),
   })
   .strict()
   .superRefine((a, ctx) => {
@@ -33,7 +46,7 @@ const adaptiveObjectSchema = z
     if (a.rule !== 'window' && a.window !== undefined) ctx.addIssue({ code: 'custom', path: ['window'], message: `applies to rule window only (this rule is ${a.rule})` });
   })
   .transform((a): AdaptivePolicy => {
-    const tail = { minSamples: a.minSamples, ...(a.roundSize === undefined ? {} : { roundSize: a.roundSize }) };
+    const tail = { minSamples: a.minSamples, ...(a.roundSize === undefined ? {} : { roundSize: a.roundSize }), rejectBelow: a.rejectBelow };
     return a.rule === 'beta' ? { rule: 'beta', confidence: a.confidence ?? 0.95, ...tail } : { rule: 'window', window: a.window ?? 4, ...tail };
   });
 

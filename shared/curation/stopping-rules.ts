@@ -1,3 +1,4 @@
+import { acceptChance, nextCountStates, type VoteCounts } from './accept-chance.js';
 import { majorityVote } from './majority-vote.js';
 
 /**
@@ -9,8 +10,12 @@ import { majorityVote } from './majority-vote.js';
 export const STOPPING_RULES = ['beta', 'window'] as const;
 export type StoppingRule = (typeof STOPPING_RULES)[number];
 
-/** Sampling policy of an adaptive run (run spec `sampling.adaptive`, defaults filled in). */
-export type AdaptivePolicy = { minSamples: number; roundSize?: number } & (
+/**
+ * Sampling policy of an adaptive run (run spec `sampling.adaptive`, defaults filled in). `rejectBelow`: stop an item
+ * as undecidable once the posterior predictive chance that its vote can still accept by the maximum
+ * ({@link acceptChance}) falls below it; absent or 0: only the deterministic early rejection.
+ */
+export type AdaptivePolicy = { minSamples: number; roundSize?: number; rejectBelow?: number } & (
   | { rule: 'beta'; confidence: number }
   | { rule: 'window'; window: number }
 );
@@ -49,6 +54,11 @@ function counts(answers: readonly (string | null)[]): { answer: string; count: n
   return majorityVote(answers, 0).votes;
 }
 
+function voteCounts(answers: readonly (string | null)[]): VoteCounts {
+  const votes = counts(answers).map((vote) => vote.count);
+  return { counts: votes, unanswered: answers.length - votes.reduce((sum, c) => sum + c, 0) };
+}
+
 const round3 = (x: number): string => String(Math.floor(x * 1000) / 1000);
 
 /** Whether the policy's rule alone is satisfied by these answers, and a few words on why (for provenance). */
@@ -73,8 +83,9 @@ export function ruleCheck(policy: AdaptivePolicy, answers: readonly (string | nu
  * already settled: whatever the remaining samples say, the vote over all of them would accept the leader. Undecidable:
  * even if every remaining sample agreed with the leader, it could not reach minAgreement of the most samples the item
  * could have. The two certainties stop an item where the full-budget vote's outcome is already fixed, whatever
- * `minSamples`; only the rule changes how strict curation is. Pure: the same answers always give the same verdict,
- * so a resumed item stops where it stopped before.
+ * `minSamples`; only the rule changes how strict curation is. With `rejectBelow`, also undecidable (checked before the
+ * rule): the chance that the full-budget vote could still accept is below it. Pure: the same answers always give the
+ * same verdict, so a resumed item stops where it stopped before.
  */
 export function decideStop(policy: AdaptivePolicy, answers: readonly (string | null)[], remaining: number, acceptance: Acceptance): StopVerdict {
   const drawn = answers.length;
@@ -95,6 +106,12 @@ export function decideStop(policy: AdaptivePolicy, answers: readonly (string | n
     if (leader !== undefined && lead >= needed && (runnerUp?.count ?? 0) + remaining < lead) {
       return { decision: 'decided', why: `settled after ${drawn}: '${leader.answer}' has ${lead} of ${total} whatever the remaining ${remaining} say` };
     }
+    const rejectBelow = policy.rejectBelow ?? 0;
+    if (rejectBelow > 0) {
+      const chance = acceptChance(voteCounts(answers), remaining, Math.ceil(needed));
+      // Before the rule: an answer that leads now but would likely fall short of the full-budget vote is not taken.
+      if (chance < rejectBelow) return { decision: 'undecidable', why: `undecidable after ${drawn}: P(accept by ${total})=${round3(chance)} < ${rejectBelow}` };
+    }
   }
   if (drawn < policy.minSamples) return { decision: 'continue', why: `fewer than minSamples ${policy.minSamples}` };
   const rule = ruleCheck(policy, answers);
@@ -112,11 +129,16 @@ function freshAnswer(answers: readonly (string | null)[]): string {
   return fresh;
 }
 
+/** More reachable vote-count states than this in one look-ahead step: the round ends there rather than enumerate them. */
+const MAX_LOOKAHEAD_STATES = 20_000;
+
 /**
  * How many samples the next round draws. With `roundSize` set: that many (the first round at least `minSamples`).
- * Otherwise the fewest after which the verdict could change — the rule could be met if they all gave one answer, or
- * the item could become undecidable if none of them had an answer — so the item stops at exactly the sample where
- * drawing one at a time would have stopped, in as few rounds (requests) as that allows. Never more than `remaining`.
+ * Otherwise the fewest after which the verdict could change — the rule could be met if they all gave one answer, the
+ * item could become undecidable if none of them had an answer, or (with `rejectBelow`) some way the samples could
+ * fall, over every reachable vote count, would take the acceptance chance below it — so the item stops at exactly the
+ * sample where drawing one at a time would have stopped, in as few rounds (requests) as that allows. Never more than
+ * `remaining`.
  */
 export function nextRoundSize(policy: AdaptivePolicy, answers: readonly (string | null)[], remaining: number, acceptance: Acceptance): number {
   if (remaining <= 0) return 0;
@@ -125,14 +147,24 @@ export function nextRoundSize(policy: AdaptivePolicy, answers: readonly (string 
     return Math.min(remaining, drawn === 0 ? Math.max(policy.minSamples, policy.roundSize) : policy.roundSize);
   }
   const candidates: (string | null)[] = [...counts(answers).map((vote) => vote.answer), freshAnswer(answers)];
+  const rejectBelow = acceptance === null ? 0 : (policy.rejectBelow ?? 0);
+  const need = acceptance === null ? 0 : Math.ceil(acceptance.minAgreement * (drawn + remaining) - EPSILON);
+  let reachable: VoteCounts[] | null = [voteCounts(answers)];
   for (let r = 1; r < remaining; r++) {
+    // Every count state r samples can reach, for the probabilistic rejection (answers are interchangeable in it).
+    if (rejectBelow > 0) reachable = reachable === null ? null : nextCountStates(reachable, MAX_LOOKAHEAD_STATES);
     if (drawn + r < policy.minSamples) continue;
     const after = remaining - r;
     const missing: (string | null)[] = [...answers, ...Array<null>(r).fill(null)];
-    if (decideStop(policy, missing, after, acceptance).decision === 'undecidable') return r;
+    if (decideStop(policy, missing, after, acceptance).decision !== 'continue') return r;
     for (const candidate of candidates) {
       const agreeing = [...answers, ...Array<string | null>(r).fill(candidate)];
-      if (decideStop(policy, agreeing, after, acceptance).decision === 'decided') return r;
+      if (decideStop(policy, agreeing, after, acceptance).decision !== 'continue') return r;
+    }
+    if (rejectBelow > 0) {
+      // Too many states to check: stopping the round here is always safe (the verdict is asked after every round).
+      if (reachable === null) return r;
+      if (reachable.some((state) => acceptChance(state, after, need) < rejectBelow)) return r;
     }
   }
   return remaining;

@@ -70,7 +70,7 @@ describe('adaptive self-consistency through the real workers, redis-server and t
 
     const { manifest } = adaptive.dataset;
     const drawn = adaptive.sampling.reduce((sum, record) => sum + (record?.drawn ?? 0), 0);
-    expect(manifest.spec.sampling.adaptive).toEqual({ rule: 'beta', confidence: 0.95, minSamples: 3 });
+    expect(manifest.spec.sampling.adaptive).toEqual({ rule: 'beta', confidence: 0.95, minSamples: 3, rejectBelow: 0.05 });
     expect(manifest.sampling).toMatchObject({ policy: 'adaptive', maxPerItem: 8, drawn });
     expect(drawn).toBeLessThan(ITEMS * 8);
     expect(Object.values(manifest.sampling?.decisions ?? {}).reduce((sum, n) => sum + n, 0)).toBe(ITEMS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAdaptiveTargets, figures, renderAdaptiveTable, type SetupResult, type TaskResult } from '../../../bench/adaptive-sampling-table.js';
+import { checkAdaptiveTargets, figures, renderAdaptiveSummary, renderAdaptiveTable, type SetupResult, type TaskResult } from '../../../bench/adaptive-sampling-table.js';
 
 function setup(label: string, adaptive: SetupResult['adaptive'], max: number, accepted: number, correct: number, requests: number): SetupResult {
   return { label, adaptive, max, items: 100, accepted, correct, requests, samples: requests, calls: requests, tokens: requests * 100, decisions: adaptive === null ? {} : { decided: accepted, undecidable: 100 - accepted } };
@@ -12,8 +12,10 @@ const task: TaskResult = {
   method: 'rar2, vote',
   paperN: 8,
   setups: [
-    fixed8,
-    beta8,
+    { ...fixed8, row: 'fixed N' },
+    // A tuned variant listed first: the targets must still be checked on the default policy.
+    { ...setup('beta ≤8, rejectBelow 0', 'beta', 8, 90, 81, 1000), variant: 'rejectBelow 0' },
+    { ...beta8, row: 'adaptive ≤ N' },
     setup('fixed 40', null, 40, 95, 95, 4100),
     setup('beta ≤40', 'beta', 40, 95, 93, 1500), // 2.73×: misses 3×; accuracy -2.1 points
     setup('beta ≤16', 'beta', 16, 93, 84, 800),
@@ -40,7 +42,19 @@ describe('adaptive sampling benchmark table', () => {
       [true, 'beta ≤16 beats fixed 8 on requests per accepted example AND acceptance, accuracy not 1+ point lower'],
     ]);
     expect(checks[1]?.detail).toMatch(/^2\.73×, accuracy -2\.1 points \(±[\d.]+ at 95%\), acceptance \+0\.0 points$/);
+    expect(checks[0]?.detail).toMatch(/^1\.76×/);
     // Only the named tasks get the paper-budget target.
     expect(checkAdaptiveTargets([task], 'beta', [])).toHaveLength(2);
+  });
+
+  it('summarises the rows across tasks, one column per task', () => {
+    const other: TaskResult = { ...task, task: 'last-letter', setups: [{ ...fixed8, row: 'fixed N' }] };
+    expect(renderAdaptiveSummary([task, other]).split('\n')).toEqual([
+      '| setup | coin-flip (rar2, vote, N 8) | last-letter (rar2, vote, N 8) |',
+      '|---|---|---|',
+      '| fixed N | 10.0 / 1000 / 90.0% / 90.0% | 10.0 / 1000 / 90.0% / 90.0% |',
+      '| adaptive ≤ N | 5.7 (1.76×) / 568 / 88.0% / 89.8% | (as ≤ 40) |',
+      '',
+    ]);
   });
 });

@@ -25,20 +25,22 @@ async function problems(lines: string[]): Promise<string[]> {
 }
 
 describe('sampling.adaptive', () => {
-  it('is off by default; true means the Beta rule at 0.95 after at least 3 samples; false is off', async () => {
+  it('is off by default; true means the Beta rule at 0.95 after at least 3 samples, rejecting below a 0.05 chance; false is off', async () => {
     expect((await load([])).sampling.adaptive).toBeUndefined();
-    expect((await load(['sampling: { samples: 8, adaptive: true }'])).sampling.adaptive).toEqual({ rule: 'beta', confidence: 0.95, minSamples: 3 });
+    expect((await load(['sampling: { samples: 8, adaptive: true }'])).sampling.adaptive).toEqual({ rule: 'beta', confidence: 0.95, minSamples: 3, rejectBelow: 0.05 });
     expect((await load(['sampling: { samples: 8, adaptive: false }'])).sampling.adaptive).toBeUndefined();
   });
 
   it('fills the chosen rule\'s defaults, and the parsed policy parses again to itself (specs are stored resolved)', async () => {
     const spec = await load(['sampling:', '  samples: 40', '  adaptive: { rule: window, roundSize: 2 }']);
-    expect(spec.sampling.adaptive).toEqual({ rule: 'window', window: 4, minSamples: 3, roundSize: 2 });
+    expect(spec.sampling.adaptive).toEqual({ rule: 'window', window: 4, minSamples: 3, roundSize: 2, rejectBelow: 0.05 });
+    expect((await load(['sampling: { samples: 8, adaptive: { rejectBelow: 0 } }'])).sampling.adaptive).toEqual({ rule: 'beta', confidence: 0.95, minSamples: 3, rejectBelow: 0 });
     expect(runSpecObjectSchema.parse(JSON.parse(JSON.stringify(spec))).sampling.adaptive).toEqual(spec.sampling.adaptive);
   });
 
   it('refuses nonsense with the field named', async () => {
     expect(await problems(['sampling: { samples: 8, adaptive: { confidence: 1 } }'])).toEqual(['field "sampling.adaptive.confidence": Too big: expected number to be <1']);
+    expect(await problems(['sampling: { samples: 8, adaptive: { rejectBelow: 1 } }'])).toEqual(['field "sampling.adaptive.rejectBelow": Too big: expected number to be <1']);
     expect(await problems(['sampling: { samples: 8, adaptive: { rule: beta, window: 5 } }'])).toEqual(['field "sampling.adaptive.window": applies to rule window only (this rule is beta)']);
     expect(await problems(['sampling: { samples: 8, adaptive: { rule: dirichlet } }'])).toEqual([
       'field "sampling.adaptive.rule": expected one of "beta", "window", got the string "dirichlet"',

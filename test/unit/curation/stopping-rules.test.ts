@@ -131,3 +131,68 @@ describe('round sizes', () => {
     expect(nextRoundSize(policy, letters('aabaaba'), 1, VOTE)).toBe(1);
   });
 });
+
+describe('probabilistic early rejection (rejectBelow)', () => {
+  const PROB: AdaptivePolicy = { ...BETA, rejectBelow: 0.25 };
+
+  it('rejects once the chance that the vote of the maximum can still accept is below the threshold, and says so', () => {
+    // Four distinct answers of 8: P = (4·333 + 9) / 6435 = 0.2084 (see the accept-chance test).
+    expect(decideStop(PROB, letters('abcd'), 4, VOTE)).toEqual({ decision: 'undecidable', why: 'undecidable after 4: P(accept by 8)=0.208 < 0.25' });
+    expect(decideStop({ ...PROB, rejectBelow: 0.2 }, letters('abcd'), 4, VOTE).decision).toBe('continue');
+    expect(decideStop(BETA, letters('abcd'), 4, VOTE).decision).toBe('continue'); // off without rejectBelow
+    expect(decideStop({ ...BETA, rejectBelow: 0 }, letters('abcd'), 4, VOTE).decision).toBe('continue');
+  });
+
+  it('keeps the certain rejection and its words, and never rejects under USC', () => {
+    expect(decideStop(PROB, letters('abcdef'), 2, VOTE).why).toMatch(/^undecidable after 6: even if the remaining 2 agreed/);
+    expect(decideStop(PROB, letters('abcd'), 4, null).decision).toBe('continue');
+  });
+
+  it('comes before the rule: a unanimous start that the vote of a large maximum would likely not accept is rejected', () => {
+    // 4 'a' and 12 answerless of 40: the rule is met (P 0.969), but the vote of 40 needs 20: 16 more of the last 24.
+    const answers = letters('aaaa------------');
+    expect(decideStop(BETA, answers, 24, VOTE).decision).toBe('continue');
+    expect(decideStop({ ...BETA, rejectBelow: 0.05 }, answers, 24, VOTE)).toMatchObject({ decision: 'undecidable', why: expect.stringMatching(/^undecidable after 16: P\(accept by 40\)=0\.0\d+ < 0\.05$/) as unknown });
+  });
+
+  it('shortens rounds to the first sample where some way the answers could fall would reject', () => {
+    // 'abc' of 8: a fourth distinct answer gives P 0.208 < 0.25 after one more; without rejectBelow three more are needed.
+    expect(nextRoundSize(BETA, letters('abc'), 5, VOTE)).toBe(3);
+    expect(nextRoundSize(PROB, letters('abc'), 5, VOTE)).toBe(1);
+  });
+
+  it('stops every item at exactly the sample where drawing one at a time would stop', () => {
+    // Seeded answer streams over a small alphabet with answerless samples, every policy and maximum.
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const policies: AdaptivePolicy[] = [
+      { ...BETA, rejectBelow: 0.05 },
+      { ...BETA, rejectBelow: 0.3 },
+      { ...BETA, confidence: 0.9, minSamples: 2, rejectBelow: 0.1 },
+      { ...WINDOW, rejectBelow: 0.1 },
+    ];
+    const stopAt = (policy: AdaptivePolicy, stream: (string | null)[], max: number, step: (drawn: (string | null)[], remaining: number) => number): number => {
+      let drawn = 0;
+      for (let rounds = 0; ; rounds++) {
+        const answers = stream.slice(0, drawn);
+        if (rounds > 0 && decideStop(policy, answers, max - drawn, VOTE).decision !== 'continue') return drawn;
+        if (drawn >= max) return drawn;
+        drawn += step(answers, max - drawn);
+      }
+    };
+    for (let trial = 0; trial < 400; trial++) {
+      const max = [8, 12, 20][trial % 3] ?? 8;
+      const bias = random();
+      const stream = Array.from({ length: max }, () => {
+        const x = random();
+        return x < 0.05 ? null : x < 0.05 + bias * 0.95 ? 'a' : 'bcde'.charAt(Math.floor(random() * 4));
+      });
+      for (const policy of policies) {
+        const first = Math.max(1, policy.minSamples);
+        const oneAtATime = stopAt(policy, stream, max, (answers) => (answers.length === 0 ? first : 1));
+        const inRounds = stopAt(policy, stream, max, (answers, remaining) => nextRoundSize(policy, answers, remaining, VOTE));
+        expect({ trial, stream: stream.join(), policy, at: inRounds }).toEqual({ trial, stream: stream.join(), policy, at: oneAtATime });
+      }
+    }
+  });
+});

@@ -48,12 +48,13 @@ describe('perturbation consistency through the worker program, any strategy', ()
 
   it('adaptive: a variant stops drawing once another variant has settled the item as rejected', async () => {
     const pair: StructuredInput = { kind: 'pair', question: 'q', responseA: 'first', responseB: 'second' };
-    // The original order gets no readable verdict (undecidable after 5 of 8); the swapped order is a coin toss
-    // that would need all 8 samples.
+    // The original order gets no readable verdict (undecidable after 5 of 8 with the certain rejection alone; the
+    // probabilistic one would stop it at 3, before the swapped order has drawn enough to be stopped); the swapped
+    // order is a coin toss that would need all 8 samples.
     const respond: Responder = (prompt, index) => (prompt.indexOf('first') < prompt.indexOf('second') ? 'Hard to say.' : index % 2 === 0 ? '[[B]]' : '[[A]]');
     const spec = judgeSpec({
       strategy: 'system1',
-      sampling: { samples: 8, temperature: 0.7, adaptive: { minSamples: 3, roundSize: 1 } },
+      sampling: { samples: 8, temperature: 0.7, adaptive: { minSamples: 3, roundSize: 1, rejectBelow: 0 } },
       perturbations: { kinds: ['swap-ab'] },
     });
     const outcome = await runItemProgram({ spec, templates, strategy: getStrategy('system1') }, { ...payload(pair), answerType: 'verdict' }, new TickingSampler(new RecordingSampler(respond)));
