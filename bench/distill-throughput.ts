@@ -43,7 +43,7 @@ export async function measureThroughput(options: {
     const requestsBefore = options.simulator.stats().requests;
     const started = process.hrtime.bigint();
     await run.submit();
-    await waitForPublication(run.clients.runs, run.spec.runId, false, 20);
+    await waitForPublication(run.clients.runs, run.spec.runId, 20);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const requests = options.simulator.stats().requests - requestsBefore;
     return {

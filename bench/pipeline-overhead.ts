@@ -108,7 +108,7 @@ async function measurePipeline(redisUrl: string, redis: Redis, simulator: Simula
     const readsBefore = infoField(await redis.info('stats'), 'total_reads_processed');
     const started = process.hrtime.bigint();
     await run.submit();
-    await waitForPublication(run.clients.runs, run.spec.runId, false, 20);
+    await waitForPublication(run.clients.runs, run.spec.runId, 20);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const commands = diffCommandStats(commandsBefore, parseCommandStats(await redis.info('commandstats')));
     const reads = infoField(await redis.info('stats'), 'total_reads_processed') - readsBefore;

@@ -65,7 +65,7 @@ export async function measureStorm(options: StormOptions): Promise<StormResult> 
     simulator.resetStats();
     const started = process.hrtime.bigint();
     await run.submit();
-    await waitForPublication(run.clients.runs, run.spec.runId, false, 20);
+    await waitForPublication(run.clients.runs, run.spec.runId, 20);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const stats = simulator.stats();
     const { manifest } = await run.readDataset();

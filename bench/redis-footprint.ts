@@ -31,7 +31,7 @@ export async function measureFootprint(options: { redisUrl: string; simulator: A
   }, 20);
   try {
     await run.submit({ maxBacklog: options.maxBacklog });
-    await waitForPublication(run.clients.runs, run.spec.runId, false, 20);
+    await waitForPublication(run.clients.runs, run.spec.runId, 20);
   } finally {
     clearInterval(sampler);
     await workers.close(false);

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       const workers = startWorkers({ redisUrl: redis.url, prefix: run.prefix, concurrency: 32, lockDurationMs: 60_000, stalledIntervalMs: 60_000, logger: createLogger('silent') });
       try {
         await run.submit();
-        await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+        await waitForPublication(run.clients.runs, run.spec.runId, 50);
       } finally {
         await workers.close(false);
         await run.clients.close();

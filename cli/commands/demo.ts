@@ -27,6 +27,7 @@ import { startEmbeddedServices } from '../demo/embedded-services.js';
 import { startDemoS3, type DemoS3 } from '../demo/demo-s3.js';
 import { unrecognisedPromptsWarning } from '../../shared/runs/simulator-warning.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
+import { waitWithProgress } from '../progress/run-progress.js';
 import { parseReplyStyle } from '../reply-style-flag.js';
 
 export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--min-agreement F] [--out DIR] [--s3]
@@ -147,7 +148,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       results: new ItemResultStore(store),
       maxBacklog: env.S2D_MAX_BACKLOG,
     });
-    await waitForPublication(clients.runs, runId, !json, 200);
+    await (json ? waitForPublication(clients.runs, runId, 200) : waitWithProgress(clients, env.S2D_PREFIX, runId, false, 200));
     const distillMs = Date.now() - distillStarted;
     const trainLabels = await readLabels(inputs.train.labels);
     // The default Beta rule (confidence 0.95) needs 4 agreeing samples: with fewer there is nothing to stop early.
@@ -158,7 +159,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     if (adaptiveRun !== null) {
       say(`distilling the same items again with adaptive sampling (sampling.adaptive: true, at most ${samples} samples)…`);
       await submitRun(adaptiveRun, { runs: clients.runs, distillQueue: clients.distillQueue, publishQueue: clients.publishQueue, results: new ItemResultStore(store), maxBacklog: env.S2D_MAX_BACKLOG });
-      await waitForPublication(clients.runs, adaptiveRun.runId, !json, 200);
+      await (json ? waitForPublication(clients.runs, adaptiveRun.runId, 200) : waitWithProgress(clients, env.S2D_PREFIX, adaptiveRun.runId, false, 200));
     }
     const adaptiveMs = Date.now() - adaptiveStarted;
     const published = await clients.runs.get(runId);

@@ -6,7 +6,7 @@ import { readEnv } from '../../shared/config/env.js';
 import { RunSpecError, specBaseDir } from '../../shared/config/load-run-spec.js';
 import { evalResultKey } from '../../shared/eval/eval-keys.js';
 import { parseEvalResult, type EvalResult } from '../../shared/eval/eval-result.js';
-import { EvalRunStore } from '../../shared/eval/eval-run-store.js';
+import { EvalRunStore, type EvalRecord } from '../../shared/eval/eval-run-store.js';
 import { loadEvalSpecFile, resolveEvalSpec } from '../../shared/eval/eval-spec.js';
 import { EvalSetError } from '../../shared/eval/read-eval-set.js';
 import { renderEvalTable } from '../../shared/eval/render-eval.js';
@@ -19,12 +19,15 @@ import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';
 import { submitterGrants } from '../../shared/trust/endpoint-grants.js';
 import { trustRequestsOfEval } from '../../shared/trust/spec-trust-check.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
+import { readRunEndpoint } from '../endpoint-status.js';
+import { evalSnapshot } from '../progress/eval-progress.js';
+import { defaultProgressOutput, ProgressPrinter } from '../progress/watch-progress.js';
 
 export const evalUsage = `s2d eval <eval.yaml|eval.json> [--label L] [--no-wait] [--json]
   Evaluates a model with a strategy on a labelled set, as a batch job on the eval queue worked by
   \`s2d worker\` processes (start some). Idempotent: the same eval submitted twice is one eval. Waits for the
-  result (evals/<evalId>/result.json in the spec's output dir) and prints it as a table; --json prints the
-  result JSON; --no-wait prints the eval id only. --label names the report column (e.g. distilled).`;
+  result (evals/<evalId>/result.json in the spec's output dir) with progress on stderr (as submit --wait; NDJSON
+  with --json) and prints it as a table; --json prints the result JSON; --no-wait prints the eval id only. --label names the report column (e.g. distilled).`;
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -58,7 +61,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
       process.stdout.write(values.json === true ? `${JSON.stringify(outcome)}\n` : `${outcome.evalId}\n`);
       return 0;
     }
-    const result = await waitForResult(spec.evalId, evals, async (total) =>
+    const printer = new ProgressPrinter({ output: defaultProgressOutput(process.stderr, values.json === true), stream: process.stderr });
+    const showProgress = async (record: EvalRecord, finished: boolean): Promise<void> => {
+      printer.show(evalSnapshot(record, await readRunEndpoint(clients.redis, env.S2D_PREFIX, record.spec)), finished);
+    };
+    const result = await waitForResult(spec.evalId, evals, showProgress, async (total) =>
       finaliseEval(spec, { store: context.store, evals, client: context.client, total }),
     );
     process.stdout.write(values.json === true ? `${JSON.stringify(result)}\n` : renderEvalTable(result));
@@ -76,23 +83,29 @@ const NO_PROGRESS_HINT_MS = 15_000;
  * Polls until every item is done, then returns the stored result — finalising itself when no worker has yet (e.g.
  * a re-submission of a complete eval, or a finaliser that died): finalisation is idempotent.
  */
-async function waitForResult(evalId: string, evals: EvalRunStore, finalise: (total: number) => Promise<EvalResult>): Promise<EvalResult> {
+async function waitForResult(
+  evalId: string,
+  evals: EvalRunStore,
+  showProgress: (record: EvalRecord, finished: boolean) => Promise<void>,
+  finalise: (total: number) => Promise<EvalResult>,
+): Promise<EvalResult> {
   let shown = -1;
   let lastProgress = Date.now();
   let hinted = false;
   for (;;) {
     const record = await evals.get(evalId);
     if (record === null) throw new RunSpecError(`eval ${evalId} vanished from Redis`);
+    const complete = record.total !== null && record.done >= record.total;
+    await showProgress(record, complete || record.state === 'refused');
     // Nothing of a refused eval can be stored, so it never completes: waiting longer would be waiting for ever.
     if (record.state === 'refused') throw new CliError(`eval ${evalId} ended without a result: ${record.refusedBy ?? 'refused by the workers'}`, 2);
-    if (record.total !== null && record.done >= record.total) {
+    if (record.total !== null && complete) {
       const result = await finalise(record.total);
       return parseEvalResult(result, evalId);
     }
     if (record.done !== shown) {
       shown = record.done;
       lastProgress = Date.now();
-      if (process.stderr.isTTY) process.stderr.write(`\r${record.done}/${record.total ?? '?'} items done`);
     } else if (!hinted && Date.now() - lastProgress > NO_PROGRESS_HINT_MS) {
       // Evals are worked by `s2d worker` processes; with none running this would wait silently for ever.
       hinted = true;

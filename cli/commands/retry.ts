@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { readEnv } from '../../shared/config/env.js';
 import { outputLocation } from '../../shared/config/run-spec.js';
-import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
+import { waitWithProgress } from '../progress/run-progress.js';
 import { RetryRefusedError, retryRun } from '../../producers/retry-run.js';
 import { CliError } from '../cli-error.js';
 import { readRunEndpoint } from '../endpoint-status.js';
@@ -43,7 +43,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
           : `${runId}: ${outcome.resumed ? 'resumed retry of' : 'retrying'} ${outcome.retried} errored items as version ${outcome.version} (previous manifest ${outcome.previousManifest ?? '?'})\n`,
       );
     }
-    if (values.wait === true && outcome.retried > 0) await waitForPublication(clients.runs, runId, values.json !== true);
+    if (values.wait === true && outcome.retried > 0) await waitWithProgress(clients, env.S2D_PREFIX, runId, values.json === true);
     const run = await clients.runs.get(runId);
     if (values.json === true) {
       const status = run === null ? null : statusJson(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec));

@@ -10,15 +10,18 @@ import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { CliError } from '../cli-error.js';
 import { endpointJson, formatEndpoint, readRunEndpoint, type RunEndpoint } from '../endpoint-status.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
+import { watchRun } from '../progress/run-progress.js';
+import { defaultProgressOutput } from '../progress/watch-progress.js';
 
-export const statusUsage = `s2d status <runId> [--json]
+export const statusUsage = `s2d status <runId> [--json] [--watch]
   Shows a run's state (and why it is paused), item counts, what it paid so far (requests, tokens, and US dollars
   when the spec gives model.prices; per finished item and per accepted example), and its LLM endpoint as the fleet
   sees it: healthy, rate-limited or down since when, the adaptive cap and requests in flight. Without a runId,
-  lists runs.`;
+  lists runs. --watch follows the run until it is published or failed: a progress bar on a terminal (a line every
+  5 s elsewhere; with --json one JSON object per second, NDJSON), then the status; exit 1 if it failed.`;
 
 export async function statusCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, watch: { type: 'boolean' } }, allowPositionals: true, strict: true });
   const env = readEnv();
   const clients = await openQueueClientsFromEnv(env, 'status');
   try {
@@ -27,6 +30,13 @@ export async function statusCommand(argv: string[]): Promise<number> {
       const ids = await clients.runs.list();
       process.stdout.write(values.json === true ? `${JSON.stringify(ids)}\n` : `${ids.join('\n')}${ids.length > 0 ? '\n' : ''}`);
       return 0;
+    }
+    if (values.watch === true) {
+      if ((await clients.runs.get(runId)) === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);
+      const output = defaultProgressOutput(process.stdout, values.json === true);
+      await watchRun({ redis: clients.redis, runs: clients.runs, prefix: env.S2D_PREFIX, runId, output, stream: process.stdout });
+      // NDJSON ends with the last update; a person gets the whole status once the run is done.
+      if (values.json === true) return 0;
     }
     const run = await clients.runs.get(runId);
     if (run === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);

@@ -6,18 +6,21 @@ import { outputLocation } from '../../shared/config/run-spec.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { checkRedisSettings } from '../../shared/queue/check-redis-settings.js';
 import { unrecognisedPromptsWarning } from '../../shared/runs/simulator-warning.js';
-import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { CliError } from '../cli-error.js';
 import { readRunEndpoint } from '../endpoint-status.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
 import { statusJson } from './status.js';
 import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';
+import { waitWithProgress } from '../progress/run-progress.js';
 import { trustRequestsOfRun } from '../../shared/trust/spec-trust-check.js';
 
 export const submitUsage = `s2d submit <spec.yaml|spec.json> [--wait] [--json]
   Validates the run spec, streams its input into the queue (idempotent: the same run submitted
-  twice enqueues nothing new) and prints the run id. --wait shows progress until the dataset is published.`;
+  twice enqueues nothing new) and prints the run id. --wait shows progress on stderr until the dataset is published:
+  %, items/s over the last 30 s, ETA, accepted/rejected (top reasons)/errored, LLM requests (429s), tokens, USD
+  (with model.prices) and the endpoint's cap; a bar on a terminal, a line every 5 s elsewhere, and with --json one
+  JSON object per second (NDJSON) — stdout then gets the final result object.`;
 
 export async function submitCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -51,7 +54,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
           `${outcome.rejectedAtInput} rejected while reading input\n`,
       );
     }
-    if (values.wait === true) await waitForPublication(clients.runs, spec.runId, values.json !== true);
+    if (values.wait === true) await waitWithProgress(clients, env.S2D_PREFIX, spec.runId, values.json === true);
     const run = await clients.runs.get(spec.runId);
     const warning = values.wait === true && run !== null ? unrecognisedPromptsWarning(run) : null;
     if (warning !== null) process.stderr.write(`s2d submit: ${warning}\n`);

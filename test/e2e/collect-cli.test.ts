@@ -39,7 +39,7 @@ describe('s2d collect (CLI)', () => {
     run = await createRunFixture({ label: 'collect', redisUrl, baseUrl: sim.baseUrl, items: 14, withBadLines: true, spec: { output: { shardMaxRecords: 4, formats: ['jsonl', 'parquet'] } } });
     await run.submit();
     const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
-    await waitForPublication(run.clients.runs, run.spec.runId, false, 25);
+    await waitForPublication(run.clients.runs, run.spec.runId, 25);
     await workers.close(false);
     datasetDir = join(run.spec.output.dir, datasetFolder(run.spec.name, run.spec.runId));
   });

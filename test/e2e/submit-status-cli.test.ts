@@ -75,7 +75,13 @@ describe('s2d submit / status (CLI)', () => {
         '  prices: { promptUsdPerMTok: 0.5, completionUsdPerMTok: 1.5 }', 'sampling:', '  samples: 3', 'output:', '  dir: out', '',
       ].join('\n'),
     );
-    const { runId } = JSON.parse((await s2d('submit', 'priced.yaml', '--wait', '--json')).stdout) as { runId: string };
+    const submitted = await s2d('submit', 'priced.yaml', '--wait', '--json');
+    const { runId } = JSON.parse(submitted.stdout) as { runId: string };
+    // --wait --json streams progress on stderr, one JSON object per update; the last one is the published run.
+    type Update = { id: string; state: string; total: number; done: number; percent: number; requests: number; tokens: number; usd: number; accepted: number; endpoint: { cap: number } };
+    const updates = submitted.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Update);
+    expect(updates.length).toBeGreaterThan(0);
+    const last = updates.at(-1);
     type Per = { requests: number; tokens: number; usd: number | null };
     const status = JSON.parse((await s2d('status', runId, '--json')).stdout) as {
       items: { done: number; accepted: number };
@@ -94,6 +100,16 @@ describe('s2d submit / status (CLI)', () => {
     expect(status.cost.perItem.usd).toBeCloseTo(usd / status.items.done, 9);
     expect(status.cost.perAcceptedExample.usd).toBeCloseTo(usd / status.items.accepted, 9);
     expect(status.cost.perAcceptedExample.tokens).toBeCloseTo((paid.promptTokens + paid.completionTokens) / status.items.accepted, 3);
+    // The watched figures are the run's own counters: they end where `s2d status --json` ends.
+    expect(last).toMatchObject({ id: runId, state: 'published', total: 30, done: 30, percent: 100, requests: paid.requests, tokens: paid.promptTokens + paid.completionTokens, accepted: status.items.accepted });
+    expect(last?.usd).toBeCloseTo(status.cost.paid.usd, 9);
+    expect(last?.endpoint.cap).toBeGreaterThan(0);
+    expect(updates.map((u) => u.done)).toEqual([...updates.map((u) => u.done)].sort((a, b) => a - b));
+
+    // Off a terminal `status --watch` writes plain lines; the last names the published run with its cost.
+    const watched = (await s2d('status', runId, '--watch')).stdout;
+    expect(watched).toMatch(new RegExp(`^100\\.0% 30/30 · .*accepted ${status.items.accepted}, rejected \\d+, errored 0 · ${paid.requests} requests · [\\d.k]+ tokens · \\$[\\d.]+ · cap \\d+/\\d+, in flight \\d+ · published$`, 'm'));
+    expect(watched).toMatch(/state\s+published/);
 
     // The manifest's paid totals are the run store's counters (retries included), priced the same way.
     const manifest = parseManifest(await readFile(status.manifest, 'utf8'));

@@ -59,7 +59,7 @@ describe('fault (long): minutes of outage, 503s and 429s', () => {
       await endpoint.restart();
       const upAt = Date.now();
       const downMs = upAt - downAt;
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await trace.stop();
       const dataset = await run.readDataset();
       const after = endpoint.totals();
@@ -113,7 +113,7 @@ describe('fault (long): minutes of outage, 503s and 429s', () => {
       endpoint.simulator.setFaults({});
       const upAt = Date.now();
       const sent503 = (endpoint.totals().byStatus['503'] ?? 0) - at503;
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await trace.stop();
       const dataset = await run.readDataset();
       const toFullSpeed = trace.timeToRate(upAt, 0.8 * preRate, 3_000);
@@ -175,7 +175,7 @@ describe('fault (long): minutes of outage, 503s and 429s', () => {
       const normalAt = Date.now();
       const sent429 = (slow.totals().byStatus['429'] ?? 0) - at429;
       await waitForDone(run.clients.runs, run.spec.runId, items, 240_000);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await trace.stop();
       const dataset = await run.readDataset();
       const toRate = trace.timeToRate(normalAt, 0.8 * preRate, 5_000);

@@ -46,7 +46,7 @@ describe('fault: the LLM endpoint is down mid-run and comes back', () => {
       await endpoint.restart();
       const upAt = Date.now();
       const downMs = upAt - downAt;
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await trace.stop();
       const dataset = await run.readDataset();
       const after = endpoint.totals();
@@ -116,7 +116,7 @@ describe('fault: the LLM endpoint is down mid-run and comes back', () => {
       const duringDown = await endpointHealth(run);
       await endpoint.restart();
       const downMs = Date.now() - downAt;
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const dataset = await run.readDataset();
       const poisonAfter = endpoint.simulator.stats().faults.poison;
       const poisonAnswers = poisonAtDown + poisonAfter;

@@ -44,7 +44,7 @@ describe('fault: the LLM endpoint misbehaves', () => {
       fleet.spawn();
       const before = simulator.stats();
       await run.submit();
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const dataset = await run.readDataset();
       const after = simulator.stats();
       const faults = {

@@ -34,7 +34,7 @@ describe('fault: a 429 storm on worker processes, one of them SIGKILLed', () => 
       await waitForDone(run.clients.runs, run.spec.runId, items / 3);
       const victim = fleet.workers[0];
       victim?.child.kill('SIGKILL');
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const after = simulator.stats();
       const trajectory = await limiterTrajectory(run);
       const caps = trajectory.map((t) => t.cap);

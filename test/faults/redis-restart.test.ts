@@ -41,7 +41,7 @@ describe('fault: redis-server restarted mid-run (persistence on)', () => {
       redis = await startLocalRedis({ persistence: true, dir: redisDir, port: redis.port });
       const outcome = await submitted;
       expect(outcome.total).toBe(items);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const figures = accountRun('redis-server restarted mid-run', await run.readDataset(), simulator, choicesBefore);
       reportScenario({ ...figures, notes: 'down 1.5 s, AOF on' });
       expect(figures.itemsIn).toBe(items);

@@ -56,7 +56,7 @@ describe('fault: the S3 store goes away near the end of a run and comes back', (
       await sleep(2_500);
       s3 = await startLocalS3({ directory, port });
       const downMs = Date.now() - downAt;
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
 
       const dataset = await run.readDataset();
       const logs = fleet.workers.map((w) => w.stderrTail()).join('\n');

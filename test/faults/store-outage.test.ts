@@ -40,7 +40,7 @@ describe('fault: the artifact store fails during publication', () => {
       }
       expect((await run.clients.runs.get(run.spec.runId))?.state).toBe('publishing');
       await rm(datasetDir);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
 
       const dataset = await run.readDataset();
       const figures = accountRun('artifact store down during publication', dataset, simulator, choicesBefore);

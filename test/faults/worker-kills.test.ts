@@ -41,7 +41,7 @@ describe('fault: workers SIGKILLed on a timer', () => {
         await sleep(700);
       }
       expect(kills).toBeGreaterThanOrEqual(2);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const figures = accountRun('worker SIGKILL every 700 ms', await run.readDataset(), simulator, choicesBefore);
       reportScenario({ ...figures, notes: `${kills} kills, bound ${kills * WORKER_CONCURRENCY * SAMPLES}` });
       expect(figures.itemsIn).toBe(items);

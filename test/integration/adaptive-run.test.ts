@@ -37,7 +37,7 @@ describe('adaptive self-consistency through the real workers, redis-server and t
     const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
     try {
       await run.submit();
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
     } finally {
       await workers.close(false);
       await run.clients.close();

@@ -57,7 +57,7 @@ describe('producer backpressure is per run (real redis-server, BullMQ, simulator
 
     const outcome = await within(submitInto(a, b), 15_000);
     expect(outcome).toMatchObject({ enqueued: 2 * MAX_BACKLOG, total: 2 * MAX_BACKLOG });
-    await waitForPublication(a.clients.runs, b.spec.runId, false, 50);
+    await waitForPublication(a.clients.runs, b.spec.runId, 50);
     expect(await a.clients.runs.get(a.spec.runId)).toMatchObject({ state: 'paused', done: 0 });
     expect(await a.clients.distillQueue.getDelayedCount()).toBe(3 * MAX_BACKLOG);
   });

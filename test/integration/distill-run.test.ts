@@ -34,7 +34,7 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
       expect(await run.clients.distillQueue.getWaitingCount()).toBe(24);
 
       const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await workers.close(false);
 
       const record = await run.clients.runs.get(run.spec.runId);
@@ -90,7 +90,7 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
 
       const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
       expect(await submitting).toMatchObject({ enqueued: 60, total: 60 });
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await workers.close(false);
       expect((await run.readDataset()).manifest.counts.inputs).toBe(60);
     } finally {
@@ -103,7 +103,7 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
     try {
       await run.submit();
       const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 32, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await workers.close(false);
       const keys = await run.clients.redis.keys(`${run.prefix}:*`);
       const leftovers = keys.filter((key) => key.includes(':cache:') || key.endsWith(':done') || key.endsWith(':enqueued') || /:distill:[^:]+__\d+$/.test(key));

@@ -38,7 +38,7 @@ describe('jobs BullMQ fails for good', () => {
       await crashing.close(true);
 
       const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 1_000, stalledIntervalMs: 200, logger: createLogger('silent') });
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await workers.close(false);
 
       const dataset = await run.readDataset();

@@ -69,7 +69,7 @@ describe('fine-tuning hand-off after publication', () => {
     try {
       await run.submit();
       const [a, b] = [workers(run), workers(run)];
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 25);
+      await waitForPublication(run.clients.runs, run.spec.runId, 25);
       await Promise.all([a.close(false), b.close(false)]);
 
       // The publish job again, twice at once (a redelivery, a second worker): the run is published, nothing is added.
@@ -127,7 +127,7 @@ describe('fine-tuning hand-off after publication', () => {
       await run.submit(); // no worker yet: every item is still to start when the run is cancelled
       expect(await run.clients.runs.stop(run.spec.runId, 'cancelled', 'test')).toEqual({ ok: true, already: false });
       const w = workers(run);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 25);
+      await waitForPublication(run.clients.runs, run.spec.runId, 25);
       const handoff = await handoffEnded(run.clients.runs, run.spec.runId);
       await w.close(false);
       expect((await run.readDataset()).manifest).toMatchObject({ partial: true, stopped: { reason: 'cancelled', items: 6 } });
@@ -157,7 +157,7 @@ describe('fine-tuning hand-off after publication', () => {
     const running = workers(run);
     try {
       await run.submit();
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 25);
+      await waitForPublication(run.clients.runs, run.spec.runId, 25);
       const ended = await handoffEnded(run.clients.runs, run.spec.runId);
       const { manifest } = await run.readDataset();
       expect(ended).toMatchObject({ kind: 'openai', state: 'succeeded', error: null });

@@ -37,7 +37,7 @@ async function judgeRun(baseUrl: string, strategy: 'bsm' | 'system1', label: str
   await run.submit();
   const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
   try {
-    await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+    await waitForPublication(run.clients.runs, run.spec.runId, 50);
   } finally {
     await workers.close(false);
   }

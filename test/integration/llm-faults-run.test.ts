@@ -64,7 +64,7 @@ describe('LLM faults in a distillation run (BullMQ, real redis-server, simulator
     const keyEnv = scenario.spec?.model?.apiKeyEnv;
     const trust = readTrustPolicy({ S2D_ALLOWED_ENDPOINTS: keyEnv === undefined ? simulator.baseUrl : `${simulator.baseUrl}=${keyEnv}` });
     const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: scenario.concurrency, lockDurationMs: 30_000, stalledIntervalMs: 30_000, trust, logger: logs.logger });
-    const outcome = await waitForPublication(run.clients.runs, run.spec.runId, false, 50).catch((error: unknown) => error);
+    const outcome = await waitForPublication(run.clients.runs, run.spec.runId, 50).catch((error: unknown) => error);
     if (outcome !== undefined) {
       // A failed run: the workers still drain its remaining items (without calling the LLM) before they stop.
       for (;;) {

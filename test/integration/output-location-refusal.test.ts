@@ -83,7 +83,7 @@ describe('workers write only under S2D_OUTPUT_ROOTS and S2D_S3_PREFIXES (spawned
   }
 
   async function failure(runId: string): Promise<string> {
-    return waitForPublication(run.clients.runs, runId, false, 50).then(
+    return waitForPublication(run.clients.runs, runId, 50).then(
       () => 'published',
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
@@ -91,7 +91,7 @@ describe('workers write only under S2D_OUTPUT_ROOTS and S2D_S3_PREFIXES (spawned
 
   it('publishes a run whose output.dir lies inside the root (the same worker, so the refusals below are the policy)', { timeout: 60_000 }, async () => {
     await run.submit();
-    await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+    await waitForPublication(run.clients.runs, run.spec.runId, 50);
     expect(await filesUnder(join(root, 'allowed'))).toContain(join('output-roots', run.spec.runId, 'manifest.json'));
   });
 

@@ -23,7 +23,7 @@ async function runOnWorker(run: RunFixture, programPaths: string, workers: Worke
   const worker = spawnWorkerProcess(workerEnv(redisUrl, run.prefix, { S2D_PROGRAM_PATHS: programPaths }));
   workers.push(worker);
   await run.submit();
-  const outcome = await waitForPublication(run.clients.runs, run.spec.runId, false, 50).then(
+  const outcome = await waitForPublication(run.clients.runs, run.spec.runId, 50).then(
     () => null,
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
   );

@@ -50,7 +50,7 @@ describe('publication waits while the run\'s endpoint is down', () => {
       const probing = await limiter.health();
       expect(probing.failedProbes).toBeGreaterThan(0);
       simulator = await startSimulator({ port });
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       expect((await limiter.health()).state).toBe('healthy');
       // The probe was the publish job's one-token request.
       expect(simulator.stats().requests).toBe(1);

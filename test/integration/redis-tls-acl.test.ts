@@ -96,7 +96,7 @@ describe('Redis over TLS (mutual) with the least-privilege ACL user from infra/r
       const worker = spawnWorkerProcess(workerEnv(url, prefix, { ...tlsEnv(), S2D_LOG_LEVEL: 'info' }));
       workers.push(worker);
       await run.submit();
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const status = await s2d(cliEnv(url), 'status', run.spec.runId, '--json');
       const statusText = await s2d(cliEnv(url), 'status', run.spec.runId);
       expect(await worker.stop(10_000)).toBe(0);

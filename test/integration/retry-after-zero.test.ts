@@ -31,7 +31,7 @@ describe('Retry-After: 0 (real redis-server, BullMQ, simulator over HTTP)', () =
     await run.submit();
     const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: logs.logger });
     try {
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 20);
+      await waitForPublication(run.clients.runs, run.spec.runId, 20);
     } finally {
       await workers.close(false);
     }

@@ -45,7 +45,7 @@ describe('s2d retry: a published run\'s errored items again, as a new dataset ve
     const worker = spawnWorkerProcess(workerEnv(redisUrl, run.prefix));
     try {
       await run.submit();
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const v1Key = manifestKey(run.spec.name, run.spec.runId);
       const v1Bytes = await run.store.get(v1Key);
       const v1 = parseManifest(v1Bytes ?? '');

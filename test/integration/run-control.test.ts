@@ -73,7 +73,7 @@ describe('run control with real worker processes', () => {
       await promoteRunJobs(run.clients.distillQueue, run.spec.runId);
       const outcome = await submitted;
       expect(outcome.stopped).toBeGreaterThan(0);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
 
       const dataset = await run.readDataset();
       expectReconciled(dataset, items);
@@ -123,7 +123,7 @@ describe('run control with real worker processes', () => {
       expect((await run.clients.runs.get(run.spec.runId))?.done).toBe(paused.done);
 
       await s2d(run, 'resume', run.spec.runId);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const dataset = await run.readDataset();
       expectReconciled(dataset, items);
       expect(dataset.manifest.partial).toBeUndefined();
@@ -148,7 +148,7 @@ describe('run control with real worker processes', () => {
       expect(stdout).toMatch(/state +cancelled/);
       expect(stdout).toMatch(/stopped +cancelled at .*: cancelled with s2d cancel; 0 items never started/);
       startWorkers(run, 1);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const dataset = await run.readDataset();
       expectReconciled(dataset, items);
       expect(dataset.manifest).toMatchObject({ partial: true, stopped: { reason: 'cancelled', items }, counts: { accepted: 0, rejected: items } });
@@ -166,7 +166,7 @@ describe('run control with real worker processes', () => {
     try {
       const [worker] = startWorkers(run, 1);
       await run.submit();
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const dataset = await run.readDataset();
       expectReconciled(dataset, items);
       const exhausted = dataset.rejects.filter((r) => r.code === 'budget-exhausted');

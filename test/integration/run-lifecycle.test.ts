@@ -44,7 +44,7 @@ describe('run lifecycle edges', () => {
       const record = await runs.get(run.spec.runId);
       expect(record?.state).toBe('failed');
       expect(record?.error).toMatch(/^publication failed after 5 attempts: /);
-      await expect(waitForPublication(runs, run.spec.runId, false, 10)).rejects.toBeInstanceOf(RunFailedError);
+      await expect(waitForPublication(runs, run.spec.runId, 10)).rejects.toBeInstanceOf(RunFailedError);
     } finally {
       await run.clients.close();
     }

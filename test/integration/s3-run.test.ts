@@ -67,7 +67,7 @@ describe('a run from s3:// input to an s3:// dataset, through BullMQ and in-proc
       // As an operator would: these workers may write under the run's bucket prefix (S3 output is off by default).
       const trust = readTrustPolicy({ ...process.env, S2D_S3_PREFIXES: `s3://${bucket}/datasets` });
       const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, trust, logger: createLogger('silent') });
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await workers.close(false);
 
       const record = await run.clients.runs.get(run.spec.runId);

@@ -33,7 +33,7 @@ describe('s2d worker processes', () => {
       const pair = [spawnWorkerProcess(env(run.prefix, 'info')), spawnWorkerProcess(env(run.prefix, 'info'))];
       workers.push(...pair);
       await run.submit();
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       const exits = await Promise.all(pair.map((worker) => worker.stop()));
       expect(exits).toEqual([0, 0]);
       const logs = pair.map((worker) => worker.stderrTail()).join('\n');
@@ -66,7 +66,7 @@ describe('s2d worker processes', () => {
       expect(await victim.exited).toBe('SIGKILL');
       const victimDone = (victim.stderrTail().match(/"msg":"item done"/g) ?? []).length;
       expect(victimDone).toBeGreaterThan(0);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
 
       const dataset = await run.readDataset();
       expect(dataset.manifest.counts.inputs).toBe(items);

@@ -41,7 +41,7 @@ describe('s2d worker shutdown', () => {
 
       const second = spawnWorkerProcess(env(run.prefix));
       workers.push(second);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       expect(await second.stop()).toBe(0);
       const dataset = await run.readDataset();
       expect(dataset.provenance.length + dataset.rejects.length).toBe(items);
@@ -71,7 +71,7 @@ describe('s2d worker shutdown', () => {
 
       const second = spawnWorkerProcess(env(run.prefix));
       workers.push(second);
-      await waitForPublication(run.clients.runs, run.spec.runId, false, 50);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
       await second.stop();
       const dataset = await run.readDataset();
       expect(dataset.provenance.length + dataset.rejects.length).toBe(items);

@@ -1,0 +1,65 @@
+import type { Redis } from 'ioredis';
+import { runPrices } from '../../shared/cost/resolve-prices.js';
+import { usdOf } from '../../shared/cost/usd.js';
+import type { ProgressSnapshot } from '../../shared/progress/progress-snapshot.js';
+import { RunFailedError } from '../../shared/runs/wait-for-publication.js';
+import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
+import { readRunEndpoint } from '../endpoint-status.js';
+import { defaultProgressOutput, watchProgress, type ProgressOutput } from './watch-progress.js';
+
+/** A run's progress figures from its record and its endpoint's state in the fleet. */
+export function runSnapshot(run: RunRecord, endpoint: Awaited<ReturnType<typeof readRunEndpoint>> | null, at = Date.now()): ProgressSnapshot {
+  const prices = runPrices(run.spec)?.prices;
+  const paid = { promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens, cachedPromptTokens: run.paidCachedPromptTokens };
+  return {
+    at,
+    kind: 'run',
+    id: run.runId,
+    state: run.state,
+    total: run.total,
+    done: run.done,
+    accepted: run.accepted,
+    rejected: run.rejected,
+    errored: run.errored,
+    rejectReasons: null,
+    requests: run.llmRequests,
+    rateLimited: null,
+    tokens: run.paidPromptTokens + run.paidCompletionTokens,
+    usd: prices === undefined ? null : usdOf(paid, prices),
+    endpoint:
+      endpoint === null
+        ? null
+        : { state: endpoint.health.state, cap: endpoint.health.cap ?? endpoint.maxConcurrency, maxConcurrency: endpoint.maxConcurrency, inFlight: endpoint.health.inFlight },
+  };
+}
+
+/**
+ * Shows a run's progress on `stream` until it is published, and returns its record; throws RunFailedError when it
+ * fails. The figures are the run's own counters, read every `pollMs`.
+ */
+export async function watchRun(options: { redis: Redis; runs: RunStore; prefix: string; runId: string; output: ProgressOutput; stream: NodeJS.WritableStream; pollMs?: number }): Promise<RunRecord> {
+  let last: RunRecord | null = null;
+  await watchProgress({
+    output: options.output,
+    stream: options.stream,
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    read: async () => {
+      const run = await options.runs.get(options.runId);
+      if (run === null) throw new RunFailedError(options.runId, 'it disappeared from Redis');
+      last = run;
+      return runSnapshot(run, await readRunEndpoint(options.redis, options.prefix, run.spec));
+    },
+  });
+  const run = last as RunRecord | null;
+  if (run === null) throw new RunFailedError(options.runId, 'it disappeared from Redis');
+  if (run.state === 'failed') throw new RunFailedError(options.runId, run.error ?? 'unknown error');
+  return run;
+}
+
+/**
+ * `--wait` of submit and retry: progress on stderr (a bar on a terminal, plain lines elsewhere, NDJSON with `--json`)
+ * until the run is published; throws RunFailedError when it fails.
+ */
+export function waitWithProgress(clients: { redis: Redis; runs: RunStore }, prefix: string, runId: string, json: boolean, pollMs?: number): Promise<RunRecord> {
+  return watchRun({ redis: clients.redis, runs: clients.runs, prefix, runId, output: defaultProgressOutput(process.stderr, json), stream: process.stderr, ...(pollMs === undefined ? {} : { pollMs }) });
+}
