@@ -1,22 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
-import { endpointId } from '../shared/limits/endpoint-limiter.js';
-import { limiterKeys, readEndpointHealth, type EndpointHealth } from '../shared/limits/endpoint-health.js';
-import { endpointLimitsSchema } from '../shared/limits/endpoint-limits.js';
-
-/** A run's endpoint as the fleet sees it now, with the spec's concurrency ceiling. */
-export interface RunEndpoint {
-  health: EndpointHealth;
-  maxConcurrency: number;
-}
-
-export async function readRunEndpoint(redis: Redis, prefix: string, spec: Pick<ResolvedRunSpec, 'model'>): Promise<RunEndpoint> {
-  const { baseUrl, name } = spec.model;
-  const health = await readEndpointHealth(redis, limiterKeys(prefix, endpointId(baseUrl, name)), { baseUrl, model: name });
-  // A spec stored before limits existed has none.
-  const limits: unknown = spec.model.limits;
-  return { health, maxConcurrency: endpointLimitsSchema.parse(limits ?? {}).maxConcurrency };
-}
+import type { RunEndpoint } from '../shared/limits/run-endpoint.js';
 
 const iso = (ms: number | null): string | null => (ms === null || ms <= 0 ? null : new Date(ms).toISOString());
 

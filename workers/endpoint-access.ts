@@ -5,6 +5,8 @@ import { endpointLimitsSchema, type EndpointLimits } from '../shared/limits/endp
 import { outageOptionsSchema, type OutageOptions } from '../shared/limits/outage-options.js';
 import type { CallCache } from '../shared/llm/call-cache.js';
 import { createOpenAiClient, OpenAiSampler, type NSupport, type OpenAiSamplerOptions } from '../shared/llm/openai-sampler.js';
+import { instrumentedFetch } from '../shared/metrics/instrumented-fetch.js';
+import { countTokens } from '../shared/metrics/worker-metrics.js';
 import { registerSecret } from '../shared/redact-secrets.js';
 import { authorizeEndpoint } from '../shared/trust/authorize-endpoint.js';
 import type { EndpointGrants } from '../shared/trust/endpoint-grants.js';
@@ -70,6 +72,7 @@ export function endpointAccess(
     timeoutMs: model.timeoutMs,
     // 429s belong to the limiter and the delayed re-queue, other transient faults to BullMQ attempts.
     maxRetries: 0,
+    fetch: instrumentedFetch(),
   });
   return gate === undefined ? { client, limits, outage } : { client, gate, health: gate, limits, outage };
 }
@@ -95,7 +98,10 @@ export function itemSampler(context: SamplingContext, cache: CallCache, onReques
     nSupport: context.nSupport,
     cache,
     ...(context.gate === undefined ? {} : { gate: context.gate }),
-    ...(onRequest === undefined ? {} : { onRequest }),
+    onRequest: async (usage, response) => {
+      countTokens(usage);
+      await onRequest?.(usage, response);
+    },
     ...(requester === undefined ? {} : { requester }),
   });
 }

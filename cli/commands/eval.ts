@@ -19,7 +19,7 @@ import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';
 import { submitterGrants } from '../../shared/trust/endpoint-grants.js';
 import { trustRequestsOfEval } from '../../shared/trust/spec-trust-check.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
-import { readRunEndpoint } from '../endpoint-status.js';
+import { readRunEndpoint } from '../../shared/limits/run-endpoint.js';
 import { evalSnapshot } from '../progress/eval-progress.js';
 import { defaultProgressOutput, ProgressPrinter } from '../progress/watch-progress.js';
 

@@ -5,7 +5,7 @@ import { outputLocation } from '../../shared/config/run-spec.js';
 import { waitWithProgress } from '../progress/run-progress.js';
 import { RetryRefusedError, retryRun } from '../../producers/retry-run.js';
 import { CliError } from '../cli-error.js';
-import { readRunEndpoint } from '../endpoint-status.js';
+import { readRunEndpoint } from '../../shared/limits/run-endpoint.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
 import { statusJson } from './status.js';
 

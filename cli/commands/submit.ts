@@ -8,7 +8,7 @@ import { checkRedisSettings } from '../../shared/queue/check-redis-settings.js';
 import { unrecognisedPromptsWarning } from '../../shared/runs/simulator-warning.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { CliError } from '../cli-error.js';
-import { readRunEndpoint } from '../endpoint-status.js';
+import { readRunEndpoint } from '../../shared/limits/run-endpoint.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
 import { statusJson } from './status.js';
 import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';

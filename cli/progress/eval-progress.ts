@@ -2,7 +2,7 @@ import { evalPrices } from '../../shared/cost/resolve-prices.js';
 import { usdOf } from '../../shared/cost/usd.js';
 import type { EvalRecord } from '../../shared/eval/eval-run-store.js';
 import type { ProgressSnapshot } from '../../shared/progress/progress-snapshot.js';
-import type { RunEndpoint } from '../endpoint-status.js';
+import type { RunEndpoint } from '../../shared/limits/run-endpoint.js';
 
 /** An eval's progress figures from its record (done, errored, paid) and its endpoint's state in the fleet. */
 export function evalSnapshot(record: EvalRecord, endpoint: RunEndpoint | null, at = Date.now()): ProgressSnapshot {

@@ -4,11 +4,11 @@ import { usdOf } from '../../shared/cost/usd.js';
 import type { ProgressSnapshot } from '../../shared/progress/progress-snapshot.js';
 import { RunFailedError } from '../../shared/runs/wait-for-publication.js';
 import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
-import { readRunEndpoint } from '../endpoint-status.js';
+import { readRunEndpoint, type RunEndpoint } from '../../shared/limits/run-endpoint.js';
 import { defaultProgressOutput, watchProgress, type ProgressOutput } from './watch-progress.js';
 
 /** A run's progress figures from its record and its endpoint's state in the fleet. */
-export function runSnapshot(run: RunRecord, endpoint: Awaited<ReturnType<typeof readRunEndpoint>> | null, at = Date.now()): ProgressSnapshot {
+export function runSnapshot(run: RunRecord, endpoint: RunEndpoint | null, at = Date.now()): ProgressSnapshot {
   const prices = runPrices(run.spec)?.prices;
   const paid = { promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens, cachedPromptTokens: run.paidCachedPromptTokens };
   return {

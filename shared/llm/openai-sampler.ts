@@ -183,6 +183,8 @@ export interface OpenAiClientOptions {
    * else retryable to BullMQ attempts with exponential backoff (shared/queue/job-options.ts).
    */
   maxRetries?: number;
+  /** The fetch the client sends with (e.g. one that counts requests for the worker's metrics). Default: global fetch. */
+  fetch?: typeof fetch;
 }
 
 export function createOpenAiClient(options: OpenAiClientOptions): OpenAI {
@@ -191,5 +193,6 @@ export function createOpenAiClient(options: OpenAiClientOptions): OpenAI {
     apiKey: options.apiKey,
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries ?? 0,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
 }
