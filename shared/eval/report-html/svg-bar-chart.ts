@@ -28,7 +28,7 @@ export interface BarChartSpec {
 
 const WIDTH = 760;
 const HEIGHT = 340;
-const PLOT = { left: 64, right: 16, top: 40, bottom: 56 };
+const PLOT = { left: 80, right: 16, top: 40, bottom: 56 };
 /** Colour-blind-safe (Okabe–Ito), cycled when a report has more columns. */
 const COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
 /** Value labels are drawn only on bars at least this wide; narrower bars keep theirs in the tooltip. */
