@@ -129,9 +129,13 @@ function costLines(report: Report): string[] {
   return lines;
 }
 
+/** A column's name for people: "System 1" for the system1 column, else its key (a strategy or a --label). */
+export function columnName(column: ReportColumn): string {
+  return column.key === 'system1' ? 'System 1' : column.key;
+}
+
 function title(column: ReportColumn): string {
-  const name = column.key === 'system1' ? 'System 1' : column.key;
-  return column.simulator === true ? `${name} †` : name;
+  return column.simulator === true ? `${columnName(column)} †` : columnName(column);
 }
 
 /** Markdown: one accuracy and one tokens column per report column, then notes on where each column came from. */
