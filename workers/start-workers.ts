@@ -24,6 +24,7 @@ import { sweepFailedEvalJobs } from './eval/sweep-failed-eval-jobs.js';
 import { RunContexts } from './run-context.js';
 import { createHealthChangeHandler } from './endpoint-recovery.js';
 import { describeTrustPolicy, readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
+import { startMetricsServer } from './metrics/metrics-server.js';
 
 export interface WorkerOptions {
   redisUrl: string;
@@ -38,6 +39,8 @@ export interface WorkerOptions {
   endpointLimiter?: boolean;
   /** What run specs may make this worker do (endpoints and keys, output locations, programs). Default: from process.env. */
   trust?: TrustPolicy;
+  /** Serve Prometheus metrics at `http://<host>:<port>/metrics` (port 0: any free port, logged). Default: none. */
+  metrics?: { host: string; port: number } | undefined;
   logger: Logger;
 }
 
@@ -59,6 +62,7 @@ export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger)
     stalledIntervalMs: env.S2D_STALLED_INTERVAL_MS,
     endpointLimiter: env.S2D_ENDPOINT_LIMITER === 'on',
     trust: readTrustPolicy(process.env),
+    metrics: env.S2D_METRICS_PORT === undefined ? undefined : { host: env.S2D_METRICS_HOST, port: env.S2D_METRICS_PORT },
     logger,
   };
 }
@@ -147,6 +151,20 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   advertise();
   const advertiser = setInterval(advertise, ADVERTISE_INTERVAL_MS);
   logger.info({ prefix, concurrency: options.concurrency, trust: describeTrustPolicy(trust) }, 'worker started');
+  const metrics =
+    options.metrics === undefined
+      ? Promise.resolve(null)
+      : startMetricsServer({ ...options.metrics, fleet: { redis, prefix, runs, queues: [distillQueue, publishQueue, handoffQueues.get(QUEUES.handoff), evalQueue] } }).then(
+          (server) => {
+            logger.info({ url: server.url }, 'metrics listening');
+            return server;
+          },
+          (error: unknown) => {
+            // A busy port must not stop the worker from working: it runs without metrics and says so.
+            logger.error({ err: error instanceof Error ? error.message : String(error) }, 'could not start the metrics endpoint; running without it');
+            return null;
+          },
+        );
   void checkRedisSettings(redis).then(
     (warnings) => {
       for (const warning of warnings) logger.warn(warning);
@@ -157,6 +175,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     close: async (force) => {
       clearInterval(sweeper);
       clearInterval(advertiser);
+      await (await metrics)?.close();
       if (force) {
         // BullMQ's close(true) cannot overrule a drain already under way (it returns the same promise), so forcing
         // means dropping the connections; the process then exits, and the items' locks lapse to other workers.

@@ -27,6 +27,21 @@ export function intVar(fallback: number, min: number, max?: number) {
     });
 }
 
+/** An integer from `min` to `max`, or undefined when unset or blank. */
+export function optionalIntVar(min: number, max?: number) {
+  const expected = intRangeText(min, max);
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return undefined;
+      const value = parseIntSetting(raw, min, max);
+      if (value !== undefined) return value;
+      ctx.addIssue({ code: 'custom', message: expected });
+      return z.NEVER;
+    });
+}
+
 /** One of `values`, `fallback` when unset. */
 export function enumVar<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {
   return z.enum(values, { error: () => `one of ${values.join(', ')}` }).default(fallback);

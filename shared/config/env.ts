@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { envError } from './env-error.js';
-import { enumVar, intVar, optionalHttpUrlVar, optionalStringVar } from './env-vars.js';
+import { enumVar, intVar, optionalHttpUrlVar, optionalIntVar, optionalStringVar } from './env-vars.js';
 import { MAX_TIMER_MS } from './setting-values.js';
 
 /** REDIS_URL as ioredis reads it: redis:// or rediss://, host:port without a scheme, or a unix socket path. */
@@ -53,6 +53,13 @@ const envSchema = z.object({
    * another run's producer back. Default 2000.
    */
   S2D_MAX_BACKLOG: intVar(2_000, 1),
+  /**
+   * Port of the worker's Prometheus endpoint (`GET /metrics`, docs/operations.md); 0 picks a free port (logged).
+   * Default: unset, no endpoint.
+   */
+  S2D_METRICS_PORT: optionalIntVar(0, 65_535),
+  /** Address the metrics endpoint listens on. Default 127.0.0.1 (loopback): set 0.0.0.0 for a scraper elsewhere. */
+  S2D_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema>>;

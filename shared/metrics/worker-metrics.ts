@@ -9,7 +9,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  * threading a metrics object through every layer; counting costs an increment when nobody scrapes.
  */
 export const workerRegistry = new Registry();
-collectDefaultMetrics({ register: workerRegistry, prefix: 's2d_process_' });
+// Node's own (CPU, memory, event-loop lag, GC) as s2d_process_* and s2d_nodejs_*.
+collectDefaultMetrics({ register: workerRegistry, prefix: 's2d_' });
 
 /** Items whose result was recorded, by `status` (accepted, rejected, errored) and `reason` (the reject code, or `none`). */
 export const itemsFinished = new Counter({

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TokenUsage } from '../../shared/core-types.js';
 import type { ItemStatus } from '../../shared/dataset/item-result.js';
+import { itemsFinished } from '../../shared/metrics/worker-metrics.js';
 import { enqueuePublish } from '../../shared/queue/enqueue-publish.js';
 import type { DistillJob } from '../../shared/queue/job-payloads.js';
 import { itemCacheKey } from '../../shared/runs/run-keys.js';
@@ -31,7 +32,8 @@ export interface FinishDeps {
  */
 export function createFinishItem(deps: FinishDeps): FinishItem {
   return async ({ runId, index }, status, usage, stopped = false) => {
-    const { complete } = await deps.runs.markDone(runId, index, status, usage, stopped);
+    const { first, complete } = await deps.runs.markDone(runId, index, status, usage, stopped);
+    if (first) itemsFinished.inc({ status, reason: 'none' });
     if (status !== 'errored') await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
     if (complete) {
       await enqueuePublish(deps.publishQueue, runId);

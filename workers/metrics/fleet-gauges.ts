@@ -48,9 +48,9 @@ export function registerFleetGauges(registry: Registry, deps: FleetGaugeDeps): v
     const now = Date.now();
     if (cached === null || now - cached.at > READ_REUSE_MS) {
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_TIMEOUT_MS)));
+      const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => { resolve(null); }, READ_TIMEOUT_MS)));
       const read = readFleet(deps).catch(() => null);
-      cached = { at: now, reading: Promise.race([read, timeout]).finally(() => clearTimeout(timer)) };
+      cached = { at: now, reading: Promise.race([read, timeout]).finally(() => { clearTimeout(timer); }) };
     }
     return cached.reading;
   };
@@ -63,7 +63,7 @@ export function registerFleetGauges(registry: Registry, deps: FleetGaugeDeps): v
       async collect() {
         const fleet = await reading();
         this.reset();
-        if (fleet !== null) fill((labels, value) => this.set(labels, value), fleet);
+        if (fleet !== null) fill((labels, value) => { this.set(labels, value); }, fleet);
       },
     });
   };
