@@ -263,5 +263,12 @@ describe('simulator Batch API', () => {
     for await (const batch of openai.batches.list({ limit: 2 })) all.push(batch.id);
     expect(all.slice(0, 3)).toEqual([ids[2], ids[1], ids[0]]);
     expect(new Set(all).size).toBe(all.length);
+
+    // A create repeated with the same Idempotency-Key returns the first batch instead of a second one.
+    const file = await upload(openai, [requestLine('a', chatBody(0))]);
+    const params = { input_file_id: file.id, endpoint: CHAT, completion_window: '24h' } as const;
+    const once = await openai.batches.create(params, { headers: { 'Idempotency-Key': 'create-1' } });
+    expect((await openai.batches.create(params, { headers: { 'Idempotency-Key': 'create-1' } })).id).toBe(once.id);
+    expect((await openai.batches.create(params)).id).not.toBe(once.id);
   });
 });
