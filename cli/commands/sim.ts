@@ -9,10 +9,10 @@ import { parseReplyStyle } from '../reply-style-flag.js';
 export const simUsage = `s2d sim [--port P] [--host H] [--seed S] [--config FILE] [--reply-style terse|free|mixed]
   Runs s2d's OpenAI-compatible LLM SIMULATOR (not a model: task-aware, calibrated to the paper, seeded) at
   http://H:P/v1 until SIGTERM/SIGINT. Binds to 127.0.0.1 by default. --config takes a YAML/JSON file of simulator
-  options (latency, maxConcurrentSequences, faults, accuracy per task and mode, behaviour, fineTuning.stepMs; see
-  infra/simulator/simulator-options.ts). --reply-style sets behaviour.replyStyle: terse (labelled "Answer:" lines),
-  free (chat-model prose) or mixed (70% free). Also serves a simulated fine-tuning API (/v1/files,
-  /v1/fine_tuning/jobs). Defaults: port 8000, reply style terse (or the config file's).`;
+  options (latency, maxConcurrentSequences, faults, accuracy per task and mode, behaviour, fineTuning.stepMs, batch;
+  see infra/simulator/simulator-options.ts). --reply-style sets behaviour.replyStyle: terse (labelled "Answer:" lines),
+  free (chat-model prose) or mixed (70% free). Also serves a simulated files, fine-tuning and Batch API (/v1/files,
+  /v1/fine_tuning/jobs, /v1/batches). Defaults: port 8000, reply style terse (or the config file's).`;
 
 export async function simCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({

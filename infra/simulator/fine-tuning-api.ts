@@ -1,27 +1,24 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody } from './chat-request.js';
+import type { IncomingMessage } from 'node:http';
+import { ApiError, isStringRecord, pageLimit, queryOf, readJsonObject, type Route } from './api-route.js';
 import { checkChatJsonl, type ChatJsonlCheck } from './chat-jsonl-check.js';
-import { multipartBoundary, MultipartError, parseMultipart } from './multipart-form.js';
+import type { StoredFile } from './file-store.js';
+import type { FilesApi } from './files-api.js';
 import type { SimulatorOptions } from './simulator-options.js';
-import { readBoundedBody } from './read-bounded-body.js';
 
 /** Every object the fine-tuning API returns says it is simulated. */
 const SIMULATED_ORG = 's2d-simulator';
 
-interface StoredFile {
+/** A fine-tuning file with what the simulator learnt from checking it. */
+interface CheckedFile {
   id: string;
-  filename: string;
-  purpose: string;
-  bytes: number;
-  createdAt: number;
   check: ChatJsonlCheck;
 }
 
 interface SimJob {
   id: string;
   model: string;
-  trainingFile: StoredFile;
-  validationFile: StoredFile | null;
+  trainingFile: CheckedFile;
+  validationFile: CheckedFile | null;
   createdMs: number;
   hyperparameters: { n_epochs: number | 'auto'; batch_size: number | 'auto'; learning_rate_multiplier: number | 'auto' };
   suffix: string | null;
@@ -29,57 +26,29 @@ interface SimJob {
   seed: number;
 }
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly param: string | null = null,
-    readonly code: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
 /**
- * The simulator's OpenAI-compatible fine-tuning API: POST/GET /v1/files, POST/GET /v1/fine_tuning/jobs. Files are
- * kept in memory and checked as chat-format JSONL; a job walks validating_files → queued → running → succeeded, one
+ * The simulator's OpenAI-compatible fine-tuning API: POST/GET /v1/fine_tuning/jobs, on files uploaded through the
+ * files API (files-api.ts) and checked here as chat-format JSONL; a job walks validating_files → queued → running → succeeded, one
  * `fineTuning.stepMs` each (or fails at validation when its file is invalid), and "trains" nothing: its
  * fine_tuned_model is a name (`ft:<base>:s2d-sim:<id>`) the simulator does not serve differently.
  */
 export class FineTuningSimulator {
-  readonly #files = new Map<string, StoredFile>();
   readonly #jobs = new Map<string, SimJob>();
   readonly #byIdempotencyKey = new Map<string, string>();
   #nextId = 0;
 
-  constructor(private readonly options: SimulatorOptions) {}
+  constructor(
+    private readonly options: SimulatorOptions,
+    private readonly files: FilesApi,
+  ) {}
 
   /** Counts for tests and stats: files uploaded and jobs created. */
   get counts(): { files: number; jobs: number } {
-    return { files: this.#files.size, jobs: this.#jobs.size };
+    return { files: this.files.store.size, jobs: this.#jobs.size };
   }
 
-  /** Serves the request if it is one of the fine-tuning routes; false otherwise (the caller answers 404). */
-  handle(req: IncomingMessage, res: ServerResponse, path: string, method: string): boolean {
-    const route = this.#route(req, path, method);
-    if (route === null) return false;
-    // Through a promise so a route that throws at once is answered like one that rejects.
-    Promise.resolve().then(route).then(
-      (body) => {
-        send(res, 200, body);
-      },
-      (error: unknown) => {
-        if (error instanceof ApiError) send(res, error.status, errorBody(error.message, 'invalid_request_error', error.param, error.code));
-        else send(res, 500, errorBody(`simulator bug: ${error instanceof Error ? error.message : String(error)}`, 'server_error'));
-      },
-    );
-    return true;
-  }
-
-  #route(req: IncomingMessage, path: string, method: string): (() => Promise<unknown>) | null {
-    if (path === '/v1/files' && method === 'POST') return () => this.#upload(req);
-    const file = /^\/v1\/files\/([^/]+)$/.exec(path)?.[1];
-    if (file !== undefined && method === 'GET') return () => Promise.resolve(this.#fileBody(this.#file(decodeURIComponent(file))));
+  /** The route for this request, or null when it is not a fine-tuning route. */
+  route(req: IncomingMessage, path: string, method: string): Route | null {
     if (path === '/v1/fine_tuning/jobs' && method === 'POST') return () => this.#createJob(req);
     if (path === '/v1/fine_tuning/jobs' && method === 'GET') return () => Promise.resolve(this.#listJobs(req.url ?? ''));
     const job = /^\/v1\/fine_tuning\/jobs\/([^/]+)$/.exec(path)?.[1];
@@ -93,45 +62,8 @@ export class FineTuningSimulator {
     return null;
   }
 
-  async #upload(req: IncomingMessage): Promise<unknown> {
-    const boundary = multipartBoundary(req.headers['content-type']);
-    if (boundary === null) {
-      req.resume();
-      throw new ApiError(400, 'POST /v1/files expects a multipart/form-data body');
-    }
-    const body = await readBody(req, this.options.fineTuning.maxFileBytes);
-    let parts;
-    try {
-      parts = parseMultipart(body, boundary);
-    } catch (error) {
-      if (error instanceof MultipartError) throw new ApiError(400, `could not read the multipart body: ${error.message}`);
-      throw error;
-    }
-    const purpose = parts.find((p) => p.name === 'purpose' && p.filename === undefined)?.body.toString('utf8');
-    const file = parts.find((p) => p.name === 'file');
-    if (purpose === undefined) throw new ApiError(400, "Missing required parameter: 'purpose'.", 'purpose');
-    if (file === undefined) throw new ApiError(400, "Missing required parameter: 'file'.", 'file');
-    if (purpose !== 'fine-tune') throw new ApiError(400, `the s2d simulator only accepts purpose 'fine-tune' (got '${purpose}')`, 'purpose', 'invalid_value');
-    const stored: StoredFile = {
-      id: `file-sim-${++this.#nextId}`,
-      filename: file.filename ?? 'upload.jsonl',
-      purpose,
-      bytes: file.body.length,
-      createdAt: Math.floor(Date.now() / 1000),
-      check: checkChatJsonl(file.body),
-    };
-    this.#files.set(stored.id, stored);
-    return this.#fileBody(stored);
-  }
-
   async #createJob(req: IncomingMessage): Promise<unknown> {
-    const raw = await readBody(req, 1024 * 1024);
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      throw new ApiError(400, 'We could not parse the JSON body of your request.');
-    }
+    const body = await readJsonObject(req);
     const key = req.headers['idempotency-key'];
     const earlier = typeof key === 'string' ? this.#byIdempotencyKey.get(key) : undefined;
     const earlierJob = earlier === undefined ? undefined : this.#jobs.get(earlier);
@@ -157,8 +89,8 @@ export class FineTuningSimulator {
   }
 
   #listJobs(url: string): unknown {
-    const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
-    const limit = Math.min(Math.max(Number(query.get('limit') ?? 20) || 20, 1), 100);
+    const query = queryOf(url);
+    const limit = pageLimit(query);
     const filters = [...query.entries()]
       .map(([k, v]) => [/^metadata\[(.+)\]$/.exec(k)?.[1], v] as const)
       .filter((entry): entry is readonly [string, string] => entry[0] !== undefined);
@@ -169,36 +101,18 @@ export class FineTuningSimulator {
     return { object: 'list', data: jobs.slice(0, limit).map((job) => this.#jobBody(job)), has_more: jobs.length > limit };
   }
 
-  #file(id: string): StoredFile {
-    const file = this.#files.get(id);
-    if (file === undefined) throw new ApiError(404, `No such File object: ${id}`, 'id', 'file_not_found');
-    return file;
-  }
-
-  #fineTuneFile(id: string, param: string): StoredFile {
-    const file = this.#files.get(id);
+  #fineTuneFile(id: string, param: string): CheckedFile {
+    const file: StoredFile | undefined = this.files.store.get(id);
     if (file === undefined) throw new ApiError(400, `invalid ${param}: no file with id '${id}'`, param, 'invalid_file_id');
-    return file;
-  }
-
-  #fileBody(file: StoredFile): unknown {
-    return {
-      id: file.id,
-      object: 'file',
-      bytes: file.bytes,
-      created_at: file.createdAt,
-      filename: file.filename,
-      purpose: file.purpose,
-      status: 'processed',
-      status_details: file.check.ok ? `simulated by ${SIMULATED_ORG}: ${file.check.examples} examples` : `simulated by ${SIMULATED_ORG}: ${file.check.message}`,
-    };
+    // Checked when a job uses it (not at upload): a file is only a fine-tuning file once a job says so.
+    return { id: file.id, check: checkChatJsonl(file.content) };
   }
 
   /** The job as of now: its status follows from how long ago it was created. */
   #jobBody(job: SimJob): unknown {
     const step = this.options.fineTuning.stepMs;
     const elapsed = Date.now() - job.createdMs;
-    const invalid = [job.trainingFile, job.validationFile].find((f): f is StoredFile => f !== null && !f.check.ok);
+    const invalid = [job.trainingFile, job.validationFile].find((f): f is CheckedFile => f !== null && !f.check.ok);
     let status: string;
     if (elapsed < step) status = 'validating_files';
     else if (invalid !== undefined) status = 'failed';
@@ -254,19 +168,3 @@ function hyperparametersOf(body: Record<string, unknown>): Partial<SimJob['hyper
   return out;
 }
 
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
-}
-
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const body = await readBoundedBody(req, maxBytes);
-  if (body === null) throw new ApiError(413, `Request body exceeds ${maxBytes} bytes`);
-  return body;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed || res.headersSent) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), 'x-s2d-simulator': '1' });
-  res.end(payload);
-}

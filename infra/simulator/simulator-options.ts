@@ -153,6 +153,41 @@ export const simulatorOptionsSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The simulated Batch API (/v1/batches; see batch-api.ts). A batch walks validating → in_progress → finalizing →
+     * completed on a simulated clock: its lines finish evenly spread over `completionDelayMs`. Each batch keeps the
+     * options it was created under, so changing them (setBatch) affects only later batches.
+     */
+    batch: z
+      .object({
+        /** Time a batch spends in `validating` (then `in_progress`, or `failed` for a bad input file), ms. Default 1000. */
+        validatingMs: z.number().int().min(0).default(1_000),
+        /** Time `in_progress` lasts for the whole batch; line i of N finishes at (i + 1) / N of it, ms. Default 5000. */
+        completionDelayMs: z.number().int().min(0).default(5_000),
+        /** Time in `finalizing` (and in `cancelling`) before the output is ready, ms. Default 1000. */
+        finalizingMs: z.number().int().min(0).default(1_000),
+        /**
+         * Share of lines answered 500 (`server_error`, as online) in the error file instead of a completion, drawn
+         * per line from the simulator seed, batch and custom_id. Default 0.
+         */
+        failureRate: rate.default(0),
+        /**
+         * Time from creation after which an unfinished batch expires (`expires_at`): lines finished by then are in the
+         * output file, the rest in the error file as `batch_expired`. Default 86 400 000 (24 h, the completion window).
+         */
+        expireAfterMs: z.number().int().min(1).default(86_400_000),
+        /**
+         * Refuse batch creation with 400 `batch_not_supported`, like an endpoint or a model without Batch API support:
+         * `true` refuses every batch, a list refuses batches whose lines name one of these models. Default false.
+         */
+        refuseCreate: z.union([z.boolean(), z.array(z.string().min(1))]).default(false),
+        /** Most lines an input file may have (more fails the batch at validation). Default 50 000, as OpenAI. */
+        maxRequestsPerBatch: z.number().int().min(1).default(50_000),
+        /** Largest input file a batch accepts, bytes (larger fails the batch at validation). Default 200 MB, as OpenAI. */
+        maxBatchFileBytes: z.number().int().min(1).default(200 * 1000 * 1000),
+      })
+      .strict()
+      .prefault({}),
     behaviour: z
       .object({
         /** Share of reasoning replies (cot, rar1, rar2 answer) that end with no extractable answer. Default 0.03. */

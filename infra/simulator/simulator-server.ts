@@ -1,11 +1,17 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIMULATOR_UNRECOGNISED_FINGERPRINT } from '../../shared/llm/simulator-fingerprint.js';
 import { createRng } from '../../shared/random/seeded-random.js';
-import { chatRequestSchema, errorBody, flattenMessages, validationError, type ApiErrorBody } from './chat-request.js';
-import { planCompletion, type CompletionPlan } from './completion-plan.js';
-import { decideFault, FAULT_HEADER, type FaultKind } from './fault-injection.js';
+import { serveRoute, SIMULATOR_HEADER } from './api-route.js';
+import { BatchApi } from './batch-api.js';
+import { errorBody, flattenMessages, type ApiErrorBody } from './chat-request.js';
+import { validateChatBody } from './chat-validation.js';
+import { completionBody, SIMULATOR_FINGERPRINT } from './completion-body.js';
+import { planCompletion } from './completion-plan.js';
+import { decideFault, FAULT_HEADER } from './fault-injection.js';
+import { FAULT_RESPONSES } from './fault-responses.js';
+import { FileStore } from './file-store.js';
+import { FilesApi } from './files-api.js';
 import { FineTuningSimulator } from './fine-tuning-api.js';
 import { decodeDelayMs, sleepMs } from './latency-model.js';
 import { SequenceSlots } from './sequence-slots.js';
@@ -18,9 +24,7 @@ import { readBoundedBody } from './read-bounded-body.js';
 export { parseSimulatorOptions, simulatorOptionsSchema, type SimulatorOptions, type SimulatorOptionsInput } from './simulator-options.js';
 export type { SimulatorStats } from './simulator-stats.js';
 
-/** Marks every response as simulated, so no one mistakes its numbers for a real model's. */
-export const SIMULATOR_FINGERPRINT = 's2d-simulator';
-const SIMULATOR_HEADER = 'x-s2d-simulator';
+export { SIMULATOR_FINGERPRINT } from './completion-body.js';
 /**
  * `true` / `false` on every chat completion: whether the simulator recognised the prompt. An unrecognised one also
  * carries `system_fingerprint` SIMULATOR_UNRECOGNISED_FINGERPRINT, which s2d's sampler counts per run.
@@ -39,6 +43,8 @@ export interface RunningSimulator {
    * starts or ends without dropping a connection. `options.faults` then shows the new ones.
    */
   setFaults(faults: SimulatorOptionsInput['faults']): void;
+  /** Replaces the Batch API options (unset fields take their defaults); batches already created keep theirs. */
+  setBatch(batch: SimulatorOptionsInput['batch']): void;
   /** Stops listening, drops open connections and cuts short requests still waiting. */
   close(): Promise<void>;
 }
@@ -74,16 +80,6 @@ async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown
   }
 }
 
-const FAULT_RESPONSES: Record<Exclude<FaultKind, 'slow'>, { status: number; body: ApiErrorBody }> = {
-  '429': {
-    status: 429,
-    body: errorBody('Rate limit reached for requests (simulated by s2d-simulator). Please try again later.', 'requests', null, 'rate_limit_exceeded'),
-  },
-  '500': { status: 500, body: errorBody('The server had an error while processing your request (simulated).', 'server_error') },
-  '503': { status: 503, body: errorBody('The server is overloaded or not ready yet (simulated).', 'service_unavailable', null, 'service_unavailable') },
-  poison: { status: 500, body: errorBody('The server had an error while processing this prompt (simulated poison item).', 'server_error') },
-};
-
 /** Starts the simulator on host:port (default 127.0.0.1, a free port). */
 export async function startSimulator(input: SimulatorOptionsInput = {}): Promise<RunningSimulator> {
   const options = parseSimulatorOptions(input);
@@ -94,28 +90,9 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
   setMaxListeners(0, shutdown.signal);
   let counters: StatsCounters = emptyCounters();
   let requestNumber = 0;
-  const fineTuning = new FineTuningSimulator(options);
-
-  function completionBody(model: string, plan: CompletionPlan, id: number): unknown {
-    return {
-      id: `chatcmpl-sim-${id}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model,
-      system_fingerprint: plan.recognised ? SIMULATOR_FINGERPRINT : SIMULATOR_UNRECOGNISED_FINGERPRINT,
-      choices: plan.choices.map((c, index) => ({
-        index,
-        message: { role: 'assistant', content: c.text, refusal: null },
-        logprobs: null,
-        finish_reason: c.finishReason,
-      })),
-      usage: {
-        prompt_tokens: plan.promptTokens,
-        completion_tokens: plan.completionTokens,
-        total_tokens: plan.promptTokens + plan.completionTokens,
-      },
-    };
-  }
+  const files = new FilesApi(options, new FileStore());
+  const fineTuning = new FineTuningSimulator(options, files);
+  const batches = new BatchApi(options, files, () => counters.batch);
 
   async function chatCompletion(req: IncomingMessage, res: ServerResponse, id: number, signal: AbortSignal): Promise<void> {
     counters.requests++;
@@ -129,18 +106,9 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         req.resume();
         throw new HttpError(401, errorBody(`Incorrect API key provided: ${presented}.`, 'invalid_request_error', null, 'invalid_api_key'));
       }
-      const parsed = chatRequestSchema.safeParse(await readJson(req, options.maxBodyBytes));
-      if (!parsed.success) throw new HttpError(400, validationError(parsed.error));
-      const request = parsed.data;
-      if (request.stream === true) {
-        throw new HttpError(400, errorBody('stream: true is not supported by the s2d simulator; send stream: false.', 'invalid_request_error', 'stream', 'unsupported_value'));
-      }
-      if ((request.n ?? 1) > options.maxN) {
-        throw new HttpError(400, errorBody(`n must be at most ${options.maxN}`, 'invalid_request_error', 'n', 'invalid_value'));
-      }
-      if (options.strictModels && !options.models.includes(request.model)) {
-        throw new HttpError(404, errorBody(`The model '${request.model}' does not exist`, 'invalid_request_error', 'model', 'model_not_found'));
-      }
+      const checked = validateChatBody(await readJson(req, options.maxBodyBytes), options);
+      if (!checked.ok) throw new HttpError(checked.status, checked.body);
+      const request = checked.request;
       const faultHeader = req.headers[FAULT_HEADER];
       const messages = flattenMessages(request);
       const requestText = messages.map((m) => m.content).join('\n');
@@ -178,7 +146,7 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
         counters.choicesByMode[plan.mode] += plan.choices.length;
         counters.requestsByTask[plan.judging ? 'pairwise-judge' : (plan.task?.family ?? 'unrecognised')]++;
         counters.truncatedChoices += plan.choices.filter((c) => c.finishReason === 'length').length;
-        reply(200, completionBody(request.model, plan, id), { [RECOGNISED_HEADER]: String(plan.recognised) });
+        reply(200, completionBody(request.model, plan, `chatcmpl-sim-${id}`), { [RECOGNISED_HEADER]: String(plan.recognised) });
       } finally {
         gate.done();
       }
@@ -238,9 +206,13 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
       send(res, 200, { status: 'ok', simulator: SIMULATOR_FINGERPRINT });
       return;
     }
-    if (fineTuning.handle(req, res, path, method)) return;
+    const route = files.route(req, path, method) ?? fineTuning.route(req, path, method) ?? batches.route(req, path, method);
+    if (route !== null) {
+      serveRoute(res, route);
+      return;
+    }
     req.resume();
-    send(res, 404, errorBody(`Unknown path ${method} ${path} (the s2d simulator serves /v1/chat/completions, /v1/models, /v1/files and /v1/fine_tuning/jobs)`, 'invalid_request_error', null, 'unknown_url'));
+    send(res, 404, errorBody(`Unknown path ${method} ${path} (the s2d simulator serves /v1/chat/completions, /v1/models, /v1/files, /v1/fine_tuning/jobs and /v1/batches)`, 'invalid_request_error', null, 'unknown_url'));
   });
   server.keepAliveTimeout = 5_000;
 
@@ -276,6 +248,9 @@ export async function startSimulator(input: SimulatorOptionsInput = {}): Promise
     setFaults: (faults) => {
       options.faults = parseSimulatorOptions({ faults }).faults;
       storm = new StormGate(options.faults.maxInFlightRequests, options.faults.requestsPerMinute);
+    },
+    setBatch: (batch) => {
+      options.batch = parseSimulatorOptions({ batch }).batch;
     },
     close: () => {
       closing ??= new Promise<void>((resolve) => {

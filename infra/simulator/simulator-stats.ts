@@ -34,6 +34,26 @@ export interface SimulatorStats {
   /** Sequences waiting for capacity now / the most at once since the last reset. */
   queuedSequences: number;
   maxQueuedSequences: number;
+  /** The Batch API, counted apart: none of the online counters above include batch lines. */
+  batch: BatchStats;
+}
+
+/** What the simulated Batch API served. */
+export interface BatchStats {
+  /** Batches created (a refused creation is not one). */
+  batchesCreated: number;
+  /** Creations refused by `batch.refuseCreate`. */
+  batchesRefused: number;
+  /** Batch lines executed (answered 200 or an error status), whatever the batch's end. */
+  requests: number;
+  /** Executed lines by the status of their response ("200", "400", "500", ...). */
+  byStatus: Record<string, number>;
+  /** Lines never executed because their batch expired or was cancelled. */
+  notExecuted: number;
+  /** Choices in 200 lines, and their tokens (prompt counted once per line, completions summed over choices). */
+  completionsReturned: number;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export type StatsCounters = Omit<
@@ -57,10 +77,11 @@ export function emptyCounters(): StatsCounters {
     faults: { '429': 0, '500': 0, '503': 0, slow: 0, poison: 0 },
     truncatedChoices: 0,
     stormRejections: 0,
+    batch: { batchesCreated: 0, batchesRefused: 0, requests: 0, byStatus: {}, notExecuted: 0, completionsReturned: 0, promptTokens: 0, completionTokens: 0 },
   };
 }
 
-export function countStatus(counters: StatsCounters, status: number): void {
+export function countStatus(counters: Pick<StatsCounters, 'byStatus'>, status: number): void {
   const key = String(status);
   counters.byStatus[key] = (counters.byStatus[key] ?? 0) + 1;
 }

@@ -76,7 +76,7 @@ describe('simulator fine-tuning API', () => {
   });
 
   it('refuses a bad purpose, an unknown file and an unknown job like the real API', async () => {
-    await expect(openai.files.create({ file: await toFile(Buffer.from('x'), 'x.jsonl'), purpose: 'batch' })).rejects.toMatchObject({ status: 400 });
+    await expect(openai.files.create({ file: await toFile(Buffer.from('x'), 'x.jsonl'), purpose: 'vision' })).rejects.toMatchObject({ status: 400 });
     await expect(openai.fineTuning.jobs.create({ model: 'm', training_file: 'file-nope' })).rejects.toMatchObject({ status: 400 });
     await expect(openai.fineTuning.jobs.retrieve('ftjob-nope')).rejects.toMatchObject({ status: 404 });
     await expect(openai.files.retrieve('file-nope')).rejects.toMatchObject({ status: 404 });
