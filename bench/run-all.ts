@@ -11,6 +11,7 @@ import { measureStorm, printStorm } from './rate-limit-storm.js';
 import { measureS3Publish } from './s3-publish.js';
 import { printAdaptiveSampling } from './adaptive-sampling.js';
 import { printPipelineOverhead } from './pipeline-overhead.js';
+import { printCliStartup } from './cli-startup.js';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
 const STORM_ITEMS = Number(process.env.BENCH_STORM_ITEMS ?? 120);
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     } finally {
       overheadProbe.disconnect();
     }
+    printCliStartup();
   } finally {
     await simulator.close();
     await redis.stop();

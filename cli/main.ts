@@ -7,55 +7,50 @@ import { RunConflictError } from '../shared/runs/run-store.js';
 import { EvalConflictError } from '../shared/eval/eval-run-store.js';
 import { RunFailedError } from '../shared/runs/wait-for-publication.js';
 import { CliError } from './cli-error.js';
-import { collectCommand, collectUsage } from './commands/collect.js';
-import { demoCommand, demoUsage } from './commands/demo.js';
-import { evalCommand, evalUsage } from './commands/eval.js';
-import { reportCommand, reportUsage } from './commands/report.js';
-import { generateCommand, generateUsage } from './commands/generate.js';
-import { cancelCommand, cancelUsage, pauseCommand, pauseUsage, resumeCommand, resumeUsage } from './commands/run-control.js';
-import { retryCommand, retryUsage } from './commands/retry.js';
-import { simCommand, simUsage } from './commands/sim.js';
-import { statusCommand, statusUsage } from './commands/status.js';
-import { submitCommand, submitUsage } from './commands/submit.js';
-import { workerCommand, workerUsage } from './commands/worker.js';
 
-export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
-  demo: { run: demoCommand, usage: demoUsage },
-  submit: { run: submitCommand, usage: submitUsage },
-  status: { run: statusCommand, usage: statusUsage },
-  cancel: { run: cancelCommand, usage: cancelUsage },
-  pause: { run: pauseCommand, usage: pauseUsage },
-  resume: { run: resumeCommand, usage: resumeUsage },
-  retry: { run: retryCommand, usage: retryUsage },
-  worker: { run: workerCommand, usage: workerUsage },
-  sim: { run: simCommand, usage: simUsage },
-  generate: { run: generateCommand, usage: generateUsage },
-  collect: { run: collectCommand, usage: collectUsage },
-  eval: { run: evalCommand, usage: evalUsage },
-  report: { run: reportCommand, usage: reportUsage },
+interface Command {
+  run: (argv: string[]) => Promise<number>;
+  usage: string;
+}
+
+/**
+ * The commands, each loaded only when it runs (or for help): a command's start-up pays for its own modules alone,
+ * not for the AWS SDK, BullMQ workers or the simulator of the others.
+ */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: async () => import('./commands/demo.js').then((m) => ({ run: m.demoCommand, usage: m.demoUsage })),
+  submit: async () => import('./commands/submit.js').then((m) => ({ run: m.submitCommand, usage: m.submitUsage })),
+  status: async () => import('./commands/status.js').then((m) => ({ run: m.statusCommand, usage: m.statusUsage })),
+  cancel: async () => import('./commands/run-control.js').then((m) => ({ run: m.cancelCommand, usage: m.cancelUsage })),
+  pause: async () => import('./commands/run-control.js').then((m) => ({ run: m.pauseCommand, usage: m.pauseUsage })),
+  resume: async () => import('./commands/run-control.js').then((m) => ({ run: m.resumeCommand, usage: m.resumeUsage })),
+  retry: async () => import('./commands/retry.js').then((m) => ({ run: m.retryCommand, usage: m.retryUsage })),
+  worker: async () => import('./commands/worker.js').then((m) => ({ run: m.workerCommand, usage: m.workerUsage })),
+  sim: async () => import('./commands/sim.js').then((m) => ({ run: m.simCommand, usage: m.simUsage })),
+  generate: async () => import('./commands/generate.js').then((m) => ({ run: m.generateCommand, usage: m.generateUsage })),
+  collect: async () => import('./commands/collect.js').then((m) => ({ run: m.collectCommand, usage: m.collectUsage })),
+  eval: async () => import('./commands/eval.js').then((m) => ({ run: m.evalCommand, usage: m.evalUsage })),
+  report: async () => import('./commands/report.js').then((m) => ({ run: m.reportCommand, usage: m.reportUsage })),
 };
 
-function help(): string {
-  return [
-    's2d — distil System 2 prompting into System 1 training data',
-    '',
-    ...Object.values(COMMANDS).map((command) => command.usage),
-    '',
-  ].join('\n\n');
+async function help(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return ['s2d — distil System 2 prompting into System 1 training data', '', ...commands.map((command) => command.usage), ''].join('\n\n');
 }
 
 /** Runs one CLI command; returns the process exit code. Known failures print one line, not a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    process.stdout.write(help());
+    process.stdout.write(await help());
     return name === undefined ? 1 : 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    process.stderr.write(`s2d: unknown command "${name}"\n\n${help()}`);
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    process.stderr.write(`s2d: unknown command "${name}"\n\n${await help()}`);
     return 1;
   }
+  const command = await load();
   try {
     return await command.run(rest);
   } catch (error) {

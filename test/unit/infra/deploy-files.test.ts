@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse } from 'yaml';
@@ -57,5 +58,14 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "bin\/s2d\.mjs"\]/);
+    // Two stages: the build compiles, the image runs dist/ (no TypeScript compiler at run time).
+    const [build, runtime] = dockerfile.split(/^FROM /m).slice(1);
+    expect(build).toMatch(/RUN npm run build/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
+    expect(runtime).not.toMatch(/COPY (cli|shared|workers|producers) /);
+    // Every file or folder copied from the build context exists in the repository.
+    for (const [, sources] of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
+      for (const source of (sources ?? '').split(' ')) expect(existsSync(new URL(`../../../${source}`, import.meta.url)), source).toBe(true);
+    }
   });
 });
