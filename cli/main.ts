@@ -8,6 +8,7 @@ import { EvalConflictError } from '../shared/eval/eval-run-store.js';
 import { RunFailedError } from '../shared/runs/wait-for-publication.js';
 import { CliError } from './cli-error.js';
 import { collectCommand, collectUsage } from './commands/collect.js';
+import { dashboardCommand, dashboardUsage } from './commands/dashboard.js';
 import { demoCommand, demoUsage } from './commands/demo.js';
 import { evalCommand, evalUsage } from './commands/eval.js';
 import { reportCommand, reportUsage } from './commands/report.js';
@@ -33,6 +34,7 @@ export const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>
   collect: { run: collectCommand, usage: collectUsage },
   eval: { run: evalCommand, usage: evalUsage },
   report: { run: reportCommand, usage: reportUsage },
+  dashboard: { run: dashboardCommand, usage: dashboardUsage },
 };
 
 function help(): string {
