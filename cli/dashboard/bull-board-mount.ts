@@ -18,6 +18,29 @@ const sameOriginWrites: RequestHandler = (req: Request, res: Response, next: Nex
   next();
 };
 
+/** bull-board's page may load what this process serves, and nothing from elsewhere. */
+const BULL_BOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+/**
+ * bull-board's page template links a web font from a CDN: the dashboard serves everything itself (and must work
+ * offline), so external `<link>`s are taken out of the rendered page; the CSP above blocks anything else.
+ */
+const servedLocally: RequestHandler = (_req: Request, res: Response, next: NextFunction) => {
+  res.setHeader('content-security-policy', BULL_BOARD_CSP);
+  const render = res.render.bind(res);
+  res.render = (view: string, options?: object) => {
+    render(view, options ?? {}, (error: Error | null, html: string) => {
+      if (error !== null) {
+        next(error);
+        return;
+      }
+      res.type('html').send(html.replace(/<link\b[^>]*\bhref="https?:\/\/[^"]*"[^>]*>/gi, ''));
+    });
+  };
+  next();
+};
+
 /**
  * Mounts bull-board (the BullMQ queues: distill, publish, handoff, eval) at `basePath`, behind `guard` (the
  * dashboard's authentication). Read-only: deleting, retrying or promoting a job by hand would bypass the run store,
@@ -33,6 +56,6 @@ export function mountBullBoard(app: Express, basePath: string, redis: Redis, pre
     options: { uiConfig: { boardTitle: 's2d queues' } },
   });
   // getRouter() is typed any by bull-board; it is an express Router.
-  app.use(basePath, guard, sameOriginWrites, serverAdapter.getRouter() as RequestHandler);
+  app.use(basePath, guard, sameOriginWrites, servedLocally, serverAdapter.getRouter() as RequestHandler);
   return { close: async () => { await Promise.all(queues.map((queue) => queue.close())); } };
 }

@@ -38,11 +38,12 @@ export interface DashboardServer {
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  // Pages show prompts and outputs: never cached, never framed, never named in a Referer.
+  // Pages show prompts and outputs: never cached, never framed, never named in a Referer sent elsewhere. Not
+  // no-referrer: with it browsers send `Origin: null` on the dashboard's own form POSTs, which the CSRF check refuses.
   res.setHeader('cache-control', 'no-store');
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('x-frame-options', 'DENY');
-  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('referrer-policy', 'same-origin');
   next();
 }
 
@@ -68,6 +69,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     res.setHeader('content-security-policy', PAGE_CSP);
     next();
   };
+  // Browsers ask for it on every page; no icon, and no 404 in their consoles.
+  app.get('/favicon.ico', (_req: Request, res: Response) => { res.status(204).end(); });
   app.use(pages, loginRoutes(auth));
   const bullBoard = mountBullBoard(app, '/queues', options.clients.redis, options.prefix, authenticate(auth));
   app.use(authenticate(auth), pages);

@@ -9,8 +9,8 @@ h1 { font-size: 20px; margin: 8px 0; } h2 { font-size: 16px; margin: 24px 0 8px;
 table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; } thead th { background: #f4f4f4; }
 td.num { text-align: right; }
-.bar { width: 160px; height: 12px; background: #e5e7eb; border-radius: 6px; overflow: hidden; display: inline-block; vertical-align: middle; }
-.bar > span { display: block; height: 100%; background: #0072B2; }
+.progress-bar { width: 160px; height: 12px; background: #e5e7eb; border-radius: 6px; overflow: hidden; display: inline-block; vertical-align: middle; }
+.progress-bar > span { display: block; height: 100%; background: #0072B2; }
 .state { font-weight: 600; } .state-paused { color: #b45309; } .state-failed { color: #b00020; } .state-published { color: #047857; }
 .controls form { display: inline; } .controls button { margin-right: 8px; padding: 4px 12px; }
 .note { color: #555; font-size: 12px; } .flash { background: #ecfdf5; border: 1px solid #6ee7b7; padding: 6px 10px; border-radius: 4px; }

@@ -9,7 +9,7 @@ import { renderPage } from './page-layout.js';
 /** The progress cell: a bar and `done/total` (total unknown while the producer still reads the input). */
 export function progressCell(run: Pick<RunRecord, 'done' | 'total'>): string {
   const percent = run.total === null || run.total === 0 ? null : Math.min(100, (100 * run.done) / run.total);
-  const bar = `<span class="bar"><span style="width:${percent === null ? 0 : percent.toFixed(1)}%"></span></span>`;
+  const bar = `<span class="progress-bar"><span style="width:${percent === null ? 0 : percent.toFixed(1)}%"></span></span>`;
   const text = `${run.done}/${run.total ?? '?'}${percent === null ? '' : ` (${percent.toFixed(0)}%)`}`;
   return `<td class="progress" data-done="${run.done}" data-total="${run.total ?? ''}">${bar} ${text}</td>`;
 }
