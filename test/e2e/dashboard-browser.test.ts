@@ -12,7 +12,7 @@ import { workerEnv } from '../helpers/worker-env.js';
 
 const BIN = new URL('../../bin/s2d.mjs', import.meta.url).pathname;
 const OUTPUT_DIR = new URL('../../test-output/', import.meta.url).pathname;
-const ITEMS = 60;
+const ITEMS = 150;
 const browserFound = findChromium();
 if (browserFound.missing !== null) console.log(browserFound.missing);
 
@@ -102,6 +102,9 @@ describe.skipIf(browserFound.path === null)('s2d dashboard in a headless browser
     // The producer's unreadable lines are rejects the page counts from the stored item results.
     await expect.poll(async () => { await page.reload(); return page.locator('#reject-reasons').textContent(); }, { timeout: 20_000 }).toMatch(/malformed-json|invalid-input/);
     expect(await page.locator('#accepted-items tbody tr').count()).toBeGreaterThan(0);
+    // The dashboard samples the counters every 5 s: after a few samples the throughput and cost lines have points.
+    await expect.poll(async () => { await page.reload(); return page.locator('svg#chart-throughput circle.point').count(); }, { timeout: 20_000, interval: 2_000 }).toBeGreaterThan(0);
+    expect(await page.locator('svg#chart-cost circle.point').count()).toBeGreaterThan(1);
 
     // Pause: the run's state in Redis becomes paused; Resume: live again.
     await page.locator('#pause-button').click();
