@@ -31,6 +31,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   collect: async () => import('./commands/collect.js').then((m) => ({ run: m.collectCommand, usage: m.collectUsage })),
   eval: async () => import('./commands/eval.js').then((m) => ({ run: m.evalCommand, usage: m.evalUsage })),
   report: async () => import('./commands/report.js').then((m) => ({ run: m.reportCommand, usage: m.reportUsage })),
+  dashboard: async () => import('./commands/dashboard.js').then((m) => ({ run: m.dashboardCommand, usage: m.dashboardUsage })),
 };
 
 async function help(): Promise<string> {

@@ -60,7 +60,28 @@ const envSchema = z.object({
   S2D_METRICS_PORT: optionalIntVar(0, 65_535),
   /** Address the metrics endpoint listens on. Default 127.0.0.1 (loopback): set 0.0.0.0 for a scraper elsewhere. */
   S2D_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Bearer token for `s2d dashboard` (`Authorization: Bearer …`, or the login form / `/login?token=…`); at least 16
+   * characters. Default: unset; on a loopback host with no credentials at all the dashboard makes a random token per
+   * start and prints its login URL, elsewhere it refuses to start.
+   */
+  S2D_DASHBOARD_TOKEN: optionalStringVar.refine((value) => value === undefined || value.length >= 16, { error: 'at least 16 characters' }),
+  /** Basic-auth user name for `s2d dashboard`; set with S2D_DASHBOARD_PASSWORD. Default: unset. */
+  S2D_DASHBOARD_USER: optionalStringVar.refine((value) => value?.includes(':') !== true, { error: "a name without ':'" }),
+  /** Basic-auth password for `s2d dashboard` (at least 12 characters); set with S2D_DASHBOARD_USER. Default: unset. */
+  S2D_DASHBOARD_PASSWORD: optionalStringVar.refine((value) => value === undefined || value.length >= 12, { error: 'at least 12 characters' }),
+}).superRefine((env, ctx) => {
+  // One without the other would be a dashboard that can never be logged into with basic auth.
+  if (env.S2D_DASHBOARD_USER !== undefined && env.S2D_DASHBOARD_PASSWORD === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['S2D_DASHBOARD_PASSWORD'], message: 'set too when S2D_DASHBOARD_USER is' });
+  }
+  if (env.S2D_DASHBOARD_PASSWORD !== undefined && env.S2D_DASHBOARD_USER === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['S2D_DASHBOARD_USER'], message: 'set too when S2D_DASHBOARD_PASSWORD is' });
+  }
 });
+
+/** Variables whose values never appear in an error message. */
+const SECRET_VARS: ReadonlySet<string> = new Set(['S2D_DASHBOARD_TOKEN', 'S2D_DASHBOARD_PASSWORD']);
 
 export type Env = Readonly<z.infer<typeof envSchema>>;
 
@@ -71,6 +92,6 @@ export type Env = Readonly<z.infer<typeof envSchema>>;
  */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) throw envError(parsed.error.issues, source);
+  if (!parsed.success) throw envError(parsed.error.issues, source, SECRET_VARS);
   return Object.freeze(parsed.data);
 }

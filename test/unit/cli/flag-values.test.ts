@@ -41,6 +41,9 @@ describe('every numeric flag of every command (main, in process)', () => {
     [['generate', 'coin-flip', '--name', '../up'], "s2d generate: --name must be letters, digits, '.', '_' and '-' only, starting with a letter or digit, got '../up'"],
     [['worker', '--concurrency', '2.5'], "s2d worker: --concurrency must be a positive integer, got '2.5'"],
     [['sim', '--port', 'http'], "s2d sim: --port must be an integer from 0 to 65535, got 'http'"],
+    [['dashboard', '--port', '70000'], "s2d dashboard: --port must be an integer from 0 to 65535, got '70000'"],
+    // No credentials in the test environment: refused before anything connects or listens.
+    [['dashboard', '--host', '0.0.0.0'], 's2d dashboard: refusing to listen on 0.0.0.0 without credentials: set S2D_DASHBOARD_TOKEN, or S2D_DASHBOARD_USER and S2D_DASHBOARD_PASSWORD (or use a loopback --host)'],
   ])('s2d %j: one line, exit 2', async (argv, line) => {
     const stderr: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
