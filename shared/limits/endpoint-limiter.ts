@@ -152,12 +152,7 @@ export class EndpointLimiter implements RequestGate, EndpointHealthView {
 
   private tryAcquire(requests: readonly (readonly [string, number])[]): Promise<AcquireAnswer> {
     const { redis, limits, leaseMs } = this.options;
-    return redis.eval(
-      ACQUIRE,
-      3,
-      this.keys.state,
-      this.keys.leases,
-      this.keys.health,
+    return ACQUIRE.run(redis, [this.keys.state, this.keys.leases, this.keys.health], [
       String(leaseMs),
       String(limits.minConcurrency),
       String(limits.maxConcurrency),
@@ -167,7 +162,7 @@ export class EndpointLimiter implements RequestGate, EndpointHealthView {
       String(this.outage.probeInitialMs),
       String(this.outage.probeMaxMs),
       ...requests.flatMap(([leaseId, cost]) => [leaseId, String(cost)]),
-    ) as Promise<AcquireAnswer>;
+    ]) as Promise<AcquireAnswer>;
   }
 
   /** The endpoint's health and limiter state, as the whole fleet sees it. */
@@ -223,31 +218,24 @@ export class EndpointLimiter implements RequestGate, EndpointHealthView {
       reported = true;
       const { redis, limits } = this.options;
       const { outage } = this;
-      const answer = (await redis
-        .eval(
-          RELEASE,
-          4,
-          this.keys.state,
-          this.keys.leases,
-          this.keys.trajectory,
-          this.keys.health,
-          leaseId,
-          outcome,
-          String(acquiredAt),
-          String(Math.round(refund)),
-          String(Math.max(0, Math.round(retryAfterMs))),
-          String(limits.minConcurrency),
-          String(limits.maxConcurrency),
-          String(limits.tokensPerMinute ?? 0),
-          String(STATE_TTL_MS),
-          requester,
-          String(Math.random()),
-          String(outage.failureThreshold),
-          String(outage.minItems),
-          String(outage.windowMs),
-          String(outage.probeInitialMs),
-          String(outage.probeMaxMs),
-        )
+      const answer = (await RELEASE.run(redis, [this.keys.state, this.keys.leases, this.keys.trajectory, this.keys.health], [
+        leaseId,
+        outcome,
+        String(acquiredAt),
+        String(Math.round(refund)),
+        String(Math.max(0, Math.round(retryAfterMs))),
+        String(limits.minConcurrency),
+        String(limits.maxConcurrency),
+        String(limits.tokensPerMinute ?? 0),
+        String(STATE_TTL_MS),
+        requester,
+        String(Math.random()),
+        String(outage.failureThreshold),
+        String(outage.minItems),
+        String(outage.windowMs),
+        String(outage.probeInitialMs),
+        String(outage.probeMaxMs),
+      ])
         // A lost report costs nothing lasting: the lease expires and the slot comes back on its own. It must not
         // turn a paid, cached completion into a failed item.
         .catch(() => null)) as ReleaseAnswer | null;
