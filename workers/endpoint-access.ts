@@ -83,10 +83,16 @@ export interface SamplingContext {
 }
 
 /**
- * The sampler of one item: the context's client and gate, behind the item's own call cache. `requester` names the
- * item to the gate (`<runId>#<index>`).
+ * The sampler of one item: the context's client and gate, behind the item's own call cache. `hooks` hear of paid
+ * responses (see OpenAiSamplerOptions); `requester` names the item to the gate (`<runId>#<index>`).
  */
-export function itemSampler(context: SamplingContext, cache: CallCache, onRequest?: OpenAiSamplerOptions['onRequest'], requester?: string): OpenAiSampler {
+export function itemSampler(
+  context: SamplingContext,
+  cache: CallCache,
+  hooks: Pick<OpenAiSamplerOptions, 'onRequest' | 'recordResponse'> = {},
+  requester?: string,
+): OpenAiSampler {
+  const { onRequest, recordResponse } = hooks;
   return new OpenAiSampler({
     client: context.client,
     model: context.spec.model.name,
@@ -96,6 +102,7 @@ export function itemSampler(context: SamplingContext, cache: CallCache, onReques
     cache,
     ...(context.gate === undefined ? {} : { gate: context.gate }),
     ...(onRequest === undefined ? {} : { onRequest }),
+    ...(recordResponse === undefined ? {} : { recordResponse }),
     ...(requester === undefined ? {} : { requester }),
   });
 }

@@ -99,11 +99,25 @@ const MARK_ENQUEUED = script('mark-enqueued');
 const REGISTER = script('register', luaConstants({ INITIAL_STATE: RUN_STATE_TABLE.initial }));
 const SET_TOTAL = script('set-total', MOVES);
 const RESUME = script('resume', MOVES);
-const COUNT_REQUEST = script('count-request', MOVES);
+const COUNT_PAID = `${MOVES}\n${readLua(new URL('./lua/count-paid.lua', import.meta.url))}`;
+const COUNT_REQUEST = script('count-request', COUNT_PAID);
+const SETTLE_REQUEST = script('settle-request', COUNT_PAID);
 const PAUSE_FOR_OUTAGE = script('pause-for-outage', MOVES);
 const PAUSE = script('pause', MOVES);
 const RESUME_AFTER_OUTAGE = script('resume-after-outage', MOVES);
 const BEGIN_RETRY = script('begin-retry', MOVES);
+
+/** A budget as script arguments: maxTokens, maxCostUsd ('' = none), prompt, completion, cached-prompt USD per MTok. */
+function budgetArgs(budget: BudgetCheck | undefined): [string, string, string, string, string] {
+  const prices = budget?.prices;
+  return [
+    budget?.maxTokens === undefined ? '' : String(budget.maxTokens),
+    budget?.maxCostUsd === undefined ? '' : String(budget.maxCostUsd),
+    String(prices?.promptUsdPerMTok ?? 0),
+    String(prices?.completionUsdPerMTok ?? 0),
+    String(prices?.cachedPromptUsdPerMTok ?? prices?.promptUsdPerMTok ?? 0),
+  ];
+}
 
 /** A run id already registered with a different spec. */
 export class RunConflictError extends Error {
@@ -237,8 +251,33 @@ export class RunStore {
    * (shared/cost/resolve-prices.ts budgetCheckOf).
    */
   async countRequest(runId: string, usage: TokenUsage, budget?: BudgetCheck, now = new Date()): Promise<boolean> {
-    const prices = budget?.prices;
-    const stopped = (await COUNT_REQUEST.run(this.redis, [this.keys(runId).run], [String(usage.promptTokens), String(usage.completionTokens), budget?.maxTokens === undefined ? '' : String(budget.maxTokens), budget?.maxCostUsd === undefined ? '' : String(budget.maxCostUsd), String(prices?.promptUsdPerMTok ?? 0), String(prices?.completionUsdPerMTok ?? 0), now.toISOString(), String(usage.cachedPromptTokens ?? 0), String(prices?.cachedPromptUsdPerMTok ?? prices?.promptUsdPerMTok ?? 0)])) as number;
+    const [maxTokens, maxCostUsd, promptUsd, completionUsd, cachedUsd] = budgetArgs(budget);
+    const stopped = await COUNT_REQUEST.run(this.redis, [this.keys(runId).run], [
+      String(usage.promptTokens), String(usage.completionTokens), maxTokens, maxCostUsd, promptUsd, completionUsd,
+      now.toISOString(), String(usage.cachedPromptTokens ?? 0), cachedUsd,
+    ]);
+    return stopped === 1;
+  }
+
+  /**
+   * Settles one paid response of an item in one atomic step: its completions are written to the item's call cache
+   * (hash `cache.key`, field -> value; its expiry set to `cache.ttlSeconds` unless that is 0) and the request is
+   * counted as {@link countRequest} does, with the budget check, and in `unrecognisedBySimulator` when
+   * `unrecognised`. So a response is counted exactly when it is cached: a retry that finds it in the cache does not
+   * pay for it, nor count it, again. Returns whether this request stopped the run.
+   */
+  async settleRequest(
+    runId: string,
+    cache: { key: string; ttlSeconds: number; fields: readonly (readonly [string, string])[] },
+    usage: TokenUsage,
+    unrecognised: boolean,
+    budget?: BudgetCheck,
+    now = new Date(),
+  ): Promise<boolean> {
+    const stopped = await SETTLE_REQUEST.run(this.redis, [this.keys(runId).run, cache.key], [
+      String(cache.ttlSeconds), String(usage.promptTokens), String(usage.completionTokens), String(usage.cachedPromptTokens ?? 0),
+      unrecognised ? '1' : '0', ...budgetArgs(budget), now.toISOString(), ...cache.fields.flat(),
+    ]);
     return stopped === 1;
   }
 

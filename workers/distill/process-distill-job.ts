@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
 import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
-import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
+import { CALL_CACHE_TTL_SECONDS, cacheFields, RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
 import { ZERO_USAGE } from '../../shared/core-types.js';
 import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloads.js';
@@ -78,14 +78,21 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
   const started = Date.now();
   const strategy = strategyLabel(spec.strategy);
   const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy };
-  // Each paid request is counted atomically with the run's budget check: the request that reaches the budget stops
-  // the run.
+  // Each paid response is cached and counted in one atomic step with the run's budget check: the request that reaches
+  // the budget stops the run, and a response is counted exactly when a retry would find it in the cache.
+  const cacheKey = itemCacheKey(deps.prefix, payload.runId, payload.index);
+  const budget = budgetCheckOf(spec);
+  // The cache's expiry is set by this execution's first write (one is enough: an item finishes long before it).
+  let expiring = false;
   const sampler = itemSampler(
     context,
-    new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
-    async (usage, response) => {
-      await deps.runs.countRequest(payload.runId, usage, budgetCheckOf(spec));
-      if (response.unrecognisedBySimulator) await deps.runs.countUnrecognisedBySimulator(payload.runId);
+    new RedisItemCallCache(deps.redis, cacheKey),
+    {
+      recordResponse: async (entries, usage, response) => {
+        const cache = { key: cacheKey, ttlSeconds: expiring ? 0 : CALL_CACHE_TTL_SECONDS, fields: cacheFields(entries) };
+        await deps.runs.settleRequest(payload.runId, cache, usage, response.unrecognisedBySimulator, budget);
+        expiring = true;
+      },
     },
     `${payload.runId}#${payload.index}`,
   );
