@@ -42,11 +42,13 @@ export const BURST_SECONDS = 10;
 /** Multiplicative decrease of the in-flight cap on a 429: halved. */
 export const DECREASE_FACTOR = 0.5;
 export const TRAJECTORY_LENGTH = 500;
+/** Arguments of one report in a RELEASE call (after the shared ones). */
+export const REPORT_ARGS = 7;
 
 const lua = (name: string): string => readLua(new URL(`./lua/${name}.lua`, import.meta.url));
 
 const PRELUDE = [
-  luaConstants({ BURST_SECONDS, TRAJECTORY_LENGTH, DECREASE_FACTOR, RATE_LIMITED_QUIET_MS }),
+  luaConstants({ BURST_SECONDS, TRAJECTORY_LENGTH, DECREASE_FACTOR, RATE_LIMITED_QUIET_MS, REPORT_ARGS }),
   lua('limiter-common'),
   ENDPOINT_HEALTH_MACHINE.lua,
 ].join('\n');
@@ -54,5 +56,5 @@ const PRELUDE = [
 /** Admits a batch of waiting requests (see lua/acquire.lua for its keys, arguments and answer). */
 export const ACQUIRE = new LuaScript(`${PRELUDE}\n${lua('acquire')}`);
 
-/** Reports how a request ended (see lua/release.lua for its keys, arguments, outcomes and answer). */
+/** Reports how requests ended, one or many at once (see lua/release.lua for its keys, arguments, outcomes and answer). */
 export const RELEASE = new LuaScript(`${PRELUDE}\n${lua('release')}`);
