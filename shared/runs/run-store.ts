@@ -119,6 +119,21 @@ function budgetArgs(budget: BudgetCheck | undefined): [string, string, string, s
   ];
 }
 
+/** Responses of one process settled in one script call, at most. */
+const MAX_SETTLES = 128;
+
+/** A response waiting for the next settle call (see RunStore.settleRequest). */
+interface PendingSettle {
+  run: string;
+  cache: { key: string; ttlSeconds: number; fields: readonly (readonly [string, string])[] };
+  usage: TokenUsage;
+  unrecognised: boolean;
+  budget: BudgetCheck | undefined;
+  now: Date;
+  resolve: (stopped: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
 /** A run id already registered with a different spec. */
 export class RunConflictError extends Error {
   override readonly name = 'RunConflictError';
@@ -265,8 +280,12 @@ export class RunStore {
    * counted as {@link countRequest} does, with the budget check, and in `unrecognisedBySimulator` when
    * `unrecognised`. So a response is counted exactly when it is cached: a retry that finds it in the cache does not
    * pay for it, nor count it, again. Returns whether this request stopped the run.
+   *
+   * Responses settled in the same turn of the event loop (of any items and runs of this process) go to Redis in one
+   * script call, applied in the order they were settled, each with its own budget check: the same counts and the same
+   * stopping request as one call each.
    */
-  async settleRequest(
+  settleRequest(
     runId: string,
     cache: { key: string; ttlSeconds: number; fields: readonly (readonly [string, string])[] },
     usage: TokenUsage,
@@ -274,11 +293,33 @@ export class RunStore {
     budget?: BudgetCheck,
     now = new Date(),
   ): Promise<boolean> {
-    const stopped = await SETTLE_REQUEST.run(this.redis, [this.keys(runId).run, cache.key], [
-      String(cache.ttlSeconds), String(usage.promptTokens), String(usage.completionTokens), String(usage.cachedPromptTokens ?? 0),
-      unrecognised ? '1' : '0', ...budgetArgs(budget), now.toISOString(), ...cache.fields.flat(),
+    return new Promise((resolve, reject) => {
+      this.settles.push({ run: this.keys(runId).run, cache, usage, unrecognised, budget, now, resolve, reject });
+      if (this.settles.length === 1) setImmediate(() => void this.flushSettles());
+    });
+  }
+
+  /** Responses waiting for the next settle call. */
+  private settles: PendingSettle[] = [];
+
+  private async flushSettles(): Promise<void> {
+    const batch = this.settles.splice(0, MAX_SETTLES);
+    if (this.settles.length > 0) setImmediate(() => void this.flushSettles());
+    if (batch.length === 0) return;
+    const runs = [...new Set(batch.map((settle) => settle.run))];
+    const caches = [...new Set(batch.map((settle) => settle.cache.key))];
+    const args = batch.flatMap((settle) => [
+      String(runs.indexOf(settle.run) + 1), String(runs.length + caches.indexOf(settle.cache.key) + 1), String(settle.cache.ttlSeconds),
+      String(settle.usage.promptTokens), String(settle.usage.completionTokens), String(settle.usage.cachedPromptTokens ?? 0),
+      settle.unrecognised ? '1' : '0', ...budgetArgs(settle.budget), settle.now.toISOString(),
+      String(settle.cache.fields.length), ...settle.cache.fields.flat(),
     ]);
-    return stopped === 1;
+    try {
+      const stopped = (await SETTLE_REQUEST.run(this.redis, [...runs, ...caches], [String(runs.length), ...args])) as number[];
+      for (const [position, settle] of batch.entries()) settle.resolve(stopped[position] === 1);
+    } catch (error) {
+      for (const settle of batch) settle.reject(error);
+    }
   }
 
   /**
