@@ -56,10 +56,32 @@ export class RedisItemCallCache implements CallCache {
   /** Whether a write of this object has set the hash's expiry. */
   private expiring = false;
 
+  /** Lookups waiting for the next HMGET: the concurrent samplers of one item share one round trip. */
+  private lookups: { keys: readonly string[]; resolve: (values: (string | null)[]) => void; reject: (error: unknown) => void }[] = [];
+
   async getMany(keys: readonly string[]): Promise<(CachedCompletion | null)[]> {
     if (keys.length === 0) return [];
-    const values = await this.redis.hmget(this.hashKey, ...keys);
+    const values = await new Promise<(string | null)[]>((resolve, reject) => {
+      this.lookups.push({ keys, resolve, reject });
+      if (this.lookups.length === 1) setImmediate(() => void this.lookUp());
+    });
     return values.map((value) => (value === null ? null : (JSON.parse(value) as CachedCompletion)));
+  }
+
+  /** Answers every waiting lookup with one HMGET. */
+  private async lookUp(): Promise<void> {
+    const batch = this.lookups;
+    this.lookups = [];
+    try {
+      const values = await this.redis.hmget(this.hashKey, ...batch.flatMap((lookup) => lookup.keys));
+      let offset = 0;
+      for (const lookup of batch) {
+        lookup.resolve(values.slice(offset, offset + lookup.keys.length));
+        offset += lookup.keys.length;
+      }
+    } catch (error) {
+      for (const lookup of batch) lookup.reject(error);
+    }
   }
 
   async putMany(entries: readonly { key: string; value: CachedCompletion }[]): Promise<void> {
