@@ -61,6 +61,9 @@ export interface RunRecord {
 
 export type StopReason = 'cancelled' | 'budget';
 
+/** A run's state and the run-control fields a worker acts on before an item (see RunStore.control). */
+export type RunControl = Pick<RunRecord, 'runId' | 'state' | 'pauseCause' | 'stopReason' | 'stopDetail'>;
+
 /**
  * The limits a paid request is checked against: the spec's `budget`, priced with the run's prices (`model.prices`,
  * else `budget.prices`; see shared/cost/resolve-prices.ts).
@@ -201,6 +204,22 @@ export class RunStore {
       pauseDetail: raw.pauseDetail ?? null,
       version: raw.version === undefined ? 1 : Number(raw.version),
       previousManifest: raw.previousManifest ?? null,
+    };
+  }
+
+  /**
+   * What a worker checks before each item: the run's state and run-control fields, without its spec or counters
+   * (one HMGET of a few short fields; a worker takes the spec from its run context). Null when there is no such run.
+   */
+  async control(runId: string): Promise<RunControl | null> {
+    const [state, pauseCause, stopReason, stopDetail] = await this.redis.hmget(this.keys(runId).run, 'state', 'pauseCause', 'stopReason', 'stopDetail');
+    if (state === null || state === undefined) return null;
+    return {
+      runId,
+      state: state as RunState,
+      pauseCause: pauseCause === 'outage' ? 'outage' : null,
+      stopReason: (stopReason ?? null) as StopReason | null,
+      stopDetail: stopDetail ?? null,
     };
   }
 

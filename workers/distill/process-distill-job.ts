@@ -42,12 +42,13 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
   return async (job, token) => {
     const payload = distillJobSchema.parse(job.data);
     const { runId, index } = payload;
-    const run = await deps.runs.get(runId);
+    // The state alone (the spec comes from the run context), and whether the item is done, asked together.
+    const [run, done] = await Promise.all([deps.runs.control(runId), deps.runs.isDone(runId, index)]);
     if (run === null) throw new Error(`run ${runId} is not registered`);
     if (run.state === 'published') return 'run-published';
     // A failed run (e.g. the endpoint refused its credentials) publishes nothing: its remaining items cost no call.
     if (run.state === 'failed') return 'run-failed';
-    if (await deps.runs.isDone(runId, index)) {
+    if (done) {
       // A previous attempt stored the result but may have died before it could trigger publication; the status and
       // usage given here are not counted again because the item's done bit is already set.
       await deps.finish(payload, 'accepted', ZERO_USAGE);
