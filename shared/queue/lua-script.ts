@@ -10,8 +10,8 @@ const registered = new WeakMap<Redis, Set<string>>();
 
 /**
  * A Lua script run by EVALSHA: registered once per connection with ioredis `defineCommand`, which sends the body
- * (EVAL) only when Redis answers NOSCRIPT (first use on a server, or after SCRIPT FLUSH / a restart). So each call
- * carries 40 hex digits instead of the whole script, and Redis does not hash the body on every call.
+ * (EVAL) only on the connection's first call and again after Redis answers NOSCRIPT (a restarted or flushed server).
+ * So each call carries 40 hex digits instead of the whole script, and Redis does not hash the body on every call.
  */
 export class LuaScript {
   /** The command name on the connection: derived from the body, so two different scripts can never share one. */
