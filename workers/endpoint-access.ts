@@ -86,10 +86,16 @@ export interface SamplingContext {
 }
 
 /**
- * The sampler of one item: the context's client and gate, behind the item's own call cache. `requester` names the
- * item to the gate (`<runId>#<index>`).
+ * The sampler of one item: the context's client and gate, behind the item's own call cache. `hooks` hear of paid
+ * responses (see OpenAiSamplerOptions); `requester` names the item to the gate (`<runId>#<index>`).
  */
-export function itemSampler(context: SamplingContext, cache: CallCache, onRequest?: OpenAiSamplerOptions['onRequest'], requester?: string): OpenAiSampler {
+export function itemSampler(
+  context: SamplingContext,
+  cache: CallCache,
+  hooks: Pick<OpenAiSamplerOptions, 'onRequest' | 'recordResponse'> = {},
+  requester?: string,
+): OpenAiSampler {
+  const { onRequest, recordResponse } = hooks;
   return new OpenAiSampler({
     client: context.client,
     model: context.spec.model.name,
@@ -98,10 +104,19 @@ export function itemSampler(context: SamplingContext, cache: CallCache, onReques
     nSupport: context.nSupport,
     cache,
     ...(context.gate === undefined ? {} : { gate: context.gate }),
+    // Whichever hook records a paid response also counts its tokens for the worker's metrics.
     onRequest: async (usage, response) => {
       countTokens(usage);
       await onRequest?.(usage, response);
     },
+    ...(recordResponse === undefined
+      ? {}
+      : {
+          recordResponse: async (entries, usage, response) => {
+            countTokens(usage);
+            await recordResponse(entries, usage, response);
+          },
+        }),
     ...(requester === undefined ? {} : { requester }),
   });
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LuaScript, luaConstants, readLua } from '../queue/lua-script.js';
 import type { TokenUsage } from '../core-types.js';
 import type { PaidCounters } from '../cost/cost-summary.js';
 import type { MoveOptions, TransitionOutcome } from '../state/state-machine.js';
@@ -26,39 +27,14 @@ export interface EvalRecord {
   paid: PaidCounters;
 }
 
-// Counts an item once; returns {first, complete}.
-const MARK_DONE = `
--- A finalised eval is history: a late duplicate neither counts nor brings the bitmap back.
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'finalised' then return {1, 1} end
--- A refused one never completes (a worker with a wider policy may still meet its items; they do not count).
-if state == 'refused' then return {1, 0} end
-local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
-if was == 0 then
-  redis.call('HINCRBY', KEYS[1], 'done', 1)
-  if ARGV[2] == 'errored' then redis.call('HINCRBY', KEYS[1], 'errored', 1) end
-end
-local total = redis.call('HGET', KEYS[1], 'total')
-local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
-local complete = 0
-if total and tonumber(total) == done then complete = 1 end
-return {was, complete}
-`;
+/** The script in ./lua/<name>.lua, after `prelude` (the state machine's, for scripts that move a record). */
+function script(name: string, prelude = ''): LuaScript {
+  return new LuaScript(`${prelude}\n${readLua(new URL(`./lua/${name}.lua`, import.meta.url))}`);
+}
 
-const REGISTER = `
-local existing = redis.call('HGET', KEYS[1], 'spec')
-if existing then return existing end
-redis.call('HSET', KEYS[1], 'spec', ARGV[1], 'state', '${EVAL_STATE_TABLE.initial}', 'submittedAt', ARGV[2], 'done', 0, 'errored', 0)
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-return false
-`;
-
-const SET_TOTAL = `
-redis.call('HSET', KEYS[1], 'total', ARGV[1])
-local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
-if tonumber(ARGV[1]) == done then return 1 end
-return 0
-`;
+const MARK_DONE = script('mark-done');
+const REGISTER = script('register', luaConstants({ INITIAL_STATE: EVAL_STATE_TABLE.initial }));
+const SET_TOTAL = script('set-total');
 
 /** An eval id already registered with a different spec. */
 export class EvalConflictError extends Error {
@@ -79,7 +55,7 @@ export class EvalRunStore {
   async register(spec: ResolvedEvalSpec, now = new Date()): Promise<boolean> {
     const keys = evalRedisKeys(this.prefix, spec.evalId);
     const json = JSON.stringify(spec);
-    const existing = (await this.redis.eval(REGISTER, 2, keys.eval, keys.index, json, now.toISOString(), String(now.getTime()), spec.evalId)) as string | null;
+    const existing = (await REGISTER.run(this.redis, [keys.eval, keys.index], [json, now.toISOString(), String(now.getTime()), spec.evalId])) as string | null;
     if (existing === null) return true;
     if (existing !== json) throw new EvalConflictError(spec.evalId);
     return false;
@@ -143,13 +119,13 @@ export class EvalRunStore {
 
   async markDone(evalId: string, index: number, status: 'answered' | 'errored'): Promise<{ first: boolean; complete: boolean }> {
     const keys = evalRedisKeys(this.prefix, evalId);
-    const [was, complete] = (await this.redis.eval(MARK_DONE, 2, keys.eval, keys.done, String(index), status)) as [number, number];
+    const [was, complete] = (await MARK_DONE.run(this.redis, [keys.eval, keys.done], [String(index), status])) as [number, number];
     return { first: was === 0, complete: complete === 1 };
   }
 
   /** Records the number of items; returns whether every item is already done. */
   async setTotal(evalId: string, total: number): Promise<boolean> {
-    return (await this.redis.eval(SET_TOTAL, 1, evalRedisKeys(this.prefix, evalId).eval, String(total))) === 1;
+    return (await SET_TOTAL.run(this.redis, [evalRedisKeys(this.prefix, evalId).eval], [String(total)])) === 1;
   }
 
   /**

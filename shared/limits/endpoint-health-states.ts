@@ -1,3 +1,4 @@
+import { readLua } from '../queue/lua-script.js';
 import { StateMachine, type StateTable } from '../state/state-machine.js';
 
 /**
@@ -28,11 +29,6 @@ export const ENDPOINT_HEALTH_TABLE = {
 /** A 429-free spell after which a success makes a rate-limited endpoint healthy again, ms. */
 export const RATE_LIMITED_QUIET_MS = 15_000;
 
-// `since` stamps every move with the Redis clock (`now` is defined by the limiter scripts' common prelude).
-const ON_MOVE = `
-local function on_move(key, from, to)
-  redis.call('HSET', key, 'since', now)
-end
-`;
+const ON_MOVE = readLua(new URL('./lua/health-on-move.lua', import.meta.url));
 
 export const ENDPOINT_HEALTH_MACHINE = new StateMachine<HealthState>(ENDPOINT_HEALTH_TABLE, ON_MOVE);

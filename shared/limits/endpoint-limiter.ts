@@ -85,6 +85,9 @@ export interface EndpointLimiterOptions {
 /** Waiting requests of one process admitted in one round trip, at most. */
 const MAX_BATCH = 64;
 
+/** Reports of one process sent in one RELEASE call, at most. */
+const MAX_REPORTS = 256;
+
 /** Idle endpoints' state expires after a day. */
 const STATE_TTL_MS = 24 * 3600 * 1000;
 
@@ -152,12 +155,7 @@ export class EndpointLimiter implements RequestGate, EndpointHealthView {
 
   private tryAcquire(requests: readonly (readonly [string, number])[]): Promise<AcquireAnswer> {
     const { redis, limits, leaseMs } = this.options;
-    return redis.eval(
-      ACQUIRE,
-      3,
-      this.keys.state,
-      this.keys.leases,
-      this.keys.health,
+    return ACQUIRE.run(redis, [this.keys.state, this.keys.leases, this.keys.health], [
       String(leaseMs),
       String(limits.minConcurrency),
       String(limits.maxConcurrency),
@@ -167,7 +165,7 @@ export class EndpointLimiter implements RequestGate, EndpointHealthView {
       String(this.outage.probeInitialMs),
       String(this.outage.probeMaxMs),
       ...requests.flatMap(([leaseId, cost]) => [leaseId, String(cost)]),
-    ) as Promise<AcquireAnswer>;
+    ]) as Promise<AcquireAnswer>;
   }
 
   /** The endpoint's health and limiter state, as the whole fleet sees it. */
@@ -216,45 +214,18 @@ export class EndpointLimiter implements RequestGate, EndpointHealthView {
     };
   }
 
+  /** Reports waiting to go to Redis: every report made in one turn of the event loop goes in one RELEASE call. */
+  private reports: PendingReport[] = [];
+
   private lease(leaseId: string, reserved: number, acquiredAt: number, requester: string): RequestLease {
     let reported = false;
-    const release = async (outcome: 'ok' | 'rate-limited' | 'unreachable' | 'answered' | 'failed', refund: number, retryAfterMs: number): Promise<void> => {
-      if (reported) return;
+    const release = (outcome: ReportOutcome, refund: number, retryAfterMs: number): Promise<void> => {
+      if (reported) return Promise.resolve();
       reported = true;
-      const { redis, limits } = this.options;
-      const { outage } = this;
-      const answer = (await redis
-        .eval(
-          RELEASE,
-          4,
-          this.keys.state,
-          this.keys.leases,
-          this.keys.trajectory,
-          this.keys.health,
-          leaseId,
-          outcome,
-          String(acquiredAt),
-          String(Math.round(refund)),
-          String(Math.max(0, Math.round(retryAfterMs))),
-          String(limits.minConcurrency),
-          String(limits.maxConcurrency),
-          String(limits.tokensPerMinute ?? 0),
-          String(STATE_TTL_MS),
-          requester,
-          String(Math.random()),
-          String(outage.failureThreshold),
-          String(outage.minItems),
-          String(outage.windowMs),
-          String(outage.probeInitialMs),
-          String(outage.probeMaxMs),
-        )
-        // A lost report costs nothing lasting: the lease expires and the slot comes back on its own. It must not
-        // turn a paid, cached completion into a failed item.
-        .catch(() => null)) as ReleaseAnswer | null;
-      const wake = this.wake;
-      this.wake = undefined;
-      wake?.();
-      if (answer !== null && answer[2] !== '') this.reportChange(answer);
+      return new Promise((resolve) => {
+        this.reports.push({ leaseId, outcome, acquiredAt, refund, retryAfterMs, requester, resolve });
+        if (this.reports.length === 1) setImmediate(() => void this.flushReports());
+      });
     };
     return {
       succeeded: (usedTokens) => release('ok', reserved - usedTokens, 0),
@@ -263,6 +234,46 @@ export class EndpointLimiter implements RequestGate, EndpointHealthView {
       answered: () => release('answered', reserved, 0),
       failed: () => release('failed', reserved, 0),
     };
+  }
+
+  /** Sends the waiting reports in one RELEASE call, in the order they were made. */
+  private async flushReports(): Promise<void> {
+    const batch = this.reports.splice(0, MAX_REPORTS);
+    if (this.reports.length > 0) setImmediate(() => void this.flushReports());
+    if (batch.length === 0) return;
+    const { redis, limits } = this.options;
+    const { outage } = this;
+    const answers = (await RELEASE.run(redis, [this.keys.state, this.keys.leases, this.keys.trajectory, this.keys.health], [
+      String(limits.minConcurrency),
+      String(limits.maxConcurrency),
+      String(limits.tokensPerMinute ?? 0),
+      String(STATE_TTL_MS),
+      String(outage.failureThreshold),
+      String(outage.minItems),
+      String(outage.windowMs),
+      String(outage.probeInitialMs),
+      String(outage.probeMaxMs),
+      ...batch.flatMap((report) => [
+        report.leaseId,
+        report.outcome,
+        String(report.acquiredAt),
+        String(Math.round(report.refund)),
+        String(Math.max(0, Math.round(report.retryAfterMs))),
+        report.requester,
+        String(Math.random()),
+      ]),
+    ])
+      // A lost report costs nothing lasting: the lease expires and the slot comes back on its own. It must not
+      // turn a paid, cached completion into a failed item.
+      .catch(() => null)) as ReleaseAnswer[] | null;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+    for (const [position, report] of batch.entries()) {
+      const answer = answers?.[position];
+      if (answer !== undefined && answer[2] !== '') this.reportChange(answer);
+      report.resolve();
+    }
   }
 
   private reportChange([cap, , event, state, downSince, nextProbeAt]: ReleaseAnswer): void {
@@ -286,7 +297,21 @@ export class EndpointLimiter implements RequestGate, EndpointHealthView {
 
 /** ACQUIRE's answer: granted, waitMs, why, cap, now, downSince, retryAt (see limiter-scripts.ts). */
 type AcquireAnswer = [number, number, string, number, number, number, number];
-/** RELEASE's answer: cap, pausedUntil, event, state, downSince, nextProbeAt. */
+/** How a request ended, as RELEASE takes it. */
+type ReportOutcome = 'ok' | 'rate-limited' | 'unreachable' | 'answered' | 'failed';
+
+/** A lease's report waiting for the next RELEASE call; `resolve` settles the lease's report promise. */
+interface PendingReport {
+  leaseId: string;
+  outcome: ReportOutcome;
+  acquiredAt: number;
+  refund: number;
+  retryAfterMs: number;
+  requester: string;
+  resolve: () => void;
+}
+
+/** RELEASE's answer per report: cap, pausedUntil, event, state, downSince, nextProbeAt. */
 type ReleaseAnswer = [number, number, string, string, number, number];
 
 /** Prompt tokens of a request, estimated before sending (about 4 characters a token, plus per-message framing). */

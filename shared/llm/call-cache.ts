@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript, readLua } from '../queue/lua-script.js';
 import type { ChatMessage, TokenUsage } from '../core-types.js';
 import type { SamplingParams } from './sampler.js';
 
@@ -27,26 +28,66 @@ export function callCacheKey(
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** Per-item cache in one Redis hash; the worker deletes it once the item's result is durable. */
+/**
+ * How long an item's call cache outlives the first write of the execution that wrote it last, seconds: a safety net
+ * for items that never finish (e.g. a cancelled run). 7 days.
+ */
+export const CALL_CACHE_TTL_SECONDS = 7 * 24 * 3600;
+
+const CACHE_PUT = new LuaScript(readLua(new URL('./lua/cache-put.lua', import.meta.url)));
+
+/** A cache hash's field, value pairs for these entries (the value as {@link RedisItemCallCache} reads it). */
+export function cacheFields(entries: readonly { key: string; value: CachedCompletion }[]): [string, string][] {
+  return entries.map((entry) => [entry.key, JSON.stringify(entry.value)]);
+}
+
+/**
+ * Per-item cache in one Redis hash; the worker deletes it once the item's result is durable. Its expiry is set with
+ * the first write of this object (one execution of the item), not renewed on every write.
+ */
 export class RedisItemCallCache implements CallCache {
   constructor(
     private readonly redis: Redis,
     private readonly hashKey: string,
     /** Safety net for items that never finish (e.g. a cancelled run): entries expire after this many seconds. */
-    private readonly ttlSeconds = 7 * 24 * 3600,
+    private readonly ttlSeconds = CALL_CACHE_TTL_SECONDS,
   ) {}
+
+  /** Whether a write of this object has set the hash's expiry. */
+  private expiring = false;
+
+  /** Lookups waiting for the next HMGET: the concurrent samplers of one item share one round trip. */
+  private lookups: { keys: readonly string[]; resolve: (values: (string | null)[]) => void; reject: (error: unknown) => void }[] = [];
 
   async getMany(keys: readonly string[]): Promise<(CachedCompletion | null)[]> {
     if (keys.length === 0) return [];
-    const values = await this.redis.hmget(this.hashKey, ...keys);
+    const values = await new Promise<(string | null)[]>((resolve, reject) => {
+      this.lookups.push({ keys, resolve, reject });
+      if (this.lookups.length === 1) setImmediate(() => void this.lookUp());
+    });
     return values.map((value) => (value === null ? null : (JSON.parse(value) as CachedCompletion)));
+  }
+
+  /** Answers every waiting lookup with one HMGET. */
+  private async lookUp(): Promise<void> {
+    const batch = this.lookups;
+    this.lookups = [];
+    try {
+      const values = await this.redis.hmget(this.hashKey, ...batch.flatMap((lookup) => lookup.keys));
+      let offset = 0;
+      for (const lookup of batch) {
+        lookup.resolve(values.slice(offset, offset + lookup.keys.length));
+        offset += lookup.keys.length;
+      }
+    } catch (error) {
+      for (const lookup of batch) lookup.reject(error);
+    }
   }
 
   async putMany(entries: readonly { key: string; value: CachedCompletion }[]): Promise<void> {
     if (entries.length === 0) return;
-    const fields: Record<string, string> = {};
-    for (const entry of entries) fields[entry.key] = JSON.stringify(entry.value);
-    await this.redis.multi().hset(this.hashKey, fields).expire(this.hashKey, this.ttlSeconds).exec();
+    await CACHE_PUT.run(this.redis, [this.hashKey], [this.expiring ? 0 : this.ttlSeconds, ...cacheFields(entries).flat()]);
+    this.expiring = true;
   }
 }
 

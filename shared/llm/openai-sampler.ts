@@ -27,7 +27,15 @@ export interface OpenAiSamplerOptions {
   onRequest?: (usage: TokenUsage, response: ResponseInfo) => Promise<void> | void;
   /** Who is asking (`<runId>#<index>`), for the gate's rule that an outage takes failures of different items. */
   requester?: string;
+  /**
+   * Records a paid response in one step: its completions (call-cache entries, written before anything else can fail)
+   * and its usage. When given, it replaces `cache.putMany` + `onRequest` for responses (reads still use `cache`).
+   */
+  recordResponse?: RecordResponse;
 }
+
+/** Stores a paid response's completions and counts its usage, atomically (see OpenAiSamplerOptions.recordResponse). */
+export type RecordResponse = (entries: readonly { key: string; value: CachedCompletion }[], usage: TokenUsage, response: ResponseInfo) => Promise<void>;
 
 /** What one response says about itself, beyond its text and usage. */
 export interface ResponseInfo {
@@ -51,6 +59,13 @@ export class OpenAiSampler implements Sampler {
       if (hit !== null && hit !== undefined) return { ...hit, cached: true };
       return { ...mustGet(fresh, index), cached: false };
     });
+  }
+
+  private async record(entries: readonly { key: string; value: CachedCompletion }[], usage: TokenUsage, info: ResponseInfo): Promise<void> {
+    const { recordResponse, cache, onRequest } = this.options;
+    if (recordResponse !== undefined) return recordResponse(entries, usage, info);
+    await cache.putMany(entries);
+    await onRequest?.(usage, info);
   }
 
   /** Whether requests ask for `n` choices (the endpoint is not known to ignore `n`). */
@@ -128,7 +143,6 @@ export class OpenAiSampler implements Sampler {
       if (lease !== undefined) await reportFailureToLease(lease, error);
       throw error;
     }
-    await lease?.succeeded((response.usage?.prompt_tokens ?? 0) + (response.usage?.completion_tokens ?? 0));
     const texts = response.choices
       .slice()
       .sort((a, b) => a.index - b.index)
@@ -145,11 +159,12 @@ export class OpenAiSampler implements Sampler {
       out.set(index, value);
       entries.push({ key: keyOf(index), value });
     });
-    await this.options.cache.putMany(entries);
     // system_fingerprint is deprecated by OpenAI but still returned; s2d's simulator uses it to flag guessed answers.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
-    const fingerprint = response.system_fingerprint;
-    await this.options.onRequest?.(usage, { unrecognisedBySimulator: fingerprint === SIMULATOR_UNRECOGNISED_FINGERPRINT });
+    const info = { unrecognisedBySimulator: response.system_fingerprint === SIMULATOR_UNRECOGNISED_FINGERPRINT };
+    // The lease's report and the response's record go out together (one round trip, not two): the report never
+    // fails (a lost one lapses with its lease), and nothing in the record waits on it.
+    await Promise.all([lease?.succeeded((response.usage?.prompt_tokens ?? 0) + (response.usage?.completion_tokens ?? 0)), this.record(entries, usage, info)]);
     return texts.length;
   }
 }

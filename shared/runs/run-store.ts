@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LuaScript, luaConstants, readLua } from '../queue/lua-script.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { PaidCounters } from '../cost/cost-summary.js';
 import type { ModelPrices } from '../cost/model-prices.js';
@@ -60,6 +61,9 @@ export interface RunRecord {
 
 export type StopReason = 'cancelled' | 'budget';
 
+/** A run's state and the run-control fields a worker acts on before an item (see RunStore.control). */
+export type RunControl = Pick<RunRecord, 'runId' | 'state' | 'pauseCause' | 'stopReason' | 'stopDetail'>;
+
 /**
  * The limits a paid request is checked against: the spec's `budget`, priced with the run's prices (`model.prices`,
  * else `budget.prices`; see shared/cost/resolve-prices.ts).
@@ -87,162 +91,51 @@ const MOVES = RUN_STATE_MACHINE.lua;
 // two bitmaps make it exact however the two steps interleave: an item finished before its enqueue was recorded is
 // never counted, and a re-submission's add of an item already enqueued does not count it twice.
 
-// Marks one item done exactly once: the bit flips and the counters move only for the first caller; every caller
-// learns whether the run is now complete, so a crashed caller's retry can still trigger publication.
-const MARK_DONE = `
--- A published run is history: a late duplicate must neither count nor bring the bitmap back.
-if redis.call('HGET', KEYS[1], 'state') == 'published' then return {1, 0} end
-local was = redis.call('SETBIT', KEYS[2], ARGV[1], 1)
-if was == 0 then
-  if redis.call('GETBIT', KEYS[3], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'queued', -1) end
-  redis.call('HINCRBY', KEYS[1], 'done', 1)
-  redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
-  if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[1], ARGV[5], 1) end
-  redis.call('HINCRBY', KEYS[1], 'promptTokens', ARGV[3])
-  redis.call('HINCRBY', KEYS[1], 'completionTokens', ARGV[4])
-end
-local total = redis.call('HGET', KEYS[1], 'total')
-local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
-local complete = 0
-if total and tonumber(total) == done then complete = 1 end
-return {was, complete}
-`;
+/** The script in ./lua/<name>.lua, after `prelude` (the state machine's, for scripts that move a record). */
+function script(name: string, prelude = ''): LuaScript {
+  return new LuaScript(`${prelude}\n${readLua(new URL(`./lua/${name}.lua`, import.meta.url))}`);
+}
 
-// Of a batch, the items that no producer has enqueued and no worker has finished; returns their positions.
-const UNCLAIMED = `
-local fresh = {}
-if redis.call('HGET', KEYS[3], 'state') == 'published' then return fresh end
-for i, index in ipairs(ARGV) do
-  if redis.call('GETBIT', KEYS[2], index) == 0 and redis.call('GETBIT', KEYS[1], index) == 0 then
-    table.insert(fresh, i - 1)
-  end
-end
-return fresh
-`;
+const MARK_DONE = script('mark-done');
+const UNCLAIMED = script('unclaimed');
+const MARK_ENQUEUED = script('mark-enqueued');
+const REGISTER = script('register', luaConstants({ INITIAL_STATE: RUN_STATE_TABLE.initial }));
+const SET_TOTAL = script('set-total', MOVES);
+const RESUME = script('resume', MOVES);
+const COUNT_PAID = `${MOVES}\n${readLua(new URL('./lua/count-paid.lua', import.meta.url))}`;
+const COUNT_REQUEST = script('count-request', COUNT_PAID);
+const SETTLE_REQUEST = script('settle-request', COUNT_PAID);
+const PAUSE_FOR_OUTAGE = script('pause-for-outage', MOVES);
+const PAUSE = script('pause', MOVES);
+const RESUME_AFTER_OUTAGE = script('resume-after-outage', MOVES);
+const BEGIN_RETRY = script('begin-retry', MOVES);
 
-// Records that a producer put these items on the queue (ARGV: indices) and counts the new ones in `queued`.
-const MARK_ENQUEUED = `
-if redis.call('HGET', KEYS[1], 'state') == 'published' then return 0 end
-local added = 0
-for _, index in ipairs(ARGV) do
-  if redis.call('SETBIT', KEYS[2], index, 1) == 0 and redis.call('GETBIT', KEYS[3], index) == 0 then added = added + 1 end
-end
-if added > 0 then redis.call('HINCRBY', KEYS[1], 'queued', added) end
-return added
-`;
+/** A budget as script arguments: maxTokens, maxCostUsd ('' = none), prompt, completion, cached-prompt USD per MTok. */
+function budgetArgs(budget: BudgetCheck | undefined): [string, string, string, string, string] {
+  const prices = budget?.prices;
+  return [
+    budget?.maxTokens === undefined ? '' : String(budget.maxTokens),
+    budget?.maxCostUsd === undefined ? '' : String(budget.maxCostUsd),
+    String(prices?.promptUsdPerMTok ?? 0),
+    String(prices?.completionUsdPerMTok ?? 0),
+    String(prices?.cachedPromptUsdPerMTok ?? prices?.promptUsdPerMTok ?? 0),
+  ];
+}
 
-// Registers a run in one step (a crash cannot leave a run without its state or missing from the index). Returns the
-// spec already stored under the id, or nothing when the run is new.
-const REGISTER = `
-local existing = redis.call('HGET', KEYS[1], 'spec')
-if existing then return existing end
-redis.call('HSET', KEYS[1], 'spec', ARGV[1], 'state', '${RUN_STATE_TABLE.initial}', 'submittedAt', ARGV[2], 'done', 0)
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-return false
-`;
+/** Responses of one process settled in one script call, at most. */
+const MAX_SETTLES = 128;
 
-// Sets the total and moves a producing run on, in one step so it cannot overwrite a later state. A run paused while
-// producing will resume to running.
-const SET_TOTAL = `${MOVES}
-redis.call('HSET', KEYS[1], 'total', ARGV[1])
-local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
-local complete = 0
-if tonumber(ARGV[1]) == done then complete = 1 end
-local target = 'running'
-if complete == 1 then target = 'publishing' end
-if guarded_move(KEYS[1], target, only_from('producing')) ~= 'ok' and redis.call('HGET', KEYS[1], 'resumeState') == 'producing' then
-  redis.call('HSET', KEYS[1], 'resumeState', 'running')
-end
-return complete
-`;
-
-// Resumes a paused run to the state it was paused in. 'already' for a run that is not paused but live.
-const RESUME = `${MOVES}
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'producing' or state == 'running' then return 'already' end
-if state ~= 'paused' then return state or 'missing' end
-return (guarded_move(KEYS[1], redis.call('HGET', KEYS[1], 'resumeState') or 'running', nil))
-`;
-
-// Counts one paid request and, when the run has a budget, stops the run once it is reached.
-// ARGV: promptTokens, completionTokens, maxTokens ('' = none), maxCostUsd ('' = none), prompt and completion USD per
-// million tokens, now, cached prompt tokens (a part of promptTokens), cached-prompt USD per million tokens. The cost
-// is shared/cost/usd.ts's usdOf over the run's totals. Returns 1 when this request stopped the run.
-const COUNT_REQUEST = `${MOVES}
-redis.call('HINCRBY', KEYS[1], 'llmRequests', 1)
-local p = redis.call('HINCRBY', KEYS[1], 'paidPromptTokens', ARGV[1])
-local c = redis.call('HINCRBY', KEYS[1], 'paidCompletionTokens', ARGV[2])
-if tonumber(ARGV[8]) > 0 then redis.call('HINCRBY', KEYS[1], 'paidCachedPromptTokens', ARGV[8]) end
-local detail = nil
-if ARGV[3] ~= '' and p + c >= tonumber(ARGV[3]) then
-  detail = 'budget.maxTokens ' .. ARGV[3] .. ' reached (' .. (p + c) .. ' tokens paid)'
-end
-if detail == nil and ARGV[4] ~= '' then
-  local cached = math.min(tonumber(redis.call('HGET', KEYS[1], 'paidCachedPromptTokens') or '0'), p)
-  local cost = ((p - cached) * tonumber(ARGV[5]) + cached * tonumber(ARGV[9]) + c * tonumber(ARGV[6])) / 1000000
-  if cost >= tonumber(ARGV[4]) then
-    detail = 'budget.maxCostUsd ' .. ARGV[4] .. ' reached (' .. string.format('%.4f', cost) .. ' USD paid)'
-  end
-end
-if detail == nil then return 0 end
-if guarded_move(KEYS[1], 'cancelled', nil) ~= 'ok' then return 0 end
-redis.call('HSET', KEYS[1], 'stopReason', 'budget', 'stopDetail', detail, 'stoppedAt', ARGV[7])
-return 1
-`;
-
-// Pauses a producing or running run because its endpoint has been down too long, once per outage: ARGV[1] names the
-// outage (its downSince), so a run resumed by hand during the same outage is not paused again. Returns the move's
-// outcome, or 'skipped'.
-const PAUSE_FOR_OUTAGE = `${MOVES}
-if redis.call('HGET', KEYS[1], 'outagePausedFor') == ARGV[1] then return 'skipped' end
-local outcome = guarded_move(KEYS[1], 'paused', only_from('producing,running'))
-if outcome == 'ok' then redis.call('HSET', KEYS[1], 'pauseCause', 'outage', 'pauseDetail', ARGV[2], 'outagePausedFor', ARGV[1]) end
-return outcome
-`;
-
-// `s2d pause`: pauses a producing or running run; a run already paused for an outage stays paused, now by hand (the
-// endpoint recovering no longer resumes it).
-const PAUSE = `${MOVES}
-if redis.call('HGET', KEYS[1], 'state') == 'paused' then
-  redis.call('HDEL', KEYS[1], 'pauseCause', 'pauseDetail')
-  return 'already'
-end
-return (guarded_move(KEYS[1], 'paused', nil))
-`;
-
-// Resumes a run paused for an outage (and only such a run) to the state it was paused in.
-const RESUME_AFTER_OUTAGE = `${MOVES}
-if redis.call('HGET', KEYS[1], 'state') ~= 'paused' or redis.call('HGET', KEYS[1], 'pauseCause') ~= 'outage' then return 'skipped' end
-return (guarded_move(KEYS[1], redis.call('HGET', KEYS[1], 'resumeState') or 'running', nil))
-`;
-
-// Reopens a published run for `s2d retry`: published -> running, the next dataset version, the previous manifest
-// remembered, and the bitmaps the publication dropped rebuilt so that exactly the retried items (ARGV[2..]) count as
-// enqueued and not done. ARGV[1] is the version the caller read: a second retry racing this one is refused.
-// Returns 'ok', or the state (or 'stale') that refuses it.
-const BEGIN_RETRY = `${MOVES}
-local state = redis.call('HGET', KEYS[1], 'state')
--- Not 'already': a run that is running (e.g. an earlier retry) is not reopened.
-if state ~= 'published' then return state or 'missing' end
-if tonumber(redis.call('HGET', KEYS[1], 'version') or '1') ~= tonumber(ARGV[1]) then return 'stale' end
-local outcome = guarded_move(KEYS[1], 'running', only_from('published'))
-if outcome ~= 'ok' then return outcome end
-local total = tonumber(redis.call('HGET', KEYS[1], 'total') or '0')
-redis.call('DEL', KEYS[2], KEYS[3])
-local bytes = math.floor(total / 8)
-if bytes > 0 then redis.call('SETRANGE', KEYS[2], 0, string.rep(string.char(255), bytes)) end
-for i = bytes * 8, total - 1 do redis.call('SETBIT', KEYS[2], i, 1) end
-local retried = 0
-for i = 2, #ARGV do
-  if redis.call('SETBIT', KEYS[2], ARGV[i], 0) == 1 then retried = retried + 1 end
-  redis.call('SETBIT', KEYS[3], ARGV[i], 1)
-end
-redis.call('HINCRBY', KEYS[1], 'done', -retried)
-redis.call('HINCRBY', KEYS[1], 'errored', -retried)
-redis.call('HSET', KEYS[1], 'queued', retried, 'version', tonumber(ARGV[1]) + 1, 'previousManifest', redis.call('HGET', KEYS[1], 'manifestLocation') or '')
-redis.call('HDEL', KEYS[1], 'publishedAt', 'manifestLocation')
-return 'ok'
-`;
+/** A response waiting for the next settle call (see RunStore.settleRequest). */
+interface PendingSettle {
+  run: string;
+  cache: { key: string; ttlSeconds: number; fields: readonly (readonly [string, string])[] };
+  usage: TokenUsage;
+  unrecognised: boolean;
+  budget: BudgetCheck | undefined;
+  now: Date;
+  resolve: (stopped: boolean) => void;
+  reject: (error: unknown) => void;
+}
 
 /** A run id already registered with a different spec. */
 export class RunConflictError extends Error {
@@ -270,7 +163,7 @@ export class RunStore {
   async register(spec: ResolvedRunSpec, now = new Date()): Promise<boolean> {
     const keys = this.keys(spec.runId);
     const json = JSON.stringify(spec);
-    const existing = (await this.redis.eval(REGISTER, 2, keys.run, keys.index, json, now.toISOString(), String(now.getTime()), spec.runId)) as string | null;
+    const existing = (await REGISTER.run(this.redis, [keys.run, keys.index], [json, now.toISOString(), String(now.getTime()), spec.runId])) as string | null;
     if (existing === null) return true;
     if (existing !== json) throw new RunConflictError(spec.runId);
     return false;
@@ -314,6 +207,22 @@ export class RunStore {
     };
   }
 
+  /**
+   * What a worker checks before each item: the run's state and run-control fields, without its spec or counters
+   * (one HMGET of a few short fields; a worker takes the spec from its run context). Null when there is no such run.
+   */
+  async control(runId: string): Promise<RunControl | null> {
+    const [state, pauseCause, stopReason, stopDetail] = await this.redis.hmget(this.keys(runId).run, 'state', 'pauseCause', 'stopReason', 'stopDetail');
+    if (state === null || state === undefined) return null;
+    return {
+      runId,
+      state: state as RunState,
+      pauseCause: pauseCause === 'outage' ? 'outage' : null,
+      stopReason: (stopReason ?? null) as StopReason | null,
+      stopDetail: stopDetail ?? null,
+    };
+  }
+
   /** Run ids, oldest first. */
   async list(): Promise<string[]> {
     return this.redis.zrange(runKeys(this.prefix, '').index, 0, -1);
@@ -328,9 +237,7 @@ export class RunStore {
   async unclaimed(runId: string, indices: readonly number[]): Promise<number[]> {
     if (indices.length === 0) return [];
     const keys = this.keys(runId);
-    const positions = (await this.redis.eval(
-      UNCLAIMED, 3, keys.done, keys.enqueued, keys.run, ...indices.map(String),
-    )) as number[];
+    const positions = (await UNCLAIMED.run(this.redis, [keys.done, keys.enqueued, keys.run], indices.map(String))) as number[];
     return positions.map((position) => indices[position] ?? -1);
   }
 
@@ -338,7 +245,7 @@ export class RunStore {
   async markEnqueued(runId: string, indices: readonly number[]): Promise<void> {
     if (indices.length === 0) return;
     const keys = this.keys(runId);
-    await this.redis.eval(MARK_ENQUEUED, 3, keys.run, keys.enqueued, keys.done, ...indices.map(String));
+    await MARK_ENQUEUED.run(this.redis, [keys.run, keys.enqueued, keys.done], indices.map(String));
   }
 
   /**
@@ -360,17 +267,14 @@ export class RunStore {
    */
   async markDone(runId: string, index: number, status: ItemStatus, usage: TokenUsage, stopped = false): Promise<{ first: boolean; complete: boolean }> {
     const keys = this.keys(runId);
-    const [was, complete] = (await this.redis.eval(
-      MARK_DONE, 3, keys.run, keys.done, keys.enqueued,
-      String(index), status, String(usage.promptTokens), String(usage.completionTokens), stopped ? 'cancelled' : '',
-    )) as [number, number];
+    const [was, complete] = (await MARK_DONE.run(this.redis, [keys.run, keys.done, keys.enqueued], [String(index), status, String(usage.promptTokens), String(usage.completionTokens), stopped ? 'cancelled' : ''])) as [number, number];
     return { first: was === 0, complete: complete === 1 };
   }
 
   /** Records the input size once the producer has read all of it; returns whether every item is already done. */
   async setTotal(runId: string, total: number): Promise<boolean> {
     const keys = this.keys(runId);
-    const complete = (await this.redis.eval(SET_TOTAL, 1, keys.run, String(total))) as number;
+    const complete = (await SET_TOTAL.run(this.redis, [keys.run], [String(total)])) as number;
     return complete === 1;
   }
 
@@ -381,17 +285,60 @@ export class RunStore {
    * (shared/cost/resolve-prices.ts budgetCheckOf).
    */
   async countRequest(runId: string, usage: TokenUsage, budget?: BudgetCheck, now = new Date()): Promise<boolean> {
-    const prices = budget?.prices;
-    const stopped = (await this.redis.eval(
-      COUNT_REQUEST, 1, this.keys(runId).run,
-      String(usage.promptTokens), String(usage.completionTokens),
-      budget?.maxTokens === undefined ? '' : String(budget.maxTokens),
-      budget?.maxCostUsd === undefined ? '' : String(budget.maxCostUsd),
-      String(prices?.promptUsdPerMTok ?? 0), String(prices?.completionUsdPerMTok ?? 0),
-      now.toISOString(),
-      String(usage.cachedPromptTokens ?? 0), String(prices?.cachedPromptUsdPerMTok ?? prices?.promptUsdPerMTok ?? 0),
-    )) as number;
+    const [maxTokens, maxCostUsd, promptUsd, completionUsd, cachedUsd] = budgetArgs(budget);
+    const stopped = await COUNT_REQUEST.run(this.redis, [this.keys(runId).run], [
+      String(usage.promptTokens), String(usage.completionTokens), maxTokens, maxCostUsd, promptUsd, completionUsd,
+      now.toISOString(), String(usage.cachedPromptTokens ?? 0), cachedUsd,
+    ]);
     return stopped === 1;
+  }
+
+  /**
+   * Settles one paid response of an item in one atomic step: its completions are written to the item's call cache
+   * (hash `cache.key`, field -> value; its expiry set to `cache.ttlSeconds` unless that is 0) and the request is
+   * counted as {@link countRequest} does, with the budget check, and in `unrecognisedBySimulator` when
+   * `unrecognised`. So a response is counted exactly when it is cached: a retry that finds it in the cache does not
+   * pay for it, nor count it, again. Returns whether this request stopped the run.
+   *
+   * Responses settled in the same turn of the event loop (of any items and runs of this process) go to Redis in one
+   * script call, applied in the order they were settled, each with its own budget check: the same counts and the same
+   * stopping request as one call each.
+   */
+  settleRequest(
+    runId: string,
+    cache: { key: string; ttlSeconds: number; fields: readonly (readonly [string, string])[] },
+    usage: TokenUsage,
+    unrecognised: boolean,
+    budget?: BudgetCheck,
+    now = new Date(),
+  ): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.settles.push({ run: this.keys(runId).run, cache, usage, unrecognised, budget, now, resolve, reject });
+      if (this.settles.length === 1) setImmediate(() => void this.flushSettles());
+    });
+  }
+
+  /** Responses waiting for the next settle call. */
+  private settles: PendingSettle[] = [];
+
+  private async flushSettles(): Promise<void> {
+    const batch = this.settles.splice(0, MAX_SETTLES);
+    if (this.settles.length > 0) setImmediate(() => void this.flushSettles());
+    if (batch.length === 0) return;
+    const runs = [...new Set(batch.map((settle) => settle.run))];
+    const caches = [...new Set(batch.map((settle) => settle.cache.key))];
+    const args = batch.flatMap((settle) => [
+      String(runs.indexOf(settle.run) + 1), String(runs.length + caches.indexOf(settle.cache.key) + 1), String(settle.cache.ttlSeconds),
+      String(settle.usage.promptTokens), String(settle.usage.completionTokens), String(settle.usage.cachedPromptTokens ?? 0),
+      settle.unrecognised ? '1' : '0', ...budgetArgs(settle.budget), settle.now.toISOString(),
+      String(settle.cache.fields.length), ...settle.cache.fields.flat(),
+    ]);
+    try {
+      const stopped = (await SETTLE_REQUEST.run(this.redis, [...runs, ...caches], [String(runs.length), ...args])) as number[];
+      for (const [position, settle] of batch.entries()) settle.resolve(stopped[position] === 1);
+    } catch (error) {
+      for (const settle of batch) settle.reject(error);
+    }
   }
 
   /**
@@ -415,7 +362,7 @@ export class RunStore {
    * outage becomes paused by hand: it no longer resumes by itself when the endpoint recovers.
    */
   async pause(runId: string): Promise<ControlOutcome> {
-    return RUN_STATE_MACHINE.outcome((await this.redis.eval(PAUSE, 1, this.keys(runId).run)) as string);
+    return RUN_STATE_MACHINE.outcome((await PAUSE.run(this.redis, [this.keys(runId).run])) as string);
   }
 
   /**
@@ -424,12 +371,12 @@ export class RunStore {
    * resumed. Returns whether this call paused it.
    */
   async pauseForOutage(runId: string, downSince: number, detail: string): Promise<boolean> {
-    return (await this.redis.eval(PAUSE_FOR_OUTAGE, 1, this.keys(runId).run, String(downSince), detail)) === 'ok';
+    return (await PAUSE_FOR_OUTAGE.run(this.redis, [this.keys(runId).run], [String(downSince), detail])) === 'ok';
   }
 
   /** Resumes a run paused for an outage (not one paused with `s2d pause`); returns whether this call resumed it. */
   async resumeAfterOutage(runId: string): Promise<boolean> {
-    return (await this.redis.eval(RESUME_AFTER_OUTAGE, 1, this.keys(runId).run)) === 'ok';
+    return (await RESUME_AFTER_OUTAGE.run(this.redis, [this.keys(runId).run])) === 'ok';
   }
 
   /**
@@ -439,14 +386,14 @@ export class RunStore {
    */
   async beginRetry(runId: string, version: number, indices: readonly number[]): Promise<ControlOutcome | { ok: false; state: 'stale' }> {
     const keys = this.keys(runId);
-    const answer = (await this.redis.eval(BEGIN_RETRY, 3, keys.run, keys.done, keys.enqueued, String(version), ...indices.map(String))) as string;
+    const answer = (await BEGIN_RETRY.run(this.redis, [keys.run, keys.done, keys.enqueued], [String(version), ...indices.map(String)])) as string;
     if (answer === 'stale') return { ok: false, state: 'stale' };
     return RUN_STATE_MACHINE.outcome(answer);
   }
 
   /** Resumes a paused run to the state it was paused in. */
   async resume(runId: string): Promise<ControlOutcome> {
-    return RUN_STATE_MACHINE.outcome((await this.redis.eval(RESUME, 1, this.keys(runId).run)) as string);
+    return RUN_STATE_MACHINE.outcome((await RESUME.run(this.redis, [this.keys(runId).run])) as string);
   }
 
   /** Stops a producing, running or paused run: state `cancelled` with the reason; the first stop wins. */

@@ -1,4 +1,8 @@
 import type { Redis } from 'ioredis';
+import { LuaScript, readLua } from '../queue/lua-script.js';
+
+const GUARDED_MOVE = readLua(new URL('./lua/guarded-move.lua', import.meta.url));
+const MOVE = readLua(new URL('./lua/move.lua', import.meta.url));
 
 /**
  * Terminology. A *record* is one Redis hash whose `state` field is one of a closed set of states. A *move* changes
@@ -40,7 +44,7 @@ export class StateMachine<S extends string> {
   /** Lua prelude defining `guarded_move` and `only_from` (parses a comma-separated narrowing argument). */
   readonly lua: string;
   /** The one generic move script (see {@link move}). */
-  private readonly moveScript: string;
+  private readonly moveScript: LuaScript;
 
   constructor(
     readonly table: StateTable<S>,
@@ -56,39 +60,8 @@ export class StateMachine<S extends string> {
     }
     if (!states.includes(table.initial)) throw new Error(`initial state ${table.initial} is not a state of the table`);
     const edges = states.map((from) => `['${from}'] = {${table.transitions[from].map((to) => `['${to}'] = true`).join(', ')}}`).join(',\n  ');
-    this.lua = `
-local TRANSITIONS = {
-  ${edges}
-}
-${onMove}
-local function only_from(list)
-  if list == nil or list == '' then return nil end
-  local set = {}
-  for state in string.gmatch(list, '[^,]+') do set[state] = true end
-  return set
-end
-local function guarded_move(key, to, only)
-  local from = redis.call('HGET', key, 'state')
-  if not from then return 'missing', nil end
-  if from == to then return 'already', from end
-  local edges = TRANSITIONS[from]
-  if edges == nil or not edges[to] then return from, from end
-  if only ~= nil and not only[from] then return from, from end
-  redis.call('HSET', key, 'state', to)
-  on_move(key, from, to)
-  return 'ok', from
-end
-`;
-    // KEYS[1] the record, KEYS[2..] deleted with the move. ARGV[1] target, ARGV[2] narrowing ('' = none),
-    // ARGV[3..] field, value pairs written with the move.
-    this.moveScript = `${this.lua}
-local outcome = guarded_move(KEYS[1], ARGV[1], only_from(ARGV[2]))
-if outcome == 'ok' then
-  if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
-  for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
-end
-return outcome
-`;
+    this.lua = `local TRANSITIONS = {\n  ${edges}\n}\n${onMove}\n${GUARDED_MOVE}`;
+    this.moveScript = new LuaScript(`${this.lua}\n${MOVE}`);
   }
 
   /** Whether the table has the edge from -> to. */
@@ -100,7 +73,7 @@ return outcome
   async move(redis: Redis, key: string, to: S, options: MoveOptions<S> = {}): Promise<TransitionOutcome<S>> {
     const fields = Object.entries(options.set ?? {}).flat();
     const deleteKeys = options.deleteKeys ?? [];
-    const answer = (await redis.eval(this.moveScript, 1 + deleteKeys.length, key, ...deleteKeys, to, (options.from ?? []).join(','), ...fields)) as string;
+    const answer = (await this.moveScript.run(redis, [key, ...deleteKeys], [to, (options.from ?? []).join(','), ...fields])) as string;
     return this.outcome(answer);
   }
 

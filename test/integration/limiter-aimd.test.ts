@@ -38,6 +38,28 @@ describe('AIMD of the fleet-wide in-flight cap (limiter Lua on a real redis-serv
     for (const lease of leases) await lease.succeeded(0);
   };
 
+  it('applies reports made in one turn (one Redis call) exactly as the same reports made one by one', async () => {
+    /** Six leases in flight; the first four succeed, the fifth is a 429, the sixth succeeds; then the state. */
+    const play = async (together: boolean): Promise<Record<string, string | null>> => {
+      const gate = limiter({ minConcurrency: 2, maxConcurrency: 8 });
+      const leases = await Promise.all(Array.from({ length: 6 }, () => gate.acquire(0)));
+      // The reports come a few ms after the acquires, so the 429's cut is later than every lease.
+      await sleep(2);
+      const reports = leases.map((lease, position) => (): Promise<void> => (position === 4 ? lease.rateLimited(0) : lease.succeeded(0)));
+      if (together) await Promise.all(reports.map((report) => report()));
+      else for (const report of reports) await report();
+      const fields = ['cap', 'successes', 'ssthresh', 'cutSeries', 'okLevel'];
+      const values = await redis.hmget(gate.keys.state, ...fields);
+      const state = Object.fromEntries(fields.map((field, position) => [field, values[position] ?? null]));
+      return { ...state, inFlight: String((await gate.snapshot()).inFlight), health: await redis.hget(gate.keys.health, 'state') };
+    };
+    const oneByOne = await play(false);
+    // The first success saw 6 in flight (okLevel 6); the 429 halves the cap 8 -> 4 and remembers min(4, 6) to slow-start
+    // back to; the last success was sent before that cut, so it only counts.
+    expect(oneByOne).toEqual({ cap: '4', successes: '1', ssthresh: '4', cutSeries: '1', okLevel: '0', inFlight: '0', health: 'rate-limited' });
+    expect(await play(true)).toEqual(oneByOne);
+  });
+
   it('halves the cap on a 429, never below the floor, and starts the success count again', async () => {
     const gate = limiter();
     for (let i = 0; i < 5; i++) await succeeded(gate);

@@ -93,6 +93,40 @@ describe('paid counters (real HTTP, real redis-server)', () => {
     expect(run?.stopDetail).toBe('budget.maxCostUsd 0.00025 reached (0.0003 USD paid)');
   });
 
+  it('settles responses of one turn in one call: each cached and counted, in order, and only the one reaching the budget stops the run', async () => {
+    const prefix = isolatedPrefix('paidsettle');
+    const runs = new RunStore(redis, prefix);
+    const parsed = runSpecSchema.parse({ input: 'in.jsonl', answerType: 'letters', model: { name: 'm' }, budget: { maxTokens: 250 } });
+    const spec: ResolvedRunSpec = { ...parsed, runId: 'settle-run', model: { ...parsed.model, baseUrl: 'http://127.0.0.1:9/v1' } };
+    await runs.register(spec);
+    const other = await runs.register({ ...spec, runId: 'settle-other', budget: {} });
+    expect(other).toBe(true);
+    const usage = { promptTokens: 80, completionTokens: 20 };
+    const cache = (item: number, field: string, ttlSeconds: number) => ({ key: `${prefix}:cache:settle-run:${item}`, ttlSeconds, fields: [[field, `{"text":"${field}"}`]] as [string, string][] });
+    // Five responses in one turn: two items of the budgeted run, one of another run; the third of the budgeted run's
+    // responses reaches its 250 tokens.
+    const stopped = await Promise.all([
+      runs.settleRequest(spec.runId, cache(0, 'a', 60), usage, false, budgetCheckOf(spec)),
+      runs.settleRequest(spec.runId, cache(1, 'b', 60), usage, true, budgetCheckOf(spec)),
+      runs.settleRequest('settle-other', { key: `${prefix}:cache:settle-other:0`, ttlSeconds: 0, fields: [['c', '{}']] }, usage, false),
+      runs.settleRequest(spec.runId, cache(0, 'd', 0), usage, false, budgetCheckOf(spec)),
+      runs.settleRequest(spec.runId, cache(1, 'e', 0), usage, false, budgetCheckOf(spec)),
+    ]);
+    expect(stopped).toEqual([false, false, false, true, false]);
+    const run = await runs.get(spec.runId);
+    expect(run === null ? null : paidCountersOf(run)).toEqual({ requests: 4, promptTokens: 320, completionTokens: 80, cachedPromptTokens: 0 });
+    expect(run?.unrecognisedBySimulator).toBe(1);
+    expect(run?.state).toBe('cancelled');
+    expect(run?.stopDetail).toBe('budget.maxTokens 250 reached (300 tokens paid)');
+    const otherRun = await runs.get('settle-other');
+    expect(otherRun === null ? null : paidCountersOf(otherRun)).toEqual({ requests: 1, promptTokens: 80, completionTokens: 20, cachedPromptTokens: 0 });
+    expect(await redis.hkeys(`${prefix}:cache:settle-run:0`)).toEqual(['a', 'd']);
+    expect(await redis.hkeys(`${prefix}:cache:settle-run:1`)).toEqual(['b', 'e']);
+    expect(await redis.ttl(`${prefix}:cache:settle-run:0`)).toBeGreaterThan(50);
+    // A cache whose every write asked to leave the expiry as it is has none.
+    expect(await redis.ttl(`${prefix}:cache:settle-other:0`)).toBe(-1);
+  });
+
   it('counts an eval\'s paid requests and tokens in the eval store', async () => {
     const evals = new EvalRunStore(redis, isolatedPrefix('paideval'));
     const parsed = evalSpecSchema.parse({ input: 'in.jsonl', answerType: 'number', model: { name: 'm' } });

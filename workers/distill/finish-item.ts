@@ -27,8 +27,8 @@ export interface FinishDeps {
  * caller that died after counting cannot leave the run unpublished.
  *
  * An errored item keeps its call cache: the completions it paid for before failing are what `s2d retry` reuses, so a
- * retry pays only for the calls that never succeeded. The cache expires with its TTL (7 days after its last write,
- * shared/llm/call-cache.ts); a retry after that pays those calls again.
+ * retry pays only for the calls that never succeeded. The cache expires with its TTL (7 days after the first write
+ * of the item's last execution, shared/llm/call-cache.ts); a retry after that pays those calls again.
  */
 export function createFinishItem(deps: FinishDeps): FinishItem {
   return async ({ runId, index }, status, usage, stopped = false) => {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../shared/logger.js';
 import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
-import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
+import { CALL_CACHE_TTL_SECONDS, cacheFields, RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
 import { ZERO_USAGE } from '../../shared/core-types.js';
 import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloads.js';
@@ -42,12 +42,13 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
   return async (job, token) => {
     const payload = distillJobSchema.parse(job.data);
     const { runId, index } = payload;
-    const run = await deps.runs.get(runId);
+    // The state alone (the spec comes from the run context), and whether the item is done, asked together.
+    const [run, done] = await Promise.all([deps.runs.control(runId), deps.runs.isDone(runId, index)]);
     if (run === null) throw new Error(`run ${runId} is not registered`);
     if (run.state === 'published') return 'run-published';
     // A failed run (e.g. the endpoint refused its credentials) publishes nothing: its remaining items cost no call.
     if (run.state === 'failed') return 'run-failed';
-    if (await deps.runs.isDone(runId, index)) {
+    if (done) {
       // A previous attempt stored the result but may have died before it could trigger publication; the status and
       // usage given here are not counted again because the item's done bit is already set.
       await deps.finish(payload, 'accepted', ZERO_USAGE);
@@ -78,14 +79,21 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
   const started = Date.now();
   const strategy = strategyLabel(spec.strategy);
   const base = { index: payload.index, line: payload.line, id: payload.id, prompt: payload.prompt, answerType: payload.answerType, strategy };
-  // Each paid request is counted atomically with the run's budget check: the request that reaches the budget stops
-  // the run.
+  // Each paid response is cached and counted in one atomic step with the run's budget check: the request that reaches
+  // the budget stops the run, and a response is counted exactly when a retry would find it in the cache.
+  const cacheKey = itemCacheKey(deps.prefix, payload.runId, payload.index);
+  const budget = budgetCheckOf(spec);
+  // The cache's expiry is set by this execution's first write (one is enough: an item finishes long before it).
+  let expiring = false;
   const sampler = itemSampler(
     context,
-    new RedisItemCallCache(deps.redis, itemCacheKey(deps.prefix, payload.runId, payload.index)),
-    async (usage, response) => {
-      await deps.runs.countRequest(payload.runId, usage, budgetCheckOf(spec));
-      if (response.unrecognisedBySimulator) await deps.runs.countUnrecognisedBySimulator(payload.runId);
+    new RedisItemCallCache(deps.redis, cacheKey),
+    {
+      recordResponse: async (entries, usage, response) => {
+        const cache = { key: cacheKey, ttlSeconds: expiring ? 0 : CALL_CACHE_TTL_SECONDS, fields: cacheFields(entries) };
+        await deps.runs.settleRequest(payload.runId, cache, usage, response.unrecognisedBySimulator, budget);
+        expiring = true;
+      },
     },
     `${payload.runId}#${payload.index}`,
   );

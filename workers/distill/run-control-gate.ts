@@ -2,7 +2,7 @@ import { DelayedError, type Job } from 'bullmq';
 import type { DistillJob } from '../../shared/queue/job-payloads.js';
 import { isStoppedResult, stoppedResult } from '../../shared/dataset/stopped-result.js';
 import type { Logger } from '../../shared/logger.js';
-import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
+import type { RunControl, RunStore } from '../../shared/runs/run-store.js';
 import type { RunContexts } from '../run-context.js';
 import type { FinishItem } from './finish-item.js';
 
@@ -28,7 +28,7 @@ export interface GateDeps {
  * the endpoint is down and lets one through as the probe when one is due — so the run learns of the recovery even
  * when nothing else uses the endpoint. An item that finds the endpoint up again resumes the run.
  */
-export async function applyRunControl(run: RunRecord, payload: DistillJob, job: Job, token: string | undefined, deps: GateDeps): Promise<'stopped' | null> {
+export async function applyRunControl(run: RunControl, payload: DistillJob, job: Job, token: string | undefined, deps: GateDeps): Promise<'stopped' | null> {
   if (run.state === 'paused' && run.pauseCause === 'outage') {
     const health = (await deps.contexts.get(run.runId)).health;
     if (health !== undefined && (await health.health()).state !== 'down' && (await deps.runs.resumeAfterOutage(run.runId))) {

@@ -117,7 +117,7 @@ async function computeRecord(deps: EvalDeps, context: EvalContext, payload: Eval
     { ...context, client },
     new RedisItemCallCache(deps.redis, evalItemCacheKey(deps.prefix, payload.evalId, payload.index)),
     // Every paid request is counted, so the eval's cost includes what retries paid.
-    (usage) => deps.evals.countRequest(payload.evalId, usage),
+    { onRequest: (usage) => deps.evals.countRequest(payload.evalId, usage) },
     `eval:${payload.evalId}#${payload.index}`,
   );
   const exhausted = await settleSuspect(job, token, context.health, job.opts.attempts ?? 1);
