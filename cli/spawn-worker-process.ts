@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
-const BIN = fileURLToPath(new URL('../bin/s2d.mjs', import.meta.url));
+// From the sources (cli/) and from the build (dist/cli/) alike.
+const BIN = join(packageRoot(), 'bin', 's2d.mjs');
 
 export interface WorkerProcess {
   child: ChildProcess;

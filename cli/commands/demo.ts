@@ -14,6 +14,7 @@ import { createLogger } from '../../shared/logger.js';
 import { submitRun } from '../../producers/submit-run.js';
 import { fractionFlag, intFlag } from '../flag-values.js';
 import { openQueueClients, type QueueClients } from '../queue-clients.js';
+import { CliError } from '../cli-error.js';
 import { spawnWorkerProcess, type WorkerProcess } from '../spawn-worker-process.js';
 import { formatDemoTable, type DemoSummary } from '../demo/demo-summary.js';
 import { demoCost } from '../demo/demo-cost.js';
@@ -148,7 +149,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
       results: new ItemResultStore(store),
       maxBacklog: env.S2D_MAX_BACKLOG,
     });
-    await (json ? waitForPublication(clients.runs, runId, 200) : waitWithProgress(clients, env.S2D_PREFIX, runId, false, 200));
+    const workersGone = watchWorkers(workers);
+    await Promise.race([json ? waitForPublication(clients.runs, runId, 200) : waitWithProgress(clients, env.S2D_PREFIX, runId, false, 200), workersGone.failed]);
     const distillMs = Date.now() - distillStarted;
     const trainLabels = await readLabels(inputs.train.labels);
     // The default Beta rule (confidence 0.95) needs 4 agreeing samples: with fewer there is nothing to stop early.
@@ -159,7 +161,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     if (adaptiveRun !== null) {
       say(`distilling the same items again with adaptive sampling (sampling.adaptive: true, at most ${samples} samples)…`);
       await submitRun(adaptiveRun, { runs: clients.runs, distillQueue: clients.distillQueue, publishQueue: clients.publishQueue, results: new ItemResultStore(store), maxBacklog: env.S2D_MAX_BACKLOG });
-      await (json ? waitForPublication(clients.runs, adaptiveRun.runId, 200) : waitWithProgress(clients, env.S2D_PREFIX, adaptiveRun.runId, false, 200));
+      await Promise.race([json ? waitForPublication(clients.runs, adaptiveRun.runId, 200) : waitWithProgress(clients, env.S2D_PREFIX, adaptiveRun.runId, false, 200), workersGone.failed]);
     }
     const adaptiveMs = Date.now() - adaptiveStarted;
     const published = await clients.runs.get(runId);
@@ -168,15 +170,16 @@ export async function demoCommand(argv: string[]): Promise<number> {
 
     say('evaluating System 1 and System 2 on held-out items (eval queue, same workers)…');
     const evalStarted = Date.now();
-    const baselines = await evaluateBaselines({
+    const baselines = await Promise.race([workersGone.failed, evaluateBaselines({
       inputs: inputs.heldOut,
       baseUrl: services.baseUrl,
       model: services.modelName,
       clients,
       prefix: env.S2D_PREFIX,
       outDir: resolve(outDir, 'datasets'),
-    });
+    })]);
     const evalMs = Date.now() - evalStarted;
+    workersGone.stop();
     await Promise.all(workers.map((worker) => worker.stop()));
 
     const folder = datasetFolder(spec.name, runId);
@@ -243,4 +246,27 @@ export async function demoCommand(argv: string[]): Promise<number> {
     await demoS3?.stop();
     await services.stop();
   }
+}
+
+/**
+ * `failed` rejects, with the last log line of each, once every worker process has exited while the demo still needs
+ * them (a crash at start, a bad setting): the demo then stops with the reason instead of waiting for ever.
+ * `stop()` before stopping them on purpose.
+ */
+function watchWorkers(workers: readonly WorkerProcess[]): { failed: Promise<never>; stop(): void } {
+  let stopped = false;
+  const failed = Promise.all(workers.map((worker) => worker.exited)).then((codes): Promise<never> => {
+    // Stopped on purpose: never settles, so nothing waits on it any more.
+    if (stopped) return new Promise<never>(() => undefined);
+    const logs = workers.map((worker, i) => `worker ${i + 1} (exit ${String(codes[i])}): ${worker.stderrTail().trim().split('\n').at(-1) ?? ''}`);
+    throw new CliError(`every worker process exited before the demo finished: ${logs.join('; ')}`);
+  });
+  // Raced where the demo waits; marked handled so a failure between waits is not an unhandled rejection.
+  failed.catch(() => undefined);
+  return {
+    failed,
+    stop: () => {
+      stopped = true;
+    },
+  };
 }

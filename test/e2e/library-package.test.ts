@@ -101,4 +101,16 @@ try {
     // Plan-then-solve: one plan request (n = 3) and three solve requests per item.
     expect(out.calls).toBe(12 * 3 * 2);
   });
+
+  it('the compiled binary runs the quick-start demo end to end, spawning its worker processes from the build', async () => {
+    // S2D_FROM_SOURCE unset: bin/s2d.mjs runs dist/ (npm test builds just before), workers included.
+    const { stdout } = await exec(process.execPath, [join(ROOT, 'bin', 's2d.mjs'), 'demo', '--json', '--items', '4', '--eval-items', '4', '--no-adaptive', '--samples', '3', '--out', join(dir, 'demo')], {
+      cwd: dir,
+      env: { ...process.env, S2D_FROM_SOURCE: '', REDIS_URL: '', OPENAI_BASE_URL: '', S2D_LOG_LEVEL: 'warn' },
+      timeout: 240_000,
+    });
+    const summary = JSON.parse(stdout) as { items: number; accepted: number; simulator: boolean };
+    expect(summary).toMatchObject({ items: 8, simulator: true });
+    expect(summary.accepted).toBeGreaterThan(0);
+  }, 300_000);
 });
