@@ -62,6 +62,8 @@ export function statusJson(run: RunRecord, endpoint: RunEndpoint | null = null):
     paid: { requests: run.llmRequests, promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens, cachedPromptTokens: run.paidCachedPromptTokens },
     cost: runCost(run),
     unrecognisedBySimulator: run.unrecognisedBySimulator,
+    rejectReasons: run.rejectReasons,
+    rateLimited: run.rateLimited,
     strategy: strategyLabel(run.spec.strategy),
     model: run.spec.model.name,
     error: run.error,

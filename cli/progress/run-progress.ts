@@ -21,9 +21,9 @@ export function runSnapshot(run: RunRecord, endpoint: RunEndpoint | null, at = D
     accepted: run.accepted,
     rejected: run.rejected,
     errored: run.errored,
-    rejectReasons: null,
+    rejectReasons: run.rejectReasons,
     requests: run.llmRequests,
-    rateLimited: null,
+    rateLimited: run.rateLimited,
     tokens: run.paidPromptTokens + run.paidCompletionTokens,
     usd: prices === undefined ? null : usdOf(paid, prices),
     endpoint:

@@ -49,6 +49,10 @@ export interface RunRecord {
   resumeState: RunState | null;
   /** Paid LLM requests the s2d simulator answered without recognising the prompt (answers that are guesses). */
   unrecognisedBySimulator: number;
+  /** Rejected items per reject code so far (counted as items finish; sums to `rejected`). */
+  rejectReasons: Record<string, number>;
+  /** Item attempts that met an HTTP 429 from the endpoint and were re-queued (`countRateLimited`). */
+  rateLimited: number;
   /** Why a paused run is paused: `outage` (its endpoint was down longer than `model.outage.maxMinutes`); null for `s2d pause`. */
   pauseCause: 'outage' | null;
   /** The pause in words, e.g. `endpoint http://… down since 2026-…Z`. */
@@ -200,6 +204,8 @@ export class RunStore {
       stopDetail: raw.stopDetail ?? null,
       resumeState: (raw.resumeState ?? null) as RunState | null,
       unrecognisedBySimulator: num('unrecognisedBySimulator'),
+      rejectReasons: Object.fromEntries(Object.entries(raw).filter(([field]) => field.startsWith('reject:')).map(([field, value]) => [field.slice('reject:'.length), Number(value)])),
+      rateLimited: num('rateLimited'),
       pauseCause: raw.pauseCause === 'outage' ? 'outage' : null,
       pauseDetail: raw.pauseDetail ?? null,
       version: raw.version === undefined ? 1 : Number(raw.version),
@@ -263,12 +269,19 @@ export class RunStore {
 
   /**
    * Records an item's durable result once; returns whether the run's last item is now done. `stopped` also counts it
-   * in `cancelled` (an item never started because the run stopped).
+   * in `cancelled` (an item never started because the run stopped); a rejected item's `rejectCode` is counted in
+   * `rejectReasons`.
    */
-  async markDone(runId: string, index: number, status: ItemStatus, usage: TokenUsage, stopped = false): Promise<{ first: boolean; complete: boolean }> {
+  async markDone(runId: string, index: number, status: ItemStatus, usage: TokenUsage, stopped = false, rejectCode?: string): Promise<{ first: boolean; complete: boolean }> {
     const keys = this.keys(runId);
-    const [was, complete] = (await MARK_DONE.run(this.redis, [keys.run, keys.done, keys.enqueued], [String(index), status, String(usage.promptTokens), String(usage.completionTokens), stopped ? 'cancelled' : ''])) as [number, number];
+    const args = [String(index), status, String(usage.promptTokens), String(usage.completionTokens), stopped ? 'cancelled' : '', rejectCode ?? ''];
+    const [was, complete] = (await MARK_DONE.run(this.redis, [keys.run, keys.done, keys.enqueued], args)) as [number, number];
     return { first: was === 0, complete: complete === 1 };
+  }
+
+  /** Counts an item attempt that the endpoint answered with HTTP 429 (shown by progress and status). */
+  async countRateLimited(runId: string): Promise<void> {
+    await this.redis.hincrby(this.keys(runId).run, 'rateLimited', 1);
   }
 
   /** Records the input size once the producer has read all of it; returns whether every item is already done. */

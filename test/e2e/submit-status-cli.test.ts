@@ -78,13 +78,14 @@ describe('s2d submit / status (CLI)', () => {
     const submitted = await s2d('submit', 'priced.yaml', '--wait', '--json');
     const { runId } = JSON.parse(submitted.stdout) as { runId: string };
     // --wait --json streams progress on stderr, one JSON object per update; the last one is the published run.
-    type Update = { id: string; state: string; total: number; done: number; percent: number; requests: number; tokens: number; usd: number; accepted: number; endpoint: { cap: number } };
+    type Update = { id: string; state: string; total: number; done: number; percent: number; requests: number; tokens: number; usd: number; accepted: number; rejectReasons: Record<string, number>; endpoint: { cap: number } };
     const updates = submitted.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Update);
     expect(updates.length).toBeGreaterThan(0);
     const last = updates.at(-1);
     type Per = { requests: number; tokens: number; usd: number | null };
     const status = JSON.parse((await s2d('status', runId, '--json')).stdout) as {
-      items: { done: number; accepted: number };
+      items: { done: number; accepted: number; rejected: number };
+      rejectReasons: Record<string, number>;
       paid: { requests: number; promptTokens: number; completionTokens: number; cachedPromptTokens: number };
       cost: { prices: { source: string }; paid: { requests: number; promptTokens: number; completionTokens: number; totalTokens: number; usd: number }; perItem: Per; perAcceptedExample: Per };
       manifest: string;
@@ -103,6 +104,8 @@ describe('s2d submit / status (CLI)', () => {
     // The watched figures are the run's own counters: they end where `s2d status --json` ends.
     expect(last).toMatchObject({ id: runId, state: 'published', total: 30, done: 30, percent: 100, requests: paid.requests, tokens: paid.promptTokens + paid.completionTokens, accepted: status.items.accepted });
     expect(last?.usd).toBeCloseTo(status.cost.paid.usd, 9);
+    expect(last?.rejectReasons).toEqual(status.rejectReasons);
+    expect(Object.values(status.rejectReasons).reduce((sum, n) => sum + n, 0)).toBe(status.items.rejected);
     expect(last?.endpoint.cap).toBeGreaterThan(0);
     expect(updates.map((u) => u.done)).toEqual([...updates.map((u) => u.done)].sort((a, b) => a - b));
 

@@ -45,6 +45,8 @@ describe('Retry-After: 0 (real redis-server, BullMQ, simulator over HTTP)', () =
     // The re-queue budget lasted at least its floor: REQUEUES waits of >= 1 s, not a burst of 429s.
     expect(elapsedMs).toBeGreaterThanOrEqual(REQUEUES * 1_000);
     expect(simulator.stats().byStatus['429']).toBe(REQUEUES + 1);
+    // Every 429 an item attempt met is counted on the run (progress and status show it).
+    expect((await run.clients.runs.get(run.spec.runId))?.rateLimited).toBe(REQUEUES + 1);
     const dataset = await run.readDataset();
     expect(dataset.manifest.counts.errored).toBe(1);
     expect(dataset.rejects[0]?.reason).toMatch(/still rate limited after 2 re-queues/);

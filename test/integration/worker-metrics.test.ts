@@ -84,6 +84,10 @@ describe('worker Prometheus endpoint (S2D_METRICS_PORT), scraped during and afte
     expect(sumOf(after, 's2d_items_finished_total')).toBe(ITEMS);
     expect(sumOf(after, 's2d_items_finished_total', { status: 'accepted' })).toBe(record?.accepted);
     expect(sumOf(after, 's2d_items_finished_total', { status: 'rejected' })).toBe(record?.rejected);
+    // Rejects by reason: the metric's labels and the run record's counters (which progress shows) agree.
+    const reasons = Object.entries(record?.rejectReasons ?? {});
+    expect(reasons.reduce((sum, [, n]) => sum + n, 0)).toBe(record?.rejected);
+    for (const [code, n] of reasons) expect(sumOf(after, 's2d_items_finished_total', { status: 'rejected', reason: code }), code).toBe(n);
     // A published run leaves the per-run gauges.
     expect(sumOf(after, 's2d_run_items', { run: run.spec.runId })).toBe(0);
     expect(sumOf(after, 's2d_process_resident_memory_bytes')).toBeGreaterThan(0);

@@ -12,7 +12,20 @@ import type { RunStore } from '../../shared/runs/run-store.js';
  * Called once an item's result is durable. Safe to call again for the same item. `stopped`: the result records an
  * item never started because its run stopped (counted in `cancelled` too).
  */
-export type FinishItem = (item: Pick<DistillJob, 'runId' | 'index'>, status: ItemStatus, usage: TokenUsage, stopped?: boolean) => Promise<void>;
+export type FinishItem = (item: Pick<DistillJob, 'runId' | 'index'>, outcome: FinishedOutcome) => Promise<void>;
+
+/** What is counted of a finished item: its status and usage; whether its run stopped it; a rejected item's code. */
+export interface FinishedOutcome {
+  status: ItemStatus;
+  usage: TokenUsage;
+  stopped?: boolean;
+  rejectCode?: string | undefined;
+}
+
+/** The counted outcome of a stored item result. */
+export function outcomeOf(result: { status: ItemStatus; usage: TokenUsage; code?: string }, stopped = false): FinishedOutcome {
+  return { status: result.status, usage: result.usage, stopped, rejectCode: result.status === 'rejected' ? result.code : undefined };
+}
 
 export interface FinishDeps {
   redis: Redis;
@@ -31,9 +44,9 @@ export interface FinishDeps {
  * of the item's last execution, shared/llm/call-cache.ts); a retry after that pays those calls again.
  */
 export function createFinishItem(deps: FinishDeps): FinishItem {
-  return async ({ runId, index }, status, usage, stopped = false) => {
-    const { first, complete } = await deps.runs.markDone(runId, index, status, usage, stopped);
-    if (first) itemsFinished.inc({ status, reason: 'none' });
+  return async ({ runId, index }, { status, usage, stopped = false, rejectCode }) => {
+    const { first, complete } = await deps.runs.markDone(runId, index, status, usage, stopped, rejectCode);
+    if (first) itemsFinished.inc({ status, reason: rejectCode ?? 'none' });
     if (status !== 'errored') await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
     if (complete) {
       await enqueuePublish(deps.publishQueue, runId);

@@ -32,8 +32,14 @@ export interface FailureContext {
  * Also particular: once its endpoint has been down `model.outage.maxMinutes`, the run is paused (once per outage),
  * with the reason for `s2d status`; it resumes by itself when the endpoint recovers (workers/endpoint-recovery.ts).
  */
-export function handleLlmFailure(context: FailureContext): Promise<FailureDecision> {
+export async function handleLlmFailure(context: FailureContext): Promise<FailureDecision> {
   const { runId, index, logger } = context;
+  // Off the hot path (a 429 is the exception): counted so progress and status show how often the endpoint pushed back.
+  if (context.failure.kind === 'rate-limited') {
+    await context.runs.countRateLimited(runId).catch((error: unknown) => {
+      logger.debug({ runId, err: error instanceof Error ? error.message : String(error) }, 'could not count a 429');
+    });
+  }
   return decideLlmFailure({
     job: context.job,
     token: context.token,

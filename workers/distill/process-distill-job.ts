@@ -10,7 +10,7 @@ import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloa
 import { itemCacheKey } from '../../shared/runs/run-keys.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
-import type { FinishItem } from './finish-item.js';
+import { outcomeOf, type FinishItem } from './finish-item.js';
 import { handleLlmFailure } from './handle-llm-failure.js';
 import { runItemProgram } from './run-item-program.js';
 import { applyRunControl } from './run-control-gate.js';
@@ -51,7 +51,7 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
     if (done) {
       // A previous attempt stored the result but may have died before it could trigger publication; the status and
       // usage given here are not counted again because the item's done bit is already set.
-      await deps.finish(payload, 'accepted', ZERO_USAGE);
+      await deps.finish(payload, { status: 'accepted', usage: ZERO_USAGE });
       return 'already-done';
     }
     let context: RunContext;
@@ -68,7 +68,7 @@ export function createDistillProcessor(deps: DistillDeps): (job: Job, token?: st
     }
     // An earlier execution may have stored its result and died before counting it: that result stands.
     const result = (await context.results.get(runId, index)) ?? (await context.results.putOnce(runId, await computeResult(deps, context, payload, job, token)));
-    await deps.finish(payload, result.status, result.usage);
+    await deps.finish(payload, outcomeOf(result));
     deps.logger.debug({ runId, index, status: result.status, calls: result.calls, elapsedMs: result.elapsedMs }, 'item done');
     return 'done';
   };

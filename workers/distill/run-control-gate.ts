@@ -4,7 +4,7 @@ import { isStoppedResult, stoppedResult } from '../../shared/dataset/stopped-res
 import type { Logger } from '../../shared/logger.js';
 import type { RunControl, RunStore } from '../../shared/runs/run-store.js';
 import type { RunContexts } from '../run-context.js';
-import type { FinishItem } from './finish-item.js';
+import { outcomeOf, type FinishItem } from './finish-item.js';
 
 /** How long a paused run's item is parked before a worker looks at it again; `s2d resume` promotes it sooner. */
 export const DEFAULT_PARK_MS = 60_000;
@@ -43,6 +43,6 @@ export async function applyRunControl(run: RunControl, payload: DistillJob, job:
   if (run.state !== 'cancelled') return null;
   const context = await deps.contexts.get(run.runId);
   const result = await context.results.putOnce(run.runId, stoppedResult(payload, run.stopReason ?? 'cancelled', run.stopDetail));
-  await deps.finish(payload, result.status, result.usage, isStoppedResult(result));
+  await deps.finish(payload, outcomeOf(result, isStoppedResult(result)));
   return 'stopped';
 }

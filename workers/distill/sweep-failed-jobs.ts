@@ -6,7 +6,7 @@ import type { RunStore } from '../../shared/runs/run-store.js';
 import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { refuseRun } from '../refuse-run.js';
-import type { FinishItem } from './finish-item.js';
+import { outcomeOf, type FinishItem } from './finish-item.js';
 
 export interface SweepDeps {
   distillQueue: Queue;
@@ -46,7 +46,7 @@ export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<num
       );
       // Finishing an item that is already done is a no-op apart from re-checking completion, which also rescues a
       // run whose last item died before it could ask for publication.
-      await deps.finish(payload, result.status, result.usage);
+      await deps.finish(payload, outcomeOf(result));
       if (result.status === 'errored') {
         recorded += 1;
         deps.logger.warn({ runId: payload.runId, index: payload.index, reason: job.failedReason }, 'failed job recorded as errored item');
