@@ -3,6 +3,7 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
+import { apiError } from '../helpers/api-error.js';
 
 /** The simulator's Batch API driven by the official client over real HTTP, as a batch-mode worker will drive it. */
 const MODEL = 'sim-llama-2-70b-chat';
@@ -63,16 +64,6 @@ async function readLines(openai: OpenAI, fileId: string | null | undefined): Pro
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as OutputLine);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) return error;
-    throw error;
-  }
-  throw new Error('expected an APIError');
 }
 
 describe('simulator Batch API', () => {
@@ -207,7 +198,7 @@ describe('simulator Batch API', () => {
     sim.setBatch({ validatingMs: 0, completionDelayMs: 0, finalizingMs: 0 });
     const finished = await untilEnded(openai, (await createBatch(openai, [requestLine('x', chatBody(0))])).id);
     expect(finished.batch.status).toBe('completed');
-    expect((await rejection(openai.batches.cancel(finished.batch.id))).status).toBe(409);
+    expect((await apiError(openai.batches.cancel(finished.batch.id))).status).toBe(409);
   });
 
   it('fails a batch whose input file is bad, naming the line', async () => {
@@ -232,7 +223,7 @@ describe('simulator Batch API', () => {
   it('refuses creation with a 4xx the client raises as an APIError (refuseCreate), and bad create parameters', async () => {
     sim.resetStats();
     sim.setBatch({ ...fast, refuseCreate: true });
-    const refused = await rejection(createBatch(openai, [requestLine('a', chatBody(0))]));
+    const refused = await apiError(createBatch(openai, [requestLine('a', chatBody(0))]));
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
     expect(refused).toMatchObject({ status: 400, code: 'batch_not_supported' });
     sim.setBatch({ ...fast, refuseCreate: ['sim-no-batch'] });

@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
+import { apiError } from '../helpers/api-error.js';
 
 /** Drives the simulator over real HTTP with the official client, exactly as workers do. */
 const MODEL = 'sim-llama-2-70b-chat';
@@ -10,16 +11,6 @@ const COT = 'Take the last letter of each word in "Elon Musk" and join them toge
 
 function client(sim: RunningSimulator): OpenAI {
   return new OpenAI({ baseURL: sim.baseUrl, apiKey: 'sim-key', maxRetries: 0, timeout: 20_000 });
-}
-
-async function apiError(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) return error;
-    throw error;
-  }
-  throw new Error('expected an APIError');
 }
 
 describe('simulator over HTTP with the openai client', () => {
