@@ -51,8 +51,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`s2d: unknown command "${name}"\n\n${await help()}`);
     return 1;
   }
-  const command = await load();
+  let command: Command | undefined;
   try {
+    command = await load();
     return await command.run(rest);
   } catch (error) {
     if (error instanceof CliError || error instanceof RunSpecError || error instanceof InputFileError || error instanceof RunConflictError || error instanceof RunFailedError || error instanceof EvalConflictError) {
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`s2d ${name}: ${error.message}\n\n${command.usage}\n`);
+      process.stderr.write(`s2d ${name}: ${error.message}\n\n${command?.usage ?? ''}\n`);
       return 2;
     }
     // Printed whole, a Redis error would show the command it answered: when that was AUTH (a reconnect after the

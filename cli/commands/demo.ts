@@ -150,7 +150,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
       maxBacklog: env.S2D_MAX_BACKLOG,
     });
     const workersGone = watchWorkers(workers);
-    await Promise.race([json ? waitForPublication(clients.runs, runId, 200) : waitWithProgress(clients, env.S2D_PREFIX, runId, false, 200), workersGone.failed]);
+    const queueClients = clients;
+    // Progress on stderr unless the output is JSON; the wait ends early, with the reason, if every worker exits.
+    const waitFor = (id: string): Promise<unknown> =>
+      Promise.race([json ? waitForPublication(queueClients.runs, id, 200) : waitWithProgress(queueClients, env.S2D_PREFIX, id, false, 200), workersGone.failed]);
+    await waitFor(runId);
     const distillMs = Date.now() - distillStarted;
     const trainLabels = await readLabels(inputs.train.labels);
     // The default Beta rule (confidence 0.95) needs 4 agreeing samples: with fewer there is nothing to stop early.
@@ -161,7 +165,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     if (adaptiveRun !== null) {
       say(`distilling the same items again with adaptive sampling (sampling.adaptive: true, at most ${samples} samples)…`);
       await submitRun(adaptiveRun, { runs: clients.runs, distillQueue: clients.distillQueue, publishQueue: clients.publishQueue, results: new ItemResultStore(store), maxBacklog: env.S2D_MAX_BACKLOG });
-      await Promise.race([json ? waitForPublication(clients.runs, adaptiveRun.runId, 200) : waitWithProgress(clients, env.S2D_PREFIX, adaptiveRun.runId, false, 200), workersGone.failed]);
+      await waitFor(adaptiveRun.runId);
     }
     const adaptiveMs = Date.now() - adaptiveStarted;
     const published = await clients.runs.get(runId);

@@ -12,6 +12,7 @@ import { readRunEndpoint, type RunEndpoint } from '../../shared/limits/run-endpo
 import { endpointJson, formatEndpoint } from '../endpoint-status.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
 import { watchRun } from '../progress/run-progress.js';
+import { RunFailedError } from '../../shared/runs/wait-for-publication.js';
 import { defaultProgressOutput } from '../progress/watch-progress.js';
 
 export const statusUsage = `s2d status <runId> [--json] [--watch]
@@ -35,9 +36,18 @@ export async function statusCommand(argv: string[]): Promise<number> {
     if (values.watch === true) {
       if ((await clients.runs.get(runId)) === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);
       const output = defaultProgressOutput(process.stdout, values.json === true);
-      await watchRun({ redis: clients.redis, runs: clients.runs, prefix: env.S2D_PREFIX, runId, output, stream: process.stdout });
-      // NDJSON ends with the last update; a person gets the whole status once the run is done.
-      if (values.json === true) return 0;
+      const failed = await watchRun({ redis: clients.redis, runs: clients.runs, prefix: env.S2D_PREFIX, runId, output, stream: process.stdout }).then(
+        () => false,
+        (error: unknown) => {
+          if (error instanceof RunFailedError) return true;
+          throw error;
+        },
+      );
+      // NDJSON ends with the last update; a person gets the whole status once the run is done. A failed run exits 1.
+      if (values.json === true) return failed ? 1 : 0;
+      const run = await clients.runs.get(runId);
+      if (run !== null) process.stdout.write(formatStatus(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec)));
+      return failed ? 1 : 0;
     }
     const run = await clients.runs.get(runId);
     if (run === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);

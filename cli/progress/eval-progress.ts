@@ -3,6 +3,7 @@ import { usdOf } from '../../shared/cost/usd.js';
 import type { EvalRecord } from '../../shared/eval/eval-run-store.js';
 import type { ProgressSnapshot } from '../../shared/progress/progress-snapshot.js';
 import type { RunEndpoint } from '../../shared/limits/run-endpoint.js';
+import { endpointFigures } from './endpoint-figures.js';
 
 /** An eval's progress figures from its record (done, errored, paid) and its endpoint's state in the fleet. */
 export function evalSnapshot(record: EvalRecord, endpoint: RunEndpoint | null, at = Date.now()): ProgressSnapshot {
@@ -22,9 +23,6 @@ export function evalSnapshot(record: EvalRecord, endpoint: RunEndpoint | null, a
     rateLimited: null,
     tokens: record.paid.promptTokens + record.paid.completionTokens,
     usd: prices === undefined ? null : usdOf(record.paid, prices),
-    endpoint:
-      endpoint === null
-        ? null
-        : { state: endpoint.health.state, cap: endpoint.health.cap ?? endpoint.maxConcurrency, maxConcurrency: endpoint.maxConcurrency, inFlight: endpoint.health.inFlight },
+    endpoint: endpointFigures(endpoint),
   };
 }

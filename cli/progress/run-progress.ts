@@ -3,14 +3,14 @@ import { runPrices } from '../../shared/cost/resolve-prices.js';
 import { usdOf } from '../../shared/cost/usd.js';
 import type { ProgressSnapshot } from '../../shared/progress/progress-snapshot.js';
 import { RunFailedError } from '../../shared/runs/wait-for-publication.js';
-import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
+import { paidCountersOf, type RunRecord, type RunStore } from '../../shared/runs/run-store.js';
 import { readRunEndpoint, type RunEndpoint } from '../../shared/limits/run-endpoint.js';
 import { defaultProgressOutput, watchProgress, type ProgressOutput } from './watch-progress.js';
+import { endpointFigures } from './endpoint-figures.js';
 
 /** A run's progress figures from its record and its endpoint's state in the fleet. */
 export function runSnapshot(run: RunRecord, endpoint: RunEndpoint | null, at = Date.now()): ProgressSnapshot {
   const prices = runPrices(run.spec)?.prices;
-  const paid = { promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens, cachedPromptTokens: run.paidCachedPromptTokens };
   return {
     at,
     kind: 'run',
@@ -25,11 +25,8 @@ export function runSnapshot(run: RunRecord, endpoint: RunEndpoint | null, at = D
     requests: run.llmRequests,
     rateLimited: run.rateLimited,
     tokens: run.paidPromptTokens + run.paidCompletionTokens,
-    usd: prices === undefined ? null : usdOf(paid, prices),
-    endpoint:
-      endpoint === null
-        ? null
-        : { state: endpoint.health.state, cap: endpoint.health.cap ?? endpoint.maxConcurrency, maxConcurrency: endpoint.maxConcurrency, inFlight: endpoint.health.inFlight },
+    usd: prices === undefined ? null : usdOf(paidCountersOf(run), prices),
+    endpoint: endpointFigures(endpoint),
   };
 }
 

@@ -70,12 +70,15 @@ export class ShardSeries {
   async #close(): Promise<void> {
     const shard = this.#current;
     if (shard === null) return;
-    this.#current = null;
-    this.#done.push(await shard.jsonl.finish());
-    if (shard.parquet !== null) {
+    const jsonl = await shard.jsonl.finish();
+    if (shard.parquet === null) {
+      this.#done.push(jsonl);
+    } else {
       await shard.parquet.shard.close();
-      this.#done.push(await shard.parquet.file.finish());
+      this.#done.push(jsonl, await shard.parquet.file.finish());
     }
+    // Only now: if either file failed to finish, abort() still sees (and stops) the other.
+    this.#current = null;
   }
 
   #open(): OpenShard {

@@ -48,7 +48,7 @@ export interface DatasetSummary {
   name: string;
   files: number;
   bytes: number;
-  /** JSONL lines over every file. */
+  /** JSONL lines over the JSONL files (shards, provenance, rejects); Parquet rows and the card's lines are left out. */
   records: number;
   /** Files per role, e.g. { train: 2, validation: 1, provenance: 1, rejects: 1 }. */
   filesByRole: Record<string, number>;
@@ -56,6 +56,8 @@ export interface DatasetSummary {
   /** A partial dataset (its run was cancelled or ran out of budget): why, and how many items were never processed. */
   stopped: NonNullable<Manifest['stopped']> | null;
 }
+
+const JSONL_ROLES: readonly string[] = ['train', 'validation', 'provenance', 'rejects'];
 
 export function summariseDataset(manifest: Manifest): DatasetSummary {
   const filesByRole: Record<string, number> = {};
@@ -65,7 +67,7 @@ export function summariseDataset(manifest: Manifest): DatasetSummary {
     name: manifest.name,
     files: manifest.files.length,
     bytes: manifest.files.reduce((sum, f) => sum + f.bytes, 0),
-    records: manifest.files.reduce((sum, f) => sum + f.records, 0),
+    records: manifest.files.filter((f) => JSONL_ROLES.includes(f.role)).reduce((sum, f) => sum + f.records, 0),
     filesByRole,
     counts: manifest.counts,
     stopped: manifest.stopped ?? null,

@@ -18,7 +18,7 @@ export interface ProgressSnapshot {
   rejectReasons: Readonly<Record<string, number>> | null;
   /** LLM requests sent and answered (paid), retries included. */
   requests: number;
-  /** HTTP 429 answers so far; null when not counted. */
+  /** Item attempts that met an HTTP 429 from the endpoint so far; null when not counted. */
   rateLimited: number | null;
   /** Paid prompt + completion tokens. */
   tokens: number;

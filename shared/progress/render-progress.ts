@@ -52,7 +52,7 @@ function bar(percent: number | null, width: number): string {
 
 /**
  * One line of progress: on a terminal (`bar`) led by a bar, otherwise plain. Example:
- * `[██████░░░░]  46.0% 138/300 · 12.3 items/s · ETA 0:13 · accepted 130, rejected 8 (tie 5, weak-majority 3), errored 0 · 1242 requests (429: 3) · 310.4k tokens · $0.41 · cap 32/64, in flight 30 · running`.
+ * `[██████░░░░]  46.0% 138/300 · 12.3 items/s · ETA 0:13 · accepted 130, rejected 8 (tie 5, weak-majority 3), errored 0 · 1242 requests · 429s: 3 · 310.4k tokens · $0.41 · cap 32/64, in flight 30 · running`.
  */
 export function renderProgressLine(update: ProgressUpdate, options: { bar: boolean; barWidth?: number }): string {
   const parts: string[] = [];
@@ -66,7 +66,8 @@ export function renderProgressLine(update: ProgressUpdate, options: { bar: boole
       ? `scored ${update.done - update.errored}, errored ${update.errored}`
       : `accepted ${update.accepted}, rejected ${update.rejected}${topReasons(update.rejectReasons)}, errored ${update.errored}`,
   );
-  parts.push(`${update.requests} requests${update.rateLimited === null || update.rateLimited === 0 ? '' : ` (429: ${update.rateLimited})`}`);
+  parts.push(`${update.requests} requests`);
+  if (update.rateLimited !== null && update.rateLimited > 0) parts.push(`429s: ${update.rateLimited}`);
   parts.push(`${formatCount(update.tokens)} tokens${update.usd === null ? '' : ` · ${formatUsd(update.usd)}`}`);
   if (update.endpoint !== null) {
     const health = update.endpoint.state === 'healthy' ? '' : `${update.endpoint.state}, `;

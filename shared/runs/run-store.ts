@@ -51,7 +51,7 @@ export interface RunRecord {
   unrecognisedBySimulator: number;
   /** Rejected items per reject code so far (counted as items finish; sums to `rejected`). */
   rejectReasons: Record<string, number>;
-  /** Item attempts that met an HTTP 429 from the endpoint and were re-queued (`countRateLimited`). */
+  /** Item attempts that met an HTTP 429 from the endpoint (`countRateLimited`), whether re-queued or then errored. */
   rateLimited: number;
   /** Why a paused run is paused: `outage` (its endpoint was down longer than `model.outage.maxMinutes`); null for `s2d pause`. */
   pauseCause: 'outage' | null;

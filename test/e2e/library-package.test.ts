@@ -51,6 +51,15 @@ describe('the compiled package, imported as `s2d` by code outside the repository
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('the package npm would publish holds the build, its types and assets, and the launcher', async () => {
+    const { stdout } = await exec('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
+    const files = new Set((JSON.parse(stdout) as { files: { path: string }[] }[])[0]?.files.map((file) => file.path));
+    for (const path of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/.build-stamp', 'bin/s2d.mjs', 'bin/launch-mode.mjs', 'package.json']) expect(files.has(path), path).toBe(true);
+    expect([...files].some((path) => path.startsWith('dist/shared/') && path.endsWith('.lua'))).toBe(true);
+    // No sources: an installed package runs its build, never the TypeScript.
+    expect([...files].filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+  });
+
   it("compiles the README example against the package's type declarations and runs it: submit, workers, collect", async () => {
     await writeFile(join(dir, 'consumer.ts'), await readmeExample());
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -4,7 +4,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { runPrices } from '../../shared/cost/resolve-prices.js';
 import { usdOf } from '../../shared/cost/usd.js';
 import { readRunEndpoint, type RunEndpoint } from '../../shared/limits/run-endpoint.js';
-import type { RunRecord, RunStore } from '../../shared/runs/run-store.js';
+import { paidCountersOf, type RunRecord, type RunStore } from '../../shared/runs/run-store.js';
 
 /** Runs in these states get per-run gauges: the ones still moving (a published run's figures are in its manifest). */
 const WATCHED_STATES: readonly string[] = ['producing', 'running', 'paused', 'cancelled', 'publishing'];
@@ -29,8 +29,11 @@ export interface FleetGaugeDeps {
 
 async function readFleet(deps: FleetGaugeDeps): Promise<FleetReading> {
   const queues = await Promise.all(deps.queues.map(async (queue) => ({ name: queue.name, counts: await queue.getJobCounts(...JOB_STATES) })));
-  const records = await Promise.all((await deps.runs.list()).map((id) => deps.runs.get(id)));
-  const runs = records.filter((run): run is RunRecord => run !== null && WATCHED_STATES.includes(run.state));
+  // The state of every run first (one short field each); the whole record only of the runs still moving.
+  const ids = await deps.runs.list();
+  const states = await Promise.all(ids.map(async (id) => (await deps.runs.control(id))?.state));
+  const live = ids.filter((_id, i) => WATCHED_STATES.includes(states[i] ?? ''));
+  const runs = (await Promise.all(live.map((id) => deps.runs.get(id)))).filter((run): run is RunRecord => run !== null);
   // One reading per endpoint + model, however many runs share it.
   const models = new Map(runs.map((run) => [`${run.spec.model.baseUrl}|${run.spec.model.name}`, run.spec]));
   const endpoints = await Promise.all([...models.values()].map((spec) => readRunEndpoint(deps.redis, deps.prefix, spec)));
@@ -44,13 +47,29 @@ async function readFleet(deps: FleetGaugeDeps): Promise<FleetReading> {
  */
 export function registerFleetGauges(registry: Registry, deps: FleetGaugeDeps): void {
   let cached: { at: number; reading: Promise<FleetReading | null> } | null = null;
+  // At most one read of Redis at a time: while Redis is away its commands wait in ioredis's queue, and a new read per
+  // scrape would pile them up there. Scrapes meanwhile get no fleet figures (`s2d_fleet_read_ok` 0).
+  let inFlight: Promise<FleetReading | null> | null = null;
   const reading = (): Promise<FleetReading | null> => {
     const now = Date.now();
     if (cached === null || now - cached.at > READ_REUSE_MS) {
+      inFlight ??= readFleet(deps)
+        .catch(() => null)
+        .finally(() => {
+          inFlight = null;
+        });
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => { resolve(null); }, READ_TIMEOUT_MS)));
-      const read = readFleet(deps).catch(() => null);
-      cached = { at: now, reading: Promise.race([read, timeout]).finally(() => { clearTimeout(timer); }) };
+      const timeout = new Promise<null>((resolve) => {
+        timer = setTimeout(() => {
+          resolve(null);
+        }, READ_TIMEOUT_MS);
+      });
+      cached = {
+        at: now,
+        reading: Promise.race([inFlight, timeout]).finally(() => {
+          clearTimeout(timer);
+        }),
+      };
     }
     return cached.reading;
   };
@@ -96,7 +115,7 @@ export function registerFleetGauges(registry: Registry, deps: FleetGaugeDeps): v
   gauge('s2d_run_paid_usd', 'US dollars a live run has paid (runs with model.prices only)', ['run'], (set, fleet) => {
     for (const run of fleet.runs) {
       const prices = runPrices(run.spec)?.prices;
-      if (prices !== undefined) set({ run: run.runId }, usdOf({ promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens, cachedPromptTokens: run.paidCachedPromptTokens }, prices));
+      if (prices !== undefined) set({ run: run.runId }, usdOf(paidCountersOf(run), prices));
     }
   });
   gauge('s2d_run_budget_used_ratio', "Share of a live run's budget used, by limit (tokens, usd)", ['run', 'limit'], (set, fleet) => {
@@ -105,7 +124,7 @@ export function registerFleetGauges(registry: Registry, deps: FleetGaugeDeps): v
       if (budget?.maxTokens !== undefined) set({ run: run.runId, limit: 'tokens' }, (run.paidPromptTokens + run.paidCompletionTokens) / budget.maxTokens);
       const prices = runPrices(run.spec)?.prices;
       if (budget?.maxCostUsd !== undefined && prices !== undefined) {
-        set({ run: run.runId, limit: 'usd' }, usdOf({ promptTokens: run.paidPromptTokens, completionTokens: run.paidCompletionTokens, cachedPromptTokens: run.paidCachedPromptTokens }, prices) / budget.maxCostUsd);
+        set({ run: run.runId, limit: 'usd' }, usdOf(paidCountersOf(run), prices) / budget.maxCostUsd);
       }
     }
   });
@@ -118,7 +137,7 @@ export function registerFleetGauges(registry: Registry, deps: FleetGaugeDeps): v
   gauge('s2d_endpoint_in_flight', 'Requests in flight to an endpoint, fleet-wide', ['endpoint', 'model'], (set, fleet) => {
     for (const { health } of fleet.endpoints) set({ endpoint: health.baseUrl, model: health.model }, health.inFlight);
   });
-  gauge('s2d_endpoint_state', 'An endpoint health state: 1 for its current state (healthy, rate-limited, down, probing)', ['endpoint', 'model', 'state'], (set, fleet) => {
+  gauge('s2d_endpoint_state', 'An endpoint health state: 1 for its current state (healthy, rate-limited, down)', ['endpoint', 'model', 'state'], (set, fleet) => {
     for (const { health } of fleet.endpoints) set({ endpoint: health.baseUrl, model: health.model, state: health.state }, 1);
   });
 }

@@ -56,7 +56,7 @@ describe('renderProgressLine', () => {
     window.add(snapshot(10_000, 138));
     const line = renderProgressLine(progressUpdate(snapshot(10_000, 138), window), { bar: true, barWidth: 10 });
     expect(line).toBe(
-      '[█████░░░░░]  46.0% 138/300 · 3.80 items/s · ETA 0:43 · accepted 134, rejected 4 (weak-majority 3, tie 1), errored 0 · 1242 requests (429: 2) · 412.3k tokens · $0.4123 · cap 32/64, in flight 30 · running',
+      '[█████░░░░░]  46.0% 138/300 · 3.80 items/s · ETA 0:43 · accepted 134, rejected 4 (weak-majority 3, tie 1), errored 0 · 1242 requests · 429s: 2 · 412.3k tokens · $0.4123 · cap 32/64, in flight 30 · running',
     );
   });
 
