@@ -15,11 +15,25 @@ import { downloadDataset, type DownloadedDataset } from './cli/collect/download-
 import { datasetFolderOf } from './shared/dataset/verify-dataset.js';
 import type { RunRecord } from './shared/runs/run-store.js';
 import { waitForPublication } from './shared/runs/wait-for-publication.js';
+import { Queue } from 'bullmq';
+import { submitEval } from './producers/submit-eval.js';
+import { waitForEvalResult, type WaitForEvalOptions } from './producers/wait-for-eval-result.js';
+import type { EvalResult } from './shared/eval/eval-result.js';
+import { EvalRunStore } from './shared/eval/eval-run-store.js';
+import type { ResolvedEvalSpec } from './shared/eval/eval-spec.js';
+import { EVAL_QUEUE } from './shared/queue/eval-job.js';
+import { queueOptions } from './shared/queue/queue-options.js';
+import { submitterGrants } from './shared/trust/endpoint-grants.js';
+import { buildEvalContext } from './workers/eval/eval-contexts.js';
+import { finaliseEval } from './workers/eval/finalise-eval.js';
 
 export { runSpecSchema, type RunSpec, type ResolvedRunSpec } from './shared/config/run-spec.js';
 export { loadRunSpecFile, resolveRunSpec, RunSpecError, type ResolveOptions } from './shared/config/load-run-spec.js';
 export { startWorkers, workerOptionsFromEnv, type RunningWorkers, type WorkerOptions } from './workers/start-workers.js';
 export { RunFailedError } from './shared/runs/wait-for-publication.js';
+export { EvalRefusedError } from './producers/wait-for-eval-result.js';
+export { evalSpecSchema, loadEvalSpecFile, resolveEvalSpec, type EvalSpec, type ResolvedEvalSpec } from './shared/eval/eval-spec.js';
+export type { EvalResult } from './shared/eval/eval-result.js';
 export type { RunRecord } from './shared/runs/run-store.js';
 export type { Manifest, ManifestFile } from './shared/dataset/manifest.js';
 export type { SubmitOutcome } from './producers/submit-run.js';
@@ -37,13 +51,14 @@ export interface Connection {
   tls?: RedisTls;
 }
 
-/** An open connection to the queues and run store; close it when done. */
-export type S2dClient = QueueClients;
+/** An open connection to the queues and run store, and the key prefix it uses; close it when done. */
+export type S2dClient = QueueClients & { prefix: string };
 
 /** Opens the producer-side clients (queues, run store) once; fails within 5 s with one line if Redis is unreachable. */
-export function connect(connection: Connection): Promise<S2dClient> {
+export async function connect(connection: Connection): Promise<S2dClient> {
   const env = readEnv();
-  return openQueueClients(connection.redisUrl, connection.prefix ?? env.S2D_PREFIX, { tls: connection.tls ?? readRedisTls(env) });
+  const prefix = connection.prefix ?? env.S2D_PREFIX;
+  return { ...(await openQueueClients(connection.redisUrl, prefix, { tls: connection.tls ?? readRedisTls(env) })), prefix };
 }
 
 /**
@@ -78,6 +93,26 @@ export async function collectDataset(client: S2dClient, runId: string, into: str
   const run = await client.runs.get(runId);
   if (run?.manifestLocation == null) throw new Error(`run ${runId} has no published dataset under this prefix`);
   return downloadDataset(openArtifactStore(datasetFolderOf(run.manifestLocation)), into);
+}
+
+/**
+ * Evaluates a model × strategy on a labelled set (a resolved eval spec, see {@link resolveEvalSpec}) as jobs on the
+ * `eval` queue, worked by the same workers, and resolves with the result (what `s2d eval --json` prints). This
+ * process finalises the eval itself if no worker has, with the endpoint key its own environment grants.
+ *
+ * @throws {EvalRefusedError} when the workers refuse the eval (e.g. its output location).
+ */
+export async function evaluate(client: S2dClient, spec: ResolvedEvalSpec, options: { onProgress?: WaitForEvalOptions['onProgress'] } = {}): Promise<EvalResult> {
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(client.redis, client.prefix));
+  const evals = new EvalRunStore(client.redis, client.prefix);
+  try {
+    const context = buildEvalContext(spec, submitterGrants(spec.model));
+    await submitEval(spec, { evals, evalQueue, store: context.store });
+    const finalise = (total: number): Promise<EvalResult> => finaliseEval(spec, { store: context.store, evals, client: context.client, total });
+    return await waitForEvalResult(spec.evalId, evals, finalise, options.onProgress === undefined ? {} : { onProgress: options.onProgress });
+  } finally {
+    await evalQueue.close();
+  }
 }
 
 /**

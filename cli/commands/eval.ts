@@ -1,11 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { submitEval } from '../../producers/submit-eval.js';
+import { EvalRefusedError, waitForEvalResult } from '../../producers/wait-for-eval-result.js';
 import { readEnv } from '../../shared/config/env.js';
-import { RunSpecError, specBaseDir } from '../../shared/config/load-run-spec.js';
+import { specBaseDir } from '../../shared/config/load-run-spec.js';
 import { evalResultKey } from '../../shared/eval/eval-keys.js';
-import { parseEvalResult, type EvalResult } from '../../shared/eval/eval-result.js';
+import type { EvalResult } from '../../shared/eval/eval-result.js';
 import { EvalRunStore, type EvalRecord } from '../../shared/eval/eval-run-store.js';
 import { loadEvalSpecFile, resolveEvalSpec } from '../../shared/eval/eval-spec.js';
 import { EvalSetError } from '../../shared/eval/read-eval-set.js';
@@ -65,52 +65,20 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const showProgress = async (record: EvalRecord, finished: boolean): Promise<void> => {
       printer.show(evalSnapshot(record, await readRunEndpoint(clients.redis, env.S2D_PREFIX, record.spec)), finished);
     };
-    const result = await waitForResult(spec.evalId, evals, showProgress, async (total) =>
-      finaliseEval(spec, { store: context.store, evals, client: context.client, total }),
-    );
+    const finalise = (total: number): Promise<EvalResult> => finaliseEval(spec, { store: context.store, evals, client: context.client, total });
+    const result = await waitForEvalResult(spec.evalId, evals, finalise, {
+      onProgress: showProgress,
+      // Evals are worked by `s2d worker` processes; with none running this would wait silently for ever.
+      onStall: (ms) => process.stderr.write(`\nno progress for ${ms / 1000} s: is an \`s2d worker\` running against this Redis and S2D_PREFIX?\n`),
+    }).catch((error: unknown) => {
+      if (error instanceof EvalRefusedError) throw new CliError(error.message, 2);
+      throw error;
+    });
     process.stdout.write(values.json === true ? `${JSON.stringify(result)}\n` : renderEvalTable(result));
     process.stderr.write(`result: ${context.store.locate(evalResultKey(spec.evalId))}\n`);
     return 0;
   } finally {
     await evalQueue.close();
     await clients.close();
-  }
-}
-
-const NO_PROGRESS_HINT_MS = 15_000;
-
-/**
- * Polls until every item is done, then returns the stored result — finalising itself when no worker has yet (e.g.
- * a re-submission of a complete eval, or a finaliser that died): finalisation is idempotent.
- */
-async function waitForResult(
-  evalId: string,
-  evals: EvalRunStore,
-  showProgress: (record: EvalRecord, finished: boolean) => Promise<void>,
-  finalise: (total: number) => Promise<EvalResult>,
-): Promise<EvalResult> {
-  let shown = -1;
-  let lastProgress = Date.now();
-  let hinted = false;
-  for (;;) {
-    const record = await evals.get(evalId);
-    if (record === null) throw new RunSpecError(`eval ${evalId} vanished from Redis`);
-    const complete = record.total !== null && record.done >= record.total;
-    await showProgress(record, complete || record.state === 'refused');
-    // Nothing of a refused eval can be stored, so it never completes: waiting longer would be waiting for ever.
-    if (record.state === 'refused') throw new CliError(`eval ${evalId} ended without a result: ${record.refusedBy ?? 'refused by the workers'}`, 2);
-    if (record.total !== null && complete) {
-      const result = await finalise(record.total);
-      return parseEvalResult(result, evalId);
-    }
-    if (record.done !== shown) {
-      shown = record.done;
-      lastProgress = Date.now();
-    } else if (!hinted && Date.now() - lastProgress > NO_PROGRESS_HINT_MS) {
-      // Evals are worked by `s2d worker` processes; with none running this would wait silently for ever.
-      hinted = true;
-      process.stderr.write(`\nno progress for ${NO_PROGRESS_HINT_MS / 1000} s: is an \`s2d worker\` running against this Redis and S2D_PREFIX?\n`);
-    }
-    await sleep(250);
   }
 }

@@ -71,11 +71,11 @@ describe('the compiled package, imported as `s2d` by code outside the repository
     expect(accepted).toBeGreaterThan(0);
   });
 
-  it('defines a program with defineStrategy, distils with it through in-process workers and collects the dataset', async () => {
+  it('defines a program with defineStrategy, distils with it through in-process workers, collects the dataset and evaluates', async () => {
     await copyFile(join(ROOT, 'examples', 'plan-then-solve.mjs'), join(dir, 'plan-then-solve.mjs'));
     await writeFile(
       join(dir, 'own-program.mjs'),
-      `import { collectDataset, connect, createLogger, defineStrategy, resolveRunSpec, runSpecSchema, startWorkers, submitRun, waitForRun } from 's2d';
+      `import { collectDataset, connect, createLogger, defineStrategy, evaluate, evalSpecSchema, resolveEvalSpec, resolveRunSpec, runSpecSchema, startWorkers, submitRun, waitForRun } from 's2d';
 const { planThenSolve } = await import('./plan-then-solve.mjs');
 const program = defineStrategy(planThenSolve);
 let refused = '';
@@ -92,7 +92,12 @@ try {
   await submitRun(client, spec);
   await waitForRun(client, spec.runId);
   const { manifest } = await collectDataset(client, spec.runId, 'own');
-  console.log(JSON.stringify({ name: program.name, refused, strategy: manifest.strategy.name, counts: manifest.counts, calls: manifest.tokens.calls }));
+  const evalSpec = await resolveEvalSpec(
+    evalSpecSchema.parse({ input: 'coins.inputs.jsonl', labels: 'coins.labels.jsonl', answerType: 'yes-no', strategy: 'cot', model: { name: 'sim-llama-2-70b-chat' }, output: { dir: 'evals-out' } }),
+    { baseDir: process.cwd(), defaultBaseUrl: process.env.OPENAI_BASE_URL },
+  );
+  const result = await evaluate(client, evalSpec);
+  console.log(JSON.stringify({ name: program.name, refused, strategy: manifest.strategy.name, counts: manifest.counts, calls: manifest.tokens.calls, eval: { items: result.metrics.items, accuracy: result.metrics.accuracy, column: result.column } }));
 } finally {
   await workers.close(false);
   await client.close();
@@ -101,7 +106,7 @@ try {
     );
     // The worker's operator allows programs from this folder only (the trust policy reads the environment).
     const { stdout } = await exec(process.execPath, ['own-program.mjs'], { cwd: dir, env: env(isolatedPrefix('lib-program'), { S2D_PROGRAM_PATHS: dir }) });
-    const out = JSON.parse(stdout) as { name: string; refused: string; strategy: string; counts: { inputs: number; accepted: number }; calls: number };
+    const out = JSON.parse(stdout) as { name: string; refused: string; strategy: string; counts: { inputs: number; accepted: number }; calls: number; eval: { items: number; accuracy: number; column: string } };
     expect(out.name).toBe('plan-then-solve');
     expect(out.refused).toMatch(/system must be 1 or 2; run must be a function/);
     expect(out.strategy).toMatch(/^module:planThenSolve@[0-9a-f]{12}$/);
@@ -109,6 +114,9 @@ try {
     expect(out.counts.accepted).toBeGreaterThan(0);
     // Plan-then-solve: one plan request (n = 3) and three solve requests per item.
     expect(out.calls).toBe(12 * 3 * 2);
+    // evaluate(): the same workers score CoT on the labelled set and the result comes back.
+    expect(out.eval).toMatchObject({ items: 12, column: 'cot' });
+    expect(out.eval.accuracy).toBeGreaterThan(0.5);
   });
 
   it('the compiled binary runs the quick-start demo end to end, spawning its worker processes from the build', async () => {
