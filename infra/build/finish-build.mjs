@@ -3,6 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SOURCE_DIRS } from '../../bin/launch-mode.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ASSET = /\.lua$/;
@@ -19,6 +20,7 @@ const walk = (dir) => {
     }
   }
 };
-for (const dir of ['cli', 'shared', 'workers', 'producers', 'infra']) if (existsSync(join(root, dir))) walk(join(root, dir));
+// The same folders the launcher checks for sources newer than the build.
+for (const dir of SOURCE_DIRS) if (existsSync(join(root, dir))) walk(join(root, dir));
 writeFileSync(join(root, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);
 console.log(`build: copied ${copied} asset file(s) to dist/`);
