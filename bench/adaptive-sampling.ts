@@ -5,8 +5,9 @@
  * (`runItemProgram`: strategy rounds, extraction, stopping rule, vote or USC) and the production sampler against the
  * LLM simulator over HTTP at zero latency. Printed, never asserted (the simulator's numbers, not a model's).
  *
- * Standalone: `node --import tsx bench/adaptive-sampling.ts` (BENCH_ADAPTIVE_ITEMS items per task, default 300;
- * BENCH_REPLY_STYLE terse | free | mixed, default mixed); `npm run bench` runs it too.
+ * Standalone: `node --import tsx bench/adaptive-sampling.ts` (BENCH_ADAPTIVE_ITEMS items per task, default 1000, since
+ * at 300 the accuracy gaps the targets judge were inside the noise; BENCH_REPLY_STYLE terse | free | mixed, default
+ * mixed); `npm run bench` runs it too.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -210,5 +211,5 @@ function replyStyleFromEnv(): 'terse' | 'free' | 'mixed' {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await printAdaptiveSampling(Number(process.env.BENCH_ADAPTIVE_ITEMS ?? 300), replyStyleFromEnv());
+  await printAdaptiveSampling(Number(process.env.BENCH_ADAPTIVE_ITEMS ?? 1000), replyStyleFromEnv());
 }

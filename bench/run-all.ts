@@ -17,7 +17,7 @@ const ITEMS = Number(process.env.BENCH_ITEMS ?? 400);
 const STORM_ITEMS = Number(process.env.BENCH_STORM_ITEMS ?? 120);
 const STORM_CAPACITY = 8;
 /** Items per task of the adaptive-sampling comparison (fixed N vs adaptive, every setup on the same items). */
-const ADAPTIVE_ITEMS = Number(process.env.BENCH_ADAPTIVE_ITEMS ?? 300);
+const ADAPTIVE_ITEMS = Number(process.env.BENCH_ADAPTIVE_ITEMS ?? 1000);
 /** Items per setup of the pipeline-vs-bare-pool comparison (each at zero and at realistic latency). */
 const OVERHEAD_ITEMS = Number(process.env.BENCH_OVERHEAD_ITEMS ?? 300);
 

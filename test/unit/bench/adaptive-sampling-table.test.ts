@@ -39,10 +39,14 @@ describe('adaptive sampling benchmark table', () => {
     expect(checks.map((c) => [c.met, c.target.split(':')[1]?.trim()])).toEqual([
       [true, 'beta ≤8 vs fixed 8'],
       [false, 'beta ≤40 vs fixed 40'],
-      [true, 'beta ≤16 beats fixed 8 on requests per accepted example AND acceptance, accuracy not 1+ point lower'],
+      [true, 'beta ≤16 beats fixed 8 on requests per accepted example AND acceptance (or both 100%), accuracy not 1+ point lower'],
     ]);
     expect(checks[1]?.detail).toMatch(/^2\.73×, accuracy -2\.1 points \(±[\d.]+ at 95%\), acceptance \+0\.0 points$/);
     expect(checks[0]?.detail).toMatch(/^1\.76×/);
+    // Acceptance at 100% on both sides cannot be beaten, only matched; lower acceptance still misses.
+    const saturated = (accepted16: number): TaskResult => ({ ...task, setups: [setup('fixed 8', null, 8, 100, 99, 900), setup('beta ≤16', 'beta', 16, accepted16, accepted16 - 1, 500)] });
+    expect(checkAdaptiveTargets([saturated(100)], 'beta', []).map((c) => c.met)).toEqual([true]);
+    expect(checkAdaptiveTargets([saturated(99)], 'beta', []).map((c) => c.met)).toEqual([false]);
     // Only the named tasks get the paper-budget target.
     expect(checkAdaptiveTargets([task], 'beta', [])).toHaveLength(2);
   });
