@@ -2,6 +2,7 @@ import { normaliseAnswer } from '../extraction/normalise-answer.js';
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { AnswerType } from '../core-types.js';
 import { PROVENANCE_FILE } from '../dataset/publish-dataset.js';
+import { storedLines } from '../dataset/stored-lines.js';
 
 export interface LabelAccuracy {
   accepted: number;
@@ -15,21 +16,28 @@ export interface LabelAccuracy {
 
 /**
  * Scores a published dataset's targets against gold labels, reading what was published (provenance.jsonl holds
- * each accepted item's id and target), so it measures the artifact a fine-tuning job would get.
+ * each accepted item's id and target), so it measures the artifact a fine-tuning job would get. Streams the file:
+ * memory holds the labels and the tallies, not the provenance of a run of millions of items.
  */
-export async function datasetLabelAccuracy(
+export function datasetLabelAccuracy(
   store: ArtifactStore,
   /** The dataset's folder key, `<name>/<runId>` (see dataset-layout.ts). */
   folder: string,
   labels: ReadonlyMap<string, { answer: string; task: string; variant?: string }>,
 ): Promise<LabelAccuracy> {
-  const bytes = await store.get(`${folder}/${PROVENANCE_FILE}`);
-  if (bytes === null) throw new Error(`${store.locate(`${folder}/${PROVENANCE_FILE}`)} is missing`);
+  return labelAccuracyOf(storedLines(store, `${folder}/${PROVENANCE_FILE}`), labels);
+}
+
+/** {@link datasetLabelAccuracy} over provenance lines as they arrive (blank lines are skipped). */
+export async function labelAccuracyOf(
+  provenanceLines: AsyncIterable<string>,
+  labels: ReadonlyMap<string, { answer: string; task: string; variant?: string }>,
+): Promise<LabelAccuracy> {
   const byTask: LabelAccuracy['byTask'] = {};
   const byVariant: LabelAccuracy['byVariant'] = {};
   let accepted = 0;
   let correct = 0;
-  for (const line of Buffer.from(bytes).toString('utf8').split('\n')) {
+  for await (const line of provenanceLines) {
     if (line.trim() === '') continue;
     const record = JSON.parse(line) as { id: string; target: string; answerType?: AnswerType };
     const label = labels.get(record.id);
