@@ -1,9 +1,6 @@
-import { listS3InputObjects } from '../shared/artifacts/s3-input-objects.js';
-import { createS3Client } from '../shared/artifacts/s3-client.js';
 import { isS3Uri, parseS3Uri } from '../shared/artifacts/s3-uri.js';
 import { readS3Settings } from '../shared/config/s3-env.js';
 import { readJsonlInput, readJsonlSources, type InputEvent, type JsonlInputOptions } from './jsonl-input.js';
-import { s3InputSource } from './s3-input.js';
 
 /**
  * A run's input, whatever it names: a local JSONL file, one S3 object (`s3://bucket/key.jsonl[.gz]`) or every
@@ -23,6 +20,12 @@ export async function* readRunInput(
     yield* readJsonlInput(input, options);
     return;
   }
+  // The AWS SDK loads only for an S3 input (about 25 MB a producer reading a local file does not need).
+  const [{ createS3Client }, { listS3InputObjects }, { s3InputSource }] = await Promise.all([
+    import('../shared/artifacts/s3-client.js'),
+    import('../shared/artifacts/s3-input-objects.js'),
+    import('./s3-input.js'),
+  ]);
   const client = createS3Client(readS3Settings(env));
   try {
     const { key } = parseS3Uri(input);

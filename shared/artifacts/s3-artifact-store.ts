@@ -11,6 +11,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from '../config/s3-env.js';
 import type { ArtifactStore } from './artifact-store.js';
 import { validateKey } from './local-dir-store.js';
+import { s3KeyRoot, s3ObjectKey } from './s3-object-key.js';
 import { isS3NotFound, listPages, s3ErrorInfo } from './s3-client.js';
 import { formatS3Uri } from './s3-uri.js';
 import { HashingChunks } from './hashing-chunks.js';
@@ -51,7 +52,7 @@ export class S3ArtifactStore implements ArtifactStore {
     if (prefix !== '') validateKey(prefix);
     this.#client = options.client;
     this.#bucket = options.bucket;
-    this.#root = prefix === '' ? '' : `${prefix}/`;
+    this.#root = s3KeyRoot(prefix);
     this.#settings = options.settings;
     this.#listPageSize = options.listPageSize;
     this.location = formatS3Uri(options.bucket, prefix);
@@ -174,8 +175,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   #key(key: string): string {
-    validateKey(key);
-    return `${this.#root}${key}`;
+    return s3ObjectKey(this.#root, key);
   }
 
   #writeParams(key: string): {

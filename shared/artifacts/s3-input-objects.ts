@@ -1,5 +1,6 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isS3NotFound, listPageObjects } from './s3-client.js';
+import { S3InputNotFoundError } from './s3-input-not-found.js';
 import { formatS3Uri, parseS3Uri } from './s3-uri.js';
 
 /** One S3 object of a run's input, with what identifies its content (for the run id) without downloading it. */
@@ -12,10 +13,6 @@ export interface S3InputObject {
   etag: string;
 }
 
-/** An S3 input location with nothing to read; `s2d submit` fails with this one message. */
-export class S3InputNotFoundError extends Error {
-  override readonly name = 'S3InputNotFoundError';
-}
 
 /**
  * The objects an input URI names, in the order they are read: `s3://bucket/key` is that one object;
