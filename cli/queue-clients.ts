@@ -1,19 +1,18 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Env } from '../shared/config/env.js';
 import { readRedisTls, type RedisTls } from '../shared/config/redis-tls.js';
 import { maskUrlCredentials } from '../shared/config/setting-values.js';
 import { describeRedisError } from '../shared/queue/describe-redis-error.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
 import { queueOptions } from '../shared/queue/queue-options.js';
-import { createRedisConnection } from '../shared/queue/redis-connection.js';
+import { createRedisConnection, type RedisConnection } from '../shared/queue/redis-connection.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { CliError } from './cli-error.js';
 import { requireRedisUrl } from './require-redis-url.js';
 
 /** The producer-side handles on Redis that submit, status and demo share. */
 export interface QueueClients {
-  redis: Redis;
+  redis: RedisConnection;
   runs: RunStore;
   distillQueue: Queue;
   publishQueue: Queue;

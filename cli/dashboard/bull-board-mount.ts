@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import { EVAL_QUEUE } from '../../shared/queue/eval-job.js';
 import { QUEUES } from '../../shared/queue/queue-names.js';
 import { queueOptions } from '../../shared/queue/queue-options.js';
@@ -46,7 +46,7 @@ const servedLocally: RequestHandler = (_req: Request, res: Response, next: NextF
  * dashboard's authentication). Read-only: deleting, retrying or promoting a job by hand would bypass the run store,
  * whose counters must see every item end exactly once — runs are changed with pause / resume / cancel / retry.
  */
-export function mountBullBoard(app: Express, basePath: string, redis: Redis, prefix: string, guard: RequestHandler): { close(): Promise<void> } {
+export function mountBullBoard(app: Express, basePath: string, redis: RedisConnection, prefix: string, guard: RequestHandler): { close(): Promise<void> } {
   const queues = [...Object.values(QUEUES), EVAL_QUEUE].map((name) => new Queue(name, queueOptions(redis, prefix)));
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);

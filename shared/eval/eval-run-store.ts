@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { LuaScript, luaConstants, readLua } from '../queue/lua-script.js';
 import type { TokenUsage } from '../core-types.js';
 import type { PaidCounters } from '../cost/cost-summary.js';
@@ -47,7 +47,7 @@ export class EvalConflictError extends Error {
 /** Eval state in Redis: registration, exactly-once item counting, finalisation. Results live in the artifact store. */
 export class EvalRunStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import type { HealthState } from './endpoint-health-states.js';
 
 /** Redis keys of one endpoint (base URL + model), all under `<prefix>:limits:<id>`. */
@@ -19,7 +19,7 @@ export function limiterKeys(prefix: string, id: string): LimiterKeys {
   return { state: base, leases: `${base}:leases`, trajectory: `${base}:trajectory`, health: `${base}:health`, parked: `${base}:parked`, pausedRuns: `${base}:paused-runs` };
 }
 
-/** An endpoint's health and limiter state as the fleet shares it, for decisions, status and logs. Times: Redis ms. */
+/** An endpoint's health and limiter state as the fleet shares it, for decisions, status and logs. Times: RedisConnection ms. */
 export interface EndpointHealth {
   baseUrl: string;
   model: string;
@@ -52,7 +52,7 @@ export interface EndpointHealth {
 const num = (value: string | null | undefined): number | null => (value === null || value === undefined || value === '' ? null : Number(value));
 
 /** Reads an endpoint's health in one round trip. */
-export async function readEndpointHealth(redis: Redis, keys: LimiterKeys, endpoint: { baseUrl: string; model: string }): Promise<EndpointHealth> {
+export async function readEndpointHealth(redis: RedisConnection, keys: LimiterKeys, endpoint: { baseUrl: string; model: string }): Promise<EndpointHealth> {
   const [time, health, state] = await Promise.all([
     redis.time(),
     redis.hmget(keys.health, 'state', 'since', 'downSince', 'nextProbeAt', 'probes', 'sentWhileDown', 'outages', 'lastDownFrom', 'lastDownUntil', 'last429At', 'lastSuccessAt'),

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection.js';
 
 /**
  * Checks the two Redis settings production depends on and returns one warning per problem (empty when all is well):
@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
  * and jobs vanish — and persistence (AOF or RDB snapshots) must be on, or a Redis restart loses every run in flight.
  * Managed Redis often disables CONFIG; that is one warning saying what to verify by hand, never a failure.
  */
-export async function checkRedisSettings(redis: Redis): Promise<string[]> {
+export async function checkRedisSettings(redis: RedisConnection): Promise<string[]> {
   let policy: string | undefined;
   let appendonly: string | undefined;
   let save: string | undefined;
@@ -32,7 +32,7 @@ export async function checkRedisSettings(redis: Redis): Promise<string[]> {
   return warnings;
 }
 
-async function configGet(redis: Redis, name: string): Promise<string | undefined> {
+async function configGet(redis: RedisConnection, name: string): Promise<string | undefined> {
   // CONFIG GET answers [name, value] (or [] for an unknown name).
   const reply = (await redis.call('CONFIG', 'GET', name)) as string[];
   return reply[1];

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection.js';
 import { queueOptions } from './queue-options.js';
 
 /** Queue handles by name, made on first use and closed together (hand-off queues are named by run specs). */
@@ -7,7 +7,7 @@ export class QueueRegistry {
   readonly #queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     private readonly prefix: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { LuaScript, luaConstants, readLua } from '../queue/lua-script.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { PaidCounters } from '../cost/cost-summary.js';
@@ -152,7 +152,7 @@ export class RunConflictError extends Error {
 /** Run state in Redis: registration, enqueue claims, exactly-once completion counting, publication state. */
 export class RunStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 
