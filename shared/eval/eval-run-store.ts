@@ -55,7 +55,10 @@ export class EvalRunStore {
   async register(spec: ResolvedEvalSpec, now = new Date()): Promise<boolean> {
     const keys = evalRedisKeys(this.prefix, spec.evalId);
     const json = JSON.stringify(spec);
-    const existing = (await REGISTER.run(this.redis, [keys.eval, keys.index], [json, now.toISOString(), String(now.getTime()), spec.evalId])) as string | null;
+    // Index first (a global key, never in a script with the eval's own keys): a crash leaves an id listed without an
+    // eval, never an eval that is not listed; the re-submission registers it.
+    await this.redis.zadd(keys.index, 'NX', now.getTime(), spec.evalId);
+    const existing = (await REGISTER.run(this.redis, [keys.eval], [json, now.toISOString()])) as string | null;
     if (existing === null) return true;
     if (existing !== json) throw new EvalConflictError(spec.evalId);
     return false;

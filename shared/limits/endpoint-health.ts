@@ -1,7 +1,10 @@
 import type { RedisConnection } from '../queue/redis-connection.js';
 import type { HealthState } from './endpoint-health-states.js';
 
-/** Redis keys of one endpoint (base URL + model), all under `<prefix>:limits:<id>`. */
+/**
+ * Redis keys of one endpoint (base URL + model), all under `<prefix>:limits:{<id>}`: the hash tag puts them in one
+ * Redis Cluster slot (acquire and release touch four of them at once); different endpoints spread over the nodes.
+ */
 export interface LimiterKeys {
   state: string;
   leases: string;
@@ -15,7 +18,7 @@ export interface LimiterKeys {
 }
 
 export function limiterKeys(prefix: string, id: string): LimiterKeys {
-  const base = `${prefix}:limits:${id}`;
+  const base = `${prefix}:limits:{${id}}`;
   return { state: base, leases: `${base}:leases`, trajectory: `${base}:trajectory`, health: `${base}:health`, parked: `${base}:parked`, pausedRuns: `${base}:paused-runs` };
 }
 

@@ -1,12 +1,22 @@
-import type { RedisConnection } from './redis-connection.js';
+import type { Redis } from 'ioredis';
+import { isCluster, type RedisConnection } from './redis-connection.js';
 
 /**
  * Checks the two Redis settings production depends on and returns one warning per problem (empty when all is well):
  * `maxmemory-policy` must be `noeviction` — under any other policy Redis evicts BullMQ's keys under memory pressure
  * and jobs vanish — and persistence (AOF or RDB snapshots) must be on, or a Redis restart loses every run in flight.
  * Managed Redis often disables CONFIG; that is one warning saying what to verify by hand, never a failure.
+ * On a Redis Cluster every master is checked (each holds part of the keys), and a warning names its node.
  */
 export async function checkRedisSettings(redis: RedisConnection): Promise<string[]> {
+  if (!isCluster(redis)) return checkNode(redis);
+  const perNode = await Promise.all(
+    redis.nodes('master').map(async (node) => (await checkNode(node)).map((warning) => `${node.options.host ?? '?'}:${node.options.port ?? '?'}: ${warning}`)),
+  );
+  return perNode.flat();
+}
+
+async function checkNode(redis: Redis): Promise<string[]> {
   let policy: string | undefined;
   let appendonly: string | undefined;
   let save: string | undefined;
@@ -32,7 +42,7 @@ export async function checkRedisSettings(redis: RedisConnection): Promise<string
   return warnings;
 }
 
-async function configGet(redis: RedisConnection, name: string): Promise<string | undefined> {
+async function configGet(redis: Redis, name: string): Promise<string | undefined> {
   // CONFIG GET answers [name, value] (or [] for an unknown name).
   const reply = (await redis.call('CONFIG', 'GET', name)) as string[];
   return reply[1];
