@@ -42,7 +42,7 @@ function splitUrl(url: string): UrlParts | undefined {
  */
 export function firstSeedUrl(url: string): string {
   const parts = splitUrl(url);
-  if (parts === undefined || !parts.hosts.includes(',')) return url;
+  if (parts?.hosts.includes(',') !== true) return url;
   const first = parts.hosts.split(',')[0] ?? '';
   return `${parts.scheme}://${parts.userinfo === undefined ? '' : `${parts.userinfo}@`}${first}${parts.tail}`;
 }

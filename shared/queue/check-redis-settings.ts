@@ -10,6 +10,8 @@ import { isCluster, type RedisConnection } from './redis-connection.js';
  */
 export async function checkRedisSettings(redis: RedisConnection): Promise<string[]> {
   if (!isCluster(redis)) return checkNode(redis);
+  // The masters are known once the cluster client has read the slot map: a first command waits for that.
+  await redis.ping();
   const perNode = await Promise.all(
     redis.nodes('master').map(async (node) => (await checkNode(node)).map((warning) => `${node.options.host ?? '?'}:${node.options.port ?? '?'}: ${warning}`)),
   );

@@ -14,7 +14,7 @@ export class QueueRegistry {
   get(name: string): Queue {
     let queue = this.#queues.get(name);
     if (queue === undefined) {
-      queue = new Queue(name, queueOptions(this.connection, this.prefix));
+      queue = new Queue(name, queueOptions(this.connection, this.prefix, name));
       this.#queues.set(name, queue);
     }
     return queue;

@@ -93,7 +93,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
     submit: (overrides = {}) =>
       submitRun(spec, {
         runs: clients.runs,
-        distillQueue: clients.distillQueue,
+        distillQueues: clients.distillQueues,
         publishQueue: clients.publishQueue,
         results: new ItemResultStore(store),
         maxBacklog: 1_000,
