@@ -104,6 +104,9 @@ describe('Redis Cluster: 3 masters, 2 worker processes, 3 distill queue shards',
       // Redis keeps no finished work: no job left in any shard, no call cache left.
       expect(await run.clients.distillQueues.getJobCounts('wait', 'active', 'delayed', 'failed')).toEqual({ wait: 0, active: 0, delayed: 0, failed: 0 });
       expect((await keysPerMaster(redis, `${run.prefix}:cache:*`)).flat()).toEqual([]);
+      // No script or transaction met keys in different slots, and no worker logged an error (pino level 50).
+      const logs = fleet.workers.map((worker) => worker.stderrTail()).join('\n');
+      expect(logs).not.toMatch(/CROSSSLOT|"level":50/);
     } finally {
       watcher?.close();
       await fleet.stopAll();
