@@ -1,11 +1,27 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openQueueClients } from '../../cli/queue-clients.js';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
+import { submitEval } from '../../producers/submit-eval.js';
+import { writeTaskFiles } from '../../producers/write-task-files.js';
+import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
+import { evalResultKey } from '../../shared/eval/eval-keys.js';
+import { parseEvalResult } from '../../shared/eval/eval-result.js';
+import { EvalRunStore } from '../../shared/eval/eval-run-store.js';
+import { evalSpecSchema, resolveEvalSpec } from '../../shared/eval/eval-spec.js';
+import { createLogger } from '../../shared/logger.js';
 import { distillShard } from '../../shared/queue/distill-shard.js';
+import { EVAL_QUEUE } from '../../shared/queue/eval-job.js';
+import { queueOptions } from '../../shared/queue/queue-options.js';
 import { isCluster } from '../../shared/queue/redis-connection.js';
+import { startWorkers } from '../../workers/start-workers.js';
+import { isolatedPrefix } from '../helpers/isolated-prefix.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { SAMPLING, waitForDone, WorkerFleet } from '../faults/fault-harness.js';
 import { startLocalRedisCluster, type LocalRedisCluster } from '../helpers/local-redis-cluster.js';
@@ -111,6 +127,38 @@ describe('Redis Cluster: 3 masters, 2 worker processes, 3 distill queue shards',
       watcher?.close();
       await fleet.stopAll();
       await run.clients.close();
+    }
+  });
+
+  it('runs an eval on the cluster with in-process workers (the eval hash and bitmap share its tag; the index is global)', { timeout: 60_000 }, async () => {
+    const prefix = isolatedPrefix('cluster-eval');
+    const dir = await mkdtemp(join(tmpdir(), 's2d-cluster-eval-'));
+    await writeTaskFiles({ family: 'arithmetic', count: 20, seed: 9, dir, name: 'arith' });
+    const clients = await openQueueClients(cluster.url, prefix, { mode: 'cluster', queueShards: SHARDS });
+    const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, prefix, EVAL_QUEUE));
+    const evals = new EvalRunStore(clients.redis, prefix);
+    const workers = startWorkers({ redisUrl: cluster.url, redisMode: 'cluster', queueShards: SHARDS, prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
+    try {
+      const spec = await resolveEvalSpec(
+        evalSpecSchema.parse({ name: 'arith', input: 'arith.inputs.jsonl', labels: 'arith.labels.jsonl', answerType: 'number', strategy: 'system1', model: { name: 'sim-llama-2-70b-chat', baseUrl: simulator.baseUrl }, output: { dir: 'out' } }),
+        { baseDir: dir, defaultBaseUrl: undefined },
+      );
+      const store = openArtifactStore(spec.output.dir);
+      await submitEval(spec, { evals, evalQueue, store });
+      let bytes: Uint8Array | null = null;
+      for (let i = 0; i < 600 && bytes === null; i++) {
+        bytes = await store.get(evalResultKey(spec.evalId));
+        if (bytes === null) await sleep(50);
+      }
+      if (bytes === null) throw new Error(`eval ${spec.evalId} did not finish`);
+      const result = parseEvalResult(JSON.parse(new TextDecoder().decode(bytes)), spec.evalId);
+      expect(result.metrics.items).toBe(20);
+      expect(await evals.list()).toEqual([spec.evalId]);
+      expect((await evals.get(spec.evalId))?.state).toBe('finalised');
+    } finally {
+      await workers.close(false);
+      await evalQueue.close();
+      await clients.close();
     }
   });
 });
