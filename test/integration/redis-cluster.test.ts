@@ -72,6 +72,11 @@ describe('Redis Cluster: 3 masters, 2 worker processes, 3 distill queue shards',
       });
       const redis = run.clients.redis;
       if (!isCluster(redis)) throw new Error('the fixture did not open a cluster client');
+      // Every node connection has s2d's options: blocking commands survive reconnects, and the socket error guard.
+      for (const node of redis.nodes('master')) {
+        expect(node.options.maxRetriesPerRequest).toBeNull();
+        expect(node.options.Connector?.name).toBe('GuardedStandaloneConnector');
+      }
 
       // Enqueued before any worker runs, so the shards' backlogs can be counted.
       const submitted = await run.submit();
