@@ -22,6 +22,7 @@ import type { EvalResult } from './shared/eval/eval-result.js';
 import { EvalRunStore } from './shared/eval/eval-run-store.js';
 import type { ResolvedEvalSpec } from './shared/eval/eval-spec.js';
 import { EVAL_QUEUE } from './shared/queue/eval-job.js';
+import type { RedisMode } from './shared/queue/redis-connection.js';
 import { queueOptions } from './shared/queue/queue-options.js';
 import { submitterGrants } from './shared/trust/endpoint-grants.js';
 import { buildEvalContext } from './workers/eval/eval-contexts.js';
@@ -49,6 +50,10 @@ export interface Connection {
   prefix?: string;
   /** For a rediss:// URL signed by a private CA, or mutual TLS. Default: from S2D_REDIS_TLS_* in the environment. */
   tls?: RedisTls;
+  /** `cluster`: `redisUrl` names seed nodes of a Redis Cluster. Default: S2D_REDIS_MODE (standalone). */
+  mode?: RedisMode;
+  /** Distill queue shards; must match the workers'. Default: S2D_QUEUE_SHARDS (1). */
+  queueShards?: number;
 }
 
 /** An open connection to the queues and run store, and the key prefix it uses; close it when done. */
@@ -58,7 +63,8 @@ export type S2dClient = QueueClients & { prefix: string };
 export async function connect(connection: Connection): Promise<S2dClient> {
   const env = readEnv();
   const prefix = connection.prefix ?? env.S2D_PREFIX;
-  return { ...(await openQueueClients(connection.redisUrl, prefix, { tls: connection.tls ?? readRedisTls(env) })), prefix };
+  const options = { tls: connection.tls ?? readRedisTls(env), mode: connection.mode ?? env.S2D_REDIS_MODE, queueShards: connection.queueShards ?? env.S2D_QUEUE_SHARDS };
+  return { ...(await openQueueClients(connection.redisUrl, prefix, options)), prefix };
 }
 
 /**
@@ -68,7 +74,7 @@ export async function connect(connection: Connection): Promise<S2dClient> {
 export function submitRun(client: S2dClient, spec: ResolvedRunSpec, options: { maxBacklog?: number } = {}): Promise<SubmitOutcome> {
   return submitRunToQueues(spec, {
     runs: client.runs,
-    distillQueue: client.distillQueue,
+    distillQueues: client.distillQueues,
     publishQueue: client.publishQueue,
     results: new ItemResultStore(openArtifactStore(outputLocation(spec))),
     maxBacklog: options.maxBacklog ?? readEnv().S2D_MAX_BACKLOG,
@@ -103,7 +109,7 @@ export async function collectDataset(client: S2dClient, runId: string, into: str
  * @throws {EvalRefusedError} when the workers refuse the eval (e.g. its output location).
  */
 export async function evaluate(client: S2dClient, spec: ResolvedEvalSpec, options: { onProgress?: WaitForEvalOptions['onProgress'] } = {}): Promise<EvalResult> {
-  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(client.redis, client.prefix));
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(client.redis, client.prefix, EVAL_QUEUE));
   const evals = new EvalRunStore(client.redis, client.prefix);
   try {
     const context = buildEvalContext(spec, submitterGrants(spec.model));

@@ -5,7 +5,7 @@
  *   store and publication;
  * - a bare in-process promise pool of 32 running the same item program through the production sampler and `openai`
  *   client, each item behind an in-memory call cache (no Redis, no queue, no limiter, no store).
- * Also, for the pipeline runs: Redis commands per item from Redis's own `INFO commandstats` (commands run by Lua
+ * Also, for the pipeline runs: RedisConnection commands per item from Redis's own `INFO commandstats` (commands run by Lua
  * scripts included), socket reads per item (`total_reads_processed`: a lower bound
  * on round trips, since commands from one connection that arrive together, pipelined or concurrent, are one read), and CPU per item of the workers, of Redis and
  * of this process (producer + simulator; for the bare pool, pool + simulator). Printed, never asserted.
@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../shared/queue/redis-connection.js';
 import { spawnWorkerProcess } from '../cli/spawn-worker-process.js';
 import { startLocalRedis } from '../infra/redis/local-redis.js';
 import { startSimulator } from '../infra/simulator/simulator-server.js';
@@ -88,7 +88,7 @@ function fixture(label: string, redisUrl: string, simulator: Simulator, items: n
   });
 }
 
-async function measurePipeline(redisUrl: string, redis: Redis, simulator: Simulator, items: number): Promise<PipelineMeasured> {
+async function measurePipeline(redisUrl: string, redis: RedisConnection, simulator: Simulator, items: number): Promise<PipelineMeasured> {
   const run = await fixture('overhead-pipeline', redisUrl, simulator, items);
   const workers = Array.from({ length: WORKERS }, () =>
     spawnWorkerProcess({ ...process.env, REDIS_URL: redisUrl, S2D_PREFIX: run.prefix, S2D_LOG_LEVEL: 'warn', S2D_WORKER_CONCURRENCY: String(PER_WORKER) }),
@@ -170,7 +170,7 @@ async function measureBare(redisUrl: string, simulator: Simulator, items: number
 
 const ms = (seconds: number): string => `${(seconds * 1000).toFixed(2)} ms`;
 
-async function measureAt(name: string, latency: Latency, redisUrl: string, redis: Redis, items: number): Promise<void> {
+async function measureAt(name: string, latency: Latency, redisUrl: string, redis: RedisConnection, items: number): Promise<void> {
   // Capacity well above 32 items × 8 choices, so the endpoint never queues: both sides see the same free server.
   const simulator = await startSimulator({ seed: 1, latency, maxConcurrentSequences: 4096 });
   try {
@@ -190,7 +190,7 @@ async function measureAt(name: string, latency: Latency, redisUrl: string, redis
 }
 
 /** Runs both comparisons against `redisUrl` (its command statistics are reset) and prints them. */
-export async function printPipelineOverhead(redisUrl: string, redis: Redis, items: number): Promise<void> {
+export async function printPipelineOverhead(redisUrl: string, redis: RedisConnection, items: number): Promise<void> {
   const started = Date.now();
   console.log(`pipeline overhead — ${items} last-letter items, rar2 × 8 samples, ${POOL} items at once, same simulator`);
   await measureAt('zero latency', { ttftMs: 0, perTokenMs: 0, jitter: 0 }, redisUrl, redis, items);

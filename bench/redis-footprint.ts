@@ -2,7 +2,7 @@
  * Redis holds work in flight, not history: used memory after publishing runs of growing size should stay at the
  * empty baseline, and the peak during a run should not grow with the run's size beyond the bounded backlog.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../shared/queue/redis-connection.js';
 import type { startSimulator } from '../infra/simulator/simulator-server.js';
 import { createLogger } from '../shared/logger.js';
 import { startWorkers } from '../workers/start-workers.js';
@@ -15,7 +15,7 @@ export interface FootprintResult {
   afterBytes: number;
 }
 
-async function usedMemory(redis: Redis): Promise<number> {
+async function usedMemory(redis: RedisConnection): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../shared/queue/redis-connection.js';
 import { readAdvertisedPolicies } from '../shared/trust/advertised-policies.js';
 import { firstRefusal, type TrustRequests } from '../shared/trust/spec-trust-check.js';
 import { CliError } from './cli-error.js';
@@ -10,7 +10,7 @@ import { CliError } from './cli-error.js';
  *
  * @throws {CliError} exit code 2, naming the spec file, the refused field and the worker host that refuses it.
  */
-export async function refuseWhatTheFleetRefuses(redis: Redis, prefix: string, requests: TrustRequests, specFile: string): Promise<void> {
+export async function refuseWhatTheFleetRefuses(redis: RedisConnection, prefix: string, requests: TrustRequests, specFile: string): Promise<void> {
   for (const { policy, host } of await readAdvertisedPolicies(redis, prefix)) {
     const refusal = firstRefusal(policy, requests);
     if (refusal !== null) throw new CliError(`${specFile}: ${refusal.message} (policy of the workers on ${host})`, 2);

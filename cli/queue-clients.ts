@@ -1,21 +1,22 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Env } from '../shared/config/env.js';
 import { readRedisTls, type RedisTls } from '../shared/config/redis-tls.js';
 import { maskUrlCredentials } from '../shared/config/setting-values.js';
 import { describeRedisError } from '../shared/queue/describe-redis-error.js';
+import { DistillQueues } from '../shared/queue/distill-queues.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
 import { queueOptions } from '../shared/queue/queue-options.js';
-import { createRedisConnection } from '../shared/queue/redis-connection.js';
+import { createRedisConnection, type RedisConnection, type RedisMode } from '../shared/queue/redis-connection.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { CliError } from './cli-error.js';
 import { requireRedisUrl } from './require-redis-url.js';
 
 /** The producer-side handles on Redis that submit, status and demo share. */
 export interface QueueClients {
-  redis: Redis;
+  redis: RedisConnection;
   runs: RunStore;
-  distillQueue: Queue;
+  /** The distill queue shards (S2D_QUEUE_SHARDS; one by default). */
+  distillQueues: DistillQueues;
   publishQueue: Queue;
   close(): Promise<void>;
 }
@@ -25,11 +26,15 @@ export interface QueueClientOptions {
   tls?: RedisTls | undefined;
   /** How long to wait for Redis to answer before giving up (ms). Default 5000. */
   connectTimeoutMs?: number;
+  /** S2D_REDIS_MODE: `cluster` reads the URL as seed nodes of a Redis Cluster. Default standalone. */
+  mode?: RedisMode | undefined;
+  /** S2D_QUEUE_SHARDS: distill queues the work is spread over. Default 1. */
+  queueShards?: number | undefined;
 }
 
 /** The clients of a command that needs REDIS_URL: URL, TLS files and prefix from the environment. */
 export function openQueueClientsFromEnv(env: Env, command: string): Promise<QueueClients> {
-  return openQueueClients(requireRedisUrl(env, command), env.S2D_PREFIX, { tls: readRedisTls(env) });
+  return openQueueClients(requireRedisUrl(env, command), env.S2D_PREFIX, { tls: readRedisTls(env), mode: env.S2D_REDIS_MODE, queueShards: env.S2D_QUEUE_SHARDS });
 }
 
 /**
@@ -45,6 +50,7 @@ export async function openQueueClients(redisUrl: string, prefix: string, options
       lastError = describeRedisError(error);
     },
     options.tls,
+    options.mode ?? 'standalone',
   );
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
@@ -63,15 +69,15 @@ export async function openQueueClients(redisUrl: string, prefix: string, options
   } finally {
     clearTimeout(timer);
   }
-  const distillQueue = new Queue(QUEUES.distill, queueOptions(redis, prefix));
-  const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix));
+  const distillQueues = new DistillQueues(redis, prefix, options.queueShards ?? 1);
+  const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix, QUEUES.publish));
   return {
     redis,
     runs: new RunStore(redis, prefix),
-    distillQueue,
+    distillQueues,
     publishQueue,
     close: async () => {
-      await Promise.all([distillQueue.close(), publishQueue.close()]);
+      await Promise.all([distillQueues.close(), publishQueue.close()]);
       await redis.quit().catch(() => undefined);
     },
   };

@@ -1,11 +1,11 @@
-import type { Queue } from 'bullmq';
+import type { DistillQueues } from '../shared/queue/distill-queues.js';
 import { promoteRunJobs } from '../shared/queue/promote-run-jobs.js';
 import type { ControlOutcome, RunStore } from '../shared/runs/run-store.js';
 
-/** What a control action needs: the run store and the distill queue (to wake parked items). */
+/** What a control action needs: the run store and the distill queues (to wake parked items). */
 export interface RunControlClients {
   runs: RunStore;
-  distillQueue: Queue;
+  distillQueues: DistillQueues;
 }
 
 /** The run controls `s2d pause|resume|cancel` and the dashboard's buttons share. */
@@ -29,7 +29,7 @@ export async function applyRunControl(clients: RunControlClients, control: RunCo
   if (control === 'pause') return clients.runs.pause(runId);
   if (control === 'resume') outcome = await clients.runs.resume(runId);
   else outcome = await clients.runs.stop(runId, 'cancelled', `cancelled with ${via}`);
-  if (outcome.ok) await promoteRunJobs(clients.distillQueue, runId);
+  if (outcome.ok) for (const queue of clients.distillQueues.all) await promoteRunJobs(queue, runId);
   return outcome;
 }
 

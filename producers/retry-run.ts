@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { DistillQueues } from '../shared/queue/distill-queues.js';
 import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
 import { datasetFolder } from '../shared/dataset/dataset-layout.js';
 import type { ItemResult } from '../shared/dataset/item-result.js';
@@ -10,7 +10,8 @@ import type { RunRecord, RunStore } from '../shared/runs/run-store.js';
 
 export interface RetryDeps {
   runs: RunStore;
-  distillQueue: Queue;
+  /** The distill queue shards; each item goes back to its own (distill-shard.ts). */
+  distillQueues: DistillQueues;
   /** The run's artifact store (its spec's output). */
   store: ArtifactStore;
 }
@@ -58,7 +59,7 @@ export async function retryRun(runId: string, deps: RetryDeps): Promise<RetryOut
     for (const index of indices) payloads.push(payloadOf(runId, index, await results.retire(runId, index, run.version)));
     const begun = await deps.runs.beginRetry(runId, run.version, indices);
     if (!begun.ok) throw new RetryRefusedError(`run ${runId} could not be reopened: it is ${begun.state ?? 'gone'} (another s2d retry may be running)`);
-    await enqueue(deps.distillQueue, run, payloads);
+    await enqueue(deps.distillQueues, run, payloads);
     return { runId, version: run.version + 1, retried: indices.length, previousManifest: run.manifestLocation, resumed: false };
   }
   const live = run.state === 'running' || run.state === 'paused' || run.state === 'producing';
@@ -71,7 +72,7 @@ export async function retryRun(runId: string, deps: RetryDeps): Promise<RetryOut
       // Every retired copy was written before the run was reopened; the staged result, if any, is this version's.
       payloads.push(payloadOf(runId, index, await results.getRetired(runId, index, previous)));
     }
-    await enqueue(deps.distillQueue, run, payloads);
+    await enqueue(deps.distillQueues, run, payloads);
     return { runId, version: run.version, retried: indices.length, previousManifest: run.previousManifest, resumed: true };
   }
   throw new RetryRefusedError(`run ${runId} is ${run.state}: only a published run can be retried`);
@@ -106,7 +107,7 @@ function payloadOf(runId: string, index: number, result: ItemResult | null): Dis
   };
 }
 
-async function enqueue(queue: Queue, run: RunRecord, payloads: readonly DistillJob[]): Promise<void> {
+async function enqueue(queue: DistillQueues, run: RunRecord, payloads: readonly DistillJob[]): Promise<void> {
   if (payloads.length === 0) return;
   await queue.addBulk(payloads.map((data) => ({ name: 'item', data, opts: distillJobOptions(run.spec, data.index) })));
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
+import type { DistillQueues } from '../shared/queue/distill-queues.js';
 import type { ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { InputItem } from '../shared/core-types.js';
 import type { ItemResult } from '../shared/dataset/item-result.js';
@@ -15,7 +16,8 @@ import { structuredInputOptions } from './structured-input-options.js';
 
 export interface SubmitDeps {
   runs: RunStore;
-  distillQueue: Queue;
+  /** The distill queue shards; each item goes to its own (distill-shard.ts). */
+  distillQueues: DistillQueues;
   publishQueue: Queue;
   results: ItemResultStore;
   /**
@@ -108,7 +110,7 @@ async function enqueueBatch(spec: ResolvedRunSpec, items: readonly InputItem[], 
     await Promise.all(jobs.map((item) => recordStopped(spec.runId, stoppedResult(item, reason, run.stopDetail), deps)));
     return { enqueued: 0, stopped: jobs.length };
   }
-  await deps.distillQueue.addBulk(
+  await deps.distillQueues.addBulk(
     jobs.map((item) => ({
       name: 'item',
       data: {

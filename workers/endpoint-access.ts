@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../shared/queue/redis-connection.js';
 import type OpenAI from 'openai';
 import { EndpointLimiter, type EndpointHealthView, type HealthChange, type RequestGate } from '../shared/limits/endpoint-limiter.js';
 import { endpointLimitsSchema, type EndpointLimits } from '../shared/limits/endpoint-limits.js';
@@ -13,7 +13,7 @@ import type { EndpointGrants } from '../shared/trust/endpoint-grants.js';
 
 /** Where the endpoint limiters keep their shared state. */
 export interface LimiterStore {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   /** Called when a request of this process changed an endpoint's health (logs, recovery actions). */
   onHealthChange?: (change: HealthChange) => void;

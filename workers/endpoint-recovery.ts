@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../shared/queue/redis-connection.js';
 import type { HealthChange } from '../shared/limits/endpoint-limiter.js';
 import type { Logger } from '../shared/logger.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 
 export interface RecoveryDeps {
-  redis: Redis;
+  redis: RedisConnection;
   runs: RunStore;
   /** The queues whose jobs park on a down endpoint, by name (distill, eval). */
   queues: readonly Queue[];

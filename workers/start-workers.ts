@@ -4,10 +4,11 @@ import { ADVERTISE_INTERVAL_MS, advertisePolicy } from '../shared/trust/advertis
 import type { Env } from '../shared/config/env.js';
 import { readRedisTls, type RedisTls } from '../shared/config/redis-tls.js';
 import type { Logger } from '../shared/logger.js';
+import { DistillQueues } from '../shared/queue/distill-queues.js';
 import { QUEUES } from '../shared/queue/queue-names.js';
-import { queueOptions } from '../shared/queue/queue-options.js';
+import { bullPrefix, queueOptions } from '../shared/queue/queue-options.js';
 import { QueueRegistry } from '../shared/queue/queue-registry.js';
-import { createRedisConnection } from '../shared/queue/redis-connection.js';
+import { createRedisConnection, type RedisMode } from '../shared/queue/redis-connection.js';
 import { checkRedisSettings } from '../shared/queue/check-redis-settings.js';
 import { describeRedisError } from '../shared/queue/describe-redis-error.js';
 import { RunStore } from '../shared/runs/run-store.js';
@@ -30,6 +31,13 @@ export interface WorkerOptions {
   redisUrl: string;
   /** TLS material for a rediss:// `redisUrl` (from {@link readRedisTls}). Default: none beyond what the URL implies. */
   redisTls?: RedisTls | undefined;
+  /** S2D_REDIS_MODE: `cluster` reads `redisUrl` as seed nodes of a Redis Cluster. Default standalone. */
+  redisMode?: RedisMode | undefined;
+  /**
+   * S2D_QUEUE_SHARDS: distill queues to consume, all of them (submitters must use the same number). Default 1. The
+   * process's `concurrency` is shared out: each shard's worker takes ceil(concurrency / shards) items at once.
+   */
+  queueShards?: number | undefined;
   prefix: string;
   /** Items processed at once by this process. */
   concurrency: number;
@@ -56,6 +64,8 @@ export function workerOptionsFromEnv(env: Env, redisUrl: string, logger: Logger)
   return {
     redisUrl,
     redisTls: readRedisTls(env),
+    redisMode: env.S2D_REDIS_MODE,
+    queueShards: env.S2D_QUEUE_SHARDS,
     prefix: env.S2D_PREFIX,
     concurrency: env.S2D_WORKER_CONCURRENCY,
     lockDurationMs: env.S2D_LOCK_DURATION_MS,
@@ -80,43 +90,45 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
       logger.error({ err: describeRedisError(error) }, 'Redis connection error; reconnecting');
     },
     options.redisTls,
+    options.redisMode ?? 'standalone',
   );
   redis.on('ready', () => {
     lastRedisError = '';
   });
   const runs = new RunStore(redis, prefix);
-  const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix));
-  const distillQueue = new Queue(QUEUES.distill, queueOptions(redis, prefix));
-  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix));
-  const onHealthChange = createHealthChangeHandler({ redis, runs, queues: [distillQueue, evalQueue], logger });
+  const publishQueue = new Queue(QUEUES.publish, queueOptions(redis, prefix, QUEUES.publish));
+  const distillQueues = new DistillQueues(redis, prefix, options.queueShards ?? 1);
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix, EVAL_QUEUE));
+  const onHealthChange = createHealthChangeHandler({ redis, runs, queues: [...distillQueues.all, evalQueue], logger });
   const limiterStore = options.endpointLimiter === false ? undefined : { redis, prefix, onHealthChange };
   const trust = options.trust ?? readTrustPolicy(process.env);
   const contexts = new RunContexts(runs, process.env, limiterStore, trust);
   const finish = createFinishItem({ redis, prefix, runs, publishQueue });
-  const common = {
+  // Each worker's prefix is its queue's (bullPrefix: hash-tagged per queue on a Redis Cluster).
+  const common = (queueName: string) => ({
     connection: redis,
-    prefix,
+    prefix: bullPrefix(redis, prefix, queueName),
     lockDuration: options.lockDurationMs,
     stalledInterval: options.stalledIntervalMs,
     // A job whose worker died is retried this many times before BullMQ gives up on it.
     maxStalledCount: 3,
-  };
-  const distill = new Worker(QUEUES.distill, createDistillProcessor({ redis, prefix, runs, contexts, finish, logger }), {
-    ...common,
-    concurrency: options.concurrency,
   });
+  const processDistill = createDistillProcessor({ redis, prefix, runs, contexts, finish, logger });
+  const shardConcurrency = Math.ceil(options.concurrency / distillQueues.all.length);
+  const distillWorkers = distillQueues.all.map((queue) => new Worker(queue.name, processDistill, { ...common(queue.name), concurrency: shardConcurrency }));
   const handoffQueues = new QueueRegistry(redis, prefix);
-  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues }), { ...common, concurrency: 1 });
+  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues }), { ...common(QUEUES.publish), concurrency: 1 });
   // Hand-off steps are short (an upload, a status look); polls wait in the delayed set, not in a slot.
-  const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common, concurrency: 2 });
+  const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common(QUEUES.handoff), concurrency: 2 });
   // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
   const evals = new EvalRunStore(redis, prefix);
   const evalContexts = new EvalContexts(evals, process.env, limiterStore, trust);
   const evaluate = new Worker(EVAL_QUEUE, createEvalProcessor({ redis, prefix, evals, contexts: evalContexts, logger }), {
-    ...common,
+    ...common(EVAL_QUEUE),
     concurrency: options.concurrency,
   });
-  for (const worker of [distill, publish, handoff, evaluate]) {
+  const workers = [...distillWorkers, publish, handoff, evaluate];
+  for (const worker of workers) {
     worker.on('failed', (job, error) => {
       logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'job attempt failed');
     });
@@ -130,7 +142,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     if (sweeping) return;
     sweeping = true;
     Promise.all([
-      sweepFailedJobs({ distillQueue, runs, contexts, finish, logger }),
+      sweepFailedJobs({ distillQueues: distillQueues.all, runs, contexts, finish, logger }),
       sweepFailedEvalJobs({ evalQueue, redis, prefix, evals, contexts: evalContexts, logger }),
     ])
       .catch((error: unknown) => {
@@ -154,7 +166,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const metrics =
     options.metrics === undefined
       ? Promise.resolve(null)
-      : startMetricsServer({ ...options.metrics, fleet: { redis, prefix, runs, queues: [distillQueue, publishQueue, handoffQueues.get(QUEUES.handoff), evalQueue] } }).then(
+      : startMetricsServer({ ...options.metrics, fleet: { redis, prefix, runs, queues: [...distillQueues.all, publishQueue, handoffQueues.get(QUEUES.handoff), evalQueue] } }).then(
           (server) => {
             logger.info({ url: server.url }, 'metrics listening');
             return server;
@@ -182,8 +194,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
         redis.disconnect();
         return;
       }
-      await Promise.all([distill.close(), publish.close(), handoff.close(), evaluate.close()]);
-      await Promise.all([publishQueue.close(), distillQueue.close(), handoffQueues.close(), evalQueue.close()]);
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([publishQueue.close(), distillQueues.close(), handoffQueues.close(), evalQueue.close()]);
       await redis.quit().catch(() => undefined);
     },
   };

@@ -107,7 +107,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   let demoS3: DemoS3 | undefined;
   try {
     if (values.s3 === true) demoS3 = await startDemoS3(say);
-    clients = await openQueueClients(services.redisUrl, env.S2D_PREFIX, { tls: services.redisTls });
+    clients = await openQueueClients(services.redisUrl, env.S2D_PREFIX, { tls: services.redisTls, mode: services.redisMode, queueShards: env.S2D_QUEUE_SHARDS });
     const inputs = await prepareDemoInputs({ dir: resolve(outDir, 'inputs', runId), itemsPerTask, evalItemsPerTask });
     // The demo's run, and the same items again with adaptive sampling (the comparison's second run).
     const demoSpec = (id: string, adaptive: boolean): Promise<ResolvedRunSpec> =>
@@ -144,7 +144,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const store = openArtifactStore(outputLocation(spec));
     await submitRun(spec, {
       runs: clients.runs,
-      distillQueue: clients.distillQueue,
+      distillQueues: clients.distillQueues,
       publishQueue: clients.publishQueue,
       results: new ItemResultStore(store),
       maxBacklog: env.S2D_MAX_BACKLOG,
@@ -164,7 +164,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const adaptiveStarted = Date.now();
     if (adaptiveRun !== null) {
       say(`distilling the same items again with adaptive sampling (sampling.adaptive: true, at most ${samples} samples)…`);
-      await submitRun(adaptiveRun, { runs: clients.runs, distillQueue: clients.distillQueue, publishQueue: clients.publishQueue, results: new ItemResultStore(store), maxBacklog: env.S2D_MAX_BACKLOG });
+      await submitRun(adaptiveRun, { runs: clients.runs, distillQueues: clients.distillQueues, publishQueue: clients.publishQueue, results: new ItemResultStore(store), maxBacklog: env.S2D_MAX_BACKLOG });
       await waitFor(adaptiveRun.runId);
     }
     const adaptiveMs = Date.now() - adaptiveStarted;

@@ -46,7 +46,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     specFile: specPath,
   });
   const clients = await openQueueClientsFromEnv(env, 'eval');
-  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, env.S2D_PREFIX));
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, env.S2D_PREFIX, EVAL_QUEUE));
   const evals = new EvalRunStore(clients.redis, env.S2D_PREFIX);
   try {
     await refuseWhatTheFleetRefuses(clients.redis, env.S2D_PREFIX, trustRequestsOfEval(spec), specPath);

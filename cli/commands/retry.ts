@@ -31,7 +31,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
     if (spec === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);
     let outcome;
     try {
-      outcome = await retryRun(runId, { runs: clients.runs, distillQueue: clients.distillQueue, store: openArtifactStore(outputLocation(spec)) });
+      outcome = await retryRun(runId, { runs: clients.runs, distillQueues: clients.distillQueues, store: openArtifactStore(outputLocation(spec)) });
     } catch (error) {
       if (error instanceof RetryRefusedError) throw new CliError(error.message);
       throw error;

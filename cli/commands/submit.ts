@@ -43,7 +43,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     await refuseWhatTheFleetRefuses(clients.redis, env.S2D_PREFIX, trustRequestsOfRun(spec), specPath);
     const outcome = await submitRun(spec, {
       runs: clients.runs,
-      distillQueue: clients.distillQueue,
+      distillQueues: clients.distillQueues,
       publishQueue: clients.publishQueue,
       results: new ItemResultStore(openArtifactStore(outputLocation(spec))),
       maxBacklog: env.S2D_MAX_BACKLOG,

@@ -3,7 +3,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
+import { distillQueueName } from '../../shared/queue/distill-shard.js';
 import { EVAL_QUEUE } from '../../shared/queue/eval-job.js';
 import { QUEUES } from '../../shared/queue/queue-names.js';
 import { queueOptions } from '../../shared/queue/queue-options.js';
@@ -42,12 +43,14 @@ const servedLocally: RequestHandler = (_req: Request, res: Response, next: NextF
 };
 
 /**
- * Mounts bull-board (the BullMQ queues: distill, publish, handoff, eval) at `basePath`, behind `guard` (the
+ * Mounts bull-board (the BullMQ queues: every distill shard of `queueShards`, publish, handoff, eval) at `basePath`, behind `guard` (the
  * dashboard's authentication). Read-only: deleting, retrying or promoting a job by hand would bypass the run store,
  * whose counters must see every item end exactly once — runs are changed with pause / resume / cancel / retry.
  */
-export function mountBullBoard(app: Express, basePath: string, redis: Redis, prefix: string, guard: RequestHandler): { close(): Promise<void> } {
-  const queues = [...Object.values(QUEUES), EVAL_QUEUE].map((name) => new Queue(name, queueOptions(redis, prefix)));
+export function mountBullBoard(app: Express, basePath: string, redis: RedisConnection, prefix: string, guard: RequestHandler, queueShards = 1): { close(): Promise<void> } {
+  const distill = Array.from({ length: queueShards }, (_unused, shard) => distillQueueName(shard));
+  const names = [...distill, ...Object.values(QUEUES).filter((name) => name !== QUEUES.distill), EVAL_QUEUE];
+  const queues = names.map((name) => new Queue(name, queueOptions(redis, prefix, name)));
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
   createBullBoard({

@@ -72,7 +72,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   // Browsers ask for it on every page; no icon, and no 404 in their consoles.
   app.get('/favicon.ico', (_req: Request, res: Response) => { res.status(204).end(); });
   app.use(pages, loginRoutes(auth));
-  const bullBoard = mountBullBoard(app, '/queues', options.clients.redis, options.prefix, authenticate(auth));
+  const bullBoard = mountBullBoard(app, '/queues', options.clients.redis, options.prefix, authenticate(auth), options.clients.distillQueues.all.length);
   app.use(authenticate(auth), pages);
   app.post('/logout', requireCsrf(), (_req: Request, res: Response) => {
     sessions.delete(sessionOf(res).id);

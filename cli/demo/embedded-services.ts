@@ -4,6 +4,7 @@ import { startLocalRedis } from '../../infra/redis/local-redis.js';
 import { startSimulator, type SimulatorOptionsInput } from '../../infra/simulator/simulator-server.js';
 import { CliError } from '../cli-error.js';
 import { REDIS_MISSING_MESSAGE, isRedisServerOnPath } from '../../infra/redis/redis-availability.js';
+import type { RedisMode } from '../../shared/queue/redis-connection.js';
 
 /** The model name the demo asks the simulator for; the simulator answers for any name. */
 const SIMULATED_MODEL = 'sim-llama-2-70b-chat';
@@ -12,9 +13,11 @@ export interface EmbeddedServices {
   redisUrl: string;
   /** TLS material for a rediss:// REDIS_URL; undefined for the private Redis (plain TCP on loopback). */
   redisTls: RedisTls | undefined;
+  /** S2D_REDIS_MODE for REDIS_URL; standalone for the private Redis (one redis-server). */
+  redisMode: RedisMode;
   /**
    * Environment for the demo's worker processes to reach this Redis: REDIS_URL, and the S2D_REDIS_TLS_* files
-   * blanked when the Redis is the private one (they apply to a rediss:// REDIS_URL only).
+   * blanked and S2D_REDIS_MODE standalone when the Redis is the private one (they apply to REDIS_URL only).
    */
   redisEnv: Record<string, string>;
   baseUrl: string;
@@ -52,10 +55,13 @@ export async function startEmbeddedServices(env: Env, say: (line: string) => voi
       );
     }
     const privateRedis = env.REDIS_URL === undefined;
-    const redisEnv = privateRedis ? { REDIS_URL: redisUrl, S2D_REDIS_TLS_CA_FILE: '', S2D_REDIS_TLS_CERT_FILE: '', S2D_REDIS_TLS_KEY_FILE: '' } : { REDIS_URL: redisUrl };
+    const redisEnv = privateRedis
+      ? { REDIS_URL: redisUrl, S2D_REDIS_TLS_CA_FILE: '', S2D_REDIS_TLS_CERT_FILE: '', S2D_REDIS_TLS_KEY_FILE: '', S2D_REDIS_MODE: 'standalone' }
+      : { REDIS_URL: redisUrl };
     return {
       redisUrl,
       redisTls,
+      redisMode: privateRedis ? 'standalone' : env.S2D_REDIS_MODE,
       redisEnv,
       baseUrl,
       modelName: env.S2D_DEMO_MODEL ?? SIMULATED_MODEL,

@@ -47,7 +47,7 @@ function asEvaluation(result: EvalResult): EvaluationResult {
  * way `s2d eval` does it: as jobs on the eval queue, worked by the demo's worker processes.
  */
 export async function evaluateBaselines(options: BaselineOptions): Promise<{ system1: EvaluationResult; system2: EvaluationResult }> {
-  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(options.clients.redis, options.prefix));
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(options.clients.redis, options.prefix, EVAL_QUEUE));
   const evals = new EvalRunStore(options.clients.redis, options.prefix);
   const store = openArtifactStore(options.outDir);
   const run = async (strategy: 'system1' | 'rar2'): Promise<EvalResult> => {

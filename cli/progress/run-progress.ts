@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import { runPrices } from '../../shared/cost/resolve-prices.js';
 import { usdOf } from '../../shared/cost/usd.js';
 import type { ProgressSnapshot } from '../../shared/progress/progress-snapshot.js';
@@ -34,7 +34,7 @@ export function runSnapshot(run: RunRecord, endpoint: RunEndpoint | null, at = D
  * Shows a run's progress on `stream` until it is published, and returns its record; throws RunFailedError when it
  * fails. The figures are the run's own counters, read every `pollMs`.
  */
-export async function watchRun(options: { redis: Redis; runs: RunStore; prefix: string; runId: string; output: ProgressOutput; stream: NodeJS.WritableStream; pollMs?: number }): Promise<RunRecord> {
+export async function watchRun(options: { redis: RedisConnection; runs: RunStore; prefix: string; runId: string; output: ProgressOutput; stream: NodeJS.WritableStream; pollMs?: number }): Promise<RunRecord> {
   let last: RunRecord | null = null;
   await watchProgress({
     output: options.output,
@@ -57,6 +57,6 @@ export async function watchRun(options: { redis: Redis; runs: RunStore; prefix: 
  * `--wait` of submit and retry: progress on stderr (a bar on a terminal, plain lines elsewhere, NDJSON with `--json`)
  * until the run is published; throws RunFailedError when it fails.
  */
-export function waitWithProgress(clients: { redis: Redis; runs: RunStore }, prefix: string, runId: string, json: boolean, pollMs?: number): Promise<RunRecord> {
+export function waitWithProgress(clients: { redis: RedisConnection; runs: RunStore }, prefix: string, runId: string, json: boolean, pollMs?: number): Promise<RunRecord> {
   return watchRun({ redis: clients.redis, runs: clients.runs, prefix, runId, output: defaultProgressOutput(process.stderr, json), stream: process.stderr, ...(pollMs === undefined ? {} : { pollMs }) });
 }

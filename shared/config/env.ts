@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { envError } from './env-error.js';
 import { enumVar, intVar, optionalHttpUrlVar, optionalIntVar, optionalStringVar } from './env-vars.js';
+import { parseClusterUrl } from './redis-cluster-url.js';
 import { MAX_TIMER_MS } from './setting-values.js';
 
 /** REDIS_URL as ioredis reads it: redis:// or rediss://, host:port without a scheme, or a unix socket path. */
@@ -26,6 +27,18 @@ const envSchema = z.object({
   S2D_REDIS_TLS_CERT_FILE: optionalStringVar,
   /** PEM private key of S2D_REDIS_TLS_CERT_FILE (unencrypted). Default: unset. */
   S2D_REDIS_TLS_KEY_FILE: optionalStringVar,
+  /**
+   * `standalone`: REDIS_URL names one Redis server. `cluster`: REDIS_URL names one or more seed nodes of a Redis
+   * Cluster (`redis://host:port[,host:port…]`) and s2d uses a cluster client; keys are hash-tagged either way
+   * (docs/scaling.md#redis-cluster). Default standalone.
+   */
+  S2D_REDIS_MODE: enumVar(['standalone', 'cluster'], 'standalone'),
+  /**
+   * BullMQ queues the distill work is spread over; an item's queue is a stable hash of (run id, item index). One
+   * queue lives on one Redis node, so on a cluster more shards spread the queue load over more masters. Every process
+   * of a deployment (workers, submitters, dashboard) must use the same value. Default 1 (the single `distill` queue).
+   */
+  S2D_QUEUE_SHARDS: intVar(1, 1, 256),
   /** Key prefix for every queue and key s2d writes, so several deployments (or tests) share one Redis. Default s2d. */
   S2D_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, PREFIX_TEXT).default('s2d'),
   /** Default OpenAI-compatible base URL for runs whose spec names none. Unset: the built-in simulator. */
@@ -71,6 +84,13 @@ const envSchema = z.object({
   /** Basic-auth password for `s2d dashboard` (at least 12 characters); set with S2D_DASHBOARD_USER. Default: unset. */
   S2D_DASHBOARD_PASSWORD: optionalStringVar.refine((value) => value === undefined || value.length >= 12, { error: 'at least 12 characters' }),
 }).superRefine((env, ctx) => {
+  if (env.S2D_REDIS_MODE === 'cluster' && env.REDIS_URL !== undefined) {
+    try {
+      parseClusterUrl(env.REDIS_URL);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: `seed nodes redis://host:port[,host:port…] with S2D_REDIS_MODE=cluster (${error instanceof Error ? error.message : String(error)})` });
+    }
+  }
   // One without the other would be a dashboard that can never be logged into with basic auth.
   if (env.S2D_DASHBOARD_USER !== undefined && env.S2D_DASHBOARD_PASSWORD === undefined) {
     ctx.addIssue({ code: 'custom', path: ['S2D_DASHBOARD_PASSWORD'], message: 'set too when S2D_DASHBOARD_USER is' });

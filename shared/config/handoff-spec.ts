@@ -7,12 +7,15 @@ import { QUEUES } from '../queue/queue-names.js';
 // would put BullMQ's keys (`<prefix>:<queue>:<jobId>`, `…:meta`) among them.
 const S2D_QUEUES: readonly string[] = [...Object.values(QUEUES), EVAL_QUEUE, 'run', 'runs', 'cache', 'evalrun', 'evals', 'evalcache', 'limits', 'handoff-claim'];
 
+/** The names of distill queue shards past the first (S2D_QUEUE_SHARDS, shared/queue/distill-shard.ts). */
+const DISTILL_SHARD = new RegExp(`^${QUEUES.distill}-\\d+$`);
+
 /** BullMQ queue names: no ':' (BullMQ's key separator), 1-64 characters. */
 const queueName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-" only, 1-64 characters')
   // s2d's own queues: a message there would be taken for one of their jobs.
-  .refine((name) => !S2D_QUEUES.includes(name), `must not be one of s2d's own queues or key names (${S2D_QUEUES.join(', ')})`);
+  .refine((name) => !S2D_QUEUES.includes(name) && !DISTILL_SHARD.test(name), `must not be one of s2d's own queues or key names (${S2D_QUEUES.join(', ')}, distill-<n>)`);
 
 /**
  * Suggested training hyperparameters, passed to the fine-tuning API (openai) or in the queue message (queue).

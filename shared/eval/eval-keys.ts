@@ -33,8 +33,9 @@ export interface EvalRedisKeys {
 
 export function evalRedisKeys(prefix: string, evalId: string): EvalRedisKeys {
   // Not `<prefix>:eval:…`: that is the eval queue's namespace in BullMQ (job hashes, `meta`, `id`, `wait`…), where an
-  // eval id like `meta` or another eval's job id would land on one of its keys.
-  return { eval: `${prefix}:evalrun:${evalId}`, done: `${prefix}:evalrun:${evalId}:done`, index: `${prefix}:evals` };
+  // eval id like `meta` or another eval's job id would land on one of its keys. `{<evalId>}`: the hash and its bitmap
+  // share a Redis Cluster slot (mark-done, finalise touch both); the index is global and never in their scripts.
+  return { eval: `${prefix}:evalrun:{${evalId}}`, done: `${prefix}:evalrun:{${evalId}}:done`, index: `${prefix}:evals` };
 }
 
 /** Call cache of one eval item; deleted once its record is durable. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { LuaScript, luaConstants, readLua } from '../queue/lua-script.js';
 import type { TokenUsage } from '../core-types.js';
 import type { PaidCounters } from '../cost/cost-summary.js';
@@ -47,7 +47,7 @@ export class EvalConflictError extends Error {
 /** Eval state in Redis: registration, exactly-once item counting, finalisation. Results live in the artifact store. */
 export class EvalRunStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 
@@ -55,7 +55,10 @@ export class EvalRunStore {
   async register(spec: ResolvedEvalSpec, now = new Date()): Promise<boolean> {
     const keys = evalRedisKeys(this.prefix, spec.evalId);
     const json = JSON.stringify(spec);
-    const existing = (await REGISTER.run(this.redis, [keys.eval, keys.index], [json, now.toISOString(), String(now.getTime()), spec.evalId])) as string | null;
+    // Index first (a global key, never in a script with the eval's own keys): a crash leaves an id listed without an
+    // eval, never an eval that is not listed; the re-submission registers it.
+    await this.redis.zadd(keys.index, 'NX', now.getTime(), spec.evalId);
+    const existing = (await REGISTER.run(this.redis, [keys.eval], [json, now.toISOString()])) as string | null;
     if (existing === null) return true;
     if (existing !== json) throw new EvalConflictError(spec.evalId);
     return false;

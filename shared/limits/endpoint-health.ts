@@ -1,7 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import type { HealthState } from './endpoint-health-states.js';
 
-/** Redis keys of one endpoint (base URL + model), all under `<prefix>:limits:<id>`. */
+/**
+ * Redis keys of one endpoint (base URL + model), all under `<prefix>:limits:{<id>}`: the hash tag puts them in one
+ * Redis Cluster slot (acquire and release touch four of them at once); different endpoints spread over the nodes.
+ */
 export interface LimiterKeys {
   state: string;
   leases: string;
@@ -15,11 +18,11 @@ export interface LimiterKeys {
 }
 
 export function limiterKeys(prefix: string, id: string): LimiterKeys {
-  const base = `${prefix}:limits:${id}`;
+  const base = `${prefix}:limits:{${id}}`;
   return { state: base, leases: `${base}:leases`, trajectory: `${base}:trajectory`, health: `${base}:health`, parked: `${base}:parked`, pausedRuns: `${base}:paused-runs` };
 }
 
-/** An endpoint's health and limiter state as the fleet shares it, for decisions, status and logs. Times: Redis ms. */
+/** An endpoint's health and limiter state as the fleet shares it, for decisions, status and logs. Times: RedisConnection ms. */
 export interface EndpointHealth {
   baseUrl: string;
   model: string;
@@ -52,7 +55,7 @@ export interface EndpointHealth {
 const num = (value: string | null | undefined): number | null => (value === null || value === undefined || value === '' ? null : Number(value));
 
 /** Reads an endpoint's health in one round trip. */
-export async function readEndpointHealth(redis: Redis, keys: LimiterKeys, endpoint: { baseUrl: string; model: string }): Promise<EndpointHealth> {
+export async function readEndpointHealth(redis: RedisConnection, keys: LimiterKeys, endpoint: { baseUrl: string; model: string }): Promise<EndpointHealth> {
   const [time, health, state] = await Promise.all([
     redis.time(),
     redis.hmget(keys.health, 'state', 'since', 'downSince', 'nextProbeAt', 'probes', 'sentWhileDown', 'outages', 'lastDownFrom', 'lastDownUntil', 'last429At', 'lastSuccessAt'),

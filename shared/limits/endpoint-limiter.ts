@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { EndpointDownError } from './endpoint-down-error.js';
 import type { HealthState } from './endpoint-health-states.js';
 import { limiterKeys, readEndpointHealth, type EndpointHealth, type LimiterKeys } from './endpoint-health.js';
@@ -64,7 +64,7 @@ export function endpointId(baseUrl: string, model: string): string {
 }
 
 export interface EndpointLimiterOptions {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   baseUrl: string;
   model: string;

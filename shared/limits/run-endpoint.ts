@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { endpointId } from './endpoint-limiter.js';
 import { limiterKeys, readEndpointHealth, type EndpointHealth } from './endpoint-health.js';
 import { endpointLimitsSchema } from './endpoint-limits.js';
@@ -9,7 +9,7 @@ export interface RunEndpoint {
   maxConcurrency: number;
 }
 
-export async function readRunEndpoint(redis: Redis, prefix: string, spec: { model: { baseUrl: string; name: string; limits?: unknown } }): Promise<RunEndpoint> {
+export async function readRunEndpoint(redis: RedisConnection, prefix: string, spec: { model: { baseUrl: string; name: string; limits?: unknown } }): Promise<RunEndpoint> {
   const { baseUrl, name } = spec.model;
   const health = await readEndpointHealth(redis, limiterKeys(prefix, endpointId(baseUrl, name)), { baseUrl, model: name });
   // A spec stored before limits existed has none.

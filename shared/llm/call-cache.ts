@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { LuaScript, readLua } from '../queue/lua-script.js';
 import type { ChatMessage, TokenUsage } from '../core-types.js';
 import type { SamplingParams } from './sampler.js';
@@ -47,7 +47,7 @@ export function cacheFields(entries: readonly { key: string; value: CachedComple
  */
 export class RedisItemCallCache implements CallCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly hashKey: string,
     /** Safety net for items that never finish (e.g. a cancelled run): entries expire after this many seconds. */
     private readonly ttlSeconds = CALL_CACHE_TTL_SECONDS,

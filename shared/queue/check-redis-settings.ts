@@ -1,12 +1,24 @@
 import type { Redis } from 'ioredis';
+import { isCluster, type RedisConnection } from './redis-connection.js';
 
 /**
  * Checks the two Redis settings production depends on and returns one warning per problem (empty when all is well):
  * `maxmemory-policy` must be `noeviction` — under any other policy Redis evicts BullMQ's keys under memory pressure
  * and jobs vanish — and persistence (AOF or RDB snapshots) must be on, or a Redis restart loses every run in flight.
  * Managed Redis often disables CONFIG; that is one warning saying what to verify by hand, never a failure.
+ * On a Redis Cluster every master is checked (each holds part of the keys), and a warning names its node.
  */
-export async function checkRedisSettings(redis: Redis): Promise<string[]> {
+export async function checkRedisSettings(redis: RedisConnection): Promise<string[]> {
+  if (!isCluster(redis)) return checkNode(redis);
+  // The masters are known once the cluster client has read the slot map: a first command waits for that.
+  await redis.ping();
+  const perNode = await Promise.all(
+    redis.nodes('master').map(async (node) => (await checkNode(node)).map((warning) => `${node.options.host ?? '?'}:${node.options.port ?? '?'}: ${warning}`)),
+  );
+  return perNode.flat();
+}
+
+async function checkNode(redis: Redis): Promise<string[]> {
   let policy: string | undefined;
   let appendonly: string | undefined;
   let save: string | undefined;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection.js';
 
 /** A defined script's method on a connection: numkeys first, then keys, then arguments (ioredis `defineCommand`). */
 type ScriptMethod = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>;
 
 /** Scripts registered per connection (a registration lives on the ioredis client object). */
-const registered = new WeakMap<Redis, Set<string>>();
+const registered = new WeakMap<RedisConnection, Set<string>>();
 
 /**
  * A Lua script run by EVALSHA: registered once per connection with ioredis `defineCommand`, which sends the body
@@ -22,7 +22,7 @@ export class LuaScript {
   }
 
   /** Runs the script with these keys and arguments. */
-  run(redis: Redis, keys: readonly string[], args: readonly (string | number)[] = []): Promise<unknown> {
+  run(redis: RedisConnection, keys: readonly string[], args: readonly (string | number)[] = []): Promise<unknown> {
     let names = registered.get(redis);
     if (names === undefined) {
       names = new Set();

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection.js';
 import { queueOptions } from './queue-options.js';
 
 /** Queue handles by name, made on first use and closed together (hand-off queues are named by run specs). */
@@ -7,14 +7,14 @@ export class QueueRegistry {
   readonly #queues = new Map<string, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisConnection,
     private readonly prefix: string,
   ) {}
 
   get(name: string): Queue {
     let queue = this.#queues.get(name);
     if (queue === undefined) {
-      queue = new Queue(name, queueOptions(this.connection, this.prefix));
+      queue = new Queue(name, queueOptions(this.connection, this.prefix, name));
       this.#queues.set(name, queue);
     }
     return queue;

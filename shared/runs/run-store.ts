@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { LuaScript, luaConstants, readLua } from '../queue/lua-script.js';
 import type { ResolvedRunSpec } from '../config/run-spec.js';
 import type { PaidCounters } from '../cost/cost-summary.js';
@@ -152,7 +152,7 @@ export class RunConflictError extends Error {
 /** Run state in Redis: registration, enqueue claims, exactly-once completion counting, publication state. */
 export class RunStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 
@@ -163,11 +163,17 @@ export class RunStore {
   /**
    * Registers a run if it is new and returns true; returns false for a re-submission of the same spec. A different
    * spec under an existing run id is refused: workers and the manifest would follow the stored one.
+   *
+   * The id goes into the run index first (NX: a re-submission keeps its place), then the run hash is written: two
+   * steps, as the index is a global key that no script may touch with a run's keys on a Redis Cluster. A crash in
+   * between leaves an id listed without a run (readers skip it; the re-submission registers it), never a run that is
+   * not listed.
    */
   async register(spec: ResolvedRunSpec, now = new Date()): Promise<boolean> {
     const keys = this.keys(spec.runId);
     const json = JSON.stringify(spec);
-    const existing = (await REGISTER.run(this.redis, [keys.run, keys.index], [json, now.toISOString(), String(now.getTime()), spec.runId])) as string | null;
+    await this.redis.zadd(keys.index, 'NX', now.getTime(), spec.runId);
+    const existing = (await REGISTER.run(this.redis, [keys.run], [json, now.toISOString()])) as string | null;
     if (existing === null) return true;
     if (existing !== json) throw new RunConflictError(spec.runId);
     return false;
@@ -313,9 +319,9 @@ export class RunStore {
    * `unrecognised`. So a response is counted exactly when it is cached: a retry that finds it in the cache does not
    * pay for it, nor count it, again. Returns whether this request stopped the run.
    *
-   * Responses settled in the same turn of the event loop (of any items and runs of this process) go to Redis in one
-   * script call, applied in the order they were settled, each with its own budget check: the same counts and the same
-   * stopping request as one call each.
+   * Responses settled in the same turn of the event loop (of any items of this process) go to Redis in one script
+   * call per run, applied in the order they were settled, each with its own budget check: the same counts and the
+   * same stopping request as one call each. `cache.key` must carry the run's hash tag (run-keys.ts itemCacheKey).
    */
   settleRequest(
     runId: string,
@@ -338,6 +344,15 @@ export class RunStore {
     const batch = this.settles.splice(0, MAX_SETTLES);
     if (this.settles.length > 0) setImmediate(() => void this.flushSettles());
     if (batch.length === 0) return;
+    // One script call per run: a run's hash and its items' caches share the run's hash tag, so each call addresses one
+    // Redis Cluster slot. Runs are counted independently, so the calls may go in parallel.
+    const byRun = new Map<string, PendingSettle[]>();
+    for (const settle of batch) byRun.set(settle.run, [...(byRun.get(settle.run) ?? []), settle]);
+    await Promise.all([...byRun.values()].map((settles) => this.settleRun(settles)));
+  }
+
+  /** Settles one run's responses in one script call (see {@link settleRequest}). */
+  private async settleRun(batch: readonly PendingSettle[]): Promise<void> {
     const runs = [...new Set(batch.map((settle) => settle.run))];
     const caches = [...new Set(batch.map((settle) => settle.cache.key))];
     const args = batch.flatMap((settle) => [

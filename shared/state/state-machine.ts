@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { LuaScript, readLua } from '../queue/lua-script.js';
 
 const GUARDED_MOVE = readLua(new URL('./lua/guarded-move.lua', import.meta.url));
@@ -70,7 +70,7 @@ export class StateMachine<S extends string> {
   }
 
   /** Moves the record at `key` to `to` if the table (narrowed by `options.from`) allows it, atomically. */
-  async move(redis: Redis, key: string, to: S, options: MoveOptions<S> = {}): Promise<TransitionOutcome<S>> {
+  async move(redis: RedisConnection, key: string, to: S, options: MoveOptions<S> = {}): Promise<TransitionOutcome<S>> {
     const fields = Object.entries(options.set ?? {}).flat();
     const deleteKeys = options.deleteKeys ?? [];
     const answer = (await this.moveScript.run(redis, [key, ...deleteKeys], [to, (options.from ?? []).join(','), ...fields])) as string;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/redis-connection.js';
 import { z } from 'zod';
 import type { TrustPolicy } from './trust-policy.js';
 
@@ -38,14 +38,14 @@ function policiesKey(prefix: string): string {
 }
 
 /** Writes (or refreshes) this worker's policy. */
-export async function advertisePolicy(redis: Redis, prefix: string, policy: TrustPolicy, host: string, now = Date.now()): Promise<void> {
+export async function advertisePolicy(redis: RedisConnection, prefix: string, policy: TrustPolicy, host: string, now = Date.now()): Promise<void> {
   const json = JSON.stringify(policy);
   const field = createHash('sha256').update(json).digest('hex').slice(0, 16);
   await redis.hset(policiesKey(prefix), field, JSON.stringify({ policy, seenAt: now, host }));
 }
 
 /** The policies advertised within the last {@link ADVERTISEMENT_TTL_MS}; older or unreadable entries are dropped. */
-export async function readAdvertisedPolicies(redis: Redis, prefix: string, now = Date.now()): Promise<AdvertisedPolicy[]> {
+export async function readAdvertisedPolicies(redis: RedisConnection, prefix: string, now = Date.now()): Promise<AdvertisedPolicy[]> {
   const entries = await redis.hgetall(policiesKey(prefix));
   const live: AdvertisedPolicy[] = [];
   const stale: string[] = [];

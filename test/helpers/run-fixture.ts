@@ -9,6 +9,7 @@ import { resolveRunSpec } from '../../shared/config/load-run-spec.js';
 import { outputLocation, runSpecSchema, type ResolvedRunSpec, type RunSpecInput } from '../../shared/config/run-spec.js';
 import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import type { RedisTls } from '../../shared/config/redis-tls.js';
+import type { RedisMode } from '../../shared/queue/redis-connection.js';
 import { datasetFolder } from '../../shared/dataset/dataset-layout.js';
 import { parseManifest, type Manifest } from '../../shared/dataset/manifest.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
@@ -43,6 +44,10 @@ export interface FixtureOptions {
   redisUrl: string;
   /** TLS material for a rediss:// `redisUrl`. Default: none. */
   redisTls?: RedisTls | undefined;
+  /** `cluster`: `redisUrl` names the seed nodes of a Redis Cluster. Default standalone. */
+  redisMode?: RedisMode;
+  /** Distill queue shards (S2D_QUEUE_SHARDS of the workers too). Default 1. */
+  queueShards?: number;
   /** Redis key prefix. Default: a fresh one from the label. */
   prefix?: string;
   baseUrl: string;
@@ -81,7 +86,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
     }),
     { baseDir: dir, defaultBaseUrl: options.baseUrl },
   );
-  const clients = await openQueueClients(options.redisUrl, prefix, { tls: options.redisTls });
+  const clients = await openQueueClients(options.redisUrl, prefix, { tls: options.redisTls, mode: options.redisMode, queueShards: options.queueShards });
   const store = openArtifactStore(outputLocation(spec));
   return {
     dir,
@@ -93,7 +98,7 @@ export async function createRunFixture(options: FixtureOptions): Promise<RunFixt
     submit: (overrides = {}) =>
       submitRun(spec, {
         runs: clients.runs,
-        distillQueue: clients.distillQueue,
+        distillQueues: clients.distillQueues,
         publishQueue: clients.publishQueue,
         results: new ItemResultStore(store),
         maxBacklog: 1_000,

@@ -7,6 +7,7 @@ import { createLogger } from '../../shared/logger.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, type RunFixture } from '../helpers/run-fixture.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const redisUrl = inject('redisUrl');
 const MAX_BACKLOG = 10;
@@ -16,7 +17,7 @@ const BATCH = 5;
 function submitInto(host: RunFixture, other: RunFixture, overrides: Partial<SubmitDeps> = {}): Promise<SubmitOutcome> {
   return submitRun(other.spec, {
     runs: host.clients.runs,
-    distillQueue: host.clients.distillQueue,
+    distillQueues: host.clients.distillQueues,
     publishQueue: host.clients.publishQueue,
     results: new ItemResultStore(other.store),
     maxBacklog: MAX_BACKLOG,
@@ -53,13 +54,13 @@ describe('producer backpressure is per run (real redis-server, BullMQ, simulator
     // Run A's producer had a larger bound; the run is paused, so workers park every one of its items.
     expect(await submitInto(a, a, { maxBacklog: 1_000 })).toMatchObject({ enqueued: 3 * MAX_BACKLOG });
     workers = startWorkers({ redisUrl, prefix: a.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
-    while ((await a.clients.distillQueue.getDelayedCount()) < 3 * MAX_BACKLOG) await sleep(20);
+    while ((await singleDistillQueue(a.clients.distillQueues).getDelayedCount()) < 3 * MAX_BACKLOG) await sleep(20);
 
     const outcome = await within(submitInto(a, b), 15_000);
     expect(outcome).toMatchObject({ enqueued: 2 * MAX_BACKLOG, total: 2 * MAX_BACKLOG });
     await waitForPublication(a.clients.runs, b.spec.runId, 50);
     expect(await a.clients.runs.get(a.spec.runId)).toMatchObject({ state: 'paused', done: 0 });
-    expect(await a.clients.distillQueue.getDelayedCount()).toBe(3 * MAX_BACKLOG);
+    expect(await singleDistillQueue(a.clients.distillQueues).getDelayedCount()).toBe(3 * MAX_BACKLOG);
   });
 
   it('items re-queued after a 429 still hold their run\'s producer back', async () => {
@@ -72,12 +73,12 @@ describe('producer backpressure is per run (real redis-server, BullMQ, simulator
     const submitting = submitInto(run, run);
     while ((simulator.stats().byStatus['429'] ?? 0) < MAX_BACKLOG) await sleep(20);
     expect(await within(submitting, 1_500)).toBe('still waiting');
-    const counts = await run.clients.distillQueue.getJobCounts('wait', 'delayed');
+    const counts = await singleDistillQueue(run.clients.distillQueues).getJobCounts('wait', 'delayed');
     expect(counts.wait).toBe(0);
     expect(counts.delayed).toBeGreaterThanOrEqual(MAX_BACKLOG);
     // Every job of the run not yet done counts, in flight ones too; a batch is added before the producer looks at the
     // backlog, so it can overshoot by less than one batch.
-    const jobs = await run.clients.distillQueue.getJobCounts('wait', 'delayed', 'active', 'prioritized', 'paused');
+    const jobs = await singleDistillQueue(run.clients.distillQueues).getJobCounts('wait', 'delayed', 'active', 'prioritized', 'paused');
     expect(Object.values(jobs).reduce((sum, n) => sum + n, 0)).toBeLessThan(MAX_BACKLOG + BATCH);
     // Cancelling releases the producer: the items it never enqueued are recorded as cancelled.
     await run.clients.runs.stop(run.spec.runId, 'cancelled', 'end of test');

@@ -11,6 +11,7 @@ import type { InputRejectCode } from '../../shared/dataset/item-result.js';
 import { ItemResultStore } from '../../shared/dataset/read-item-results.js';
 import { distillJobId } from '../../shared/queue/job-payloads.js';
 import { isolatedPrefix } from '../helpers/isolated-prefix.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const CORPUS = resolve(import.meta.dirname, '../fixtures/bad-input');
 
@@ -90,7 +91,7 @@ describe('the bad-input corpus through the real producer (real Redis)', () => {
   const submit = (spec: ResolvedRunSpec) =>
     submitRun(spec, {
       runs: clients.runs,
-      distillQueue: clients.distillQueue,
+      distillQueues: clients.distillQueues,
       publishQueue: clients.publishQueue,
       results: new ItemResultStore(openArtifactStore(outDir)),
       maxBacklog: 1_000,
@@ -107,7 +108,7 @@ describe('the bad-input corpus through the real producer (real Redis)', () => {
       const stored = await results.get(runId, index);
       if (stored === null) {
         // No result yet: it must be waiting in the queue as a job.
-        expect(await clients.distillQueue.getJob(distillJobId(runId, index))).toBeDefined();
+        expect(await singleDistillQueue(clients.distillQueues).getJob(distillJobId(runId, index))).toBeDefined();
         items++;
       } else {
         rejects.push(stored);

@@ -7,6 +7,7 @@ import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { createLogger } from '../../shared/logger.js';
 import { startWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, duplicateIndices } from '../helpers/run-fixture.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const redisUrl = inject('redisUrl');
 // Workers read the key from the variable the spec names; it must never reach the manifest.
@@ -31,7 +32,7 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
       // Submitted again while nothing has run yet: every job id already exists.
       const again = await run.submit();
       expect(again).toMatchObject({ created: false, enqueued: 0, rejectedAtInput: 0, total: 27 });
-      expect(await run.clients.distillQueue.getWaitingCount()).toBe(24);
+      expect(await singleDistillQueue(run.clients.distillQueues).getWaitingCount()).toBe(24);
 
       const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
       await waitForPublication(run.clients.runs, run.spec.runId, 50);
@@ -66,7 +67,7 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
       const resubmitted = await run.submit();
       expect(resubmitted).toMatchObject({ created: false, enqueued: 0, state: 'published' });
       expect((await run.clients.runs.get(run.spec.runId))?.llmRequests).toBe(requestsAfterRun);
-      expect(await run.clients.distillQueue.getJobCounts('wait', 'active', 'completed', 'failed')).toEqual({ wait: 0, active: 0, completed: 0, failed: 0 });
+      expect(await singleDistillQueue(run.clients.distillQueues).getJobCounts('wait', 'active', 'completed', 'failed')).toEqual({ wait: 0, active: 0, completed: 0, failed: 0 });
     } finally {
       await run.clients.close();
     }
@@ -80,12 +81,12 @@ describe('a distillation run through BullMQ on a real redis-server', () => {
         settled = true;
       });
       for (;;) {
-        if ((await run.clients.distillQueue.getWaitingCount()) >= 20) break;
+        if ((await singleDistillQueue(run.clients.distillQueues).getWaitingCount()) >= 20) break;
         await sleep(10);
       }
       await sleep(200);
       // A batch is added before the producer looks at the backlog, so it can overshoot by less than one batch.
-      expect(await run.clients.distillQueue.getWaitingCount()).toBeLessThan(20 + 10);
+      expect(await singleDistillQueue(run.clients.distillQueues).getWaitingCount()).toBeLessThan(20 + 10);
       expect(settled).toBe(false);
 
       const workers = startWorkers({ redisUrl, prefix: run.prefix, concurrency: 4, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });

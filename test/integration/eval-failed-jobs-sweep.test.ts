@@ -39,7 +39,7 @@ describe('eval jobs BullMQ fails for good', () => {
       { baseDir: dir, defaultBaseUrl: simulator.baseUrl },
     );
     const clients = await openQueueClients(redisUrl, prefix);
-    const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, prefix));
+    const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, prefix, EVAL_QUEUE));
     const evals = new EvalRunStore(clients.redis, prefix);
     const store = openArtifactStore(spec.output.dir);
     try {

@@ -31,7 +31,7 @@ async function evalBench(label: string, simulatorInput: Parameters<typeof startS
   await writeTaskFiles({ family, count, seed: 11, dir, name: 'set' });
   const prefix = isolatedPrefix(label);
   const clients: QueueClients = await openQueueClients(redisUrl, prefix);
-  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, prefix));
+  const evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, prefix, EVAL_QUEUE));
   const evals = new EvalRunStore(clients.redis, prefix);
   const workers: RunningWorkers = startWorkers({
     redisUrl,

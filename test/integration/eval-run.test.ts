@@ -74,7 +74,7 @@ describe('evaluation through the eval queue on a real redis-server', () => {
     dir = await mkdtemp(join(tmpdir(), 's2d-eval-'));
     await writeTaskFiles({ family: 'arithmetic', count: 120, seed: 9, dir, name: 'arith' });
     clients = await openQueueClients(redisUrl, prefix);
-    evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, prefix));
+    evalQueue = new Queue(EVAL_QUEUE, queueOptions(clients.redis, prefix, EVAL_QUEUE));
     evals = new EvalRunStore(clients.redis, prefix);
     workers = startWorkers({ redisUrl, prefix, concurrency: 8, lockDurationMs: 30_000, stalledIntervalMs: 30_000, logger: createLogger('silent') });
   });

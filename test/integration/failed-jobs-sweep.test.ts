@@ -7,6 +7,7 @@ import { createLogger } from '../../shared/logger.js';
 import { QUEUES } from '../../shared/queue/queue-names.js';
 import { startWorkers } from '../../workers/start-workers.js';
 import { createRunFixture } from '../helpers/run-fixture.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const redisUrl = inject('redisUrl');
 
@@ -30,7 +31,7 @@ describe('jobs BullMQ fails for good', () => {
         { connection: { url: redisUrl }, prefix: run.prefix, concurrency: 10, lockDuration: 1_000, stalledInterval: 200 },
       );
       for (;;) {
-        if ((await run.clients.distillQueue.getFailedCount()) === 5) break;
+        if ((await singleDistillQueue(run.clients.distillQueues).getFailedCount()) === 5) break;
         await sleep(20);
       }
       // The odd items hang forever in the crashing worker; closing it forcibly leaves them to lapse as stalled work.
@@ -48,7 +49,7 @@ describe('jobs BullMQ fails for good', () => {
       expect(errored.map((r) => r.index)).toEqual([0, 2, 4, 6, 8]);
       for (const record of errored) expect(record.reason).toMatch(/gave up after 1 attempt\(s\): storage unavailable/);
       expect(dataset.provenance.length + dataset.rejects.length).toBe(10);
-      expect(await run.clients.distillQueue.getFailedCount()).toBe(0);
+      expect(await singleDistillQueue(run.clients.distillQueues).getFailedCount()).toBe(0);
     } finally {
       await run.clients.close();
     }

@@ -10,6 +10,7 @@ import { startWorkers } from '../../workers/start-workers.js';
 import { readTrustPolicy } from '../../shared/trust/trust-policy.js';
 import { createRunFixture, duplicateIndices, type RunFixture } from '../helpers/run-fixture.js';
 import { limiterTrajectory } from '../helpers/limiter-trajectory.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const redisUrl = inject('redisUrl');
 // Workers read the key from the variable the spec names; the simulator echoes a wrong key back in its 401 text.
@@ -68,7 +69,7 @@ describe('LLM faults in a distillation run (BullMQ, real redis-server, simulator
     if (outcome !== undefined) {
       // A failed run: the workers still drain its remaining items (without calling the LLM) before they stop.
       for (;;) {
-        const counts = await run.clients.distillQueue.getJobCounts('wait', 'active', 'delayed');
+        const counts = await singleDistillQueue(run.clients.distillQueues).getJobCounts('wait', 'active', 'delayed');
         if ((counts.wait ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -126,7 +127,7 @@ describe('LLM faults in a distillation run (BullMQ, real redis-server, simulator
     // Only the items already in flight when the first 401 came back sent a request.
     expect(stats.byStatus['401'] ?? 0).toBeGreaterThan(0);
     expect(stats.requests).toBeLessThanOrEqual(8);
-    expect(await run.clients.distillQueue.getJobCounts('wait', 'active', 'delayed', 'failed')).toEqual({ wait: 0, active: 0, delayed: 0, failed: 0 });
+    expect(await singleDistillQueue(run.clients.distillQueues).getJobCounts('wait', 'active', 'delayed', 'failed')).toEqual({ wait: 0, active: 0, delayed: 0, failed: 0 });
     expect(logs.lines().filter((line) => line.msg === 'job attempt failed')).toEqual([]);
 
     const results = new ItemResultStore(openArtifactStore(run.spec.output.dir));

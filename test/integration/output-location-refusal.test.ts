@@ -74,7 +74,7 @@ describe('workers write only under S2D_OUTPUT_ROOTS and S2D_S3_PREFIXES (spawned
   async function submitRaw(spec: ResolvedRunSpec): Promise<void> {
     await submitRun(spec, {
       runs: run.clients.runs,
-      distillQueue: run.clients.distillQueue,
+      distillQueues: run.clients.distillQueues,
       publishQueue: run.clients.publishQueue,
       // Input rejects would be staged here by the submitter; these inputs have none.
       results: new ItemResultStore(openArtifactStore(join(base, 'submitter'))),
@@ -155,7 +155,7 @@ describe('workers write only under S2D_OUTPUT_ROOTS and S2D_S3_PREFIXES (spawned
     // A submitter with Redis access can skip that check; the workers end the eval themselves and write nothing.
     const spec = await resolveEvalSpec(await loadEvalSpecFile(specPath), { baseDir: evalDir, defaultBaseUrl: simulator.baseUrl, specFile: specPath });
     const evals = new EvalRunStore(run.clients.redis, run.prefix);
-    const evalQueue = new Queue(EVAL_QUEUE, queueOptions(run.clients.redis, run.prefix));
+    const evalQueue = new Queue(EVAL_QUEUE, queueOptions(run.clients.redis, run.prefix, EVAL_QUEUE));
     try {
       await submitEval(spec, { evals, evalQueue, store: openArtifactStore(spec.output.dir) });
       let record = await evals.get(spec.evalId);

@@ -18,6 +18,7 @@ import type { RunStore } from '../../shared/runs/run-store.js';
 import { readTrustPolicy, type TrustPolicy } from '../../shared/trust/trust-policy.js';
 import { startWorkers, type RunningWorkers } from '../../workers/start-workers.js';
 import { createRunFixture, type RunFixture } from '../helpers/run-fixture.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const redisUrl = inject('redisUrl');
 
@@ -96,14 +97,14 @@ describe('refusals end runs and evals instead of leaving them (in-process worker
     const run = await fixture('refused-swept', { output: { dir: outside }, maxAttempts: 1 });
     await run.submit();
     const crashing = new Worker(QUEUES.distill, () => Promise.reject(new Error('storage unavailable')), { connection: { url: redisUrl }, prefix: run.prefix, concurrency: 6 });
-    while ((await run.clients.distillQueue.getFailedCount()) < 6) await sleep(20);
+    while ((await singleDistillQueue(run.clients.distillQueues).getFailedCount()) < 6) await sleep(20);
     await crashing.close();
     workersFor(run.prefix, strict);
     const end = await endOf(run.clients.runs, run.spec.runId);
     expect(end.state).toBe('failed');
     expect(end.error).toContain('output.dir');
-    for (let i = 0; i < 100 && (await run.clients.distillQueue.getFailedCount()) > 0; i++) await sleep(50);
-    expect(await run.clients.distillQueue.getFailedCount()).toBe(0);
+    for (let i = 0; i < 100 && (await singleDistillQueue(run.clients.distillQueues).getFailedCount()) > 0; i++) await sleep(50);
+    expect(await singleDistillQueue(run.clients.distillQueues).getFailedCount()).toBe(0);
     await expect(readdir(outside)).rejects.toThrow(/ENOENT/);
   });
 
@@ -135,7 +136,7 @@ describe('refusals end runs and evals instead of leaving them (in-process worker
     );
     const run = await fixture('refused-eval-clients', {});
     const redis = run.clients.redis;
-    const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix));
+    const evalQueue = new Queue(EVAL_QUEUE, queueOptions(redis, prefix, EVAL_QUEUE));
     const evals = new EvalRunStore(redis, prefix);
     try {
       await submitEval(spec, { evals, evalQueue, store: openArtifactStore(spec.output.dir) });

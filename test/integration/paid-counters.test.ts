@@ -9,6 +9,7 @@ import { EvalRunStore } from '../../shared/eval/eval-run-store.js';
 import { evalSpecSchema, type ResolvedEvalSpec } from '../../shared/eval/eval-spec.js';
 import { MemoryCallCache } from '../../shared/llm/call-cache.js';
 import { createOpenAiClient, OpenAiSampler } from '../../shared/llm/openai-sampler.js';
+import { itemCacheKey } from '../../shared/runs/run-keys.js';
 import { paidCountersOf, RunStore } from '../../shared/runs/run-store.js';
 import { isolatedPrefix } from '../helpers/isolated-prefix.js';
 
@@ -102,13 +103,13 @@ describe('paid counters (real HTTP, real redis-server)', () => {
     const other = await runs.register({ ...spec, runId: 'settle-other', budget: {} });
     expect(other).toBe(true);
     const usage = { promptTokens: 80, completionTokens: 20 };
-    const cache = (item: number, field: string, ttlSeconds: number) => ({ key: `${prefix}:cache:settle-run:${item}`, ttlSeconds, fields: [[field, `{"text":"${field}"}`]] as [string, string][] });
+    const cache = (item: number, field: string, ttlSeconds: number) => ({ key: itemCacheKey(prefix, 'settle-run', item), ttlSeconds, fields: [[field, `{"text":"${field}"}`]] as [string, string][] });
     // Five responses in one turn: two items of the budgeted run, one of another run; the third of the budgeted run's
     // responses reaches its 250 tokens.
     const stopped = await Promise.all([
       runs.settleRequest(spec.runId, cache(0, 'a', 60), usage, false, budgetCheckOf(spec)),
       runs.settleRequest(spec.runId, cache(1, 'b', 60), usage, true, budgetCheckOf(spec)),
-      runs.settleRequest('settle-other', { key: `${prefix}:cache:settle-other:0`, ttlSeconds: 0, fields: [['c', '{}']] }, usage, false),
+      runs.settleRequest('settle-other', { key: itemCacheKey(prefix, 'settle-other', 0), ttlSeconds: 0, fields: [['c', '{}']] }, usage, false),
       runs.settleRequest(spec.runId, cache(0, 'd', 0), usage, false, budgetCheckOf(spec)),
       runs.settleRequest(spec.runId, cache(1, 'e', 0), usage, false, budgetCheckOf(spec)),
     ]);
@@ -120,11 +121,11 @@ describe('paid counters (real HTTP, real redis-server)', () => {
     expect(run?.stopDetail).toBe('budget.maxTokens 250 reached (300 tokens paid)');
     const otherRun = await runs.get('settle-other');
     expect(otherRun === null ? null : paidCountersOf(otherRun)).toEqual({ requests: 1, promptTokens: 80, completionTokens: 20, cachedPromptTokens: 0 });
-    expect(await redis.hkeys(`${prefix}:cache:settle-run:0`)).toEqual(['a', 'd']);
-    expect(await redis.hkeys(`${prefix}:cache:settle-run:1`)).toEqual(['b', 'e']);
-    expect(await redis.ttl(`${prefix}:cache:settle-run:0`)).toBeGreaterThan(50);
+    expect(await redis.hkeys(itemCacheKey(prefix, 'settle-run', 0))).toEqual(['a', 'd']);
+    expect(await redis.hkeys(itemCacheKey(prefix, 'settle-run', 1))).toEqual(['b', 'e']);
+    expect(await redis.ttl(itemCacheKey(prefix, 'settle-run', 0))).toBeGreaterThan(50);
     // A cache whose every write asked to leave the expiry as it is has none.
-    expect(await redis.ttl(`${prefix}:cache:settle-other:0`)).toBe(-1);
+    expect(await redis.ttl(itemCacheKey(prefix, 'settle-other', 0))).toBe(-1);
   });
 
   it('counts an eval\'s paid requests and tokens in the eval store', async () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Queue } from 'bullmq';
+import type { DistillQueues } from '../../shared/queue/distill-queues.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { spawnWorkerProcess } from '../../cli/spawn-worker-process.js';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
@@ -58,8 +58,8 @@ describe('s2d retry: a published run\'s errored items again, as a new dataset ve
 
       simulator.setFaults({});
       // A retry interrupted after the run was reopened (its jobs never added) ...
-      const crashing = { addBulk: () => Promise.reject(new Error('crashed before enqueuing')) } as unknown as Queue;
-      await expect(retryRun(run.spec.runId, { runs: run.clients.runs, distillQueue: crashing, store: run.store })).rejects.toThrow('crashed before enqueuing');
+      const crashing = { addBulk: () => Promise.reject(new Error('crashed before enqueuing')) } as unknown as DistillQueues;
+      await expect(retryRun(run.spec.runId, { runs: run.clients.runs, distillQueues: crashing, store: run.store })).rejects.toThrow('crashed before enqueuing');
       expect(await run.clients.runs.get(run.spec.runId)).toMatchObject({ state: 'running', version: 2, done: 0, errored: 0 });
       // ... is finished by running s2d retry again.
       const { stdout } = await exec(process.execPath, [BIN, 'retry', run.spec.runId, '--wait', '--json'], { env: workerEnv(redisUrl, run.prefix) });

@@ -9,6 +9,7 @@ import { promoteRunJobs } from '../../shared/queue/promote-run-jobs.js';
 import type { RunRecord } from '../../shared/runs/run-store.js';
 import { createRunFixture, duplicateIndices, type PublishedDataset, type RunFixture } from '../helpers/run-fixture.js';
 import { workerEnv } from '../helpers/worker-env.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const exec = promisify(execFile);
 const BIN = new URL('../../bin/s2d.mjs', import.meta.url).pathname;
@@ -70,7 +71,7 @@ describe('run control with real worker processes', () => {
       await until(run, (r) => r.done >= 15);
       // What `s2d cancel` does, in-process so it lands mid-run (the CLI's start-up time is longer than this run).
       expect(await run.clients.runs.stop(run.spec.runId, 'cancelled', 'test')).toEqual({ ok: true, already: false });
-      await promoteRunJobs(run.clients.distillQueue, run.spec.runId);
+      await promoteRunJobs(singleDistillQueue(run.clients.distillQueues), run.spec.runId);
       const outcome = await submitted;
       expect(outcome.stopped).toBeGreaterThan(0);
       await waitForPublication(run.clients.runs, run.spec.runId, 50);
@@ -109,7 +110,7 @@ describe('run control with real worker processes', () => {
       expect(await run.clients.runs.pause(run.spec.runId)).toEqual({ ok: true, already: false });
       // In-flight items finish; then every remaining job is parked in the delayed set and none is active or waiting.
       const paused = await until(run, async (r) => {
-        const counts = await run.clients.distillQueue.getJobCounts('active', 'wait', 'prioritized', 'delayed');
+        const counts = await singleDistillQueue(run.clients.distillQueues).getJobCounts('active', 'wait', 'prioritized', 'delayed');
         return counts.active === 0 && counts.wait === 0 && counts.prioritized === 0 && counts.delayed === items - r.done;
       });
       expect(paused.state).toBe('paused');

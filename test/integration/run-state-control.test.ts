@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { RunFailedError } from '../../shared/runs/wait-for-publication.js';
 import { createRunFixture } from '../helpers/run-fixture.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const redisUrl = inject('redisUrl');
 const NO_LLM = 'http://127.0.0.1:9/v1';
@@ -99,7 +100,7 @@ describe('run state control in Redis (Lua)', () => {
       const error = await run.submit().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RunFailedError);
       expect((error as Error).message).toMatch(/refuses this run: 401.*new runId/);
-      expect(await run.clients.distillQueue.count()).toBe(0);
+      expect(await singleDistillQueue(run.clients.distillQueues).count()).toBe(0);
     } finally {
       await run.clients.close();
     }

@@ -5,6 +5,7 @@ import { spawnWorkerProcess, type WorkerProcess } from '../../cli/spawn-worker-p
 import { startSimulator } from '../../infra/simulator/simulator-server.js';
 import { createRunFixture, duplicateIndices } from '../helpers/run-fixture.js';
 import { workerEnv } from '../helpers/worker-env.js';
+import { singleDistillQueue } from '../helpers/single-distill-queue.js';
 
 const redisUrl = inject('redisUrl');
 const SAMPLES = 4;
@@ -37,7 +38,7 @@ describe('s2d worker shutdown', () => {
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
       // Drained, not abandoned: nothing of the first worker is left active for another worker to redo.
-      expect(await run.clients.distillQueue.getActiveCount()).toBe(0);
+      expect(await singleDistillQueue(run.clients.distillQueues).getActiveCount()).toBe(0);
 
       const second = spawnWorkerProcess(env(run.prefix));
       workers.push(second);

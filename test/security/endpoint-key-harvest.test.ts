@@ -85,7 +85,7 @@ describe("a run spec cannot take a worker's API key (real worker process, defaul
   it('and a spec written straight into Redis (no submit check) fails on the worker before any request: no key, no call', async () => {
     // A submitter with Redis access can skip `s2d submit`; the worker's own policy is the boundary.
     const evil = await createRunFixture({ label: 'harvest', redisUrl, baseUrl: remote.baseUrl, items: 6, spec: { strategy: 'cot', sampling: { samples: 2 } } });
-    const direct = await evil.submit({ runs: fixture.clients.runs, distillQueue: fixture.clients.distillQueue, publishQueue: fixture.clients.publishQueue });
+    const direct = await evil.submit({ runs: fixture.clients.runs, distillQueues: fixture.clients.distillQueues, publishQueue: fixture.clients.publishQueue });
     await evil.clients.close();
     let status: Status = { state: 'running', error: null };
     for (let i = 0; i < 200 && status.state !== 'failed'; i += 1) {

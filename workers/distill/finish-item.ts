@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import type { TokenUsage } from '../../shared/core-types.js';
 import type { ItemStatus } from '../../shared/dataset/item-result.js';
 import { itemsFinished } from '../../shared/metrics/worker-metrics.js';
@@ -28,7 +28,7 @@ export function outcomeOf(result: { status: ItemStatus; usage: TokenUsage; code?
 }
 
 export interface FinishDeps {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   runs: RunStore;
   publishQueue: Queue;

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import type { Logger } from '../../shared/logger.js';
 import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { ItemResult } from '../../shared/dataset/item-result.js';
@@ -21,7 +21,7 @@ import { refuseRun } from '../refuse-run.js';
 import { budgetCheckOf } from '../../shared/cost/resolve-prices.js';
 
 export interface DistillDeps {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   runs: RunStore;
   contexts: RunContexts;

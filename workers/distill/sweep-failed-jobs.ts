@@ -9,7 +9,8 @@ import { refuseRun } from '../refuse-run.js';
 import { outcomeOf, type FinishItem } from './finish-item.js';
 
 export interface SweepDeps {
-  distillQueue: Queue;
+  /** Every distill queue shard: each is swept. */
+  distillQueues: readonly Queue[];
   runs: RunStore;
   contexts: RunContexts;
   finish: FinishItem;
@@ -24,7 +25,14 @@ export interface SweepDeps {
  * removed from the failed set.
  */
 export async function sweepFailedJobs(deps: SweepDeps, batch = 100): Promise<number> {
-  const jobs = await deps.distillQueue.getFailed(0, batch - 1);
+  let recorded = 0;
+  for (const queue of deps.distillQueues) recorded += await sweepQueue(queue, deps, batch);
+  return recorded;
+}
+
+/** Sweeps one shard's failed set (one batch). */
+async function sweepQueue(queue: Queue, deps: SweepDeps, batch: number): Promise<number> {
+  const jobs = await queue.getFailed(0, batch - 1);
   let recorded = 0;
   for (const job of jobs) {
     const parsed = distillJobSchema.safeParse(job.data);

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import { addUsage, ZERO_USAGE, type StructuredInput, type TokenUsage } from '../../shared/core-types.js';
 import { majorityVote } from '../../shared/curation/majority-vote.js';
 import { evalItemRecordSchema, type EvalItemRecord } from '../../shared/eval/eval-item-record.js';
@@ -25,7 +25,7 @@ import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 import { refuseEval } from './refuse-eval.js';
 
 export interface EvalDeps {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   evals: EvalRunStore;
   contexts: EvalContexts;

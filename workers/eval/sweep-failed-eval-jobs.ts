@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
 import type { Logger } from '../../shared/logger.js';
 import { evalJobSchema } from '../../shared/queue/eval-job.js';
@@ -10,7 +10,7 @@ import { erroredRecord, finishEvalItem } from './process-eval-job.js';
 
 export interface EvalSweepDeps {
   evalQueue: Queue;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   evals: EvalRunStore;
   contexts: EvalContexts;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import type OpenAI from 'openai';
 import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import type { OpenAiHandoffSpec } from '../../shared/config/handoff-spec.js';
@@ -15,7 +15,7 @@ const SEARCH_PAGES = 10;
 
 export interface CreateFinetuneJobInput {
   client: OpenAI;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   runs: RunStore;
   store: ArtifactStore;

@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import { z } from 'zod';
 import { handoffOf } from '../../shared/config/handoff-spec.js';
 import { parseManifest } from '../../shared/dataset/manifest.js';
@@ -19,7 +19,7 @@ import { authorizeEndpoint } from '../../shared/trust/authorize-endpoint.js';
 export const handoffJobSchema = z.object({ runId: z.string().min(1) });
 
 export interface HandoffDeps {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   runs: RunStore;
   contexts: RunContexts;

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import { Gauge, type Registry } from 'prom-client';
 import { runPrices } from '../../shared/cost/resolve-prices.js';
 import { usdOf } from '../../shared/cost/usd.js';
@@ -21,7 +21,7 @@ interface FleetReading {
 }
 
 export interface FleetGaugeDeps {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   runs: RunStore;
   queues: readonly Queue[];

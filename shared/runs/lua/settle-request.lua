@@ -7,7 +7,8 @@
 -- promptTokens, completionTokens, cachedPromptTokens, unrecognised (1 or 0), maxTokens ('' = none), maxCostUsd
 -- ('' = none), prompt, completion and cached-prompt USD per million tokens, now, how many cache fields, then that many
 -- field, value pairs.
--- Returns, per response, 1 when it stopped its run, else 0. Each run hash is read once and written once.
+-- Returns, per response, 1 when it stopped its run, else 0. Each run hash is read once and written once. RunStore sends
+-- one run (its hash and its items' caches, all tagged {<runId>}) per call, so on a Redis Cluster a call is one slot.
 local paidOf, fieldsOf, ttlOf = {}, {}, {}
 local stopped = {}
 local i = 2

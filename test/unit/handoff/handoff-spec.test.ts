@@ -41,6 +41,9 @@ describe('run spec: handoff', () => {
     expect(issues({ kind: 'queue', baseModel: 'm', queue: 'eval' })).toEqual([expect.stringMatching(/^handoff\.queue: must not be one of s2d's own queues/)]);
     // Nor one of s2d's key namespaces: a queue `run` would put BullMQ's job hashes beside the run hashes.
     expect(issues({ kind: 'queue', baseModel: 'm', queue: 'run' })).toEqual([expect.stringMatching(/^handoff\.queue: must not be one of s2d's own queues/)]);
+    // Nor a distill queue shard (S2D_QUEUE_SHARDS): workers would take the message for an item.
+    expect(issues({ kind: 'queue', baseModel: 'm', queue: 'distill-2' })).toEqual([expect.stringMatching(/^handoff\.queue: must not be one of s2d's own queues/)]);
+    expect(issues({ kind: 'queue', baseModel: 'm', queue: 'distill-sft' })).toEqual([]);
     expect(issues({ kind: 'openai', baseModel: 'm', apiKeyEnv: 'REDIS_URL' })).toEqual([expect.stringMatching(/^handoff\.apiKeyEnv: must be OPENAI_API_KEY/)]);
     expect(issues({ kind: 'openai', baseModel: 'm', baseUrl: 'https://user:pw@example.com/v1' })).toEqual([expect.stringMatching(/^handoff\.baseUrl: must not carry credentials/)]);
     expect(issues({ kind: 'openai', baseModel: 'm', suffix: 'x'.repeat(65) })).toHaveLength(1);
