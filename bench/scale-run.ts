@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import type { RedisConnection } from '../shared/queue/redis-connection.js';
 import { openQueueClients } from '../cli/queue-clients.js';
 import { packageRoot } from '../cli/package-root.js';
 import { spawnWorkerProcess } from '../cli/spawn-worker-process.js';
@@ -64,7 +65,10 @@ export interface ScaleRunResult {
   workerPublishRss: { startBytes: number; peakBytes: number }[];
 }
 
-async function keysUnder(redis: Redis, prefix: string): Promise<{ count: number; bytes: number }> {
+async function keysUnder(connection: RedisConnection, prefix: string): Promise<{ count: number; bytes: number }> {
+  // The bench starts its own standalone redis-server; SCAN on a cluster would have to visit every master.
+  if (!(connection instanceof Redis)) throw new Error('the scale bench counts keys on a standalone Redis only');
+  const redis = connection;
   let count = 0;
   let bytes = 0;
   let cursor = '0';
@@ -80,7 +84,7 @@ async function keysUnder(redis: Redis, prefix: string): Promise<{ count: number;
 }
 
 /** Bytes of the Redis INFO memory field `name`. */
-async function memoryField(redis: Redis, name: string): Promise<number> {
+async function memoryField(redis: RedisConnection, name: string): Promise<number> {
   return Number(new RegExp(`${name}:(\\d+)`).exec(await redis.info('memory'))?.[1] ?? 0);
 }
 
