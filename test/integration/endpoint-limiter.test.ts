@@ -114,6 +114,20 @@ describe('EndpointLimiter on a real redis-server against the simulator over HTTP
     expect((await alive.snapshot()).inFlight).toBe(0);
   });
 
+  it('records the time of the last success, which the outage verdict reads as the endpoint health', async () => {
+    const [limiter] = workers('http://127.0.0.1:1/v1', {});
+    expect((await limiter.health()).lastSuccessAt).toBeNull();
+    const before = (await limiter.health()).now;
+    await (await limiter.acquire(10)).succeeded(10);
+    const health = await limiter.health();
+    expect(health.lastSuccessAt).toBeGreaterThanOrEqual(before);
+    expect(health.lastSuccessAt).toBeLessThanOrEqual(health.now);
+    // A failed request is not a success: the time stays.
+    const after = health.lastSuccessAt;
+    await (await limiter.acquire(10)).failed();
+    expect((await limiter.health()).lastSuccessAt).toBe(after);
+  });
+
   it('keeps every key it creates expiring, and renews the expiry at most once a minute, not on every acquire', async () => {
     const [limiter] = workers('http://127.0.0.1:1/v1', {});
     const redis = open();
