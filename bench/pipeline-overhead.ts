@@ -5,7 +5,7 @@
  *   store and publication;
  * - a bare in-process promise pool of 32 running the same item program through the production sampler and `openai`
  *   client, each item behind an in-memory call cache (no Redis, no queue, no limiter, no store).
- * Also, for the pipeline runs: RedisConnection commands per item from Redis's own `INFO commandstats` (commands run by Lua
+ * Also, for the pipeline runs: Redis commands per item from Redis's own `INFO commandstats` (commands run by Lua
  * scripts included), socket reads per item (`total_reads_processed`: a lower bound
  * on round trips, since commands from one connection that arrive together, pipelined or concurrent, are one read), and CPU per item of the workers, of Redis and
  * of this process (producer + simulator; for the bare pool, pool + simulator). Printed, never asserted.
@@ -16,15 +16,16 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import type { Queue } from 'bullmq';
 import type { RedisConnection } from '../shared/queue/redis-connection.js';
-import { spawnWorkerProcess } from '../cli/spawn-worker-process.js';
+import { spawnWorkerProcess, type WorkerProcess } from '../cli/spawn-worker-process.js';
 import { startLocalRedis } from '../infra/redis/local-redis.js';
 import { startSimulator } from '../infra/simulator/simulator-server.js';
 import type { SimulatorOptionsInput } from '../infra/simulator/simulator-options.js';
 import { MemoryCallCache } from '../shared/llm/call-cache.js';
 import { createOpenAiClient } from '../shared/llm/openai-sampler.js';
 import type { DistillJob } from '../shared/queue/job-payloads.js';
-import { waitForPublication } from '../shared/runs/wait-for-publication.js';
+import type { RunStore } from '../shared/runs/run-store.js';
 import { getStrategy, resolveTemplates } from '../shared/strategies/strategy-registry.js';
 import { itemSampler } from '../workers/endpoint-access.js';
 import { runItemProgram } from '../workers/distill/run-item-program.js';
@@ -88,14 +89,43 @@ function fixture(label: string, redisUrl: string, simulator: Simulator, items: n
   });
 }
 
+/**
+ * Resolves once `workers.length` distill workers are connected to `queue` (BullMQ names their connections), plus a
+ * moment for the last one's first poll. A worker's start-up (loading its modules, several CPU seconds through tsx on
+ * a busy machine) would otherwise be counted as CPU per item and shift the items/s clock.
+ */
+async function waitForWorkers(queue: Queue, workers: WorkerProcess[], timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await queue.getWorkersCount()) < workers.length) {
+    const gone = workers.find((worker) => worker.child.exitCode !== null || worker.child.signalCode !== null);
+    if (gone !== undefined) throw new Error(`a worker exited during start-up: ${gone.stderrTail()}`);
+    if (Date.now() > deadline) throw new Error(`the workers did not connect within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
+
+/** Polls the run's state every 20 ms (one HMGET each) until it is published; returns how many polls it made. */
+async function pollUntilPublished(runs: RunStore, runId: string): Promise<number> {
+  for (let polls = 1; ; polls++) {
+    const state = (await runs.control(runId))?.state;
+    if (state === 'published') return polls;
+    if (state === undefined || state === 'failed') throw new Error(`run ${runId} failed: ${(await runs.get(runId))?.error ?? 'it disappeared'}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function measurePipeline(redisUrl: string, redis: RedisConnection, simulator: Simulator, items: number): Promise<PipelineMeasured> {
   const run = await fixture('overhead-pipeline', redisUrl, simulator, items);
   const workers = Array.from({ length: WORKERS }, () =>
     spawnWorkerProcess({ ...process.env, REDIS_URL: redisUrl, S2D_PREFIX: run.prefix, S2D_LOG_LEVEL: 'warn', S2D_WORKER_CONCURRENCY: String(PER_WORKER) }),
   );
   try {
-    // Process start-up is not throughput: let the workers boot before the clock starts.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Process start-up is not throughput: the clock and the CPU counters start once every worker takes jobs.
+    // Every worker consumes every shard, so shard 0 sees them all.
+    const shard0 = run.clients.distillQueues.all[0];
+    if (shard0 === undefined) throw new Error('no distill queue');
+    await waitForWorkers(shard0, workers);
     const pids = workers.map((worker) => {
       if (worker.child.pid === undefined) throw new Error(`a worker did not start: ${worker.stderrTail()}`);
       return worker.child.pid;
@@ -108,16 +138,18 @@ async function measurePipeline(redisUrl: string, redis: RedisConnection, simulat
     const readsBefore = infoField(await redis.info('stats'), 'total_reads_processed');
     const started = process.hrtime.bigint();
     await run.submit();
-    await waitForPublication(run.clients.runs, run.spec.runId, 20);
+    const polls = await pollUntilPublished(run.clients.runs, run.spec.runId);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const commands = diffCommandStats(commandsBefore, parseCommandStats(await redis.info('commandstats')));
+    // The bench's own polling is not the pipeline's work: one HMGET per poll, taken out of the counts.
+    commands.set('hmget', (commands.get('hmget') ?? 0) - polls);
     const reads = infoField(await redis.info('stats'), 'total_reads_processed') - readsBefore;
     return {
       seconds,
       itemsPerSecond: items / seconds,
       requestsPerItem: (simulator.stats().requests - requestsBefore) / items,
       selfCpuPerItem: (selfCpuSeconds() - selfBefore) / items,
-      // The bench's own INFO calls and publication polling are in these counts: a handful per run, not per item.
+      // The bench's own INFO and CONFIG calls are in these counts: a handful per run, not per item.
       commandsPerItem: totalCalls(commands) / items,
       roundTripsPerItem: reads / items,
       top: topCommandsPerItem(commands, items, 10),

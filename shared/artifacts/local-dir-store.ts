@@ -35,6 +35,12 @@ export class InvalidKeyError extends Error {
 export class LocalDirStore implements ArtifactStore {
   readonly location: string;
 
+  /**
+   * Directories this store has made or found (a write's mkdir is skipped there). One removed since (e.g. a run's
+   * staging folder, deleted after publication) is made again when a write finds it missing.
+   */
+  readonly #dirs = new Set<string>();
+
   /** @param root directory that holds the objects; created on the first write. Relative paths resolve against cwd. */
   constructor(root: string) {
     this.location = path.resolve(root);
@@ -46,7 +52,7 @@ export class LocalDirStore implements ArtifactStore {
 
   async put(key: string, body: string | Uint8Array): Promise<void> {
     const file = this.#path(key);
-    const temp = await writeTemp(file, body);
+    const temp = await this.#writeTemp(file, body);
     try {
       await rename(temp, file);
     } catch (error) {
@@ -58,7 +64,7 @@ export class LocalDirStore implements ArtifactStore {
 
   async putIfAbsent(key: string, body: string | Uint8Array): Promise<boolean> {
     const file = this.#path(key);
-    const temp = await writeTemp(file, body);
+    const temp = await this.#writeTemp(file, body);
     try {
       // link() fails with EEXIST when the name exists, atomically, so exactly one of any number of processes wins,
       // and the winner's object appears complete because its bytes were written and synced before the link.
@@ -168,6 +174,25 @@ export class LocalDirStore implements ArtifactStore {
     }
   }
 
+  /** {@link writeTemp} into the file's directory, made first unless this store knows it exists. */
+  async #writeTemp(file: string, body: string | Uint8Array): Promise<string> {
+    const dir = path.dirname(file);
+    if (!this.#dirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      // Bounded: a long-lived worker sees a few folders per run, over many runs.
+      if (this.#dirs.size >= MAX_KNOWN_DIRS) this.#dirs.clear();
+      this.#dirs.add(dir);
+      return writeTemp(file, body);
+    }
+    try {
+      return await writeTemp(file, body);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+      this.#dirs.delete(dir);
+      return this.#writeTemp(file, body);
+    }
+  }
+
   #path(key: string): string {
     validateKey(key);
     return path.join(this.location, ...key.split('/'));
@@ -191,9 +216,11 @@ function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `${TEMP_PREFIX}${path.basename(file)}.${randomBytes(8).toString('hex')}`);
 }
 
-/** Writes the body to a fresh temp file beside `file`, fsynced; returns the temp path. */
+/** Directories a store remembers as existing, at most (see LocalDirStore's #dirs). */
+const MAX_KNOWN_DIRS = 1024;
+
+/** Writes the body to a fresh temp file beside `file` (whose directory must exist), fsynced; returns the temp path. */
 async function writeTemp(file: string, body: string | Uint8Array): Promise<string> {
-  await mkdir(path.dirname(file), { recursive: true });
   const temp = tempPathFor(file);
   const handle = await open(temp, 'wx');
   try {

@@ -58,12 +58,13 @@ const num = (value: string | null | undefined): number | null => (value === null
 export async function readEndpointHealth(redis: RedisConnection, keys: LimiterKeys, endpoint: { baseUrl: string; model: string }): Promise<EndpointHealth> {
   const [time, health, state] = await Promise.all([
     redis.time(),
-    redis.hmget(keys.health, 'state', 'since', 'downSince', 'nextProbeAt', 'probes', 'sentWhileDown', 'outages', 'lastDownFrom', 'lastDownUntil', 'last429At', 'lastSuccessAt'),
-    redis.hmget(keys.state, 'cap', 'pausedUntil'),
+    redis.hmget(keys.health, 'state', 'since', 'downSince', 'nextProbeAt', 'probes', 'sentWhileDown', 'outages', 'lastDownFrom', 'lastDownUntil', 'last429At'),
+    // lastSuccessAt lives in the state hash, which every release writes anyway (the health hash only on a change).
+    redis.hmget(keys.state, 'cap', 'pausedUntil', 'lastSuccessAt'),
   ]);
   const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   const inFlight = await redis.zcount(keys.leases, now, '+inf');
-  const [healthState, since, downSince, nextProbeAt, probes, sentWhileDown, outages, lastDownFrom, lastDownUntil, last429At, lastSuccessAt] = health;
+  const [healthState, since, downSince, nextProbeAt, probes, sentWhileDown, outages, lastDownFrom, lastDownUntil, last429At] = health;
   return {
     baseUrl: endpoint.baseUrl,
     model: endpoint.model,
@@ -78,7 +79,7 @@ export async function readEndpointHealth(redis: RedisConnection, keys: LimiterKe
     lastDownFrom: num(lastDownFrom),
     lastDownUntil: num(lastDownUntil),
     last429At: num(last429At),
-    lastSuccessAt: num(lastSuccessAt),
+    lastSuccessAt: num(state[2]),
     cap: num(state[0]),
     inFlight,
     pausedUntil: num(state[1]) ?? 0,

@@ -6,11 +6,12 @@ import { ENDPOINT_HEALTH_MACHINE, RATE_LIMITED_QUIET_MS } from './endpoint-healt
  * times come from the Redis clock (TIME), so workers with skewed clocks still share one budget.
  *
  * KEYS[1] state hash: cap, successes, lastCutAt, pausedUntil, ssthresh, cutSeries, okLevel, reqLevel/reqAt (request bucket),
- *         tokLevel/tokAt (token bucket); KEYS[2] leases sorted set: lease id -> expiry (ms); KEYS[3] trajectory list
+ *         tokLevel/tokAt (token bucket), lastSuccessAt (part of the endpoint's health, kept here because every release
+ *         writes this hash), renewedAt (the last expiry renewal); KEYS[2] leases sorted set: lease id -> expiry (ms); KEYS[3] trajectory list
  *         of "<ms>:<cap>:<why>" (the last 500 cap changes, for status and tests); the health hash (see
  *         endpoint-health-states.ts): state, since, failures/streakAt/streakItems (the current run of outage-class
  *         failures), downSince, probes (failed ones), nextProbeAt, probeLease/probeUntil, sentWhileDown, outages,
- *         lastDownFrom/lastDownUntil (the last outage that ended), last429At, lastSuccessAt.
+ *         lastDownFrom/lastDownUntil (the last outage that ended), last429At.
  *
  * Budgets are token buckets holding BURST_SECONDS of the per-minute rate, refilled continuously; a request that costs
  * more than a full bucket is let through when the bucket is full and leaves it in debt, so nothing can starve.

@@ -108,4 +108,23 @@ describe('producer backpressure is per run (real redis-server, BullMQ, simulator
     await runs.markDone(id, 2, 'errored', zero);
     expect((await runs.backlog(id)).queued).toBe(0);
   });
+
+  it('reads and records a batch of more than 1000 items exactly (the scripts work through it 1000 bits at a time)', async () => {
+    const run = await createRunFixture({ label: 'backlog-big', redisUrl, baseUrl: 'http://127.0.0.1:9/v1', items: 1 });
+    fixtures.push(run);
+    const { runs } = run.clients;
+    const id = run.spec.runId;
+    const zero = { promptTokens: 0, completionTokens: 0 };
+    await runs.register(run.spec);
+    const indices = Array.from({ length: 2_500 }, (_unused, index) => index);
+    // Done before it was enqueued (index 1000, the first of the second chunk) and enqueued before (1999, its last).
+    await runs.markDone(id, 1_000, 'accepted', zero);
+    await runs.markEnqueued(id, [1_999, 2_499]);
+    expect(await runs.unclaimed(id, indices)).toEqual(indices.filter((index) => ![1_000, 1_999, 2_499].includes(index)));
+    await runs.markEnqueued(id, indices);
+    expect((await runs.backlog(id)).queued).toBe(2_499);
+    expect(await runs.unclaimed(id, indices)).toEqual([]);
+    expect(await runs.isDone(id, 1_000)).toBe(true);
+    expect(await runs.isDone(id, 1_001)).toBe(false);
+  });
 });

@@ -114,6 +114,45 @@ describe('EndpointLimiter on a real redis-server against the simulator over HTTP
     expect((await alive.snapshot()).inFlight).toBe(0);
   });
 
+  it('records the time of the last success, which the outage verdict reads as the endpoint health', async () => {
+    const [limiter] = workers('http://127.0.0.1:1/v1', {});
+    expect((await limiter.health()).lastSuccessAt).toBeNull();
+    const before = (await limiter.health()).now;
+    await (await limiter.acquire(10)).succeeded(10);
+    const health = await limiter.health();
+    expect(health.lastSuccessAt).toBeGreaterThanOrEqual(before);
+    expect(health.lastSuccessAt).toBeLessThanOrEqual(health.now);
+    // A failed request is not a success: the time stays.
+    const after = health.lastSuccessAt;
+    await (await limiter.acquire(10)).failed();
+    expect((await limiter.health()).lastSuccessAt).toBe(after);
+  });
+
+  it('keeps every key it creates expiring, and renews the expiry at most once a minute, not on every acquire', async () => {
+    const [limiter] = workers('http://127.0.0.1:1/v1', {});
+    const redis = open();
+    const first = await limiter.acquire(10);
+    const renewedAt = await redis.hget(limiter.keys.state, 'renewedAt');
+    expect(renewedAt).not.toBeNull();
+    expect(await redis.pttl(limiter.keys.state)).toBeGreaterThan(3_600_000);
+    expect(await redis.pttl(limiter.keys.leases)).toBeGreaterThan(3_600_000);
+    await first.succeeded(10);
+    // The last lease is gone, and so is its (empty) sorted set: the next acquire creates the key again, with an expiry.
+    expect(await redis.exists(limiter.keys.leases)).toBe(0);
+    await redis.pexpire(limiter.keys.state, 5_000);
+    const second = await limiter.acquire(10);
+    expect(await redis.pttl(limiter.keys.leases)).toBeGreaterThan(3_600_000);
+    // Within the minute: no renewal of the state hash.
+    expect(await redis.hget(limiter.keys.state, 'renewedAt')).toBe(renewedAt);
+    expect(await redis.pttl(limiter.keys.state)).toBeLessThanOrEqual(5_000);
+    await second.succeeded(10);
+    // A minute later (as if): the next acquire renews every key.
+    await redis.hset(limiter.keys.state, 'renewedAt', '0');
+    await (await limiter.acquire(10)).succeeded(10);
+    expect(await redis.pttl(limiter.keys.state)).toBeGreaterThan(3_600_000);
+    expect(await redis.pttl(limiter.keys.health)).toBeGreaterThan(3_600_000);
+  });
+
   it('under a 429 storm cuts the cap multiplicatively, pauses every worker, and grows back (slow start, then additively)', async () => {
     const sim = await start({ seed: 5, latency: { ttftMs: 20, perTokenMs: 0.1, jitter: 0 }, faults: { maxInFlightRequests: 4, retryAfterSeconds: 0.1 } });
     const [a, b] = workers(sim.baseUrl, { maxConcurrency: 32 });

@@ -45,9 +45,13 @@ export interface FinishDeps {
  */
 export function createFinishItem(deps: FinishDeps): FinishItem {
   return async ({ runId, index }, { status, usage, stopped = false, rejectCode }) => {
-    const { first, complete } = await deps.runs.markDone(runId, index, status, usage, stopped, rejectCode);
+    // The result is durable before this is called, so the cache can go in the same round trip as the count: a re-run
+    // after a crash between the two adopts the stored result and pays for nothing.
+    const [{ first, complete }] = await Promise.all([
+      deps.runs.markDone(runId, index, status, usage, stopped, rejectCode),
+      status === 'errored' ? undefined : deps.redis.del(itemCacheKey(deps.prefix, runId, index)),
+    ]);
     if (first) itemsFinished.inc({ status, reason: rejectCode ?? 'none' });
-    if (status !== 'errored') await deps.redis.del(itemCacheKey(deps.prefix, runId, index));
     if (complete) {
       await enqueuePublish(deps.publishQueue, runId);
     }

@@ -7,14 +7,16 @@
 -- (0 = poll). While the endpoint is down, why is `probe` when the first request of the batch is admitted as the one
 -- probe (no other limit applies to it), else `down`, with retryAt the earliest the next probe can be due (the batch
 -- is then refused: its items park instead of waiting in a worker).
--- Every acquire renews the endpoint's keys' expiry (ttlMs idle), so release.lua need not.
+-- Acquires renew the endpoint's keys' expiry (ttlMs idle), so release.lua need not: at most once a minute (a quarter
+-- of ttlMs if that is shorter; `renewedAt` in the state hash), not on every call, and always for a key the call creates.
 local leaseMs, minC, maxC = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local rpm, tpm, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local probeInitial, probeMax = tonumber(ARGV[7]), tonumber(ARGV[8])
-local s = redis.call('HMGET', KEYS[1], 'cap', 'pausedUntil', 'reqLevel', 'reqAt', 'tokLevel', 'tokAt')
+local s = redis.call('HMGET', KEYS[1], 'cap', 'pausedUntil', 'reqLevel', 'reqAt', 'tokLevel', 'tokAt', 'renewedAt')
 local cap = clampCap(tonumber(s[1]) or maxC, minC, maxC)
+local renew = not s[1] or now - (tonumber(s[7]) or 0) >= math.min(60000, math.floor(ttl / 4))
 local h = redis.call('HMGET', KEYS[3], 'state', 'nextProbeAt', 'probeLease', 'probeUntil', 'downSince', 'probes')
-if h[1] then redis.call('PEXPIRE', KEYS[3], ttl) end
+if h[1] and renew then redis.call('PEXPIRE', KEYS[3], ttl) end
 if h[1] == 'down' then
   local nextProbeAt = tonumber(h[2]) or now
   local downSince = tonumber(h[5]) or now
@@ -37,6 +39,8 @@ local pausedUntil = tonumber(s[2]) or 0
 if pausedUntil > now then return {0, pausedUntil - now, 'paused', cap, now, 0, 0} end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local inflight = redis.call('ZCARD', KEYS[2])
+-- An empty sorted set does not exist: a ZADD now creates the key, without an expiry.
+local leasesExist = inflight > 0
 local req, tok, tokCapacity
 if rpm > 0 then req = level(tonumber(s[3]), tonumber(s[4]), rpm) end
 if tpm > 0 then tok, tokCapacity = level(tonumber(s[5]), tonumber(s[6]), tpm) end
@@ -62,9 +66,11 @@ end
 -- One write per key, however many were granted.
 if granted > 0 then
   redis.call('ZADD', KEYS[2], unpack(leases))
-  redis.call('PEXPIRE', KEYS[2], ttl)
+  if renew or not leasesExist then redis.call('PEXPIRE', KEYS[2], ttl) end
 end
-local fields = {'cap', cap}
+local fields = {}
+-- The stored cap is rewritten only when clamping changed it (the limits of this call differ from the last ones).
+if cap ~= tonumber(s[1]) then fields[#fields + 1] = 'cap'; fields[#fields + 1] = cap end
 if req ~= nil then
   fields[#fields + 1] = 'reqLevel'; fields[#fields + 1] = tostring(req)
   fields[#fields + 1] = 'reqAt'; fields[#fields + 1] = now
@@ -73,6 +79,9 @@ if tok ~= nil then
   fields[#fields + 1] = 'tokLevel'; fields[#fields + 1] = tostring(tok)
   fields[#fields + 1] = 'tokAt'; fields[#fields + 1] = now
 end
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('PEXPIRE', KEYS[1], ttl)
+if renew then
+  fields[#fields + 1] = 'renewedAt'; fields[#fields + 1] = now
+end
+if #fields > 0 then redis.call('HSET', KEYS[1], unpack(fields)) end
+if renew then redis.call('PEXPIRE', KEYS[1], ttl) end
 return {granted, waitMs, why, cap, now, 0, 0}

@@ -15,8 +15,9 @@
 -- Returns, per report, {cap, pausedUntil, event, state, downSince, nextProbeAt} as they were after it: event is '' or
 -- the health change that report made: down | recovered | rate-limited | healthy | probe-failed.
 --
--- However many reports, the common case (successes on a healthy endpoint) costs one read and one write per hash:
--- writes are gathered and sent once at the end. Expiry is renewed by every acquire; here only for a key this creates.
+-- However many reports, the common case (successes on a healthy endpoint) costs one read per hash and one write, of
+-- the state hash: writes are gathered and sent once at the end. Expiry is renewed by acquires; here only for a key
+-- this creates.
 local minC, maxC, tpm, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local threshold, minItems, windowMs = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local probeInitial, probeMax = tonumber(ARGV[8]), tonumber(ARGV[9])
@@ -47,6 +48,8 @@ local okLevel = tonumber(s[9]) or 0
 local tok, tokCapacity = nil, nil
 if tpm > 0 and s[5] then tok, tokCapacity = level(tonumber(s[5]), tonumber(s[6]), tpm) end
 local refunded = false
+-- Set by a success: written with the state hash (written by every call), not the health hash (written on a change).
+local succeededAt = nil
 
 local HK = KEYS[4]
 local h = redis.call('HMGET', HK, 'state', 'probeLease', 'failures', 'streakAt', 'streakItems', 'probes', 'last429At', 'downSince', 'nextProbeAt')
@@ -119,7 +122,7 @@ local function report(k, leaseId, outcome, acquiredAt, refund, retryAfter, reque
     end
   end
   if outcome == 'ok' then
-    put('lastSuccessAt', now)
+    succeededAt = now
     successes = successes + 1
     -- Only a request sent under the current cap says something about it; one sent before the last cut does not (as
     -- for 429s). Such a success ends a series of cuts, and the requests in flight with it are a level that worked.
@@ -218,6 +221,9 @@ for i = FIRST, #ARGV, REPORT_ARGS do
 end
 if #healthFields > 0 then redis.call('HSET', HK, unpack(healthFields)) end
 local stateFields = {'cap', cap, 'successes', successes, 'lastCutAt', lastCutAt, 'pausedUntil', pausedUntil, 'ssthresh', ssthresh, 'cutSeries', series, 'okLevel', okLevel}
+if succeededAt then
+  stateFields[#stateFields + 1] = 'lastSuccessAt'; stateFields[#stateFields + 1] = succeededAt
+end
 if refunded then
   stateFields[#stateFields + 1] = 'tokLevel'; stateFields[#stateFields + 1] = tostring(tok)
   stateFields[#stateFields + 1] = 'tokAt'; stateFields[#stateFields + 1] = now

@@ -52,6 +52,17 @@ describe('LocalDirStore', () => {
     expect(await filesOnDisk(root)).toEqual([]);
   });
 
+  it('writes into a folder removed since its last write there (it remembers folders, and makes a missing one again)', async () => {
+    await store.put('run/items/a.json', 'a');
+    expect(await store.putIfAbsent('run/items/b.json', 'b')).toBe(true);
+    await rm(path.join(root, 'run'), { recursive: true });
+    await store.put('run/items/c.json', 'c');
+    expect(await store.putIfAbsent('run/items/d.json', 'd')).toBe(true);
+    expect(await collect(store.list('run/'))).toEqual(['run/items/c.json', 'run/items/d.json']);
+    expect(await filesOnDisk(root)).toEqual(expect.arrayContaining(['run/items/c.json', 'run/items/d.json']));
+    expect(await filesOnDisk(root)).toHaveLength(2);
+  });
+
   it('never lets a reader see a partly written object', async () => {
     const size = 2 * 1024 * 1024;
     const bodies = ['a', 'b'].map((c) => c.repeat(size));
