@@ -15,6 +15,7 @@ import { createFinishItem } from './distill/finish-item.js';
 import { createDistillProcessor } from './distill/process-distill-job.js';
 import { sweepFailedJobs } from './distill/sweep-failed-jobs.js';
 import { createHandoffProcessor } from './handoff/process-handoff-job.js';
+import { createBatchProcessor } from './batch/process-batch-job.js';
 import { createPublishProcessor } from './publish/process-publish-job.js';
 import { EvalRunStore } from '../shared/eval/eval-run-store.js';
 import { EVAL_QUEUE } from '../shared/queue/eval-job.js';
@@ -101,7 +102,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     // A job whose worker died is retried this many times before BullMQ gives up on it.
     maxStalledCount: 3,
   };
-  const distill = new Worker(QUEUES.distill, createDistillProcessor({ redis, prefix, runs, contexts, finish, logger }), {
+  const batchQueue = new Queue(QUEUES.batch, queueOptions(redis, prefix));
+  const distill = new Worker(QUEUES.distill, createDistillProcessor({ redis, prefix, runs, contexts, finish, logger, batchQueue }), {
     ...common,
     concurrency: options.concurrency,
   });
@@ -109,6 +111,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
   const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues }), { ...common, concurrency: 1 });
   // Hand-off steps are short (an upload, a status look); polls wait in the delayed set, not in a slot.
   const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common, concurrency: 2 });
+  // A batcher step is short too (an upload, a create, a look, an ingest); its polls wait in the delayed set.
+  const batcher = new Worker(QUEUES.batch, createBatchProcessor({ redis, prefix, runs, contexts, distillQueue, logger }), { ...common, concurrency: 2 });
   // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
   const evals = new EvalRunStore(redis, prefix);
   const evalContexts = new EvalContexts(evals, process.env, limiterStore, trust);
@@ -116,7 +120,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     ...common,
     concurrency: options.concurrency,
   });
-  for (const worker of [distill, publish, handoff, evaluate]) {
+  for (const worker of [distill, publish, handoff, evaluate, batcher]) {
     worker.on('failed', (job, error) => {
       logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'job attempt failed');
     });
@@ -182,8 +186,8 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
         redis.disconnect();
         return;
       }
-      await Promise.all([distill.close(), publish.close(), handoff.close(), evaluate.close()]);
-      await Promise.all([publishQueue.close(), distillQueue.close(), handoffQueues.close(), evalQueue.close()]);
+      await Promise.all([distill.close(), publish.close(), handoff.close(), evaluate.close(), batcher.close()]);
+      await Promise.all([publishQueue.close(), distillQueue.close(), handoffQueues.close(), evalQueue.close(), batchQueue.close()]);
       await redis.quit().catch(() => undefined);
     },
   };
