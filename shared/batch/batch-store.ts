@@ -35,6 +35,11 @@ export interface BatchCounters {
   answered: number;
   requestsFailed: number;
   batchesCreated: number;
+  /**
+   * Times an item parked to wait for batch answers. Per item this is the batch rounds its program needed (one per
+   * step that had to wait), plus a park for each wake-up that came before all of its requests were answered.
+   */
+  parks: number;
   /** Batches by the provider's final status: completed, expired, failed, cancelled. */
   ended: Record<string, number>;
 }
@@ -152,8 +157,14 @@ export class BatchStore {
       answered: num('answered'),
       requestsFailed: num('requestsFailed'),
       batchesCreated: num('batchesCreated'),
+      parks: num('parks'),
       ended,
     };
+  }
+
+  /** Counts an item's park (see BatchCounters.parks). */
+  async notePark(runId: string): Promise<void> {
+    await this.redis.hincrby(this.key(runId, 'stats'), 'parks', 1);
   }
 
   /** The items with a request in flight (registered, pending or in a batch), ascending. */

@@ -42,6 +42,7 @@ export function createBatchProcessor(deps: BatcherDeps): (job: Job, token?: stri
     const live = LIVE_RUN_STATES.includes(run.state);
     const advance: AdvanceDeps = { redis: deps.redis, runs: deps.runs, store, client: context.client, distillQueue: deps.distillQueue };
     const plan = { spec: context.spec, maxTries: options.maxTries, live };
+    deps.logger.debug({ runId, state: run.state }, 'batcher look');
     try {
       for (const record of await store.openBatches(runId)) await advanceBatch(advance, record, plan);
       if (run.state === 'producing' || run.state === 'running') await submitPending(advance, store, plan, options, deps.logger);

@@ -56,7 +56,8 @@ export function batchParkMs(pollMs: number): number {
 export async function parkForBatch(job: Job, token: string | undefined, deps: { redis: Redis; prefix: string; batchQueue: Queue }, context: Pick<RunContext, 'spec'>, runId: string, round: BatchRound): Promise<never> {
   await ensureBatcher(deps.batchQueue, runId);
   await job.moveToDelayed(Date.now() + batchParkMs(batchOptionsOf(context.spec.model).pollMs), token);
-  const records = await new BatchStore(deps.redis, deps.prefix).requests(runId, [...round.waitingFor]);
+  const store = new BatchStore(deps.redis, deps.prefix);
+  const [records] = await Promise.all([store.requests(runId, [...round.waitingFor]), store.notePark(runId)]);
   if (records.some((record) => record === null || record.state === 'failed')) await job.promote().catch(() => undefined);
   throw new DelayedError(`waiting for ${round.waitingFor.size} batch request(s)`);
 }
