@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BatchStore } from '../../shared/batch/batch-store.js';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
 import { RunFailedError, waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { WorkerFleet } from './fault-harness.js';
@@ -47,6 +49,41 @@ describe('batch mode on real worker processes and the simulator Batch API', () =
       process.stdout.write(`[batch rounds] rar2: ${batch.counters.batchesCreated} batches for ${ITEMS} items\n`);
     } finally {
       await Promise.all(fleets.map((fleet) => fleet.stopAll()));
+    }
+  });
+
+  it('an expired batch keeps its completed responses: only the requests that never ran are sent again', async () => {
+    // Line i of N finishes at (i + 1) / N of 400 ms after 10 ms validating; expiry at 260 ms cuts the batch about half way.
+    simulator.setBatch({ ...FAST_BATCHES, completionDelayMs: 400, expireAfterMs: 260 });
+    const before = simulator.stats().batch;
+    const run = await batchRunFixture('batch-expired', redisUrl, simulator, 4, { sampling: { ...SAMPLING, samples: 4 } });
+    const fleet = WorkerFleet.forRun(redisUrl, run.prefix);
+    try {
+      fleet.spawn();
+      await run.submit();
+      // Only the first batch is cut short: later ones (the resubmission included) run to the end.
+      while (simulator.stats().batch.batchesCreated === before.batchesCreated) await sleep(10);
+      simulator.setBatch(FAST_BATCHES);
+      await waitForPublication(run.clients.runs, run.spec.runId, 50);
+      const dataset = await run.readDataset();
+      expect(itemsAccounted(dataset)).toEqual({ out: 4, duplicates: [] });
+      expect(dataset.manifest.counts.errored).toBe(0);
+      const after = simulator.stats().batch;
+      const expired = after.notExecuted - before.notExecuted;
+      expect(expired).toBeGreaterThan(0);
+      const counters = await new BatchStore(run.clients.redis, run.prefix).counters(run.spec.runId);
+      expect(counters.ended.expired).toBe(1);
+      // Exactly the lines that never ran were sent again; every request was answered once, none paid twice.
+      expect(counters.resubmitted).toBe(expired);
+      expect(counters.submitted).toBe(counters.registered + expired);
+      const lines = await linesPerCustomId(simulator, run.spec.runId);
+      expect(lines.answered.size).toBe(counters.registered);
+      expect([...lines.answered.values()].every((count) => count === 1)).toBe(true);
+      expect(after.requests - before.requests).toBe(counters.registered);
+    } finally {
+      simulator.setBatch(FAST_BATCHES);
+      await fleet.stopAll();
+      await run.clients.close();
     }
   });
 
