@@ -16,6 +16,7 @@ import { createDistillProcessor } from './distill/process-distill-job.js';
 import { sweepFailedJobs } from './distill/sweep-failed-jobs.js';
 import { createHandoffProcessor } from './handoff/process-handoff-job.js';
 import { createBatchProcessor } from './batch/process-batch-job.js';
+import { BatchStore } from '../shared/batch/batch-store.js';
 import { createPublishProcessor } from './publish/process-publish-job.js';
 import { EvalRunStore } from '../shared/eval/eval-run-store.js';
 import { EVAL_QUEUE } from '../shared/queue/eval-job.js';
@@ -108,7 +109,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     concurrency: options.concurrency,
   });
   const handoffQueues = new QueueRegistry(redis, prefix);
-  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues }), { ...common, concurrency: 1 });
+  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues, batches: new BatchStore(redis, prefix) }), { ...common, concurrency: 1 });
   // Hand-off steps are short (an upload, a status look); polls wait in the delayed set, not in a slot.
   const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common, concurrency: 2 });
   // A batcher step is short too (an upload, a create, a look, an ingest); its polls wait in the delayed set.

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { LuaScript, readLua } from '../queue/lua-script.js';
 import { batchKey } from './batch-keys.js';
 import type { BatchRecord, BatchRequestRecord } from './batch-records.js';
+import { batchReport, type BatchReport } from './batch-report.js';
 
 const REGISTER = new LuaScript(readLua(new URL('./lua/register.lua', import.meta.url)));
 const CLAIM = new LuaScript(readLua(new URL('./lua/claim.lua', import.meta.url)));
@@ -171,6 +172,12 @@ export class BatchStore {
   async itemsInFlight(runId: string): Promise<number[]> {
     const raw = await this.redis.hvals(this.key(runId, 'requests'));
     return [...new Set(raw.map((value) => (JSON.parse(value) as BatchRequestRecord).item))].sort((a, b) => a - b);
+  }
+
+  /** The run's batch report (status, progress, manifest); `items`: the run's item count, when known. */
+  async report(runId: string, items: number | null): Promise<BatchReport> {
+    const [counters, open, pending] = await Promise.all([this.counters(runId), this.redis.scard(this.key(runId, 'open')), this.redis.llen(this.key(runId, 'pending'))]);
+    return batchReport(counters, open, pending, items);
   }
 
   /** Drops a finished run's requests in flight and pending list (its batch records and counters stay, for status). */

@@ -38,4 +38,6 @@ export interface PricesUsed {
   prices: ModelPrices;
   /** `model.prices`, or the older fields a spec may still use: `budget.prices` (run spec), `prices` (eval spec). */
   source: 'model.prices' | 'budget.prices' | 'prices';
+  /** A batch-mode run's synchronous prices, which `prices` (its batch prices) are compared with. Absent online. */
+  online?: ModelPrices;
 }

@@ -22,7 +22,7 @@ export interface EvalPriceFields {
 export function runPrices(spec: RunPriceFields): PricesUsed | null {
   const online = onlineRunPrices(spec);
   if (online === null || spec.model.mode !== 'batch') return online;
-  return { prices: batchPricesOf(online.prices), source: online.source };
+  return { prices: batchPricesOf(online.prices), source: online.source, online: online.prices };
 }
 
 /** The synchronous prices of a run's model, whatever its mode (what a batch run's saving is measured against). */

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BatchStore } from '../../shared/batch/batch-store.js';
+import { statusJson } from '../../cli/commands/status.js';
+import { readBatchReport } from '../../cli/progress/run-progress.js';
 import { startSimulator, type RunningSimulator } from '../../infra/simulator/simulator-server.js';
 import { RunFailedError, waitForPublication } from '../../shared/runs/wait-for-publication.js';
 import { WorkerFleet } from './fault-harness.js';
@@ -46,7 +48,19 @@ describe('batch mode on real worker processes and the simulator Batch API', () =
       const batchCost = batch.dataset.manifest.cost;
       expect(batchCost?.paid.promptTokens).toBe(onlineCost?.paid.promptTokens);
       expect(batchCost?.paid.usd).toBeCloseTo((onlineCost?.paid.usd ?? 0) / 2, 8);
-      process.stdout.write(`[batch rounds] rar2: ${batch.counters.batchesCreated} batches for ${ITEMS} items\n`);
+      expect(batchCost?.batchSaving?.onlineUsd).toBeCloseTo(onlineCost?.paid.usd ?? 0, 8);
+      expect(batchCost?.batchSaving?.savingUsd).toBeCloseTo((onlineCost?.paid.usd ?? 0) / 2, 8);
+      expect(onlineCost?.batchSaving).toBeUndefined();
+      // The manifest and the status report the batches: all ended completed, none open, nothing pending.
+      const report = batch.dataset.manifest.batch;
+      expect(report?.batches).toMatchObject({ created: batch.counters.batchesCreated, open: 0, completed: batch.counters.batchesCreated, expired: 0 });
+      expect(report?.requests).toMatchObject({ registered: ITEMS * 9, pending: 0, answered: ITEMS * 9, resubmitted: 0, failed: 0 });
+      // rar2 waits for two rounds per item (rephrase, then answers); an early wake-up may add a park.
+      expect(report?.roundsPerItem).toBeGreaterThanOrEqual(2);
+      const status = statusJson((await batchRun.clients.runs.get(batchRun.spec.runId))!, null, await readBatchReport(batchRun.clients.redis, batchRun.prefix, (await batchRun.clients.runs.get(batchRun.spec.runId))!));
+      expect(status).toMatchObject({ mode: 'batch', batch: { batches: { open: 0 }, requests: { pending: 0 } } });
+      expect(online.dataset.manifest.batch).toBeUndefined();
+      process.stdout.write(`[batch rounds] rar2: ${report?.roundsPerItem} rounds per item, ${batch.counters.batchesCreated} batches for ${ITEMS} items\n`);
     } finally {
       await Promise.all(fleets.map((fleet) => fleet.stopAll()));
     }
