@@ -57,7 +57,9 @@ describe('batch mode on real worker processes and the simulator Batch API', () =
       expect(report?.requests).toMatchObject({ registered: ITEMS * 9, pending: 0, answered: ITEMS * 9, resubmitted: 0, failed: 0 });
       // rar2 waits for two rounds per item (rephrase, then answers); an early wake-up may add a park.
       expect(report?.roundsPerItem).toBeGreaterThanOrEqual(2);
-      const status = statusJson((await batchRun.clients.runs.get(batchRun.spec.runId))!, null, await readBatchReport(batchRun.clients.redis, batchRun.prefix, (await batchRun.clients.runs.get(batchRun.spec.runId))!));
+      const record = await batchRun.clients.runs.get(batchRun.spec.runId);
+      if (record === null) throw new Error('the batch run disappeared');
+      const status = statusJson(record, null, await readBatchReport(batchRun.clients.redis, batchRun.prefix, record));
       expect(status).toMatchObject({ mode: 'batch', batch: { batches: { open: 0 }, requests: { pending: 0 } } });
       expect(online.dataset.manifest.batch).toBeUndefined();
       process.stdout.write(`[batch rounds] rar2: ${report?.roundsPerItem} rounds per item, ${batch.counters.batchesCreated} batches for ${ITEMS} items\n`);
