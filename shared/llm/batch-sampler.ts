@@ -70,10 +70,10 @@ export class BatchSampler implements Sampler {
     for (const outcome of outcomes) if (outcome.kind === 'failed') throw failureOf(outcome.record);
     const waiting = requests.filter((_request, position) => outcomes[position]?.kind !== 'cached').map((request) => request.customId);
     if (waiting.length > 0) return { waiting };
-    // Every request was answered between the look and the registration: the cache has them now.
+    // Every request was answered between the look and the registration: the cache has them now — unless a line came
+    // back with fewer choices than asked, when the look again registers the indices still missing.
     const now = await fromCache();
-    if (now === null) throw new Error('a batch answer registered as cached is missing from the call cache');
-    return { done: now };
+    return now === null ? this.lookUpOrRegister(messages, sampleIndices, params, options) : { done: now };
   }
 
   /** Whether requests ask for `n` choices, as the online sampler decides it. */
