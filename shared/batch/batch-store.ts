@@ -125,20 +125,18 @@ export class BatchStore {
     await PUT_BATCH.run(this.redis, [this.key(runId, 'batches'), this.key(runId, 'stats')], [record.seq, JSON.stringify(record), count ?? '']);
   }
 
-  /** Settles an ended batch once (lua/settle-batch.lua); returns the record as stored (the first settlement's). */
+  /**
+   * Settles an ended batch once (lua/settle-batch.lua); returns the record as stored (the first settlement's). A
+   * failed request's status rides with its reason as `<status>|<reason>`.
+   */
   async settle(runId: string, record: BatchRecord, settlement: BatchSettlement): Promise<BatchRecord> {
-    const failedRecords = await this.failedArgs(runId, settlement.failed);
+    const failedRecords = settlement.failed.flatMap((entry) => [entry.id, `${entry.status ?? ''}|${entry.reason}`]);
     const stored = (await SETTLE_BATCH.run(
       this.redis,
       [this.key(runId, 'batches'), this.key(runId, 'requests'), this.key(runId, 'pending'), this.key(runId, 'stats')],
       [record.seq, JSON.stringify(record), settlement.answered.length, ...settlement.answered, settlement.resubmit.length, ...settlement.resubmit, ...failedRecords],
     )) as string;
     return JSON.parse(stored) as BatchRecord;
-  }
-
-  /** id, reason pairs; the status rides in the reason as `<status>|<reason>` (see lua/settle-batch.lua). */
-  private failedArgs(_runId: string, failed: BatchSettlement['failed']): Promise<string[]> {
-    return Promise.resolve(failed.flatMap((entry) => [entry.id, entry.status === undefined ? `|${entry.reason}` : `${entry.status}|${entry.reason}`]));
   }
 
   /** Closes a batch whose items have been woken (lua/close-batch.lua). */
