@@ -10,6 +10,7 @@ import { SIMULATOR_UNRECOGNISED_FINGERPRINT } from '../../shared/llm/simulator-f
 import { splitUsage } from '../../shared/llm/split-usage.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import { readBatchLines, type BatchLine } from './read-batch-lines.js';
+import { crashPoint } from './crash-point.js';
 
 export interface IngestDeps {
   redis: Redis;
@@ -73,6 +74,7 @@ export async function ingestBatch(deps: IngestDeps, record: BatchRecord, plan: I
     else settlement.failed.push({ id, reason, ...('status' in line ? { status: line.status } : {}) });
   }
   await Promise.all(settles);
+  crashPoint('during-ingest');
   const ingested: BatchRecord = {
     ...record,
     state: 'ingested',
