@@ -16,6 +16,8 @@ import { createFinishItem } from './distill/finish-item.js';
 import { createDistillProcessor } from './distill/process-distill-job.js';
 import { sweepFailedJobs } from './distill/sweep-failed-jobs.js';
 import { createHandoffProcessor } from './handoff/process-handoff-job.js';
+import { createBatchProcessor } from './batch/process-batch-job.js';
+import { BatchStore } from '../shared/batch/batch-store.js';
 import { createPublishProcessor } from './publish/process-publish-job.js';
 import { EvalRunStore } from '../shared/eval/eval-run-store.js';
 import { EVAL_QUEUE } from '../shared/queue/eval-job.js';
@@ -113,13 +115,16 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     // A job whose worker died is retried this many times before BullMQ gives up on it.
     maxStalledCount: 3,
   });
-  const processDistill = createDistillProcessor({ redis, prefix, runs, contexts, finish, logger });
+  const batchQueue = new Queue(QUEUES.batch, queueOptions(redis, prefix, QUEUES.batch));
+  const processDistill = createDistillProcessor({ redis, prefix, runs, contexts, finish, logger, batchQueue });
   const shardConcurrency = Math.ceil(options.concurrency / distillQueues.all.length);
   const distillWorkers = distillQueues.all.map((queue) => new Worker(queue.name, processDistill, { ...common(queue.name), concurrency: shardConcurrency }));
   const handoffQueues = new QueueRegistry(redis, prefix);
-  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues }), { ...common(QUEUES.publish), concurrency: 1 });
+  const publish = new Worker(QUEUES.publish, createPublishProcessor({ runs, contexts, logger, queues: handoffQueues, batches: new BatchStore(redis, prefix) }), { ...common(QUEUES.publish), concurrency: 1 });
   // Hand-off steps are short (an upload, a status look); polls wait in the delayed set, not in a slot.
   const handoff = new Worker(QUEUES.handoff, createHandoffProcessor({ redis, prefix, runs, contexts, logger }), { ...common(QUEUES.handoff), concurrency: 2 });
+  // A batcher step is short too (an upload, a create, a look, an ingest); its polls wait in the delayed set.
+  const batcher = new Worker(QUEUES.batch, createBatchProcessor({ redis, prefix, runs, contexts, distillQueues, logger }), { ...common(QUEUES.batch), concurrency: 2 });
   // Evaluation items share the workers (and their concurrency setting) with distillation: one fleet, one scaler.
   const evals = new EvalRunStore(redis, prefix);
   const evalContexts = new EvalContexts(evals, process.env, limiterStore, trust);
@@ -127,7 +132,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
     ...common(EVAL_QUEUE),
     concurrency: options.concurrency,
   });
-  const workers = [...distillWorkers, publish, handoff, evaluate];
+  const workers = [...distillWorkers, publish, handoff, evaluate, batcher];
   for (const worker of workers) {
     worker.on('failed', (job, error) => {
       logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message }, 'job attempt failed');
@@ -195,7 +200,7 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
         return;
       }
       await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all([publishQueue.close(), distillQueues.close(), handoffQueues.close(), evalQueue.close()]);
+      await Promise.all([publishQueue.close(), distillQueues.close(), handoffQueues.close(), evalQueue.close(), batchQueue.close()]);
       await redis.quit().catch(() => undefined);
     },
   };

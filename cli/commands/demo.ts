@@ -25,6 +25,7 @@ import type { ArtifactStore } from '../../shared/artifacts/artifact-store.js';
 import { evaluateBaselines } from '../demo/evaluate-baselines.js';
 import { prepareDemoInputs } from '../demo/prepare-demo-inputs.js';
 import { startEmbeddedServices } from '../demo/embedded-services.js';
+import { compareBatchRun } from '../demo/batch-comparison.js';
 import { startDemoS3, type DemoS3 } from '../demo/demo-s3.js';
 import { unrecognisedPromptsWarning } from '../../shared/runs/simulator-warning.js';
 import { waitForPublication } from '../../shared/runs/wait-for-publication.js';
@@ -32,7 +33,7 @@ import { waitWithProgress } from '../progress/run-progress.js';
 import { parseReplyStyle } from '../reply-style-flag.js';
 
 export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--workers N] [--samples N] [--min-agreement F] [--out DIR] [--s3]
-         [--reply-style terse|free|mixed] [--no-adaptive]
+         [--reply-style terse|free|mixed] [--no-adaptive] [--batch]
   Distils 2-step Rephrase-and-Respond on the built-in last-letter and coin-flip tasks end to end:
   private redis-server (unless REDIS_URL), the LLM simulator (unless OPENAI_BASE_URL), N worker
   processes, a published dataset, then System 1 vs System 2 vs curated-label accuracy on held-out items.
@@ -42,7 +43,9 @@ export const demoUsage = `s2d demo [--json] [--items N] [--eval-items N] [--work
   replies: terse (labelled "Answer:" lines), free (chat-model prose) or mixed (default: 70% free).
   The same items are then distilled again with adaptive sampling, and requests, tokens and USD (example
   prices on the simulator) per accepted example are compared (with --samples 4 or more); --no-adaptive
-  skips that second run.`;
+  skips that second run. --batch distils the same items once more through the endpoint's Batch API
+  (model.mode: batch; the simulator's is simulated, with short delays) and prints its cost next to the
+  online run's at the documented batch price (half the online price), and the batch rounds per item.`;
 
 const ZERO_PAID: PaidCounters = { requests: 0, promptTokens: 0, completionTokens: 0, cachedPromptTokens: 0 };
 
@@ -81,6 +84,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
       s3: { type: 'boolean' },
       'no-adaptive': { type: 'boolean' },
       'reply-style': { type: 'string' },
+      batch: { type: 'boolean' },
     },
     strict: true,
   });
@@ -101,7 +105,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const runId = `demo-${new Date(started).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').toLowerCase()}`;
   await mkdir(outDir, { recursive: true });
 
-  const services = await startEmbeddedServices(env, say, { behaviour: { replyStyle } });
+  // The embedded simulator's batches take seconds, not its default minutes' worth of phases, so --batch stays a demo.
+  const services = await startEmbeddedServices(env, say, { behaviour: { replyStyle }, batch: { validatingMs: 200, completionDelayMs: 1_000, finalizingMs: 200 } });
   const workers: WorkerProcess[] = [];
   let clients: QueueClients | undefined;
   let demoS3: DemoS3 | undefined;
@@ -110,15 +115,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
     clients = await openQueueClients(services.redisUrl, env.S2D_PREFIX, { tls: services.redisTls, mode: services.redisMode, queueShards: env.S2D_QUEUE_SHARDS });
     const inputs = await prepareDemoInputs({ dir: resolve(outDir, 'inputs', runId), itemsPerTask, evalItemsPerTask });
     // The demo's run, and the same items again with adaptive sampling (the comparison's second run).
-    const demoSpec = (id: string, adaptive: boolean): Promise<ResolvedRunSpec> =>
+    const demoSpec = (id: string, adaptive: boolean, batch = false): Promise<ResolvedRunSpec> =>
       resolveRunSpec(
         runSpecSchema.parse({
           runId: id,
-          name: adaptive ? 'demo-adaptive' : 'demo',
+          name: adaptive ? 'demo-adaptive' : batch ? 'demo-batch' : 'demo',
           input: inputs.train.inputs,
           answerType: 'letters',
           strategy: 'rar2',
-          model: { name: services.modelName, baseUrl: services.baseUrl },
+          model: { name: services.modelName, baseUrl: services.baseUrl, ...(batch ? { mode: 'batch', batch: { pollMs: services.simulated ? 250 : 30_000 } } : {}) },
           sampling: { samples, temperature: 0.8, maxTokens: 512, seed: 1, ...(adaptive ? { adaptive: true } : {}) },
           curation: { minAgreement },
           output: demoS3 === undefined ? { dir: resolve(outDir, 'datasets'), validationFraction: 0.1 } : { uri: demoS3.outputUri, validationFraction: 0.1 },
@@ -168,6 +173,14 @@ export async function demoCommand(argv: string[]): Promise<number> {
       await waitFor(adaptiveRun.runId);
     }
     const adaptiveMs = Date.now() - adaptiveStarted;
+    const batchRun = values.batch === true ? await demoSpec(`${runId}-batch`, false, true) : null;
+    const batchStarted = Date.now();
+    if (batchRun !== null) {
+      say(`distilling the same items again through the Batch API (model.mode: batch)…`);
+      await submitRun(batchRun, { runs: clients.runs, distillQueues: clients.distillQueues, publishQueue: clients.publishQueue, results: new ItemResultStore(store), maxBacklog: env.S2D_MAX_BACKLOG });
+      await waitFor(batchRun.runId);
+    }
+    const batchMs = Date.now() - batchStarted;
     const published = await clients.runs.get(runId);
     const warning = published === null ? null : unrecognisedPromptsWarning(published);
     if (warning !== null) process.stderr.write(`s2d demo: ${warning}\n`);
@@ -232,9 +245,10 @@ export async function demoCommand(argv: string[]): Promise<number> {
               adaptive: await samplingOutcome(store, adaptiveRun, trainLabels, services.simulated),
             },
           }),
+      ...(batchRun === null ? {} : { batch: await compareBatchRun(store, { name: spec.name, runId }, { name: batchRun.name, runId: batchRun.runId }, services.simulated) }),
       workers: workerCount,
       samples,
-      timingsMs: { distill: distillMs, ...(adaptiveRun === null ? {} : { adaptive: adaptiveMs }), eval: evalMs, total: Date.now() - started },
+      timingsMs: { distill: distillMs, ...(adaptiveRun === null ? {} : { adaptive: adaptiveMs }), ...(batchRun === null ? {} : { batch: batchMs }), eval: evalMs, total: Date.now() - started },
     };
     process.stdout.write(json ? `${JSON.stringify(summary)}\n` : formatDemoTable(summary));
     return 0;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../../shared/artifacts/open-artifact-store.js';
 import { readEnv } from '../../shared/config/env.js';
 import { outputLocation } from '../../shared/config/run-spec.js';
-import { waitWithProgress } from '../progress/run-progress.js';
+import { waitWithProgress, readBatchReport } from '../progress/run-progress.js';
 import { RetryRefusedError, retryRun } from '../../producers/retry-run.js';
 import { CliError } from '../cli-error.js';
 import { readRunEndpoint } from '../../shared/limits/run-endpoint.js';
@@ -46,7 +46,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
     if (values.wait === true && outcome.retried > 0) await waitWithProgress(clients, env.S2D_PREFIX, runId, values.json === true);
     const run = await clients.runs.get(runId);
     if (values.json === true) {
-      const status = run === null ? null : statusJson(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec));
+      const status = run === null ? null : statusJson(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec), await readBatchReport(clients.redis, env.S2D_PREFIX, run));
       process.stdout.write(`${JSON.stringify({ ...outcome, status })}\n`);
     } else {
       process.stdout.write(`${runId}\n`);

@@ -11,7 +11,8 @@ import { CliError } from '../cli-error.js';
 import { readRunEndpoint, type RunEndpoint } from '../../shared/limits/run-endpoint.js';
 import { endpointJson, formatEndpoint } from '../endpoint-status.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
-import { watchRun } from '../progress/run-progress.js';
+import { readBatchReport, watchRun } from '../progress/run-progress.js';
+import type { BatchReport } from '../../shared/batch/batch-report.js';
 import { RunFailedError } from '../../shared/runs/wait-for-publication.js';
 import { defaultProgressOutput } from '../progress/watch-progress.js';
 
@@ -46,13 +47,14 @@ export async function statusCommand(argv: string[]): Promise<number> {
       // NDJSON ends with the last update; a person gets the whole status once the run is done. A failed run exits 1.
       if (values.json === true) return failed ? 1 : 0;
       const run = await clients.runs.get(runId);
-      if (run !== null) process.stdout.write(formatStatus(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec)));
+      if (run !== null) process.stdout.write(formatStatus(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec), await readBatchReport(clients.redis, env.S2D_PREFIX, run)));
       return failed ? 1 : 0;
     }
     const run = await clients.runs.get(runId);
     if (run === null) throw new CliError(`no run ${runId} under prefix ${env.S2D_PREFIX}`);
     const endpoint = await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec);
-    process.stdout.write(values.json === true ? `${JSON.stringify(statusJson(run, endpoint))}\n` : formatStatus(run, endpoint));
+    const batch = await readBatchReport(clients.redis, env.S2D_PREFIX, run);
+    process.stdout.write(values.json === true ? `${JSON.stringify(statusJson(run, endpoint, batch))}\n` : formatStatus(run, endpoint, batch));
     return 0;
   } finally {
     await clients.close();
@@ -60,7 +62,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
 }
 
 /** The `--json` shape of a run's status (documented in docs/commands.md); `endpoint` null when not read. */
-export function statusJson(run: RunRecord, endpoint: RunEndpoint | null = null): Record<string, unknown> {
+export function statusJson(run: RunRecord, endpoint: RunEndpoint | null = null, batch?: BatchReport): Record<string, unknown> {
   return {
     runId: run.runId,
     state: run.state,
@@ -85,6 +87,8 @@ export function statusJson(run: RunRecord, endpoint: RunEndpoint | null = null):
     version: run.version,
     previousManifest: run.previousManifest,
     endpoint: endpoint === null ? null : endpointJson(endpoint),
+    mode: run.spec.model.mode,
+    batch: batch ?? null,
   };
 }
 
@@ -117,7 +121,7 @@ function stateLine(run: RunRecord): string {
   return `paused (resumes to ${run.resumeState ?? 'running'}; s2d resume ${run.runId})`;
 }
 
-function formatStatus(run: RunRecord, endpoint: RunEndpoint): string {
+function formatStatus(run: RunRecord, endpoint: RunEndpoint, batch?: BatchReport): string {
   const lines = [
     `run        ${run.runId}${run.version > 1 ? ` (version ${run.version})` : ''}`,
     `state      ${stateLine(run)}`,
@@ -127,6 +131,7 @@ function formatStatus(run: RunRecord, endpoint: RunEndpoint): string {
     ...formatCostLines(runCost(run), 'finished item').map((line, i) => `${(i === 0 ? 'cost' : '').padEnd(11)}${line}`),
     `submitted  ${run.submittedAt}`,
     `endpoint   ${formatEndpoint(endpoint)}`,
+    ...(batch === undefined ? [] : [`batches    ${formatBatches(batch)}`]),
   ];
   if (run.unrecognisedBySimulator > 0) {
     lines.push(`simulator  did not recognise the prompt of ${run.unrecognisedBySimulator} of ${run.llmRequests} paid requests (its answers to them are guesses)`);
@@ -155,4 +160,12 @@ export function formatHandoff(h: HandoffStatus): string {
   if (h.fineTunedModel !== null) parts.push(`model ${h.fineTunedModel}`);
   if (h.error !== null) parts.push(`error: ${h.error}`);
   return parts.join(', ');
+}
+
+/** `2 open, 5 completed, 1 expired; requests 40 pending, 12 resubmitted, 0 failed; 2.1 rounds per item` */
+function formatBatches(batch: BatchReport): string {
+  const { batches, requests } = batch;
+  const ended = [`${batches.completed} completed`, ...(['expired', 'failed', 'cancelled'] as const).filter((s) => batches[s] > 0).map((s) => `${batches[s]} ${s}`)];
+  const rounds = batch.roundsPerItem === null ? '' : `; ${batch.roundsPerItem} rounds per item`;
+  return `${batches.open} open, ${ended.join(', ')} (Batch API); requests ${requests.pending} pending, ${requests.resubmitted} resubmitted, ${requests.failed} failed${rounds}`;
 }

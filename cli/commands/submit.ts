@@ -12,7 +12,7 @@ import { readRunEndpoint } from '../../shared/limits/run-endpoint.js';
 import { openQueueClientsFromEnv } from '../queue-clients.js';
 import { statusJson } from './status.js';
 import { refuseWhatTheFleetRefuses } from '../fleet-trust-check.js';
-import { waitWithProgress } from '../progress/run-progress.js';
+import { waitWithProgress, readBatchReport } from '../progress/run-progress.js';
 import { trustRequestsOfRun } from '../../shared/trust/spec-trust-check.js';
 
 export const submitUsage = `s2d submit <spec.yaml|spec.json> [--wait] [--json]
@@ -59,7 +59,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     const warning = values.wait === true && run !== null ? unrecognisedPromptsWarning(run) : null;
     if (warning !== null) process.stderr.write(`s2d submit: ${warning}\n`);
     if (values.json === true) {
-      const status = run === null ? null : statusJson(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec));
+      const status = run === null ? null : statusJson(run, await readRunEndpoint(clients.redis, env.S2D_PREFIX, run.spec), await readBatchReport(clients.redis, env.S2D_PREFIX, run));
       process.stdout.write(`${JSON.stringify({ ...outcome, status })}\n`);
     } else {
       process.stdout.write(`${spec.runId}\n`);

@@ -1,6 +1,7 @@
 import type { AccuracyTally } from '../../shared/eval/accuracy-tally.js';
 import { formatDemoCost, type DemoCost } from './demo-cost.js';
 import { formatSamplingComparison, type SamplingComparison } from './adaptive-comparison.js';
+import { formatBatchComparison, type BatchComparison } from './batch-comparison.js';
 
 /** The `s2d demo --json` object (documented in docs/commands.md). */
 export interface DemoSummary {
@@ -27,10 +28,12 @@ export interface DemoSummary {
   cost: DemoCost;
   /** The same items distilled again with `sampling.adaptive: true` (absent with --no-adaptive). */
   adaptive?: SamplingComparison;
+  /** The same items distilled again through the Batch API (`--batch`), compared with the online run. */
+  batch?: BatchComparison;
   workers: number;
   samples: number;
   /** `adaptive`: the comparison's second distillation (absent with --no-adaptive). */
-  timingsMs: { distill: number; adaptive?: number; eval: number; total: number };
+  timingsMs: { distill: number; adaptive?: number; batch?: number; eval: number; total: number };
 }
 
 const pct = (value: number | undefined): string => (value === undefined ? '—' : `${(value * 100).toFixed(1)}%`);
@@ -62,10 +65,11 @@ export function formatDemoTable(s: DemoSummary): string {
     `items ${s.items}: accepted ${s.accepted} (${pct(s.acceptanceRate)}), rejected ${s.rejected}, errored ${s.errored}; ${s.tokens.llmRequests} LLM requests`,
     ...formatDemoCost(s.cost),
     ...(s.adaptive === undefined ? [] : formatSamplingComparison(s.adaptive)),
+    ...(s.batch === undefined ? [] : formatBatchComparison(s.batch)),
     `dataset  ${s.datasetDir}`,
     `manifest ${s.manifest}`,
     ...(s.shards ?? []).map((uri) => `shard    ${uri}`),
-    `time     distill ${(s.timingsMs.distill / 1000).toFixed(1)} s with ${s.workers} workers, ${s.timingsMs.adaptive === undefined ? '' : `adaptive ${(s.timingsMs.adaptive / 1000).toFixed(1)} s, `}eval ${(s.timingsMs.eval / 1000).toFixed(1)} s, total ${(s.timingsMs.total / 1000).toFixed(1)} s`,
+    `time     distill ${(s.timingsMs.distill / 1000).toFixed(1)} s with ${s.workers} workers, ${s.timingsMs.adaptive === undefined ? '' : `adaptive ${(s.timingsMs.adaptive / 1000).toFixed(1)} s, `}${s.timingsMs.batch === undefined ? '' : `batch ${(s.timingsMs.batch / 1000).toFixed(1)} s, `}eval ${(s.timingsMs.eval / 1000).toFixed(1)} s, total ${(s.timingsMs.total / 1000).toFixed(1)} s`,
     '',
   ].join('\n');
 }

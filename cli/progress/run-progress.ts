@@ -7,9 +7,11 @@ import { paidCountersOf, type RunRecord, type RunStore } from '../../shared/runs
 import { readRunEndpoint, type RunEndpoint } from '../../shared/limits/run-endpoint.js';
 import { defaultProgressOutput, watchProgress, type ProgressOutput } from './watch-progress.js';
 import { endpointFigures } from './endpoint-figures.js';
+import { BatchStore } from '../../shared/batch/batch-store.js';
+import type { BatchReport } from '../../shared/batch/batch-report.js';
 
 /** A run's progress figures from its record and its endpoint's state in the fleet. */
-export function runSnapshot(run: RunRecord, endpoint: RunEndpoint | null, at = Date.now()): ProgressSnapshot {
+export function runSnapshot(run: RunRecord, endpoint: RunEndpoint | null, at = Date.now(), batch?: BatchReport): ProgressSnapshot {
   const prices = runPrices(run.spec)?.prices;
   return {
     at,
@@ -27,7 +29,13 @@ export function runSnapshot(run: RunRecord, endpoint: RunEndpoint | null, at = D
     tokens: run.paidPromptTokens + run.paidCompletionTokens,
     usd: prices === undefined ? null : usdOf(paidCountersOf(run), prices),
     endpoint: endpointFigures(endpoint),
+    ...(batch === undefined ? {} : { batch: { open: batch.batches.open, completed: batch.batches.completed, expired: batch.batches.expired, failed: batch.batches.failed, pending: batch.requests.pending } }),
   };
+}
+
+/** A batch-mode run's batch report (undefined online). */
+export async function readBatchReport(redis: RedisConnection, prefix: string, run: RunRecord): Promise<BatchReport | undefined> {
+  return run.spec.model.mode === 'batch' ? new BatchStore(redis, prefix).report(run.runId, run.total) : undefined;
 }
 
 /**
@@ -44,7 +52,7 @@ export async function watchRun(options: { redis: RedisConnection; runs: RunStore
       const run = await options.runs.get(options.runId);
       if (run === null) throw new RunFailedError(options.runId, 'it disappeared from Redis');
       last = run;
-      return runSnapshot(run, await readRunEndpoint(options.redis, options.prefix, run.spec));
+      return runSnapshot(run, await readRunEndpoint(options.redis, options.prefix, run.spec), Date.now(), await readBatchReport(options.redis, options.prefix, run));
     },
   });
   const run = last as RunRecord | null;

@@ -8,6 +8,7 @@ import { handoffSpecSchema } from './handoff-spec.js';
 import { CURATION_METHODS, curationMethodOf } from '../curation/curation-method.js';
 import { bsmSpecSchema, judgeTemplateOverrides, perturbationSpecSchema, withBsmSamplingDefaults } from './judge-spec.js';
 import { modelPricesSchema } from '../cost/model-prices.js';
+import { batchOptionsSchema, MODEL_MODES } from './batch-options.js';
 import { runPriceProblems } from '../cost/resolve-prices.js';
 import { adaptiveSpecSchema, checkAdaptiveAgainstSamples } from './adaptive-spec.js';
 
@@ -135,6 +136,17 @@ export const runSpecObjectSchema = z
          * `budget.maxCostUsd`. Absent: tokens only, and s2d says no prices were given.
          */
         prices: modelPricesSchema.optional(),
+        /**
+         * `online` (default): every call is a synchronous chat-completions request. `batch`: calls go through the
+         * endpoint's Batch API (`/v1/files` + `/v1/batches`) at its batch price, items waiting parked between rounds
+         * (docs/batch-mode.md).
+         */
+        mode: z.enum(MODEL_MODES).default('online'),
+        /**
+         * Batch mode's limits and polling (shared/config/batch-options.ts): `{maxRequestsPerBatch, maxBatchBytes,
+         * pollMs, maxTries}`. Absent: OpenAI's limits, a look every 30 s, 3 tries.
+         */
+        batch: batchOptionsSchema.optional(),
       })
       .strict(),
     sampling: z

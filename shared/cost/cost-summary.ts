@@ -66,6 +66,11 @@ export const costSummarySchema = z
     perItem: costPerSchema.nullable(),
     /** Paid totals per accepted example (item accepted into the dataset), the unit a dataset is bought in; null with none. */
     perAcceptedExample: costPerSchema.nullable(),
+    /**
+     * A batch-mode run (`model.mode: batch`, priced at its batch prices): what the same tokens would have cost at the
+     * online prices, and the saving. Absent online or without prices.
+     */
+    batchSaving: z.object({ onlineUsd: z.number().min(0), savingUsd: z.number() }).strict().optional(),
     /** Sample chains drawn against the fixed budget; present where item results were read (the manifest). */
     samples: sampleSavingSchema.optional(),
   })
@@ -107,10 +112,12 @@ export function costSummary(paid: PaidCounters, units: { items: number; accepted
     totalTokens: paid.promptTokens + paid.completionTokens,
     usd: usd === null ? null : roundUsd(usd),
   };
+  const onlineUsd = used?.online === undefined ? null : usdOf(paid, used.online);
   return {
     prices: used === null ? null : { ...used.prices, source: used.source },
     paid: totals,
     perItem: per(totals, usd, units.items),
     perAcceptedExample: per(totals, usd, units.accepted),
+    ...(onlineUsd === null || usd === null ? {} : { batchSaving: { onlineUsd: roundUsd(onlineUsd), savingUsd: roundUsd(onlineUsd - usd) } }),
   };
 }

@@ -22,6 +22,9 @@ export function formatCostLines(cost: CostSummary, itemWord = 'item'): string[] 
   if (cost.perItem !== null) per.push(`per ${itemWord} ${describePer(cost.perItem)}`);
   if (cost.perAcceptedExample !== null) per.push(`per accepted example ${describePer(cost.perAcceptedExample)}`);
   if (per.length > 0) lines.push(per.join('; '));
+  if (cost.batchSaving !== undefined) {
+    lines.push(`batch prices: ${formatUsd(cost.batchSaving.savingUsd)} saved against ${formatUsd(cost.batchSaving.onlineUsd)} at online prices`);
+  }
   return lines;
 }
 

@@ -22,11 +22,11 @@ export const modelPricesSchema = z
      */
     cachedPromptUsdPerMTok: usdPerMTok.optional(),
     /**
-     * USD per million prompt tokens sent through a Batch API. Recorded with the run, but applied only once s2d sends
-     * requests through a Batch API (a later mode); today every request is a synchronous one. Default: none.
+     * USD per million prompt tokens sent through a Batch API (`model.mode: batch`). Default: half of
+     * `promptUsdPerMTok` (shared/cost/batch-prices.ts).
      */
     batchPromptUsdPerMTok: usdPerMTok.optional(),
-    /** USD per million completion tokens through a Batch API; recorded, applied only in that later mode. Default: none. */
+    /** USD per million completion tokens through a Batch API. Default: half of `completionUsdPerMTok`. */
     batchCompletionUsdPerMTok: usdPerMTok.optional(),
   })
   .strict();
@@ -38,4 +38,6 @@ export interface PricesUsed {
   prices: ModelPrices;
   /** `model.prices`, or the older fields a spec may still use: `budget.prices` (run spec), `prices` (eval spec). */
   source: 'model.prices' | 'budget.prices' | 'prices';
+  /** A batch-mode run's synchronous prices, which `prices` (its batch prices) are compared with. Absent online. */
+  online?: ModelPrices;
 }

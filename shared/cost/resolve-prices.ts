@@ -1,8 +1,9 @@
+import { batchPricesOf } from './batch-prices.js';
 import type { ModelPrices, PricesUsed } from './model-prices.js';
 
-/** The price fields of a run spec (`model.prices`, and the older `budget.prices`). */
+/** The price fields of a run spec (`model.prices`, and the older `budget.prices`), and whether it runs in batch mode. */
 export interface RunPriceFields {
-  model: { prices?: ModelPrices | undefined };
+  model: { prices?: ModelPrices | undefined; mode?: 'online' | 'batch' | undefined };
   budget?: { maxTokens?: number | undefined; maxCostUsd?: number | undefined; prices?: { promptUsdPerMTok: number; completionUsdPerMTok: number } | undefined } | undefined;
 }
 
@@ -14,9 +15,18 @@ export interface EvalPriceFields {
 
 /**
  * The prices a run is costed at: `model.prices`, else `budget.prices` (the only prices before `model.prices`
- * existed); null when the spec gives none. Both may be given only with equal values (the spec checks it).
+ * existed); null when the spec gives none. Both may be given only with equal values (the spec checks it). A
+ * `model.mode: batch` run pays every request at the batch price ({@link batchPricesOf}), so its cost, budget and
+ * gauges all use that.
  */
 export function runPrices(spec: RunPriceFields): PricesUsed | null {
+  const online = onlineRunPrices(spec);
+  if (online === null || spec.model.mode !== 'batch') return online;
+  return { prices: batchPricesOf(online.prices), source: online.source, online: online.prices };
+}
+
+/** The synchronous prices of a run's model, whatever its mode (what a batch run's saving is measured against). */
+export function onlineRunPrices(spec: RunPriceFields): PricesUsed | null {
   if (spec.model.prices !== undefined) return { prices: spec.model.prices, source: 'model.prices' };
   const legacy = spec.budget?.prices;
   return legacy === undefined ? null : { prices: legacy, source: 'budget.prices' };

@@ -10,8 +10,8 @@ export interface PricedTokens {
 
 /**
  * US dollars for these tokens: uncached prompt tokens at `promptUsdPerMTok`, cached ones at `cachedPromptUsdPerMTok`
- * (default the prompt price), completion tokens at `completionUsdPerMTok`, all per million tokens. Batch prices are
- * not used: no request goes through a Batch API yet. The same arithmetic as the run store's budget check (Lua).
+ * (default the prompt price), completion tokens at `completionUsdPerMTok`, all per million tokens (a batch-mode run
+ * passes its batch prices: shared/cost/batch-prices.ts). The same arithmetic as the run store's budget check (Lua).
  */
 export function usdOf(tokens: PricedTokens, prices: ModelPrices): number {
   const cached = Math.min(tokens.cachedPromptTokens, tokens.promptTokens);

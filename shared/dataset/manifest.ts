@@ -5,6 +5,7 @@ import { isAbsolute } from 'node:path';
 import { moduleStrategySchema, strategyLabel } from '../strategies/strategy-ref.js';
 import { REJECT_CODES, SAMPLING_DECISIONS, STOP_REJECT_CODES } from './item-result.js';
 import { costSummarySchema } from '../cost/cost-summary.js';
+import { batchReportSchema } from '../batch/batch-report.js';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_KIND = 's2d.dataset';
@@ -115,6 +116,8 @@ const manifestObjectSchema = z
      * it existed, or by a publisher without run counters.
      */
     cost: costSummarySchema.optional(),
+    /** A `model.mode: batch` run's provider batches and requests (shared/batch/batch-report.ts). Absent online. */
+    batch: batchReportSchema.optional(),
     /**
      * How items were sampled (absent in manifests written before it existed). `policy`: `fixed` (every item drew
      * `maxPerItem`) or `adaptive` (spec.sampling.adaptive holds the rule; items stopped when it decided).

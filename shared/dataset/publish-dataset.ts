@@ -19,6 +19,7 @@ import { datasetFolder, updateLatestPointer } from './dataset-layout.js';
 import { assignSplit, type Split } from './split.js';
 import { costSummary, type PaidCounters } from '../cost/cost-summary.js';
 import { runPrices } from '../cost/resolve-prices.js';
+import type { BatchReport } from '../batch/batch-report.js';
 import { SampleSavingTally } from '../cost/sample-saving.js';
 
 /** Inputs of {@link publishDataset}. */
@@ -47,6 +48,8 @@ export interface PublishDatasetOptions {
    * is: the manifest's `cost` then holds it. Absent: the manifest has no `cost`.
    */
   paid?: () => Promise<PaidCounters>;
+  /** Reads a batch-mode run's batch report, just before the manifest is written (its `batch`). Absent: none. */
+  batch?: () => Promise<BatchReport>;
 }
 
 export interface PublishDatasetResult {
@@ -133,6 +136,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
   await removeStaleShards(store, folder, written.files);
   const tokens = written.tokens;
   const paid = await options.paid?.();
+  const batch = await options.batch?.();
   const cost = paid === undefined ? undefined : { ...costSummary(paid, { items: written.counts.inputs, accepted: written.counts.accepted }, runPrices(spec)), samples: written.samples };
   const manifest = buildManifest({
     schemaVersion: 1,
@@ -157,6 +161,7 @@ export async function publishDataset(options: PublishDatasetOptions): Promise<Pu
       calls: tokens.calls,
     },
     ...(cost === undefined ? {} : { cost }),
+    ...(batch === undefined ? {} : { batch }),
     sampling: {
       policy: spec.sampling.adaptive === undefined ? 'fixed' : 'adaptive',
       maxPerItem: spec.sampling.samples,

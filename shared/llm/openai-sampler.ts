@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatMessage, TokenUsage } from '../core-types.js';
 import { estimatePromptTokens, type RequestGate } from '../limits/endpoint-limiter.js';
+import { chatRequestBody } from './chat-request-body.js';
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
 import { reportFailureToLease } from './report-to-lease.js';
 import type { Completion, SampleOptions, Sampler, SamplingParams } from './sampler.js';
@@ -127,18 +128,7 @@ export class OpenAiSampler implements Sampler {
     const lease = await this.options.gate?.acquire(estimatePromptTokens(messages) + params.maxTokens * n, this.options.requester);
     let response: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      response = await this.options.client.chat.completions.create({
-        model: this.options.model,
-        messages: messages.map((message) => ({ role: message.role, content: message.content })),
-        n,
-        temperature: params.temperature,
-        // max_tokens and seed are deprecated by OpenAI but are what vLLM, TGI, Ollama and llama.cpp understand;
-        // the seed is what makes sample i reproducible on servers that honour it.
-        // eslint-disable-next-line @typescript-eslint/no-deprecated
-        max_tokens: params.maxTokens,
-        // eslint-disable-next-line @typescript-eslint/no-deprecated
-        seed: this.options.seed + (indices[0] ?? 0),
-      });
+      response = await this.options.client.chat.completions.create(chatRequestBody(this.options.model, messages, n, params, this.options.seed, indices[0] ?? 0));
     } catch (error) {
       if (lease !== undefined) await reportFailureToLease(lease, error);
       throw error;

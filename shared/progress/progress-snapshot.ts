@@ -26,6 +26,8 @@ export interface ProgressSnapshot {
   usd: number | null;
   /** The endpoint's adaptive concurrency cap, its ceiling and requests in flight now; null when not read. */
   endpoint: { state: string; cap: number; maxConcurrency: number; inFlight: number } | null;
+  /** A batch-mode run's batches (open, ended by status) and requests waiting for a batch; absent online. */
+  batch?: { open: number; completed: number; expired: number; failed: number; pending: number };
 }
 
 /** States after which nothing more happens to a run or eval: the watch ends. */

@@ -73,6 +73,11 @@ export function renderProgressLine(update: ProgressUpdate, options: { bar: boole
     const health = update.endpoint.state === 'healthy' ? '' : `${update.endpoint.state}, `;
     parts.push(`${health}cap ${update.endpoint.cap}/${update.endpoint.maxConcurrency}, in flight ${update.endpoint.inFlight}`);
   }
+  if (update.batch !== undefined) {
+    const { open, completed, expired, failed, pending } = update.batch;
+    // A batch is only done once ingested: "finalizing" at the provider still counts as open.
+    parts.push(`batches ${open} open, ${completed} completed${expired > 0 ? `, ${expired} expired` : ''}${failed > 0 ? `, ${failed} failed` : ''}, ${pending} requests pending`);
+  }
   parts.push(update.state);
   return parts.join(' · ');
 }

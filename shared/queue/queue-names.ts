@@ -6,4 +6,6 @@ export const QUEUES = {
   publish: 'publish',
   /** One job per published run with an `openai` hand-off: upload, create the fine-tuning job, then poll it (delayed re-runs). */
   handoff: 'handoff',
+  /** One job per batch-mode run: packs pending requests into provider batches and polls them (delayed re-runs). */
+  batch: 'batch',
 } as const;

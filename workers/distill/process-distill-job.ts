@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import type { Logger } from '../../shared/logger.js';
 import { erroredResult } from '../../shared/dataset/errored-result.js';
@@ -19,6 +19,7 @@ import { attemptsUsed, settleSuspect } from '../outage-parking.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { refuseRun } from '../refuse-run.js';
 import { budgetCheckOf } from '../../shared/cost/resolve-prices.js';
+import { batchItem, PARKED, parkForBatch, untilParked } from './batch-item.js';
 
 export interface DistillDeps {
   redis: RedisConnection;
@@ -29,6 +30,8 @@ export interface DistillDeps {
   logger: Logger;
   /** Park time of a paused run's item, ms (see run-control-gate). */
   parkMs?: number;
+  /** The `batch` queue, where a `model.mode: batch` item makes sure its run has a batcher. */
+  batchQueue?: Queue;
 }
 
 export type DistillOutcome = 'done' | 'already-done' | 'run-published' | 'run-failed' | 'stopped';
@@ -85,7 +88,8 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
   const budget = budgetCheckOf(spec);
   // The cache's expiry is set by this execution's first write (one is enough: an item finishes long before it).
   let expiring = false;
-  const sampler = itemSampler(
+  const batch = spec.model.mode === 'batch' ? batchItem(context, deps.redis, deps.prefix, payload, new RedisItemCallCache(deps.redis, cacheKey), cacheKey) : undefined;
+  const sampler = batch?.sampler ?? itemSampler(
     context,
     new RedisItemCallCache(deps.redis, cacheKey),
     {
@@ -103,9 +107,10 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     deps.logger.warn({ runId: payload.runId, index: payload.index, attempts: exhausted.attempts, reason: exhausted.reason }, 'item errored');
     return erroredResult(payload, { strategy, reason: exhausted.reason, attempts: exhausted.attempts, elapsedMs: Date.now() - started });
   }
+  let curated: Awaited<ReturnType<typeof runItemProgram>> | typeof PARKED;
   try {
-    const curated = await runItemProgram(context, payload, sampler);
-    return { ...base, ...curated, elapsedMs: Date.now() - started };
+    const program = runItemProgram(context, payload, sampler);
+    curated = batch === undefined ? await program : await untilParked(program, batch.round);
   } catch (error) {
     const failure = classifyLlmError(error);
     const attempts = attemptsUsed(job) + 1;
@@ -125,4 +130,10 @@ async function computeResult(deps: DistillDeps, context: RunContext, payload: Di
     deps.logger.warn({ runId: payload.runId, index: payload.index, attempts, reason: decision.reason }, 'item errored');
     return erroredResult(payload, { strategy, reason: decision.reason, attempts, elapsedMs: Date.now() - started });
   }
+  if (curated === PARKED && batch !== undefined) {
+    if (deps.batchQueue === undefined) throw new Error('a batch-mode item needs the batch queue (DistillDeps.batchQueue)');
+    return parkForBatch(job, token, { redis: deps.redis, prefix: deps.prefix, batchQueue: deps.batchQueue }, context, payload.runId, batch.round);
+  }
+  if (curated === PARKED) throw new Error('an online item cannot park for a batch');
+  return { ...base, ...curated, elapsedMs: Date.now() - started };
 }

@@ -8,6 +8,8 @@ import { publishJobSchema } from '../../shared/queue/job-payloads.js';
 import type { QueueRegistry } from '../../shared/queue/queue-registry.js';
 import { paidCountersOf, type RunRecord, type RunStore } from '../../shared/runs/run-store.js';
 import { startHandoff } from '../handoff/start-handoff.js';
+import type { BatchStore } from '../../shared/batch/batch-store.js';
+import type { BatchReport } from '../../shared/batch/batch-report.js';
 import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
 import { holdWhileEndpointDown } from './publish-endpoint-check.js';
 import type { TrustRefusal } from '../../shared/trust/trust-refusal.js';
@@ -21,6 +23,8 @@ export interface PublishDeps {
   logger: Logger;
   /** Queues the fine-tuning hand-off adds to (the `finetune` queue a spec names, the `handoff` queue). */
   queues: QueueRegistry;
+  /** Batch-mode state, for the manifest's `batch` report. Absent: a batch-mode run's manifest has none. */
+  batches?: BatchStore;
 }
 
 /**
@@ -29,6 +33,10 @@ export interface PublishDeps {
  * a retry after a crash rewrites the same shards, and a run whose manifest exists is left as it is — but still gets
  * its hand-off, which may not have started before the crash.
  */
+function batchReportOf(batches: BatchStore, runId: string, total: number | null): () => Promise<BatchReport> {
+  return () => batches.report(runId, total);
+}
+
 export function createPublishProcessor(deps: PublishDeps): (job: Job, token?: string) => Promise<string> {
   return async (job, token) => {
     const { runId } = publishJobSchema.parse(job.data);
@@ -80,6 +88,7 @@ async function publish(deps: PublishDeps, job: Job, token: string | undefined, r
       ...(run.previousManifest === null ? {} : { previousManifest: run.previousManifest }),
       // Read after the files are written: every item is done, so every paid request has been counted.
       paid: async () => paidCountersOf((await deps.runs.get(runId)) ?? run),
+      ...(deps.batches === undefined || context.spec.model.mode !== 'batch' ? {} : { batch: batchReportOf(deps.batches, runId, total) }),
     });
   } catch (error) {
     // After the last attempt the run has an end state a person (and `submit --wait`) can see, with the reason.
