@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
-import { checkDefaultBaseUrl, formatIssues, RunSpecError } from '../config/load-run-spec.js';
+import { checkDefaultBaseUrl, RunSpecError } from '../config/load-run-spec.js';
+import { loadSpecFile } from '../config/load-spec-file.js';
 import { bsmSpecSchema, perturbationSpecSchema } from '../config/judge-spec.js';
 import { runSpecObjectSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
@@ -104,28 +104,9 @@ export type EvalSpecInput = z.input<typeof evalSpecSchema>;
 export type EvalSpec = z.output<typeof evalSpecSchema>;
 export type ResolvedEvalSpec = EvalSpec & { evalId: string; model: EvalSpec['model'] & { baseUrl: string } };
 
-/** Reads and validates a YAML/JSON eval spec; errors name the file, line and field. */
+/** Reads and validates a YAML/JSON eval spec; errors name the file, line and field, as the run spec's do. */
 export async function loadEvalSpecFile(path: string): Promise<EvalSpec> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new RunSpecError(`${path}: cannot read the eval spec (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError !== undefined) {
-    throw new RunSpecError(`${path} line ${lineCounter.linePos(firstError.pos[0]).line}: not valid YAML/JSON`);
-  }
-  const parsed = evalSpecSchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
-  const lineOf = (at: PropertyKey[]): string => {
-    const node: unknown = doc.getIn(at.map(String), true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    return range === undefined ? '' : ` line ${lineCounter.linePos(range[0]).line}`;
-  };
-  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf).replace('invalid run spec', 'invalid eval spec'));
+  return (await loadSpecFile(path, { noun: 'eval spec', schema: evalSpecSchema })).spec;
 }
 
 /**
