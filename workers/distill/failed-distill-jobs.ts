@@ -1,0 +1,57 @@
+import type { Queue } from 'bullmq';
+import { erroredResult } from '../../shared/dataset/errored-result.js';
+import type { Logger } from '../../shared/logger.js';
+import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloads.js';
+import type { RunStore } from '../../shared/runs/run-store.js';
+import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
+import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
+import { refuseRun } from '../refuse-run.js';
+import type { FailedJobKind } from '../sweep-failed-jobs.js';
+import { outcomeOf, type FinishItem } from './finish-item.js';
+
+export interface FailedDistillDeps {
+  /** Every distill queue shard: each is swept. */
+  distillQueues: readonly Queue[];
+  runs: RunStore;
+  contexts: RunContexts;
+  finish: FinishItem;
+  logger: Logger;
+}
+
+/** A distill item that failed for good becomes an `errored` item result of its run, which can then still publish. */
+export function failedDistillJobs(deps: FailedDistillDeps): FailedJobKind<DistillJob> {
+  return {
+    name: 'distill',
+    queues: deps.distillQueues,
+    payload: distillJobSchema,
+    logFields: (payload) => ({ runId: payload.runId, index: payload.index }),
+    recordFailed: async (payload, failure) => {
+      const run = await deps.runs.get(payload.runId);
+      const context = run === null || run.state === 'published' ? null : await contextUnlessRefused(deps, payload.runId);
+      if (context === null) return false;
+      // putOnce: a result stored before the failure stands (the job may have died between storing and counting it).
+      const result = await context.results.putOnce(
+        payload.runId,
+        erroredResult(payload, { strategy: strategyLabel(context.spec.strategy), reason: failure.reason, attempts: failure.attempts }),
+      );
+      // Finishing an item that is already done is a no-op apart from re-checking completion, which also rescues a
+      // run whose last item died before it could ask for publication.
+      await deps.finish(payload, outcomeOf(result));
+      return result.status === 'errored';
+    },
+  };
+}
+
+/**
+ * The run's context; null when the trust policy refuses the run or its program cannot run, which then fails (its items are not recorded: there
+ * is nowhere allowed to record them) and its failed jobs are removed, so the sweep does not meet them again.
+ */
+async function contextUnlessRefused(deps: FailedDistillDeps, runId: string): Promise<RunContext | null> {
+  try {
+    return await deps.contexts.get(runId);
+  } catch (error) {
+    if (!failsRun(error)) throw error;
+    await refuseRun(deps, runId, error);
+    return null;
+  }
+}
