@@ -19,6 +19,7 @@ import { templatesForAnswerType } from '../shared/strategies/judge-template-name
 import { readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
 import { TrustRefusal } from '../shared/trust/trust-refusal.js';
 import { authorizeOutputLocation, runOutputTarget } from '../shared/trust/output-location-check.js';
+import { ContextCache } from './context-cache.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
 export interface RunContext {
@@ -48,12 +49,8 @@ export function failsRun(error: unknown): error is TrustRefusal | ProgramError {
   return error instanceof TrustRefusal || error instanceof ProgramError;
 }
 
-/** Runs whose context a worker keeps; beyond it the least recently built is dropped (and rebuilt if needed). */
-const MAX_CONTEXTS = 64;
-
-export class RunContexts {
-  private readonly contexts = new Map<string, Promise<RunContext>>();
-
+/** Run contexts by run id; a run whose spec is refused ({@link failsRun}) is failed by the caller. */
+export class RunContexts extends ContextCache<RunContext, TrustRefusal | ProgramError> {
   constructor(
     private readonly runs: RunStore,
     private readonly env: NodeJS.ProcessEnv = process.env,
@@ -61,19 +58,8 @@ export class RunContexts {
     private readonly limiterStore?: LimiterStore,
     /** What the worker's operator allows runs to do (endpoints and keys, output locations, programs); never from the spec. */
     readonly trust: TrustPolicy = readTrustPolicy(env),
-  ) {}
-
-  get(runId: string): Promise<RunContext> {
-    let context = this.contexts.get(runId);
-    if (context === undefined) {
-      context = this.build(runId);
-      this.contexts.set(runId, context);
-      const oldest = this.contexts.keys().next().value;
-      if (this.contexts.size > MAX_CONTEXTS && oldest !== undefined) this.contexts.delete(oldest);
-      // A failed build (e.g. Redis down for a moment) must not stick.
-      context.catch(() => this.contexts.delete(runId));
-    }
-    return context;
+  ) {
+    super(failsRun);
   }
 
   /**
@@ -81,7 +67,7 @@ export class RunContexts {
    *   is opened or sent then, and callers fail the run with it. The output check sees the symlinks that exist when the
    *   context is built; one made inside a root afterwards (which takes a shell on this machine, not a spec) is not.
    */
-  private async build(runId: string): Promise<RunContext> {
+  protected async build(runId: string): Promise<RunContext> {
     const spec = await this.runs.getSpec(runId);
     if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
     // Before the store is opened: the spec may be one written straight into Redis, never normalised by a submitter.

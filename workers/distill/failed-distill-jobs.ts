@@ -3,7 +3,7 @@ import { erroredResult } from '../../shared/dataset/errored-result.js';
 import type { Logger } from '../../shared/logger.js';
 import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloads.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
-import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
+import type { RunContexts } from '../run-context.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { refuseRun } from '../refuse-run.js';
 import type { FailedJobKind } from '../sweep-failed-jobs.js';
@@ -27,7 +27,9 @@ export function failedDistillJobs(deps: FailedDistillDeps): FailedJobKind<Distil
     logFields: (payload) => ({ runId: payload.runId, index: payload.index }),
     recordFailed: async (payload, failure) => {
       const run = await deps.runs.get(payload.runId);
-      const context = run === null || run.state === 'published' ? null : await contextUnlessRefused(deps, payload.runId);
+      // A refused run fails (its items are not recorded: there is nowhere allowed to record them) and its failed jobs
+      // are removed, so the sweep does not meet them again.
+      const context = run === null || run.state === 'published' ? null : await deps.contexts.getUnlessRefused(payload.runId, (refusal) => refuseRun(deps, payload.runId, refusal));
       if (context === null) return false;
       // putOnce: a result stored before the failure stands (the job may have died between storing and counting it).
       const result = await context.results.putOnce(
@@ -40,18 +42,4 @@ export function failedDistillJobs(deps: FailedDistillDeps): FailedJobKind<Distil
       return result.status === 'errored';
     },
   };
-}
-
-/**
- * The run's context; null when the trust policy refuses the run or its program cannot run, which then fails (its items are not recorded: there
- * is nowhere allowed to record them) and its failed jobs are removed, so the sweep does not meet them again.
- */
-async function contextUnlessRefused(deps: FailedDistillDeps, runId: string): Promise<RunContext | null> {
-  try {
-    return await deps.contexts.get(runId);
-  } catch (error) {
-    if (!failsRun(error)) throw error;
-    await refuseRun(deps, runId, error);
-    return null;
-  }
 }

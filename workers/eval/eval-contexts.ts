@@ -14,6 +14,7 @@ import type { EndpointGrants } from '../../shared/trust/endpoint-grants.js';
 import { readTrustPolicy, type TrustPolicy } from '../../shared/trust/trust-policy.js';
 import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 import { authorizeOutputLocation } from '../../shared/trust/output-location-check.js';
+import { ContextCache } from '../context-cache.js';
 
 /** What a worker derives from an eval's spec, once per eval and process. */
 export interface EvalContext {
@@ -34,11 +35,10 @@ export interface EvalContext {
   store: ArtifactStore;
 }
 
-const MAX_CONTEXTS = 64;
+const isTrustRefusal = (error: unknown): error is TrustRefusal => error instanceof TrustRefusal;
 
-export class EvalContexts {
-  private readonly contexts = new Map<string, Promise<EvalContext>>();
-
+/** Eval contexts by eval id; an eval whose output location is refused is ended `refused` by the caller. */
+export class EvalContexts extends ContextCache<EvalContext, TrustRefusal> {
   constructor(
     private readonly evals: EvalRunStore,
     private readonly env: NodeJS.ProcessEnv = process.env,
@@ -46,25 +46,15 @@ export class EvalContexts {
     private readonly limiterStore?: LimiterStore,
     /** What the worker's operator allows evals to do (endpoints and keys, output locations); never from the spec. */
     readonly trust: TrustPolicy = readTrustPolicy(env),
-  ) {}
-
-  get(evalId: string): Promise<EvalContext> {
-    let context = this.contexts.get(evalId);
-    if (context === undefined) {
-      context = this.build(evalId);
-      this.contexts.set(evalId, context);
-      const oldest = this.contexts.keys().next().value;
-      if (this.contexts.size > MAX_CONTEXTS && oldest !== undefined) this.contexts.delete(oldest);
-      context.catch(() => this.contexts.delete(evalId));
-    }
-    return context;
+  ) {
+    super(isTrustRefusal);
   }
 
   /**
    * @throws {TrustRefusal} for an output location the trust policy does not allow: nothing can be stored for the eval
    *   (callers end it with refuseEval). An endpoint refusal is not thrown: see {@link EvalContext.client}.
    */
-  private async build(evalId: string): Promise<EvalContext> {
+  protected async build(evalId: string): Promise<EvalContext> {
     const spec = await this.evals.getSpec(evalId);
     if (spec === null) throw new Error(`eval ${evalId} is not registered in this Redis/prefix`);
     // Before the store is opened: the spec may be one written straight into Redis, never normalised by a submitter.

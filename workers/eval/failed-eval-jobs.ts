@@ -3,8 +3,7 @@ import type { RedisConnection } from '../../shared/queue/redis-connection.js';
 import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
 import type { Logger } from '../../shared/logger.js';
 import { evalJobSchema, type EvalJob } from '../../shared/queue/eval-job.js';
-import type { EvalContext, EvalContexts } from './eval-contexts.js';
-import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
+import type { EvalContexts } from './eval-contexts.js';
 import type { FailedJobKind } from '../sweep-failed-jobs.js';
 import { refuseEval } from './refuse-eval.js';
 import { erroredRecord, finishEvalItem } from './process-eval-job.js';
@@ -27,20 +26,10 @@ export function failedEvalJobs(deps: FailedEvalDeps): FailedJobKind<EvalJob> {
     logFields: (payload) => ({ evalId: payload.evalId, index: payload.index }),
     recordFailed: async (payload, failure) => {
       const record = await deps.evals.get(payload.evalId);
-      const context = record?.state !== 'running' ? null : await contextUnlessRefused(deps, payload.evalId);
+      // An eval refused at its output ends `refused`: there is nothing to record.
+      const context = record?.state !== 'running' ? null : await deps.contexts.getUnlessRefused(payload.evalId, (refusal) => refuseEval(deps, payload.evalId, refusal));
       // A record stored before the failure stands; an item already counted is not counted again.
       return context !== null && (await finishEvalItem(deps, context, payload, erroredRecord(payload, failure.reason, 0)));
     },
   };
-}
-
-/** The eval's context; null when its output location is refused, which ends the eval `refused` (nothing to record). */
-async function contextUnlessRefused(deps: FailedEvalDeps, evalId: string): Promise<EvalContext | null> {
-  try {
-    return await deps.contexts.get(evalId);
-  } catch (error) {
-    if (!(error instanceof TrustRefusal)) throw error;
-    await refuseEval(deps, evalId, error);
-    return null;
-  }
 }

@@ -21,7 +21,6 @@ import { finaliseEval } from './finalise-eval.js';
 import { strategyContext } from '../../shared/strategies/strategy.js';
 import { itemSampler } from '../endpoint-access.js';
 import { attemptsUsed, settleSuspect } from '../outage-parking.js';
-import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 import { refuseEval } from './refuse-eval.js';
 
 export interface EvalDeps {
@@ -39,15 +38,9 @@ export interface EvalDeps {
 export function createEvalProcessor(deps: EvalDeps): (job: Job, token?: string) => Promise<'done' | 'already-done' | 'refused'> {
   return async (job, token) => {
     const payload = evalJobSchema.parse(job.data);
-    let context: EvalContext;
-    try {
-      context = await deps.contexts.get(payload.evalId);
-    } catch (error) {
-      if (!(error instanceof TrustRefusal)) throw error;
-      // Its output location is refused: nothing can be recorded, so the eval ends `refused` and the job just ends.
-      await refuseEval(deps, payload.evalId, error);
-      return 'refused';
-    }
+    // Its output location refused: nothing can be recorded, so the eval ends `refused` and the job just ends.
+    const context = await deps.contexts.getUnlessRefused(payload.evalId, (refusal) => refuseEval(deps, payload.evalId, refusal));
+    if (context === null) return 'refused';
     const key = evalItemKey(payload.evalId, payload.index);
     const stored = await context.store.get(key);
     // Once the endpoint has refused the eval (bad key, unknown model, no quota), every other item would pay one
