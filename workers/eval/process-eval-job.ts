@@ -10,7 +10,6 @@ import { extractAnswer } from '../../shared/extraction/extract-answer.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
 import type { Sampler } from '../../shared/llm/sampler.js';
-import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
 import { runOnVariants } from '../../shared/perturbation/run-on-variants.js';
 import type { Logger } from '../../shared/logger.js';
 import { evalJobSchema, type EvalJob } from '../../shared/queue/eval-job.js';
@@ -174,18 +173,8 @@ async function runEvalProgram(context: EvalContext, payload: EvalJob, sampler: S
   const { spec, templates } = context;
   const run = (prompt: string, structured: StructuredInput | undefined, via: Sampler): Promise<SampleChain[]> =>
     context.strategy.run(strategyContext(spec, templates, { prompt, answerType: payload.answerType, structured }, via));
-  const perturbations = spec.perturbations;
-  if (perturbations === undefined) return { chains: await run(payload.prompt, payload.structured, sampler), extra: [] };
-  if (payload.structured === undefined) throw new Error(`eval item ${payload.id} has no structured input to perturb`);
-  const { original, variants } = await runOnVariants({
-    prompt: payload.prompt,
-    input: payload.structured,
-    perturbations,
-    seedParts: [spec.sampling.seed, payload.id],
-    sampler,
-    renderPrompt: (input) => renderStructuredPrompt(input, templates),
-    run,
-  });
+  const { original, variants } = await runOnVariants({ item: payload, perturbations: spec.perturbations, seed: spec.sampling.seed, sampler, templates, run });
+  if (spec.perturbations === undefined) return { chains: original, extra: [] };
   const chains = withVariantTexts(
     original,
     variants.map(({ variant, outcome }) => ({ mapBack: variant.mapBack, chains: outcome })),
