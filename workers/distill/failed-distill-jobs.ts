@@ -1,22 +1,16 @@
 import type { Queue } from 'bullmq';
 import { erroredResult } from '../../shared/dataset/errored-result.js';
-import type { Logger } from '../../shared/logger.js';
 import { distillJobSchema, type DistillJob } from '../../shared/queue/job-payloads.js';
-import type { RunStore } from '../../shared/runs/run-store.js';
-import type { RunContexts } from '../run-context.js';
 import { strategyLabel } from '../../shared/strategies/strategy-ref.js';
 import { refuseRun } from '../refuse-run.js';
 import type { FailedJobKind } from '../sweep-failed-jobs.js';
-import { outcomeOf, type FinishItem } from './finish-item.js';
+import { outcomeOf } from './finish-item.js';
+import type { DistillDeps } from './process-distill-job.js';
 
-export interface FailedDistillDeps {
+export type FailedDistillDeps = Pick<DistillDeps, 'runs' | 'contexts' | 'finish' | 'logger'> & {
   /** Every distill queue shard: each is swept. */
   distillQueues: readonly Queue[];
-  runs: RunStore;
-  contexts: RunContexts;
-  finish: FinishItem;
-  logger: Logger;
-}
+};
 
 /** A distill item that failed for good becomes an `errored` item result of its run, which can then still publish. */
 export function failedDistillJobs(deps: FailedDistillDeps): FailedJobKind<DistillJob> {

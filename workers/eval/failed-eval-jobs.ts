@@ -1,20 +1,11 @@
 import type { Queue } from 'bullmq';
-import type { RedisConnection } from '../../shared/queue/redis-connection.js';
-import type { EvalRunStore } from '../../shared/eval/eval-run-store.js';
-import type { Logger } from '../../shared/logger.js';
 import { evalJobSchema, type EvalJob } from '../../shared/queue/eval-job.js';
-import type { EvalContexts } from './eval-contexts.js';
 import type { FailedJobKind } from '../sweep-failed-jobs.js';
 import { refuseEval } from './refuse-eval.js';
-import { erroredRecord, finishEvalItem } from './process-eval-job.js';
+import { erroredRecord, finishEvalItem, type EvalDeps } from './process-eval-job.js';
 
-export interface FailedEvalDeps {
+export interface FailedEvalDeps extends EvalDeps {
   evalQueue: Queue;
-  redis: RedisConnection;
-  prefix: string;
-  evals: EvalRunStore;
-  contexts: EvalContexts;
-  logger: Logger;
 }
 
 /** An eval item that failed for good becomes an `errored` item record of its eval, which then still finalises. */
