@@ -77,6 +77,11 @@ export type Budget = z.output<typeof budgetSchema>;
 /** Most samples per item a run may draw (`sampling.samples`). */
 export const MAX_SAMPLES = 64;
 
+/** A run or eval id: it names Redis keys and artifact folders, so it is kept to safe characters. */
+export const specIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-" only, 1-100 characters');
+/** A run's dataset name or an eval's name: part of artifact keys. */
+export const specNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
+
 /**
  * A run spec: everything a batch job needs, validated once at the edge (`s2d submit`) and stored with the run.
  * Secrets are never part of it: the API key is read by workers from the environment variable it names.
@@ -84,12 +89,9 @@ export const MAX_SAMPLES = 64;
 export const runSpecObjectSchema = z
   .object({
     /** Run id; default: `<name>-<12 hex of sha256(spec + input content)>`, so the same run submitted twice is one run. */
-    runId: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-" only, 1-100 characters')
-      .optional(),
+    runId: specIdSchema.optional(),
     /** Human name of the dataset; default "dataset". */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('dataset'),
+    name: specNameSchema.default('dataset'),
     /**
      * JSONL input: a local path (resolved against the spec file's folder), `s3://bucket/key.jsonl[.gz]`, or
      * `s3://bucket/prefix/` (every object under it, in key order; `.gz` gunzipped). Lines: {"id"?, "prompt", "answerType"?}.

@@ -7,7 +7,7 @@ import { ANSWER_TYPES } from '../core-types.js';
 import { checkDefaultBaseUrl, RunSpecError } from '../config/load-run-spec.js';
 import { loadSpecFile } from '../config/load-spec-file.js';
 import { bsmSpecSchema, perturbationSpecSchema } from '../config/judge-spec.js';
-import { runSpecObjectSchema } from '../config/run-spec.js';
+import { runSpecObjectSchema, specIdSchema, specNameSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { moduleStrategySchema } from '../strategies/strategy-ref.js';
 import { readOnceKind } from '../config/read-once-input.js';
@@ -21,12 +21,9 @@ import { evalPriceProblems } from '../cost/resolve-prices.js';
 export const evalSpecSchema = z
   .object({
     /** Eval id; default `<name>-<12 hex of sha256(spec + inputs + labels content)>`: the same eval twice is one eval. */
-    evalId: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-" only, 1-100 characters')
-      .optional(),
+    evalId: specIdSchema.optional(),
     /** Human name (default "eval"). */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('eval'),
+    name: specNameSchema.default('eval'),
     /**
      * JSONL of inputs `{"id", "prompt", "answerType"?}` as `s2d generate` writes them. Lines may also carry their
      * label (`answer`) and metadata; the submitter splits them off before anything is enqueued.

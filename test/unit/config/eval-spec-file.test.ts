@@ -47,4 +47,11 @@ describe('eval spec files', () => {
     expect(message).toContain('allowed here: evalId, name, input, labels,');
     expect(message).not.toMatch(/allowed here:.*curation/);
   });
+
+  it('keeps ids and names to the characters keys and folders allow, as for runs', async () => {
+    const path = await write('ids.yaml', 'evalId: ../escape\nname: a/b\ninput: in.jsonl\nanswerType: letters\nmodel: { name: m }\n');
+    const message = await failure(path);
+    expect(message).toContain(`${path} line 1, field "evalId": letters, digits, ".", "_" and "-" only, 1-100 characters`);
+    expect(message).toContain(`${path} line 2, field "name"`);
+  });
 });
