@@ -18,8 +18,7 @@ import type { TemplateSet } from '../shared/strategies/templates.js';
 import { templatesForAnswerType } from '../shared/strategies/judge-template-names.js';
 import { readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
 import { TrustRefusal } from '../shared/trust/trust-refusal.js';
-import { authorizeOutputLocation, runOutputTarget } from '../shared/trust/output-location-check.js';
-import { ContextCache } from './context-cache.js';
+import { SpecContexts } from './spec-contexts.js';
 
 /** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
 export interface RunContext {
@@ -50,35 +49,24 @@ export function failsRun(error: unknown): error is TrustRefusal | ProgramError {
 }
 
 /** Run contexts by run id; a run whose spec is refused ({@link failsRun}) is failed by the caller. */
-export class RunContexts extends ContextCache<RunContext, TrustRefusal | ProgramError> {
-  constructor(
-    private readonly runs: RunStore,
-    private readonly env: NodeJS.ProcessEnv = process.env,
-    /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
-    private readonly limiterStore?: LimiterStore,
-    /** What the worker's operator allows runs to do (endpoints and keys, output locations, programs); never from the spec. */
-    readonly trust: TrustPolicy = readTrustPolicy(env),
-  ) {
-    super(failsRun);
+export class RunContexts extends SpecContexts<ResolvedRunSpec, RunContext, TrustRefusal | ProgramError> {
+  constructor(runs: RunStore, env: NodeJS.ProcessEnv = process.env, limiterStore?: LimiterStore, trust: TrustPolicy = readTrustPolicy(env)) {
+    super(runs, 'run', failsRun, { env, limiterStore, trust });
   }
 
   /**
-   * @throws {TrustRefusal} for an output location, endpoint or key variable the trust policy does not allow: nothing
-   *   is opened or sent then, and callers fail the run with it. The output check sees the symlinks that exist when the
-   *   context is built; one made inside a root afterwards (which takes a shell on this machine, not a spec) is not.
+   * @throws {TrustRefusal} for an endpoint or key variable the trust policy does not allow: nothing is sent then, and
+   *   callers fail the run with it. @throws {ProgramError} for a user-defined program that cannot run.
    */
-  protected async build(runId: string): Promise<RunContext> {
-    const spec = await this.runs.getSpec(runId);
-    if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
-    // Before the store is opened: the spec may be one written straight into Redis, never normalised by a submitter.
-    await authorizeOutputLocation(this.trust, runOutputTarget(spec));
+  protected async fromSpec(_runId: string, spec: ResolvedRunSpec): Promise<RunContext> {
     const { templates, versions } = resolveTemplates(spec.templates);
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
     const used: string[] = [...templatesUsedByStrategy(spec.strategy, templates), ...templatesForAnswerType(spec.answerType)];
     if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
-    const store = openArtifactStore(outputLocation(spec), this.env);
-    const { client, gate, health, limits, outage } = endpointAccess(spec.model, this.env, this.limiterStore, this.trust.endpoints);
+    const { env, limiterStore } = this.access;
+    const store = openArtifactStore(outputLocation(spec), env);
+    const { client, gate, health, limits, outage } = endpointAccess(spec.model, env, limiterStore, this.trust.endpoints);
     return {
       spec,
       strategy: await resolveStrategy(spec.strategy, this.trust.programPaths),
