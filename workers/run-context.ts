@@ -1,13 +1,9 @@
-import type OpenAI from 'openai';
 import { outputLocation, type ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../shared/artifacts/open-artifact-store.js';
 import { ItemResultStore } from '../shared/dataset/read-item-results.js';
-import type { EndpointHealthView, RequestGate } from '../shared/limits/endpoint-limiter.js';
-import type { EndpointLimits } from '../shared/limits/endpoint-limits.js';
-import type { OutageOptions } from '../shared/limits/outage-options.js';
 import type { NSupport } from '../shared/llm/openai-sampler.js';
-import { endpointAccess, type LimiterStore } from './endpoint-access.js';
+import { endpointAccess, type EndpointAccess, type LimiterStore } from './endpoint-access.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import type { Strategy } from '../shared/strategies/strategy.js';
 import { curationMethodOf } from '../shared/curation/curation-method.js';
@@ -20,21 +16,15 @@ import { readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.
 import { TrustRefusal } from '../shared/trust/trust-refusal.js';
 import { SpecContexts } from './spec-contexts.js';
 
-/** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
-export interface RunContext {
+/**
+ * Everything a worker derives from a run's spec, built once per run and process, not once per item; the endpoint
+ * fields are the run's model's ({@link EndpointAccess}).
+ */
+export interface RunContext extends EndpointAccess {
   spec: ResolvedRunSpec;
   strategy: Strategy;
   templates: TemplateSet;
   templateVersions: Record<string, string>;
-  client: OpenAI;
-  /** The fleet-wide limiter of the run's endpoint + model; absent when the contexts were built without Redis. */
-  gate?: RequestGate;
-  /** The endpoint's shared health (the same limiter); absent without Redis (no circuit breaker then). */
-  health?: EndpointHealthView;
-  /** The run's endpoint limits (defaults filled in for specs stored before limits existed). */
-  limits: EndpointLimits;
-  /** The run's outage settings (defaults filled in for specs stored before `model.outage` existed). */
-  outage: OutageOptions;
   nSupport: NSupport;
   store: ArtifactStore;
   results: ItemResultStore;
@@ -66,17 +56,13 @@ export class RunContexts extends SpecContexts<ResolvedRunSpec, RunContext, Trust
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
     const { env, limiterStore } = this.access;
     const store = openArtifactStore(outputLocation(spec), env);
-    const { client, gate, health, limits, outage } = endpointAccess(spec.model, env, limiterStore, this.trust.endpoints);
+    const access = endpointAccess(spec.model, env, limiterStore, this.trust.endpoints);
     return {
       spec,
       strategy: await resolveStrategy(spec.strategy, this.trust.programPaths),
       templates,
       templateVersions,
-      client,
-      ...(gate === undefined ? {} : { gate }),
-      ...(health === undefined ? {} : { health }),
-      limits,
-      outage,
+      ...access,
       nSupport: { honoured: undefined },
       store,
       results: new ItemResultStore(store),
