@@ -1,13 +1,9 @@
-import type OpenAI from 'openai';
 import { outputLocation, type ResolvedRunSpec } from '../shared/config/run-spec.js';
 import type { ArtifactStore } from '../shared/artifacts/artifact-store.js';
 import { openArtifactStore } from '../shared/artifacts/open-artifact-store.js';
 import { ItemResultStore } from '../shared/dataset/read-item-results.js';
-import type { EndpointHealthView, RequestGate } from '../shared/limits/endpoint-limiter.js';
-import type { EndpointLimits } from '../shared/limits/endpoint-limits.js';
-import type { OutageOptions } from '../shared/limits/outage-options.js';
 import type { NSupport } from '../shared/llm/openai-sampler.js';
-import { endpointAccess, type LimiterStore } from './endpoint-access.js';
+import { endpointAccess, type EndpointAccess, type LimiterStore } from './endpoint-access.js';
 import type { RunStore } from '../shared/runs/run-store.js';
 import type { Strategy } from '../shared/strategies/strategy.js';
 import { curationMethodOf } from '../shared/curation/curation-method.js';
@@ -18,23 +14,17 @@ import type { TemplateSet } from '../shared/strategies/templates.js';
 import { templatesForAnswerType } from '../shared/strategies/judge-template-names.js';
 import { readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
 import { TrustRefusal } from '../shared/trust/trust-refusal.js';
-import { authorizeOutputLocation, runOutputTarget } from '../shared/trust/output-location-check.js';
+import { SpecContexts } from './spec-contexts.js';
 
-/** Everything a worker derives from a run's spec, built once per run and process, not once per item. */
-export interface RunContext {
+/**
+ * Everything a worker derives from a run's spec, built once per run and process, not once per item; the endpoint
+ * fields are the run's model's ({@link EndpointAccess}).
+ */
+export interface RunContext extends EndpointAccess {
   spec: ResolvedRunSpec;
   strategy: Strategy;
   templates: TemplateSet;
   templateVersions: Record<string, string>;
-  client: OpenAI;
-  /** The fleet-wide limiter of the run's endpoint + model; absent when the contexts were built without Redis. */
-  gate?: RequestGate;
-  /** The endpoint's shared health (the same limiter); absent without Redis (no circuit breaker then). */
-  health?: EndpointHealthView;
-  /** The run's endpoint limits (defaults filled in for specs stored before limits existed). */
-  limits: EndpointLimits;
-  /** The run's outage settings (defaults filled in for specs stored before `model.outage` existed). */
-  outage: OutageOptions;
   nSupport: NSupport;
   store: ArtifactStore;
   results: ItemResultStore;
@@ -48,61 +38,31 @@ export function failsRun(error: unknown): error is TrustRefusal | ProgramError {
   return error instanceof TrustRefusal || error instanceof ProgramError;
 }
 
-/** Runs whose context a worker keeps; beyond it the least recently built is dropped (and rebuilt if needed). */
-const MAX_CONTEXTS = 64;
-
-export class RunContexts {
-  private readonly contexts = new Map<string, Promise<RunContext>>();
-
-  constructor(
-    private readonly runs: RunStore,
-    private readonly env: NodeJS.ProcessEnv = process.env,
-    /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
-    private readonly limiterStore?: LimiterStore,
-    /** What the worker's operator allows runs to do (endpoints and keys, output locations, programs); never from the spec. */
-    readonly trust: TrustPolicy = readTrustPolicy(env),
-  ) {}
-
-  get(runId: string): Promise<RunContext> {
-    let context = this.contexts.get(runId);
-    if (context === undefined) {
-      context = this.build(runId);
-      this.contexts.set(runId, context);
-      const oldest = this.contexts.keys().next().value;
-      if (this.contexts.size > MAX_CONTEXTS && oldest !== undefined) this.contexts.delete(oldest);
-      // A failed build (e.g. Redis down for a moment) must not stick.
-      context.catch(() => this.contexts.delete(runId));
-    }
-    return context;
+/** Run contexts by run id; a run whose spec is refused ({@link failsRun}) is failed by the caller. */
+export class RunContexts extends SpecContexts<ResolvedRunSpec, RunContext, TrustRefusal | ProgramError> {
+  constructor(runs: RunStore, env: NodeJS.ProcessEnv = process.env, limiterStore?: LimiterStore, trust: TrustPolicy = readTrustPolicy(env)) {
+    super(runs, 'run', failsRun, { env, limiterStore, trust });
   }
 
   /**
-   * @throws {TrustRefusal} for an output location, endpoint or key variable the trust policy does not allow: nothing
-   *   is opened or sent then, and callers fail the run with it. The output check sees the symlinks that exist when the
-   *   context is built; one made inside a root afterwards (which takes a shell on this machine, not a spec) is not.
+   * @throws {TrustRefusal} for an endpoint or key variable the trust policy does not allow: nothing is sent then, and
+   *   callers fail the run with it. @throws {ProgramError} for a user-defined program that cannot run.
    */
-  private async build(runId: string): Promise<RunContext> {
-    const spec = await this.runs.getSpec(runId);
-    if (spec === null) throw new Error(`run ${runId} is not registered in this Redis/prefix`);
-    // Before the store is opened: the spec may be one written straight into Redis, never normalised by a submitter.
-    await authorizeOutputLocation(this.trust, runOutputTarget(spec));
+  protected async fromSpec(_runId: string, spec: ResolvedRunSpec): Promise<RunContext> {
     const { templates, versions } = resolveTemplates(spec.templates);
     // The manifest records the versions of the templates this run's prompts were actually rendered from.
     const used: string[] = [...templatesUsedByStrategy(spec.strategy, templates), ...templatesForAnswerType(spec.answerType)];
     if (curationMethodOf(spec) === 'usc') used.push('uscSelect');
     const templateVersions = Object.fromEntries(used.map((name) => [name, versions[name] ?? 'unknown']));
-    const store = openArtifactStore(outputLocation(spec), this.env);
-    const { client, gate, health, limits, outage } = endpointAccess(spec.model, this.env, this.limiterStore, this.trust.endpoints);
+    const { env, limiterStore } = this.access;
+    const store = openArtifactStore(outputLocation(spec), env);
+    const access = endpointAccess(spec.model, env, limiterStore, this.trust.endpoints);
     return {
       spec,
       strategy: await resolveStrategy(spec.strategy, this.trust.programPaths),
       templates,
       templateVersions,
-      client,
-      ...(gate === undefined ? {} : { gate }),
-      ...(health === undefined ? {} : { health }),
-      limits,
-      outage,
+      ...access,
       nSupport: { honoured: undefined },
       store,
       results: new ItemResultStore(store),

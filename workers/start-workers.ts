@@ -14,7 +14,8 @@ import { describeRedisError } from '../shared/queue/describe-redis-error.js';
 import { RunStore } from '../shared/runs/run-store.js';
 import { createFinishItem } from './distill/finish-item.js';
 import { createDistillProcessor } from './distill/process-distill-job.js';
-import { sweepFailedJobs } from './distill/sweep-failed-jobs.js';
+import { failedDistillJobs } from './distill/failed-distill-jobs.js';
+import { sweepFailedJobs } from './sweep-failed-jobs.js';
 import { createHandoffProcessor } from './handoff/process-handoff-job.js';
 import { createBatchProcessor } from './batch/process-batch-job.js';
 import { BatchStore } from '../shared/batch/batch-store.js';
@@ -23,7 +24,7 @@ import { EvalRunStore } from '../shared/eval/eval-run-store.js';
 import { EVAL_QUEUE } from '../shared/queue/eval-job.js';
 import { EvalContexts } from './eval/eval-contexts.js';
 import { createEvalProcessor } from './eval/process-eval-job.js';
-import { sweepFailedEvalJobs } from './eval/sweep-failed-eval-jobs.js';
+import { failedEvalJobs } from './eval/failed-eval-jobs.js';
 import { RunContexts } from './run-context.js';
 import { createHealthChangeHandler } from './endpoint-recovery.js';
 import { describeTrustPolicy, readTrustPolicy, type TrustPolicy } from '../shared/trust/trust-policy.js';
@@ -141,14 +142,16 @@ export function startWorkers(options: WorkerOptions): RunningWorkers {
       logger.error({ queue: worker.name, err: error.message }, 'worker error');
     });
   }
+  const failedDistill = failedDistillJobs({ distillQueues: distillQueues.all, runs, contexts, finish, logger });
+  const failedEval = failedEvalJobs({ evalQueue, redis, prefix, evals, contexts: evalContexts, logger });
   let sweeping = false;
   const sweep = (): void => {
     // One sweep at a time per process: a slow store must not pile sweeps up.
     if (sweeping) return;
     sweeping = true;
     Promise.all([
-      sweepFailedJobs({ distillQueues: distillQueues.all, runs, contexts, finish, logger }),
-      sweepFailedEvalJobs({ evalQueue, redis, prefix, evals, contexts: evalContexts, logger }),
+      sweepFailedJobs(failedDistill, logger),
+      sweepFailedJobs(failedEval, logger),
     ])
       .catch((error: unknown) => {
         logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'sweeping failed jobs did not complete; will retry');

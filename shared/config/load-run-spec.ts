@@ -1,71 +1,28 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { S3InputNotFoundError } from '../artifacts/s3-input-not-found.js';
 import type { S3InputObject } from '../artifacts/s3-input-objects.js';
 import { isS3Uri } from '../artifacts/s3-uri.js';
-import { explainSpecIssue } from './explain-spec-issue.js';
+import { loadSpecFile } from './load-spec-file.js';
 import { readOnceKind } from './read-once-input.js';
 import { readS3Settings } from './s3-env.js';
 import { isModuleStrategy } from '../strategies/strategy-ref.js';
 import { resolveProgramRef } from './resolve-program-ref.js';
 import { RunSpecError } from './run-spec-error.js';
-import { runSpecSchema, specKeysAt, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
+import { runSpecObjectSchema, runSpecSchema, type ResolvedRunSpec, type RunSpec } from './run-spec.js';
 
 export { RunSpecError } from './run-spec-error.js';
 
 /** Reads a YAML or JSON run spec (JSON is YAML) and validates it; every problem is listed with its line. */
 export async function loadRunSpecFile(path: string): Promise<RunSpec> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new RunSpecError(`${path}: cannot read the run spec (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  const { spec, source } = await loadSpecFile(path, { noun: 'run spec', schema: runSpecSchema, keysSchema: runSpecObjectSchema });
+  // Only the file shows whether `dir` was written or defaulted: both written is ambiguous, so it is refused here.
+  if (source.has(['output', 'dir']) && source.has(['output', 'uri'])) {
+    throw new RunSpecError(`invalid run spec:\n  ${path}${source.lineOf(['output', 'uri'])}, field "output.uri": set output.dir (local) or output.uri (s3://), not both`);
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError !== undefined) {
-    const line = lineCounter.linePos(firstError.pos[0]).line;
-    throw new RunSpecError(`${path} line ${line}: not valid YAML/JSON: ${firstError.message.split('\n')[0] ?? ''}`);
-  }
-  const parsed = runSpecSchema.safeParse(doc.toJS());
-  const lineOf = (path: PropertyKey[]): string => {
-    // A missing field is reported at the nearest enclosing field that is there.
-    for (let depth = path.length; depth > 0; depth--) {
-      const node: unknown = doc.getIn(path.slice(0, depth).map(String), true);
-      const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      if (range !== undefined) return ` line ${lineCounter.linePos(range[0]).line}`;
-    }
-    return '';
-  };
-  if (parsed.success) {
-    // Only the file shows whether `dir` was written or defaulted: both written is ambiguous, so it is refused here.
-    if (doc.hasIn(['output', 'dir']) && doc.hasIn(['output', 'uri'])) {
-      throw new RunSpecError(`invalid run spec:\n  ${path}${lineOf(['output', 'uri'])}, field "output.uri": set output.dir (local) or output.uri (s3://), not both`);
-    }
-    return parsed.data;
-  }
-  const submitted: unknown = doc.toJS();
-  const valueAt = (at: PropertyKey[]): unknown =>
-    at.reduce<unknown>((value, key) => (typeof value === 'object' && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined), submitted);
-  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf, valueAt));
-}
-
-export function formatIssues(
-  file: string,
-  issues: readonly z.core.$ZodIssue[],
-  lineOf: (path: PropertyKey[]) => string = () => '',
-  valueAt: (path: PropertyKey[]) => unknown = () => undefined,
-): string {
-  const lines = issues.flatMap((issue) => explainSpecIssue(issue, valueAt, specKeysAt)).map((problem) => {
-    const field = problem.path.length === 0 ? '(top level)' : problem.path.map(String).join('.');
-    return `${file}${lineOf(problem.path)}, field "${field}": ${problem.message}`;
-  });
-  return `invalid run spec:\n  ${lines.join('\n  ')}`;
+  return spec;
 }
 
 export interface ResolveOptions {

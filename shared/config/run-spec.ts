@@ -78,6 +78,11 @@ export type Budget = z.output<typeof budgetSchema>;
 /** Most samples per item a run may draw (`sampling.samples`). */
 export const MAX_SAMPLES = 64;
 
+/** A run or eval id: it names Redis keys and artifact folders, so it is kept to safe characters. */
+export const specIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-" only, 1-100 characters');
+/** A run's dataset name or an eval's name: part of artifact keys. */
+export const specNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
+
 /**
  * A run spec: everything a batch job needs, validated once at the edge (`s2d submit`) and stored with the run.
  * Secrets are never part of it: the API key is read by workers from the environment variable it names.
@@ -85,12 +90,9 @@ export const MAX_SAMPLES = 64;
 export const runSpecObjectSchema = z
   .object({
     /** Run id; default: `<name>-<12 hex of sha256(spec + input content)>`, so the same run submitted twice is one run. */
-    runId: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-" only, 1-100 characters')
-      .optional(),
+    runId: specIdSchema.optional(),
     /** Human name of the dataset; default "dataset". */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('dataset'),
+    name: specNameSchema.default('dataset'),
     /**
      * JSONL input: a local path (resolved against the spec file's folder), `s3://bucket/key.jsonl[.gz]`, or
      * `s3://bucket/prefix/` (every object under it, in key order; `.gz` gunzipped). Lines: {"id"?, "prompt", "answerType"?}.
@@ -309,29 +311,3 @@ export function outputLocation(spec: Pick<RunSpec, 'output'>): string {
 }
 /** A spec after submit: runId decided, paths absolute, base URL decided. */
 export type ResolvedRunSpec = RunSpec & { runId: string; model: RunSpec['model'] & { baseUrl: string } };
-
-/**
- * The object under wrappers (default, optional, refinements, transforms); in a union (`strategy`: a name or a
- * mapping; `sampling.adaptive`: a boolean or a mapping), its object form. The schema itself when there is none.
- */
-function unwrapToObject(schema: z.core.$ZodType): z.core.$ZodType {
-  const def = schema._zod.def as { shape?: unknown; innerType?: z.core.$ZodType; in?: z.core.$ZodType; options?: readonly z.core.$ZodType[] };
-  if (def.shape !== undefined) return schema;
-  const inner = def.innerType ?? def.in ?? def.options?.map(unwrapToObject).find((option) => 'shape' in option._zod.def);
-  return inner === undefined ? schema : unwrapToObject(inner);
-}
-
-/** Keys the run spec allows at a path (for "did you mean" hints); [] where the path is not an object. */
-export function specKeysAt(path: readonly PropertyKey[]): string[] {
-  let schema: z.core.$ZodType = runSpecObjectSchema;
-  for (const key of [...path, null]) {
-    schema = unwrapToObject(schema);
-    const shape = (schema._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape;
-    if (shape === undefined) return [];
-    if (key === null) return Object.keys(shape);
-    const next = shape[String(key)];
-    if (next === undefined) return [];
-    schema = next;
-  }
-  return [];
-}

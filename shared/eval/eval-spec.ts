@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ANSWER_TYPES } from '../core-types.js';
-import { checkDefaultBaseUrl, formatIssues, RunSpecError } from '../config/load-run-spec.js';
+import { checkDefaultBaseUrl, RunSpecError } from '../config/load-run-spec.js';
+import { loadSpecFile } from '../config/load-spec-file.js';
 import { bsmSpecSchema, perturbationSpecSchema } from '../config/judge-spec.js';
-import { runSpecObjectSchema } from '../config/run-spec.js';
+import { runSpecObjectSchema, specIdSchema, specNameSchema } from '../config/run-spec.js';
 import { STRATEGY_NAMES } from '../strategies/strategy.js';
 import { moduleStrategySchema } from '../strategies/strategy-ref.js';
 import { readOnceKind } from '../config/read-once-input.js';
@@ -21,12 +21,9 @@ import { evalPriceProblems } from '../cost/resolve-prices.js';
 export const evalSpecSchema = z
   .object({
     /** Eval id; default `<name>-<12 hex of sha256(spec + inputs + labels content)>`: the same eval twice is one eval. */
-    evalId: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, ".", "_" and "-" only, 1-100 characters')
-      .optional(),
+    evalId: specIdSchema.optional(),
     /** Human name (default "eval"). */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('eval'),
+    name: specNameSchema.default('eval'),
     /**
      * JSONL of inputs `{"id", "prompt", "answerType"?}` as `s2d generate` writes them. Lines may also carry their
      * label (`answer`) and metadata; the submitter splits them off before anything is enqueued.
@@ -104,28 +101,9 @@ export type EvalSpecInput = z.input<typeof evalSpecSchema>;
 export type EvalSpec = z.output<typeof evalSpecSchema>;
 export type ResolvedEvalSpec = EvalSpec & { evalId: string; model: EvalSpec['model'] & { baseUrl: string } };
 
-/** Reads and validates a YAML/JSON eval spec; errors name the file, line and field. */
+/** Reads and validates a YAML/JSON eval spec; errors name the file, line and field, as the run spec's do. */
 export async function loadEvalSpecFile(path: string): Promise<EvalSpec> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new RunSpecError(`${path}: cannot read the eval spec (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError !== undefined) {
-    throw new RunSpecError(`${path} line ${lineCounter.linePos(firstError.pos[0]).line}: not valid YAML/JSON`);
-  }
-  const parsed = evalSpecSchema.safeParse(doc.toJS());
-  if (parsed.success) return parsed.data;
-  const lineOf = (at: PropertyKey[]): string => {
-    const node: unknown = doc.getIn(at.map(String), true);
-    const range = (node as { range?: [number, number, number] } | undefined)?.range;
-    return range === undefined ? '' : ` line ${lineCounter.linePos(range[0]).line}`;
-  };
-  throw new RunSpecError(formatIssues(path, parsed.error.issues, lineOf).replace('invalid run spec', 'invalid eval spec'));
+  return (await loadSpecFile(path, { noun: 'eval spec', schema: evalSpecSchema })).spec;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ANSWER_TYPES } from '../core-types.js';
-import { structuredInputSchema } from '../perturbation/structured-input.js';
+import { itemInputShape } from './item-input.js';
 
 /** Queue of eval items, worked by `s2d worker` beside `distill` and `publish`. */
 export const EVAL_QUEUE = 'eval';
@@ -13,11 +12,7 @@ export const evalJobSchema = z
   .object({
     evalId: z.string().min(1),
     index: z.number().int().min(0),
-    id: z.string(),
-    prompt: z.string().min(1),
-    answerType: z.enum(ANSWER_TYPES),
-    /** The structured form the prompt was rendered from (pair / options), for BSM and perturbations. */
-    structured: structuredInputSchema.optional(),
+    ...itemInputShape,
     /** 429 re-queues so far (workers/llm-failure-policy.ts writes it; never set by the submitter). */
     rateLimitRequeues: z.number().int().min(0).optional(),
     /** An outage-class failure waiting to be judged, and those judged the item's own (workers/outage-parking.ts). */

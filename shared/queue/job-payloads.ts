@@ -1,17 +1,12 @@
 import { z } from 'zod';
-import { ANSWER_TYPES } from '../core-types.js';
-import { structuredInputSchema } from '../perturbation/structured-input.js';
+import { itemInputShape } from './item-input.js';
 
 /** Payload of a `distill` job: one item, self-contained so a worker needs no other read to start it. */
 export const distillJobSchema = z.object({
   runId: z.string().min(1),
   index: z.number().int().min(0),
   line: z.number().int().min(1),
-  id: z.string(),
-  prompt: z.string().min(1),
-  answerType: z.enum(ANSWER_TYPES),
-  /** The structured form the prompt was rendered from (pair / options), for strategies and perturbations. */
-  structured: structuredInputSchema.optional(),
+  ...itemInputShape,
 });
 export type DistillJob = z.infer<typeof distillJobSchema>;
 

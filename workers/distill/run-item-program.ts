@@ -6,8 +6,7 @@ import { curatePerturbed } from '../../shared/curation/curate-perturbed.js';
 import { formatTarget } from '../../shared/curation/format-target.js';
 import type { VariantRecord } from '../../shared/dataset/item-result.js';
 import type { Sampler } from '../../shared/llm/sampler.js';
-import { runOnVariants } from '../../shared/perturbation/run-on-variants.js';
-import type { Variant } from '../../shared/perturbation/perturbation.js';
+import { runOnVariants, type VariantRef } from '../../shared/perturbation/run-on-variants.js';
 import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
 import type { DistillJob } from '../../shared/queue/job-payloads.js';
 import type { StructuredInput } from '../../shared/core-types.js';
@@ -34,7 +33,7 @@ export async function runItemProgram(
 ): Promise<ProgramOutcome> {
   const { spec, templates } = context;
   const watch = new PerturbationWatch();
-  const curateRun = async (prompt: string, structured: StructuredInput | undefined, via: Sampler, variant?: Pick<Variant, 'name' | 'mapBack'>): Promise<CuratedItem> => {
+  const curateRun = async (prompt: string, structured: StructuredInput | undefined, via: Sampler, variant: VariantRef | undefined): Promise<CuratedItem> => {
     const curated = await sampleAndCurate({
       strategy: context.strategy,
       context: strategyContext(spec, templates, { prompt, answerType: payload.answerType, structured }, via),
@@ -52,33 +51,22 @@ export async function runItemProgram(
     return curated;
   };
   const perturbations = spec.perturbations;
-  let outcome: ProgramOutcome;
-  if (perturbations === undefined) {
-    outcome = await curateRun(payload.prompt, payload.structured, sampler);
-  } else {
-    if (payload.structured === undefined) throw new Error(`item ${payload.id} has no structured input to perturb`);
-    const { original, variants } = await runOnVariants({
-      prompt: payload.prompt,
-      input: payload.structured,
-      perturbations,
-      seedParts: [spec.sampling.seed, payload.id],
-      sampler,
-      renderPrompt: (input) => renderStructuredPrompt(input, templates),
-      // Adaptive variants stop drawing once another variant has settled the item as rejected (see PerturbationWatch).
-      run: (prompt, structured, via, variant) => curateRun(prompt, structured, via, variant),
+  // Adaptive variants stop drawing once another variant has settled the item as rejected (see PerturbationWatch).
+  const { original, variants } = await runOnVariants({ item: payload, perturbations, seed: spec.sampling.seed, sampler, templates, run: curateRun });
+  let outcome: ProgramOutcome =
+    perturbations === undefined
+      ? original
+      : curatePerturbed(
+          original,
+          variants.map(({ variant, outcome: curated }) => ({ name: variant.name, mapBack: variant.mapBack, curated })),
+        );
+  if (outcome.status === 'accepted' && perturbations?.emitSwapped === true) {
+    // Every variant agreed, so each one's own voted answer is the target for its own input.
+    const augmented = variants.flatMap(({ variant, outcome: own }) => {
+      if (own.status !== 'accepted') return [];
+      return [{ variant: variant.name, prompt: renderStructuredPrompt(variant.input, templates), target: formatTarget(own.target, payload.answerType, templates) }];
     });
-    outcome = curatePerturbed(
-      original,
-      variants.map(({ variant, outcome: curated }) => ({ name: variant.name, mapBack: variant.mapBack, curated })),
-    );
-    if (outcome.status === 'accepted' && perturbations.emitSwapped) {
-      // Every variant agreed, so each one's own voted answer is the target for its own input.
-      const augmented = variants.flatMap(({ variant, outcome: own }) => {
-        if (own.status !== 'accepted') return [];
-        return [{ variant: variant.name, prompt: renderStructuredPrompt(variant.input, templates), target: formatTarget(own.target, payload.answerType, templates) }];
-      });
-      outcome = { ...outcome, augmented };
-    }
+    outcome = { ...outcome, augmented };
   }
   return outcome.status === 'accepted' ? { ...outcome, target: formatTarget(outcome.target, payload.answerType, templates) } : outcome;
 }

@@ -13,7 +13,7 @@ import { endpointAccess, type LimiterStore } from '../endpoint-access.js';
 import type { EndpointGrants } from '../../shared/trust/endpoint-grants.js';
 import { readTrustPolicy, type TrustPolicy } from '../../shared/trust/trust-policy.js';
 import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
-import { authorizeOutputLocation } from '../../shared/trust/output-location-check.js';
+import { SpecContexts } from '../spec-contexts.js';
 
 /** What a worker derives from an eval's spec, once per eval and process. */
 export interface EvalContext {
@@ -34,47 +34,27 @@ export interface EvalContext {
   store: ArtifactStore;
 }
 
-const MAX_CONTEXTS = 64;
+const isTrustRefusal = (error: unknown): error is TrustRefusal => error instanceof TrustRefusal;
 
-export class EvalContexts {
-  private readonly contexts = new Map<string, Promise<EvalContext>>();
-
+/** Eval contexts by eval id; an eval whose output location is refused is ended `refused` by the caller. */
+export class EvalContexts extends SpecContexts<ResolvedEvalSpec, EvalContext, TrustRefusal> {
   constructor(
     private readonly evals: EvalRunStore,
-    private readonly env: NodeJS.ProcessEnv = process.env,
-    /** Where the endpoint limiters keep their shared state; without it requests are not limited. */
-    private readonly limiterStore?: LimiterStore,
-    /** What the worker's operator allows evals to do (endpoints and keys, output locations); never from the spec. */
-    readonly trust: TrustPolicy = readTrustPolicy(env),
-  ) {}
-
-  get(evalId: string): Promise<EvalContext> {
-    let context = this.contexts.get(evalId);
-    if (context === undefined) {
-      context = this.build(evalId);
-      this.contexts.set(evalId, context);
-      const oldest = this.contexts.keys().next().value;
-      if (this.contexts.size > MAX_CONTEXTS && oldest !== undefined) this.contexts.delete(oldest);
-      context.catch(() => this.contexts.delete(evalId));
-    }
-    return context;
+    env: NodeJS.ProcessEnv = process.env,
+    limiterStore?: LimiterStore,
+    trust: TrustPolicy = readTrustPolicy(env),
+  ) {
+    super(evals, 'eval', isTrustRefusal, { env, limiterStore, trust });
   }
 
-  /**
-   * @throws {TrustRefusal} for an output location the trust policy does not allow: nothing can be stored for the eval
-   *   (callers end it with refuseEval). An endpoint refusal is not thrown: see {@link EvalContext.client}.
-   */
-  private async build(evalId: string): Promise<EvalContext> {
-    const spec = await this.evals.getSpec(evalId);
-    if (spec === null) throw new Error(`eval ${evalId} is not registered in this Redis/prefix`);
-    // Before the store is opened: the spec may be one written straight into Redis, never normalised by a submitter.
-    await authorizeOutputLocation(this.trust, { field: 'output.dir', location: spec.output.dir });
+  /** An endpoint refusal is not thrown: the eval is marked refused, see {@link EvalContext.client}. */
+  protected async fromSpec(evalId: string, spec: ResolvedEvalSpec): Promise<EvalContext> {
     try {
-      return buildEvalContext(spec, this.trust.endpoints, this.env, this.limiterStore);
+      return buildEvalContext(spec, this.trust.endpoints, this.access.env, this.access.limiterStore);
     } catch (error) {
       if (!(error instanceof TrustRefusal)) throw error;
       await this.evals.markRefused(evalId, error.message);
-      return refusedEvalContext(spec, this.env);
+      return refusedEvalContext(spec, this.access.env);
     }
   }
 }

@@ -10,7 +10,6 @@ import { extractAnswer } from '../../shared/extraction/extract-answer.js';
 import { RedisItemCallCache } from '../../shared/llm/call-cache.js';
 import { classifyLlmError } from '../../shared/llm/classify-llm-error.js';
 import type { Sampler } from '../../shared/llm/sampler.js';
-import { renderStructuredPrompt } from '../../shared/perturbation/structured-input.js';
 import { runOnVariants } from '../../shared/perturbation/run-on-variants.js';
 import type { Logger } from '../../shared/logger.js';
 import { evalJobSchema, type EvalJob } from '../../shared/queue/eval-job.js';
@@ -21,7 +20,6 @@ import { finaliseEval } from './finalise-eval.js';
 import { strategyContext } from '../../shared/strategies/strategy.js';
 import { itemSampler } from '../endpoint-access.js';
 import { attemptsUsed, settleSuspect } from '../outage-parking.js';
-import { TrustRefusal } from '../../shared/trust/trust-refusal.js';
 import { refuseEval } from './refuse-eval.js';
 
 export interface EvalDeps {
@@ -39,15 +37,9 @@ export interface EvalDeps {
 export function createEvalProcessor(deps: EvalDeps): (job: Job, token?: string) => Promise<'done' | 'already-done' | 'refused'> {
   return async (job, token) => {
     const payload = evalJobSchema.parse(job.data);
-    let context: EvalContext;
-    try {
-      context = await deps.contexts.get(payload.evalId);
-    } catch (error) {
-      if (!(error instanceof TrustRefusal)) throw error;
-      // Its output location is refused: nothing can be recorded, so the eval ends `refused` and the job just ends.
-      await refuseEval(deps, payload.evalId, error);
-      return 'refused';
-    }
+    // Its output location refused: nothing can be recorded, so the eval ends `refused` and the job just ends.
+    const context = await deps.contexts.getUnlessRefused(payload.evalId, (refusal) => refuseEval(deps, payload.evalId, refusal));
+    if (context === null) return 'refused';
     const key = evalItemKey(payload.evalId, payload.index);
     const stored = await context.store.get(key);
     // Once the endpoint has refused the eval (bad key, unknown model, no quota), every other item would pay one
@@ -181,18 +173,8 @@ async function runEvalProgram(context: EvalContext, payload: EvalJob, sampler: S
   const { spec, templates } = context;
   const run = (prompt: string, structured: StructuredInput | undefined, via: Sampler): Promise<SampleChain[]> =>
     context.strategy.run(strategyContext(spec, templates, { prompt, answerType: payload.answerType, structured }, via));
-  const perturbations = spec.perturbations;
-  if (perturbations === undefined) return { chains: await run(payload.prompt, payload.structured, sampler), extra: [] };
-  if (payload.structured === undefined) throw new Error(`eval item ${payload.id} has no structured input to perturb`);
-  const { original, variants } = await runOnVariants({
-    prompt: payload.prompt,
-    input: payload.structured,
-    perturbations,
-    seedParts: [spec.sampling.seed, payload.id],
-    sampler,
-    renderPrompt: (input) => renderStructuredPrompt(input, templates),
-    run,
-  });
+  const { original, variants } = await runOnVariants({ item: payload, perturbations: spec.perturbations, seed: spec.sampling.seed, sampler, templates, run });
+  if (spec.perturbations === undefined) return { chains: original, extra: [] };
   const chains = withVariantTexts(
     original,
     variants.map(({ variant, outcome }) => ({ mapBack: variant.mapBack, chains: outcome })),
