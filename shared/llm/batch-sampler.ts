@@ -6,6 +6,7 @@ import type { BatchRequestRecord } from '../batch/batch-records.js';
 import type { BatchRound } from './batch-round.js';
 import { callCacheKey, type CallCache } from './call-cache.js';
 import { chatRequestBody } from './chat-request-body.js';
+import { prefetchableIndices, requestsUseN } from './n-requests.js';
 import type { NSupport } from './openai-sampler.js';
 import type { Completion, SampleOptions, Sampler, SamplingParams } from './sampler.js';
 
@@ -64,7 +65,7 @@ export class BatchSampler implements Sampler {
     const cached = await cache.getMany(sampleIndices.map(keyOf));
     const missing = sampleIndices.filter((_index, position) => cached[position] === null);
     if (missing.length === 0) return { done: cached.flatMap((entry) => (entry === null ? [] : [{ ...entry, cached: true }])) };
-    const extra = await this.prefetchable(missing, options.prefetchUntil, keyOf);
+    const extra = await prefetchableIndices(missing, options.prefetchUntil, this.usesN(), cache, keyOf);
     const requests = this.plan(missing, extra).map((asked) => this.request(messages, asked, params, keyOf));
     const outcomes = await this.options.store.register(this.options.runId, this.options.cacheKey, requests);
     for (const outcome of outcomes) if (outcome.kind === 'failed') throw failureOf(outcome.record);
@@ -76,19 +77,8 @@ export class BatchSampler implements Sampler {
     return now === null ? this.lookUpOrRegister(messages, sampleIndices, params, options) : { done: now };
   }
 
-  /** Whether requests ask for `n` choices, as the online sampler decides it. */
   private usesN(): boolean {
-    const { useN, nSupport } = this.options;
-    return useN !== 'never' && (useN === 'always' || nSupport.honoured !== false);
-  }
-
-  /** The online sampler's prefetch rule (shared/llm/openai-sampler.ts), so batch lines ask for what online asks. */
-  private async prefetchable(missing: readonly number[], prefetchUntil: number | undefined, keyOf: (index: number) => string): Promise<number[]> {
-    const last = Math.max(...missing);
-    if (prefetchUntil === undefined || prefetchUntil <= last + 1 || !this.usesN()) return [];
-    const after = Array.from({ length: prefetchUntil - last - 1 }, (_unused, offset) => last + 1 + offset);
-    const cached = await this.options.cache.getMany(after.map(keyOf));
-    return after.filter((_index, position) => cached[position] === null);
+    return requestsUseN(this.options.useN, this.options.nSupport);
   }
 
   /** The sample indices of each request: one `n` request for all, or one request per index. */

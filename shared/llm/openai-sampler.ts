@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import type { ChatMessage, TokenUsage } from '../core-types.js';
 import { estimatePromptTokens, type RequestGate } from '../limits/endpoint-limiter.js';
 import { chatRequestBody } from './chat-request-body.js';
+import { prefetchableIndices, requestsUseN } from './n-requests.js';
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
 import { reportFailureToLease } from './report-to-lease.js';
 import type { Completion, SampleOptions, Sampler, SamplingParams } from './sampler.js';
@@ -53,7 +54,7 @@ export class OpenAiSampler implements Sampler {
     const keyOf = (index: number): string => callCacheKey(model, messages, { ...params, seed }, index);
     const cached = await cache.getMany(sampleIndices.map(keyOf));
     const missing = sampleIndices.filter((_index, position) => cached[position] === null);
-    const extra = missing.length === 0 ? [] : await this.prefetchable(missing, options.prefetchUntil, keyOf);
+    const extra = missing.length === 0 ? [] : await prefetchableIndices(missing, options.prefetchUntil, this.usesN(), this.options.cache, keyOf);
     const fresh = missing.length === 0 ? new Map<number, CachedCompletion>() : await this.fetch(messages, missing, params, keyOf, extra);
     return sampleIndices.map((index, position) => {
       const hit = cached[position];
@@ -69,22 +70,8 @@ export class OpenAiSampler implements Sampler {
     await onRequest?.(usage, info);
   }
 
-  /** Whether requests ask for `n` choices (the endpoint is not known to ignore `n`). */
   private usesN(): boolean {
-    const { useN, nSupport } = this.options;
-    return useN !== 'never' && (useN === 'always' || nSupport.honoured !== false);
-  }
-
-  /**
-   * The uncached indices after the last missing one, up to `prefetchUntil`, that may ride in the same `n` request;
-   * none when requests go one per index (prefetching would then cost a request each).
-   */
-  private async prefetchable(missing: readonly number[], prefetchUntil: number | undefined, keyOf: (index: number) => string): Promise<number[]> {
-    const last = Math.max(...missing);
-    if (prefetchUntil === undefined || prefetchUntil <= last + 1 || !this.usesN()) return [];
-    const after = Array.from({ length: prefetchUntil - last - 1 }, (_unused, offset) => last + 1 + offset);
-    const cached = await this.options.cache.getMany(after.map(keyOf));
-    return after.filter((_index, position) => cached[position] === null);
+    return requestsUseN(this.options.useN, this.options.nSupport);
   }
 
   private async fetch(
