@@ -6,8 +6,7 @@ import { prefetchableIndices, requestsUseN } from './n-requests.js';
 import { callCacheKey, type CachedCompletion, type CallCache } from './call-cache.js';
 import { reportFailureToLease } from './report-to-lease.js';
 import type { Completion, SampleOptions, Sampler, SamplingParams } from './sampler.js';
-import { SIMULATOR_UNRECOGNISED_FINGERPRINT } from './simulator-fingerprint.js';
-import { splitUsage } from './split-usage.js';
+import { readCompletion } from './read-completion.js';
 
 /** Whether an endpoint returns `n` choices when asked; learned once per process and endpoint in `auto` mode. */
 export interface NSupport {
@@ -120,42 +119,20 @@ export class OpenAiSampler implements Sampler {
       if (lease !== undefined) await reportFailureToLease(lease, error);
       throw error;
     }
-    const texts = response.choices
-      .slice()
-      .sort((a, b) => a.index - b.index)
-      .slice(0, n)
-      .map((choice) => choice.message.content ?? '');
-    const usage = usageOf(response.usage);
-    const shares = splitUsage(usage, texts);
+    const { usage, choices, unrecognisedBySimulator } = readCompletion(response, n);
     const entries: { key: string; value: CachedCompletion }[] = [];
-    texts.forEach((text, position) => {
+    choices.forEach((value, position) => {
       const index = indices[position];
-      const share = shares[position];
-      if (index === undefined || share === undefined) return;
-      const value = { text, usage: share };
+      if (index === undefined) return;
       out.set(index, value);
       entries.push({ key: keyOf(index), value });
     });
-    // system_fingerprint is deprecated by OpenAI but still returned; s2d's simulator uses it to flag guessed answers.
-    // eslint-disable-next-line @typescript-eslint/no-deprecated
-    const info = { unrecognisedBySimulator: response.system_fingerprint === SIMULATOR_UNRECOGNISED_FINGERPRINT };
+    const info = { unrecognisedBySimulator };
     // The lease's report and the response's record go out together (one round trip, not two): the report never
     // fails (a lost one lapses with its lease), and nothing in the record waits on it.
     await Promise.all([lease?.succeeded((response.usage?.prompt_tokens ?? 0) + (response.usage?.completion_tokens ?? 0)), this.record(entries, usage, info)]);
-    return texts.length;
+    return choices.length;
   }
-}
-
-/**
- * A response's usage as s2d counts it; `cachedPromptTokens` only when the endpoint reports cached prompt tokens
- * (OpenAI's `prompt_tokens_details.cached_tokens`; vLLM and others may send it too), so cached-prompt prices apply.
- */
-export function usageOf(usage: OpenAI.CompletionUsage | undefined): TokenUsage {
-  const counted: TokenUsage = { promptTokens: usage?.prompt_tokens ?? 0, completionTokens: usage?.completion_tokens ?? 0 };
-  const cached = usage?.prompt_tokens_details?.cached_tokens;
-  // Never more than the prompt: cached tokens are a part of it.
-  if (typeof cached === 'number' && Number.isFinite(cached) && cached >= 0) counted.cachedPromptTokens = Math.min(cached, counted.promptTokens);
-  return counted;
 }
 
 function mustGet(map: Map<number, CachedCompletion>, index: number): CachedCompletion {

@@ -44,27 +44,27 @@ export async function advanceBatch(deps: AdvanceDeps, start: BatchRecord, plan: 
   const { runId } = plan.spec;
   let record = start;
   for (;;) {
-    const next = await step(deps, record, plan);
+    const next = await step(record);
     if (next === record) return record;
     record = next;
     if (record.state === 'closed') return record;
   }
 
-  async function step(deps: AdvanceDeps, record: BatchRecord, plan: AdvancePlan): Promise<BatchRecord> {
+  async function step(record: BatchRecord): Promise<BatchRecord> {
     switch (record.state) {
       case 'claimed': {
-        if (!plan.live) return put(deps, { ...record, state: 'ended', status: 'not-sent', endedAt: Date.now() });
+        if (!plan.live) return put({ ...record, state: 'ended', status: 'not-sent', endedAt: Date.now() });
         const ids = await deps.store.members(runId, record.seq);
         const requests = await deps.store.requests(runId, ids);
         const text = requests.flatMap((request) => (request === null ? [] : [`${request.line}\n`])).join('');
         const file = await deps.client.files.create({ file: await toFile(Buffer.from(text), `s2d-${runId}-${record.seq}.jsonl`), purpose: 'batch' });
         crashPoint('after-upload');
-        return put(deps, { ...record, state: 'uploaded', fileId: file.id });
+        return put({ ...record, state: 'uploaded', fileId: file.id });
       }
       case 'uploaded': {
         const found = await findCreatedBatch(deps.client, runId, record.seq, record.claimedAt);
-        if (found !== null) return put(deps, { ...record, state: 'created', batchId: found.id, status: found.status }, 'batchesCreated');
-        if (!plan.live) return put(deps, { ...record, state: 'ended', status: 'not-sent', endedAt: Date.now() });
+        if (found !== null) return put({ ...record, state: 'created', batchId: found.id, status: found.status }, 'batchesCreated');
+        if (!plan.live) return put({ ...record, state: 'ended', status: 'not-sent', endedAt: Date.now() });
         let batch: OpenAI.Batches.Batch;
         try {
           batch = await deps.client.batches.create({
@@ -81,7 +81,7 @@ export async function advanceBatch(deps: AdvanceDeps, start: BatchRecord, plan: 
           throw error;
         }
         crashPoint('after-create');
-        return put(deps, { ...record, state: 'created', batchId: batch.id, status: batch.status }, 'batchesCreated');
+        return put({ ...record, state: 'created', batchId: batch.id, status: batch.status }, 'batchesCreated');
       }
       case 'created': {
         const batchId = record.batchId ?? '';
@@ -90,15 +90,15 @@ export async function advanceBatch(deps: AdvanceDeps, start: BatchRecord, plan: 
             // 409: it is finalizing or has ended; it ends on its own.
             if (!(error instanceof APIError && error.status === 409)) throw error;
           });
-          record = await put(deps, { ...record, cancelRequested: true });
+          record = await put({ ...record, cancelRequested: true });
         }
         const batch = await deps.client.batches.retrieve(batchId);
         if (!ENDED.has(batch.status)) {
           crashPoint('while-polling');
-          return batch.status === record.status ? record : put(deps, { ...record, status: batch.status });
+          return batch.status === record.status ? record : put({ ...record, status: batch.status });
         }
         const errors = batch.errors?.data?.map((error) => `${error.code ?? 'error'}: ${error.message ?? ''}`).join('; ');
-        return put(deps, {
+        return put({
           ...record,
           state: 'ended',
           status: batch.status,
@@ -123,7 +123,7 @@ export async function advanceBatch(deps: AdvanceDeps, start: BatchRecord, plan: 
     }
   }
 
-  async function put(deps: AdvanceDeps, next: BatchRecord, count?: 'batchesCreated'): Promise<BatchRecord> {
+  async function put(next: BatchRecord, count?: 'batchesCreated'): Promise<BatchRecord> {
     await deps.store.put(runId, next, count);
     return next;
   }

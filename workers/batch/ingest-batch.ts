@@ -5,9 +5,7 @@ import type { BatchSettlement, BatchStore } from '../../shared/batch/batch-store
 import { budgetCheckOf } from '../../shared/cost/resolve-prices.js';
 import type { ResolvedRunSpec } from '../../shared/config/run-spec.js';
 import { CALL_CACHE_TTL_SECONDS, cacheFields } from '../../shared/llm/call-cache.js';
-import { usageOf } from '../../shared/llm/openai-sampler.js';
-import { SIMULATOR_UNRECOGNISED_FINGERPRINT } from '../../shared/llm/simulator-fingerprint.js';
-import { splitUsage } from '../../shared/llm/split-usage.js';
+import { readCompletion } from '../../shared/llm/read-completion.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import { readBatchLines, type BatchLine } from './read-batch-lines.js';
 import { crashPoint } from './crash-point.js';
@@ -90,20 +88,10 @@ export async function ingestBatch(deps: IngestDeps, record: BatchRecord, plan: I
 async function settleAnswer(deps: IngestDeps, runId: string, request: BatchRequestRecord, body: OpenAI.Chat.Completions.ChatCompletion, budget: ReturnType<typeof budgetCheckOf>): Promise<boolean> {
   const first = request.fields[0];
   if (first === undefined || (await deps.redis.hexists(request.cache, first)) === 1) return false;
-  const texts = body.choices
-    .slice()
-    .sort((a, b) => a.index - b.index)
-    .slice(0, request.fields.length)
-    .map((choice) => choice.message.content ?? '');
-  const usage = usageOf(body.usage);
-  const shares = splitUsage(usage, texts);
-  const entries = texts.flatMap((text, position) => {
+  const { usage, choices, unrecognisedBySimulator } = readCompletion(body, request.fields.length);
+  const entries = choices.flatMap((value, position) => {
     const key = request.fields[position];
-    const share = shares[position];
-    return key === undefined || share === undefined ? [] : [{ key, value: { text, usage: share } }];
+    return key === undefined ? [] : [{ key, value }];
   });
-  // system_fingerprint is deprecated by OpenAI but still returned; s2d's simulator uses it to flag guessed answers.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const unrecognised = body.system_fingerprint === SIMULATOR_UNRECOGNISED_FINGERPRINT;
-  return deps.runs.settleRequest(runId, { key: request.cache, ttlSeconds: CALL_CACHE_TTL_SECONDS, fields: cacheFields(entries) }, usage, unrecognised, budget);
+  return deps.runs.settleRequest(runId, { key: request.cache, ttlSeconds: CALL_CACHE_TTL_SECONDS, fields: cacheFields(entries) }, usage, unrecognisedBySimulator, budget);
 }

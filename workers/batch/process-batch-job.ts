@@ -8,7 +8,7 @@ import type { Logger } from '../../shared/logger.js';
 import { LIVE_RUN_STATES } from '../../shared/runs/run-states.js';
 import type { RunStore } from '../../shared/runs/run-store.js';
 import { failsRun, type RunContext, type RunContexts } from '../run-context.js';
-import { advanceBatch, BatchRefusedError, wakeItems, type AdvanceDeps } from './advance-batch.js';
+import { advanceBatch, BatchRefusedError, wakeItems, type AdvanceDeps, type AdvancePlan } from './advance-batch.js';
 
 export interface BatcherDeps {
   redis: RedisConnection;
@@ -42,7 +42,7 @@ export function createBatchProcessor(deps: BatcherDeps): (job: Job, token?: stri
     const options = batchOptionsOf(context.spec.model);
     const live = LIVE_RUN_STATES.includes(run.state);
     const advance: AdvanceDeps = { redis: deps.redis, runs: deps.runs, store, client: context.client, distillQueues: deps.distillQueues };
-    const plan = { spec: context.spec, maxTries: options.maxTries, live };
+    const plan: AdvancePlan = { spec: context.spec, maxTries: options.maxTries, live };
     deps.logger.debug({ runId, state: run.state }, 'batcher look');
     try {
       for (const record of await store.openBatches(runId)) await advanceBatch(advance, record, plan);
@@ -66,7 +66,7 @@ export function createBatchProcessor(deps: BatcherDeps): (job: Job, token?: stri
   };
 }
 
-async function submitPending(deps: AdvanceDeps, store: BatchStore, plan: { spec: RunContext['spec']; maxTries: number; live: boolean }, options: BatchOptions, logger: Logger): Promise<void> {
+async function submitPending(deps: AdvanceDeps, store: BatchStore, plan: AdvancePlan, options: BatchOptions, logger: Logger): Promise<void> {
   const { runId } = plan.spec;
   for (;;) {
     const pending = await store.pending(runId);
